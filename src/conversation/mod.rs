@@ -1,0 +1,1 @@
+//! Conversation fixtures: the JSON bodies of Genesys's conversation GET endpoints.

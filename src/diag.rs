@@ -1,0 +1,216 @@
+//! Located diagnostics shared by every layer: a source file, a span in it, a message.
+//!
+//! Layers build `SourceDiagnostic`s (or their own error types that convert into one);
+//! only the CLI renders them, through miette, so the caret output looks the same for a
+//! broken expression, a rules file and a flow.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use miette::{Diagnostic, SourceSpan};
+
+/// Severity of a diagnostic that is not fatal on its own (warnings from loaders).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Informational.
+    Info,
+    /// Something that is probably a mistake but does not stop the run.
+    Warning,
+    /// Fatal: exit 2.
+    Error,
+}
+
+/// A source file's name and text, shared cheaply between the diagnostics that point into it.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Display name (a path as the user gave it, or `<expr>`).
+    pub name: Arc<str>,
+    /// Full text.
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    /// A named source.
+    pub fn new(name: impl Into<Arc<str>>, text: impl Into<Arc<str>>) -> Self {
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+
+    /// A source for a file path.
+    pub fn from_path(path: &Path, text: impl Into<Arc<str>>) -> Self {
+        Self::new(path.display().to_string(), text)
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..floor_char_boundary(&self.text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        (line, col)
+    }
+
+    /// Byte offset of a 1-based line and column (in characters); clamps to the text.
+    pub fn offset_of(&self, line: usize, col: usize) -> usize {
+        let mut off = 0;
+        for (i, l) in self.text.split_inclusive('\n').enumerate() {
+            if i + 1 == line {
+                let c = l
+                    .char_indices()
+                    .nth(col.saturating_sub(1))
+                    .map_or(l.len(), |(b, _)| b);
+                return off + c;
+            }
+            off += l.len();
+        }
+        self.text.len()
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// A message about a span of a source file: the one shape every located error takes.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message}")]
+pub struct SourceDiagnostic {
+    /// What went wrong, lowercase, no trailing period.
+    pub message: String,
+    /// Fatal or not.
+    pub severity: Severity,
+    /// Stable code such as `routecheck::rules::unknown-key`.
+    pub code: Option<String>,
+    /// The file it points into.
+    pub file: SourceFile,
+    /// Byte range in `source.text`.
+    pub span: (usize, usize),
+    /// Text under the caret.
+    pub label: Option<String>,
+    /// A hint (did you mean …).
+    pub help: Option<String>,
+}
+
+impl SourceDiagnostic {
+    /// An error at `span` of `source`.
+    pub fn error(source: &SourceFile, span: (usize, usize), message: impl Into<String>) -> Self {
+        SourceDiagnostic {
+            message: message.into(),
+            severity: Severity::Error,
+            code: None,
+            file: source.clone(),
+            span,
+            label: None,
+            help: None,
+        }
+    }
+
+    /// A warning at `span` of `source`.
+    pub fn warning(source: &SourceFile, span: (usize, usize), message: impl Into<String>) -> Self {
+        SourceDiagnostic {
+            severity: Severity::Warning,
+            ..Self::error(source, span, message)
+        }
+    }
+
+    /// Set the caret label.
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Set the help line.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Set the stable code.
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// `file:line:col` of the start of the span.
+    pub fn location(&self) -> String {
+        let (l, c) = self.file.line_col(self.span.0);
+        format!("{}:{}:{}", self.file.name, l, c)
+    }
+}
+
+impl Diagnostic for SourceDiagnostic {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.code
+            .as_ref()
+            .map(|c| Box::new(c) as Box<dyn std::fmt::Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.severity {
+            Severity::Info => miette::Severity::Advice,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Error => miette::Severity::Error,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(self)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let (s, e) = self.span;
+        let span = SourceSpan::new(s.into(), e.saturating_sub(s));
+        Some(Box::new(std::iter::once(
+            miette::LabeledSpan::new_primary_with_span(self.label.clone(), span),
+        )))
+    }
+}
+
+impl miette::SourceCode for SourceDiagnostic {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner =
+            self.file
+                .text
+                .as_ref()
+                .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.file.name.to_string(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+/// Render a diagnostic for a terminal or a log (the one place errors become text).
+pub fn render(diag: &dyn Diagnostic, color: bool) -> String {
+    let handler = miette::GraphicalReportHandler::new_themed(if color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    })
+    .with_width(100);
+    let mut out = String::new();
+    if handler.render_report(&mut out, diag).is_err() {
+        out = diag.to_string();
+    }
+    out
+}

@@ -1,0 +1,1 @@
+//! Archy-exported inbound message flows: load, compile, simulate.

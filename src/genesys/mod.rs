@@ -1,0 +1,1 @@
+//! The Genesys Cloud Platform API client: OAuth client credentials, retries, rate limits.

@@ -1,0 +1,1 @@
+//! Reporters: one stream of run events, rendered for people and pipelines.

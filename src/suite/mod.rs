@@ -1,0 +1,1 @@
+//! Rules files: the declarative format, its loader and the runner.
