@@ -1,0 +1,184 @@
+//! The run's event stream and the data it carries.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::diag::SourceDiagnostic;
+
+/// A place in a file, 1-based.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Location {
+    /// Path as the user gave it (relative paths stay relative).
+    pub file: String,
+    /// Line, 1-based.
+    pub line: usize,
+    /// Column, 1-based, in characters.
+    pub col: usize,
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.col)
+    }
+}
+
+/// One rules file, as announced before the run.
+#[derive(Debug, Clone, Serialize)]
+pub struct SuiteInfo {
+    /// `suite:` or the file name.
+    pub name: String,
+    /// The rules file path.
+    pub file: String,
+    /// Cases selected to run in this file (after `--run` and `--shard`).
+    pub cases: usize,
+}
+
+/// One expectation that did not hold.
+#[derive(Debug, Clone, Serialize)]
+pub struct Failure {
+    /// What was checked and how it failed, e.g. `condition Flow.Tier == "platinum" was false`.
+    pub message: String,
+    /// The expected value, rendered, where there is one.
+    pub expected: Option<String>,
+    /// The actual value, rendered, where there is one.
+    pub actual: Option<String>,
+    /// The failing expectation in the rules file.
+    pub location: Location,
+    /// Extra lines: the flow path taken, a hint (case mismatch, legacy `context.` prefix).
+    pub notes: Vec<String>,
+}
+
+/// How a case ended.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "status", rename_all = "lowercase")]
+pub enum Outcome {
+    /// Every expectation held.
+    Passed,
+    /// One or more expectations did not hold.
+    Failed {
+        /// All failing expectations, in file order.
+        failures: Vec<Failure>,
+    },
+    /// The case could not run (missing stub, live fetch failed, …).
+    Error {
+        /// What stopped it, rendered (already located).
+        message: String,
+        /// Where, if known.
+        location: Option<Location>,
+    },
+    /// Not run (e.g. `--fail-fast` after an earlier failure).
+    Skipped {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// One case's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseResult {
+    /// The rules file.
+    pub suite_file: String,
+    /// The suite name.
+    pub suite_name: String,
+    /// The case name (unique in its file).
+    pub case_name: String,
+    /// Where the case starts in the rules file.
+    pub location: Location,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Wall time spent on it.
+    #[serde(serialize_with = "ser_secs")]
+    pub duration: Duration,
+}
+
+/// A branch of a flow and whether the suite reached it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Branch {
+    /// e.g. `decision "Is VIP?" yes`, `switch "Route by intent" case 2`, `callData "Lookup" failure`.
+    pub label: String,
+    /// Where the action is in the flow file.
+    pub location: Location,
+    /// Reached by at least one case.
+    pub hit: bool,
+}
+
+/// Branch coverage of one flow.
+#[derive(Debug, Clone, Serialize)]
+pub struct FlowCoverage {
+    /// The flow file.
+    pub file: String,
+    /// The flow's name.
+    pub name: String,
+    /// Every branch, in file order.
+    pub branches: Vec<Branch>,
+}
+
+impl FlowCoverage {
+    /// Reached branches / all branches, as a percentage (100 for a flow with no branches).
+    pub fn percent(&self) -> f64 {
+        if self.branches.is_empty() {
+            return 100.0;
+        }
+        100.0 * self.branches.iter().filter(|b| b.hit).count() as f64 / self.branches.len() as f64
+    }
+}
+
+/// Coverage of every flow the run simulated.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Coverage {
+    /// Per flow, in the order first used.
+    pub flows: Vec<FlowCoverage>,
+}
+
+/// Totals at the end of a run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    /// Cases passed.
+    pub passed: usize,
+    /// Cases failed.
+    pub failed: usize,
+    /// Cases that could not run.
+    pub errors: usize,
+    /// Cases skipped.
+    pub skipped: usize,
+    /// Wall time of the whole run.
+    #[serde(serialize_with = "ser_secs")]
+    pub duration: Duration,
+    /// Present when `--coverage` was asked for.
+    pub coverage: Option<Coverage>,
+}
+
+/// What the runner tells reporters, in this order: `RunStarted`, then any number of
+/// `Warning` and `CaseFinished` (cases finish in any order when run in parallel; each
+/// suite's cases are delivered in file order), then `RunFinished`. A run that cannot
+/// start (load or compile errors) sends `LoadFailed` and nothing else.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// Files loaded and compiled; cases about to run.
+    RunStarted {
+        /// Every suite with at least one selected case, in path order.
+        suites: Vec<SuiteInfo>,
+    },
+    /// A non-fatal diagnostic from loading (legacy syntax, suspicious key).
+    Warning(SourceDiagnostic),
+    /// One case finished.
+    CaseFinished(CaseResult),
+    /// The run ended.
+    RunFinished(Summary),
+    /// Nothing ran: these load/compile errors (all of them) stopped the run. Exit 2.
+    LoadFailed {
+        /// Every error, located.
+        errors: Vec<SourceDiagnostic>,
+    },
+}
+
+/// A consumer of the event stream.
+pub trait Reporter: Send {
+    /// Handle one event.
+    fn event(&mut self, event: &Event) -> std::io::Result<()>;
+}
+
+fn ser_secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64())
+}
