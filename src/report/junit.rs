@@ -89,7 +89,7 @@ impl Junit {
             });
         }
         let totals = Totals {
-            time: summary.duration.as_secs_f64(),
+            time: duration(summary.duration).as_seconds_f64(),
         };
         self.write(&report, &extras, &totals)
     }
@@ -447,6 +447,37 @@ mod tests {
             xml.trim_end().ends_with("</testsuite>\n</testsuites>"),
             "{xml}"
         );
+    }
+
+    #[test]
+    fn a_suite_without_cases_still_gets_its_file_and_properties() {
+        let xml = xml_of(&[
+            Event::RunStarted {
+                suites: vec![super::super::SuiteInfo {
+                    name: "empty".into(),
+                    file: "rules/empty.yaml".into(),
+                    cases: 0,
+                }],
+            },
+            Event::RunFinished(Summary {
+                coverage: Some(Coverage {
+                    flows: vec![super::super::FlowCoverage {
+                        file: "flows/f.yaml".into(),
+                        name: "f".into(),
+                        branches: vec![],
+                    }],
+                }),
+                ..Summary::default()
+            }),
+        ]);
+        assert!(xml.contains(r#"tests="0""#), "{xml}");
+        assert!(
+            xml.contains(
+                r#"<property name="coverage:flows/f.yaml" value="100.0% (0/0 branches) f"/>"#
+            ),
+            "{xml}"
+        );
+        assert!(xml.contains("</properties>\n  </testsuite>"), "{xml}");
     }
 
     #[test]
