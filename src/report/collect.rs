@@ -1,0 +1,56 @@
+//! The run's cases grouped by rules file, for reporters that write everything at the end
+//! (JSON, JUnit): suites in the order the runner announced them, cases in arrival order.
+
+use super::{CaseResult, SuiteInfo};
+
+/// Every suite seen so far.
+#[derive(Debug, Default)]
+pub(crate) struct Suites {
+    pub(crate) list: Vec<SuiteCases>,
+}
+
+/// One rules file and the results of its cases.
+#[derive(Debug)]
+pub(crate) struct SuiteCases {
+    pub(crate) name: String,
+    pub(crate) file: String,
+    /// Cases the runner said it would run (0 for a suite it never announced).
+    pub(crate) announced: usize,
+    pub(crate) cases: Vec<CaseResult>,
+}
+
+impl SuiteCases {
+    /// Announced cases that never reported a result.
+    pub(crate) fn missing(&self) -> usize {
+        self.announced.saturating_sub(self.cases.len())
+    }
+}
+
+impl Suites {
+    pub(crate) fn announce(&mut self, info: &SuiteInfo) {
+        self.entry(&info.name, &info.file).announced += info.cases;
+    }
+
+    // A case from a suite that was never announced is still reported, after the others.
+    pub(crate) fn add(&mut self, case: &CaseResult) {
+        self.entry(&case.suite_name, &case.suite_file)
+            .cases
+            .push(case.clone());
+    }
+
+    fn entry(&mut self, name: &str, file: &str) -> &mut SuiteCases {
+        let i = match self.list.iter().position(|s| s.file == file) {
+            Some(i) => i,
+            None => {
+                self.list.push(SuiteCases {
+                    name: name.to_string(),
+                    file: file.to_string(),
+                    announced: 0,
+                    cases: Vec::new(),
+                });
+                self.list.len() - 1
+            }
+        };
+        &mut self.list[i]
+    }
+}

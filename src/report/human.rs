@@ -1,0 +1,187 @@
+//! The terminal reporter: a line per case, what went wrong and where, and the summary
+//! line CI scripts parse.
+
+use std::io::{self, Write};
+
+use owo_colors::{OwoColorize, Style};
+
+use super::text::{self, DiffSide};
+use super::{CaseResult, Coverage, Event, Failure, Outcome, Reporter, Summary};
+use crate::diag::SourceDiagnostic;
+
+/// Writes the run for people, as it happens.
+pub struct Human {
+    out: Box<dyn Write + Send>,
+    color: bool,
+    verbose: bool,
+}
+
+impl Human {
+    /// Write to `out`; `color` only when the CLI found a terminal and `NO_COLOR` unset;
+    /// `verbose` adds durations and lists reached branches as well as unreached ones.
+    pub fn new(out: Box<dyn Write + Send>, color: bool, verbose: bool) -> Self {
+        Human {
+            out,
+            color,
+            verbose,
+        }
+    }
+
+    fn paint(&self, s: &str, style: Style) -> String {
+        if self.color {
+            s.style(style).to_string()
+        } else {
+            s.to_string()
+        }
+    }
+
+    fn case(&mut self, case: &CaseResult) -> io::Result<()> {
+        let title = text::case_title(case);
+        let took = if self.verbose {
+            format!(" ({} ms)", case.duration.as_millis())
+        } else {
+            String::new()
+        };
+        match &case.outcome {
+            Outcome::Passed => {
+                let mark = self.paint("✓", Style::new().green());
+                writeln!(self.out, "{mark} {title}{took}")
+            }
+            Outcome::Failed { failures } => {
+                let mark = self.paint("✗", Style::new().red().bold());
+                writeln!(self.out, "{mark} {title}{took}")?;
+                for f in failures {
+                    self.failure(f)?;
+                }
+                Ok(())
+            }
+            Outcome::Error { message, location } => {
+                let mark = self.paint("✗", Style::new().red().bold());
+                let label = self.paint("error", Style::new().red().bold());
+                writeln!(self.out, "{mark} {title}{took}: {label}")?;
+                if let Some(loc) = location {
+                    writeln!(self.out, "    {}", self.paint(&loc.to_string(), bold()))?;
+                }
+                for line in message.lines() {
+                    writeln!(self.out, "    {line}")?;
+                }
+                Ok(())
+            }
+            Outcome::Skipped { reason } => {
+                let line = format!("- {title} (skipped: {reason})");
+                writeln!(self.out, "{}", self.paint(&line, Style::new().dimmed()))
+            }
+        }
+    }
+
+    fn failure(&mut self, f: &Failure) -> io::Result<()> {
+        let loc = self.paint(&f.location.to_string(), bold());
+        writeln!(self.out, "    {loc}: {}", f.message)?;
+        match (&f.expected, &f.actual) {
+            (Some(e), Some(a)) if text::wants_diff(e, a) => {
+                let minus = Style::new().red();
+                let plus = Style::new().green();
+                writeln!(self.out, "      {}", self.paint("--- expected", minus))?;
+                writeln!(self.out, "      {}", self.paint("+++ actual", plus))?;
+                for (side, line) in text::diff_lines(e, a) {
+                    let shown = match side {
+                        DiffSide::Expected => self.paint(&format!("- {line}"), minus),
+                        DiffSide::Actual => self.paint(&format!("+ {line}"), plus),
+                        DiffSide::Both => format!("  {line}"),
+                    };
+                    writeln!(self.out, "      {shown}")?;
+                }
+            }
+            (e, a) => {
+                if let Some(e) = e {
+                    let e = self.paint(e, Style::new().green());
+                    writeln!(self.out, "      expected: {e}")?;
+                }
+                if let Some(a) = a {
+                    let a = self.paint(a, Style::new().red());
+                    writeln!(self.out, "      actual:   {a}")?;
+                }
+            }
+        }
+        for note in &f.notes {
+            let label = self.paint("note", Style::new().cyan());
+            writeln!(self.out, "      {label}: {note}")?;
+        }
+        Ok(())
+    }
+
+    fn diagnostic(&mut self, d: &SourceDiagnostic) -> io::Result<()> {
+        // A blank line keeps the next case line from reading as part of the box.
+        writeln!(self.out, "{}", crate::diag::render(d, self.color))
+    }
+
+    fn coverage(&mut self, cov: &Coverage) -> io::Result<()> {
+        writeln!(self.out, "\n{}", self.paint("coverage", bold()))?;
+        for flow in &cov.flows {
+            writeln!(self.out, "  {}", text::coverage_headline(flow))?;
+            for b in &flow.branches {
+                if !b.hit {
+                    let line = format!("    unreached: {}", text::branch_text(b));
+                    writeln!(self.out, "{}", self.paint(&line, Style::new().yellow()))?;
+                } else if self.verbose {
+                    writeln!(self.out, "    reached:   {}", text::branch_text(b))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn finished(&mut self, s: &Summary) -> io::Result<()> {
+        if let Some(cov) = &s.coverage {
+            self.coverage(cov)?;
+        }
+        writeln!(self.out)?;
+        if self.verbose {
+            writeln!(self.out, "finished in {:.2}s", s.duration.as_secs_f64())?;
+        }
+        let style = if s.failed > 0 || s.errors > 0 {
+            Style::new().red().bold()
+        } else {
+            Style::new().green().bold()
+        };
+        writeln!(self.out, "{}", self.paint(&text::summary_line(s), style))
+    }
+}
+
+fn bold() -> Style {
+    Style::new().bold()
+}
+
+impl Reporter for Human {
+    fn event(&mut self, event: &Event) -> io::Result<()> {
+        match event {
+            Event::RunStarted { suites } => {
+                let cases: usize = suites.iter().map(|s| s.cases).sum();
+                let files = suites.len();
+                writeln!(
+                    self.out,
+                    "running {cases} {} from {files} rules {}\n",
+                    plural(cases, "case", "cases"),
+                    plural(files, "file", "files")
+                )?;
+            }
+            Event::Warning(d) => self.diagnostic(d)?,
+            Event::CaseFinished(case) => self.case(case)?,
+            Event::RunFinished(s) => self.finished(s)?,
+            Event::LoadFailed { errors } => {
+                for d in errors {
+                    self.diagnostic(d)?;
+                }
+                let line = text::load_failed_line(errors.len());
+                writeln!(self.out, "\nnothing ran: the rules could not be loaded")?;
+                let line = self.paint(&line, Style::new().red().bold());
+                writeln!(self.out, "{line}")?;
+            }
+        }
+        self.out.flush()
+    }
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
