@@ -140,10 +140,8 @@ impl Redactor {
                     self.walk(item, Context::Plain);
                 }
             }
-            Value::String(s) => {
-                if looks_like_email(s) {
-                    *s = self.placeholder("email", s);
-                }
+            Value::String(s) if looks_like_email(s) => {
+                *s = self.placeholder("email", s);
             }
             _ => {}
         }
