@@ -2,7 +2,9 @@
 //! with stable placeholders (`<redacted:name:1>`) before it is written to a repository.
 //!
 //! What is redacted (string values only; keys, ids, timestamps, queue and flow data stay):
-//! - on participants (objects in a `participants` array): `name`, `participantName`;
+//! - on participants (objects in a `participants` array) and on address objects (values of
+//!   keys ending in `Address`/`Addresses`, e.g. `fromAddress`, `toAddress`): `name`,
+//!   `participantName`;
 //! - anywhere: `address`, `addressNormalized`, `addressRaw`, `addressDisplayable`, `ani`,
 //!   `dnis`, `callerId`, `callbackNumbers` (address); `callerIdName`, `callbackUserName`,
 //!   `remote`, `fromName`, `toName` (name); `email`, `emailAddress` (email); `phoneNumber`
@@ -116,18 +118,16 @@ impl Redactor {
                         self.replace_strings(v, kind);
                         continue;
                     }
-                    let child = match (k.as_str(), &*v) {
-                        ("attributes", Value::Object(_)) => Context::Attributes,
-                        ("participants", Value::Array(_)) => Context::Participant,
+                    let lower = k.to_ascii_lowercase();
+                    let person = lower == "participants"
+                        || lower.ends_with("address")
+                        || lower.ends_with("addresses");
+                    let child = match &*v {
+                        Value::Object(_) if k == "attributes" => Context::Attributes,
+                        Value::Object(_) | Value::Array(_) if person => Context::Participant,
                         _ => Context::Plain,
                     };
-                    if child == Context::Participant {
-                        if let Value::Array(items) = v {
-                            for item in items {
-                                self.walk(item, Context::Participant);
-                            }
-                        }
-                    } else if ctx == Context::Attributes {
+                    if ctx == Context::Attributes {
                         // Attribute values are strings; anything nested is still scanned for emails.
                         self.walk(v, Context::Plain);
                     } else {
@@ -136,8 +136,14 @@ impl Redactor {
                 }
             }
             Value::Array(items) => {
+                // Items of `participants` and of address lists are people; other lists are not.
+                let item_ctx = if ctx == Context::Participant {
+                    Context::Participant
+                } else {
+                    Context::Plain
+                };
                 for item in items {
-                    self.walk(item, Context::Plain);
+                    self.walk(item, item_ctx);
                 }
             }
             Value::String(s) if looks_like_email(s) => {
@@ -147,13 +153,22 @@ impl Redactor {
         }
     }
 
-    /// Replace a string, or every string in an array (e.g. `callbackNumbers`).
+    /// Replace a string, or every string inside an array or object (e.g. `callbackNumbers`).
     fn replace_strings(&mut self, v: &mut Value, kind: &'static str) {
         match v {
             Value::String(s) if !s.is_empty() => *s = self.placeholder(kind, s),
             Value::Array(items) => {
                 for item in items {
                     self.replace_strings(item, kind);
+                }
+            }
+            Value::Object(map) => {
+                let mut keys: Vec<String> = map.keys().cloned().collect();
+                keys.sort();
+                for k in keys {
+                    if let Some(item) = map.get_mut(&k) {
+                        self.replace_strings(item, kind);
+                    }
                 }
             }
             _ => {}
