@@ -163,6 +163,12 @@ pub fn record(args: RecordArgs) -> u8 {
         Ok(c) => c,
         Err(e) => return report(&e),
     };
+    if let Err(e) = std::fs::create_dir_all(&args.out) {
+        return report(&fail(
+            format!("cannot create {}: {e}", args.out.display()),
+            None::<String>,
+        ));
+    }
     let bar = (std::io::stderr().is_terminal() && targets.len() > 1).then(|| {
         let bar = indicatif::ProgressBar::new(targets.len() as u64);
         if let Ok(style) =
@@ -179,7 +185,7 @@ pub fn record(args: RecordArgs) -> u8 {
         }
         let outcome = record_one(&client, id, path, &args);
         let line = match &outcome {
-            Ok(n) if args.keep_pii => format!("recorded {} (personal data kept)", path.display()),
+            Ok(_) if args.keep_pii => format!("recorded {} (personal data kept)", path.display()),
             Ok(n) => format!("recorded {} ({n} value(s) redacted)", path.display()),
             Err(_) => String::new(),
         };
@@ -213,8 +219,8 @@ pub fn record(args: RecordArgs) -> u8 {
     exit::OK
 }
 
-/// Check every id and target before touching the network: nothing is fetched if any
-/// fixture would be overwritten without `--update`.
+/// Check every id and target before touching the network or the disk: nothing is fetched
+/// if any fixture would be overwritten without `--update`.
 fn plan_record(args: &RecordArgs) -> Result<Vec<(String, PathBuf)>, LiveError> {
     let mut seen = std::collections::BTreeSet::new();
     let mut out = Vec::new();
@@ -244,12 +250,6 @@ fn plan_record(args: &RecordArgs) -> Result<Vec<(String, PathBuf)>, LiveError> {
         }
         out.push((id.to_string(), path));
     }
-    std::fs::create_dir_all(&args.out).map_err(|e| {
-        fail(
-            format!("cannot create {}: {e}", args.out.display()),
-            None::<String>,
-        )
-    })?;
     Ok(out)
 }
 
