@@ -1,32 +1,698 @@
-//! `routecheck record` and `routecheck inject`.
+//! `routecheck record` and `routecheck inject`: the two commands that talk to a live
+//! Genesys Cloud org — one turns conversations into redacted fixtures, the other sets
+//! participant attributes and proves they were stored.
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
+use serde_json::Value;
+
+use crate::conversation::redact;
 use crate::exit;
+use crate::genesys::{Client, GenesysError, LiveOptions};
+
+/// Web Messaging custom-attribute budget, in UTF-8 bytes of keys plus values.
+///
+/// Genesys documents no fixed number: the Messenger transport SDK
+/// (MyPureCloud genesys-messenger-transport-mobile-sdk, `CustomAttributesStoreImpl`) takes
+/// `maxCustomDataBytes` from each session's `SessionResponse` and refuses a map whose keys
+/// plus values exceed it. 2048 is our conservative default; set `--max-bytes` to the value
+/// your deployment's sessions announce.
+pub const DEFAULT_MAX_BYTES: usize = 2048;
+
+/// Network flags shared by the live commands.
+#[derive(Debug, Clone, clap::Args)]
+pub struct NetArgs {
+    /// Give up retrying one request after this many seconds (429 waits, 5xx backoff).
+    #[arg(long, value_name = "SECS", default_value = "60", value_parser = parse_secs)]
+    pub max_retry_time: Duration,
+    /// Client-side pacing, in requests per minute (Genesys allows 300 per token).
+    #[arg(long, value_name = "N", default_value_t = 300,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub rate_limit: u32,
+    /// Connect and read timeout of every call, in seconds.
+    #[arg(long, value_name = "SECS", default_value = "30", value_parser = parse_positive_secs)]
+    pub timeout: Duration,
+}
+
+impl NetArgs {
+    fn options(&self) -> LiveOptions {
+        LiveOptions {
+            max_retry_time: self.max_retry_time,
+            rate_limit: self.rate_limit,
+            timeout: self.timeout,
+        }
+    }
+}
+
+fn parse_secs(s: &str) -> Result<Duration, String> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if !v.is_finite() || !(0.0..=86_400.0).contains(&v) {
+        return Err(format!("`{s}` must be between 0 and 86400 seconds"));
+    }
+    Ok(Duration::from_secs_f64(v))
+}
+
+fn parse_positive_secs(s: &str) -> Result<Duration, String> {
+    let d = parse_secs(s)?;
+    if d.is_zero() {
+        return Err("must be more than 0 seconds".into());
+    }
+    Ok(d)
+}
 
 /// Arguments of `routecheck record`.
 #[derive(Debug, clap::Args)]
 pub struct RecordArgs {
-    /// Conversation ids.
+    /// Conversation ids to fetch.
+    #[arg(required = true, value_name = "CONVERSATION_ID")]
     pub ids: Vec<String>,
-    /// Output directory.
-    #[arg(long)]
+    /// Directory to write `<id>.json` fixtures into (created if missing).
+    #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Keep names, addresses, emails, phone numbers and message bodies (default: redact).
+    #[arg(long)]
+    pub keep_pii: bool,
+    /// Overwrite fixtures that already exist.
+    #[arg(long)]
+    pub update: bool,
+    #[command(flatten)]
+    pub net: NetArgs,
 }
 
 /// Arguments of `routecheck inject`.
 #[derive(Debug, clap::Args)]
 pub struct InjectArgs {
     /// Conversation id.
+    #[arg(value_name = "CONVERSATION_ID")]
     pub conversation: String,
-    /// KEY=VALUE pairs.
+    /// Attributes to set, as KEY=VALUE (values are stored as strings).
+    #[arg(required = true, value_name = "KEY=VALUE")]
     pub pairs: Vec<String>,
+    /// Participant to set them on (default: the participant whose purpose is `customer`).
+    #[arg(long, value_name = "ID")]
+    pub participant: Option<String>,
+    /// Print the request instead of sending it.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write a YAML manifest of what was sent ({conversation, participant, attributes}).
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+    /// Warn when keys plus values exceed this many UTF-8 bytes (Web Messaging budget).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_BYTES)]
+    pub max_bytes: usize,
+    /// How long to keep re-reading when the read-back does not match yet, in seconds.
+    #[arg(long, value_name = "SECS", default_value = "2", value_parser = parse_secs)]
+    pub settle: Duration,
+    #[command(flatten)]
+    pub net: NetArgs,
 }
 
-pub fn record(_args: RecordArgs) -> u8 {
+/// An error of the live commands themselves (usage, files), rendered like every other.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(routecheck::live))]
+struct LiveError {
+    message: String,
+    #[help]
+    help: Option<String>,
+}
+
+/// Either layer's error, for a step that can fail in both.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+enum Failure {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Genesys(#[from] GenesysError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Live(#[from] LiveError),
+}
+
+fn fail(message: impl Into<String>, help: impl Into<Option<String>>) -> LiveError {
+    LiveError {
+        message: message.into(),
+        help: help.into(),
+    }
+}
+
+fn report(e: &dyn miette::Diagnostic) -> u8 {
+    super::print_diagnostics([e]);
     exit::USAGE
 }
 
-pub fn inject(_args: InjectArgs) -> u8 {
-    exit::USAGE
+fn warn(message: &str) {
+    let mut err = anstream::stderr();
+    let _ = writeln!(err, "warning: {message}");
+}
+
+// ---------------------------------------------------------------- record
+
+/// `routecheck record`.
+pub fn record(args: RecordArgs) -> u8 {
+    let targets = match plan_record(&args) {
+        Ok(t) => t,
+        Err(e) => return report(&e),
+    };
+    let client = match Client::from_env(&args.net.options()) {
+        Ok(c) => c,
+        Err(e) => return report(&e),
+    };
+    if let Err(e) = std::fs::create_dir_all(&args.out) {
+        return report(&fail(
+            format!("cannot create {}: {e}", args.out.display()),
+            None::<String>,
+        ));
+    }
+    let bar = (std::io::stderr().is_terminal() && targets.len() > 1).then(|| {
+        let bar = indicatif::ProgressBar::new(targets.len() as u64);
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}")
+        {
+            bar.set_style(style);
+        }
+        bar
+    });
+    let mut failed = 0usize;
+    for (id, path) in &targets {
+        if let Some(b) = &bar {
+            b.set_message(id.clone());
+        }
+        let outcome = record_one(&client, id, path, &args);
+        let line = match &outcome {
+            Ok(_) if args.keep_pii => format!("recorded {} (personal data kept)", path.display()),
+            Ok(n) => format!("recorded {} ({n} value(s) redacted)", path.display()),
+            Err(_) => String::new(),
+        };
+        let print = |f: &dyn Fn()| match &bar {
+            Some(b) => b.suspend(f),
+            None => f(),
+        };
+        match outcome {
+            Ok(_) => print(&|| println!("{line}")),
+            Err(e) => {
+                failed += 1;
+                print(&|| {
+                    super::print_diagnostics([&e as &dyn miette::Diagnostic]);
+                });
+            }
+        }
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    if failed > 0 {
+        eprintln!(
+            "error: {failed} of {} conversation(s) could not be recorded",
+            targets.len()
+        );
+        return exit::USAGE;
+    }
+    exit::OK
+}
+
+/// Check every id and target before touching the network or the disk: nothing is fetched
+/// if any fixture would be overwritten without `--update`.
+fn plan_record(args: &RecordArgs) -> Result<Vec<(String, PathBuf)>, LiveError> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for id in &args.ids {
+        let id = id.trim();
+        let safe = !id.is_empty()
+            && id != "."
+            && id != ".."
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if !safe {
+            return Err(fail(
+                format!("`{id}` is not a conversation id that can name a fixture file"),
+                Some("conversation ids are UUIDs: letters, digits and `-`".into()),
+            ));
+        }
+        if !seen.insert(id.to_string()) {
+            continue;
+        }
+        let path = args.out.join(format!("{id}.json"));
+        if path.exists() && !args.update {
+            return Err(fail(
+                format!("refusing to overwrite {}", path.display()),
+                Some("pass --update to replace existing fixtures".into()),
+            ));
+        }
+        out.push((id.to_string(), path));
+    }
+    Ok(out)
+}
+
+fn record_one(client: &Client, id: &str, path: &Path, args: &RecordArgs) -> Result<usize, Failure> {
+    let mut conversation = client.get_conversation(id)?;
+    let redacted = if args.keep_pii {
+        0
+    } else {
+        redact::redact(&mut conversation).total()
+    };
+    let sorted = redact::sort_keys(&conversation);
+    let mut text = serde_json::to_string_pretty(&sorted)
+        .map_err(|e| fail(format!("cannot serialize {id}: {e}"), None::<String>))?;
+    text.push('\n');
+    write_atomic(path, text.as_bytes(), args.update)?;
+    Ok(redacted)
+}
+
+/// Write via a temporary file in the same directory and a rename, so a reader never sees
+/// half a fixture. Without `overwrite`, the final step is a hard link, which fails if the
+/// target appeared meanwhile.
+fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), LiveError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let io = |what: &str, e: std::io::Error| {
+        let _ = std::fs::remove_file(&tmp);
+        fail(
+            format!("cannot {what} {}: {e}", path.display()),
+            None::<String>,
+        )
+    };
+    {
+        let mut f =
+            std::fs::File::create(&tmp).map_err(|e| io("create a temporary file for", e))?;
+        f.write_all(bytes).map_err(|e| io("write", e))?;
+        f.sync_all().map_err(|e| io("write", e))?;
+    }
+    if overwrite {
+        std::fs::rename(&tmp, path).map_err(|e| io("replace", e))?;
+        return Ok(());
+    }
+    match std::fs::hard_link(&tmp, path) {
+        Ok(()) => {
+            let _ = std::fs::remove_file(&tmp);
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(fail(
+                format!("refusing to overwrite {}", path.display()),
+                Some("pass --update to replace existing fixtures".into()),
+            ))
+        }
+        Err(_) if !path.exists() => std::fs::rename(&tmp, path).map_err(|e| io("write", e)),
+        Err(e) => Err(io("write", e)),
+    }
+}
+
+// ---------------------------------------------------------------- inject
+
+/// `routecheck inject`.
+pub fn inject(args: InjectArgs) -> u8 {
+    let attributes = match parse_pairs(&args.pairs) {
+        Ok(a) => a,
+        Err(e) => return report(&e),
+    };
+    for w in static_warnings(&attributes, args.max_bytes) {
+        warn(&w);
+    }
+
+    // A dry run with an explicit participant needs no credentials at all.
+    if args.dry_run && args.participant.is_some() {
+        let pid = args.participant.as_deref().unwrap_or_default();
+        warn("not reading the conversation: case clashes with existing keys were not checked");
+        print_request("<GENESYS_API_BASE>", &args.conversation, pid, &attributes);
+        return exit::OK;
+    }
+
+    let client = match Client::from_env(&args.net.options()) {
+        Ok(c) => c,
+        Err(e) => return report(&e),
+    };
+    let conversation = match client.get_conversation(&args.conversation) {
+        Ok(c) => c,
+        Err(e) => return report(&e),
+    };
+    let participant = match pick_participant(&conversation, args.participant.as_deref()) {
+        Ok(p) => p,
+        Err(e) => return report(&e),
+    };
+    let pid = participant
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    for w in case_clashes(participant, &attributes) {
+        warn(&w);
+    }
+
+    if args.dry_run {
+        print_request(client.api_base(), &args.conversation, &pid, &attributes);
+        if args.manifest.is_some() {
+            warn("--dry-run: no manifest written (nothing was sent)");
+        }
+        return exit::OK;
+    }
+
+    if let Err(e) = client.patch_participant_attributes(&args.conversation, &pid, &attributes) {
+        return report(&e);
+    }
+    if let Some(path) = &args.manifest
+        && let Err(e) = write_manifest(path, &args.conversation, &pid, &attributes)
+    {
+        return report(&e);
+    }
+    match verify(&client, &args, &pid, &attributes) {
+        Ok(mismatches) if mismatches.is_empty() => {
+            println!(
+                "set {} attribute(s) on participant {pid} of conversation {}; read back and verified",
+                attributes.len(),
+                args.conversation
+            );
+            exit::OK
+        }
+        Ok(mismatches) => {
+            let mut err = anstream::stderr();
+            let _ = writeln!(
+                err,
+                "error: the read-back of participant {pid} differs from what was sent:"
+            );
+            for m in &mismatches {
+                let _ = writeln!(err, "  {m}");
+            }
+            let _ = writeln!(
+                err,
+                "  help: Genesys accepted the PATCH but did not store these values; check for keys it reserves or drops, and the attribute size budget"
+            );
+            exit::FAILED
+        }
+        Err(e) => report(&e),
+    }
+}
+
+fn parse_pairs(pairs: &[String]) -> Result<BTreeMap<String, String>, LiveError> {
+    let mut out = BTreeMap::new();
+    for p in pairs {
+        let Some((k, v)) = p.split_once('=') else {
+            return Err(fail(
+                format!("`{p}` is not KEY=VALUE"),
+                Some("write each attribute as KEY=VALUE, e.g. Tier=platinum".into()),
+            ));
+        };
+        if k.trim().is_empty() {
+            return Err(fail(format!("`{p}` has an empty key"), None::<String>));
+        }
+        if k != k.trim() {
+            return Err(fail(
+                format!("the key `{k}` has leading or trailing spaces"),
+                Some(
+                    "Architect reads the exact key; remove the spaces or quote differently".into(),
+                ),
+            ));
+        }
+        if out.insert(k.to_string(), v.to_string()).is_some() {
+            return Err(fail(
+                format!("the key `{k}` is given twice"),
+                Some("give each key once".into()),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// Warnings that need no conversation: prefixes, JSON-looking values, in-request case
+/// clashes and the byte budget.
+fn static_warnings(attrs: &BTreeMap<String, String>, max_bytes: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for (k, v) in attrs {
+        let lower = k.to_ascii_lowercase();
+        if lower.starts_with("custom.") || lower.starts_with("system.") {
+            out.push(format!(
+                "key `{k}`: participant attributes are a flat map; the prefix is part of the name, and Architect's Get Participant Data must read the exact key `{k}`"
+            ));
+        }
+        let t = v.trim();
+        if (t.starts_with('{') || t.starts_with('[')) && serde_json::from_str::<Value>(t).is_ok() {
+            out.push(format!(
+                "key `{k}`: the value is JSON text; Genesys stores it as one plain string and Architect cannot read fields out of it"
+            ));
+        }
+        if t == "null" {
+            out.push(format!(
+                "key `{k}`: the value is the 4-letter string \"null\", not an unset attribute (Architect's IsNotSet is false)"
+            ));
+        }
+    }
+    let keys: Vec<&String> = attrs.keys().collect();
+    for (i, a) in keys.iter().enumerate() {
+        for b in keys.iter().skip(i + 1) {
+            if a.eq_ignore_ascii_case(b) {
+                out.push(format!(
+                    "keys `{a}` and `{b}` differ only in case; Genesys keeps both and Architect reads exactly one"
+                ));
+            }
+        }
+    }
+    let bytes: usize = attrs.iter().map(|(k, v)| k.len() + v.len()).sum();
+    if bytes > max_bytes {
+        out.push(format!(
+            "the attributes take {bytes} bytes (keys plus values, UTF-8), over the {max_bytes}-byte Web Messaging custom-attribute budget (--max-bytes); Messenger refuses maps that large"
+        ));
+    }
+    out
+}
+
+fn case_clashes(participant: &Value, attrs: &BTreeMap<String, String>) -> Vec<String> {
+    let Some(existing) = participant.get("attributes").and_then(Value::as_object) else {
+        return vec![];
+    };
+    let mut out = vec![];
+    for k in attrs.keys() {
+        for e in existing.keys() {
+            if e != k && e.eq_ignore_ascii_case(k) {
+                out.push(format!(
+                    "key `{k}` differs only in case from `{e}`, already on the participant; Genesys keeps both and Architect reads exactly one"
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The participant to write to: the one named, or the single `customer`.
+fn pick_participant<'a>(
+    conversation: &'a Value,
+    wanted: Option<&str>,
+) -> Result<&'a Value, LiveError> {
+    let participants = conversation
+        .get("participants")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let id_of = |p: &Value| p.get("id").and_then(Value::as_str).map(str::to_string);
+    if let Some(w) = wanted {
+        return participants
+            .iter()
+            .find(|p| id_of(p).as_deref() == Some(w))
+            .ok_or_else(|| {
+                fail(
+                    format!("the conversation has no participant `{w}`"),
+                    Some(format!("participants: {}", describe(participants))),
+                )
+            });
+    }
+    let customers: Vec<&Value> = participants
+        .iter()
+        .filter(|p| p.get("purpose").and_then(Value::as_str) == Some("customer"))
+        .collect();
+    match customers.as_slice() {
+        [one] if id_of(one).is_some() => Ok(one),
+        [] | [_] => Err(fail(
+            "the conversation has no customer participant with an id",
+            Some(format!(
+                "choose one with --participant; participants: {}",
+                describe(participants)
+            )),
+        )),
+        _ => Err(fail(
+            "the conversation has more than one customer participant",
+            Some(format!(
+                "choose one with --participant; participants: {}",
+                describe(participants)
+            )),
+        )),
+    }
+}
+
+fn describe(participants: &[Value]) -> String {
+    if participants.is_empty() {
+        return "none".into();
+    }
+    participants
+        .iter()
+        .map(|p| {
+            format!(
+                "{} ({})",
+                p.get("id").and_then(Value::as_str).unwrap_or("<no id>"),
+                p.get("purpose")
+                    .and_then(Value::as_str)
+                    .unwrap_or("<no purpose>")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn print_request(base: &str, cid: &str, pid: &str, attrs: &BTreeMap<String, String>) {
+    let body = serde_json::json!({ "attributes": attrs });
+    println!("PATCH {base}/api/v2/conversations/messages/{cid}/participants/{pid}/attributes");
+    println!("Content-Type: application/json");
+    println!();
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&body).unwrap_or_else(|_| body.to_string())
+    );
+}
+
+#[derive(serde::Serialize)]
+struct Manifest<'a> {
+    conversation: &'a str,
+    participant: &'a str,
+    attributes: &'a BTreeMap<String, String>,
+}
+
+fn write_manifest(
+    path: &Path,
+    cid: &str,
+    pid: &str,
+    attrs: &BTreeMap<String, String>,
+) -> Result<(), LiveError> {
+    let text = serde_saphyr::to_string(&Manifest {
+        conversation: cid,
+        participant: pid,
+        attributes: attrs,
+    })
+    .map_err(|e| fail(format!("cannot write the manifest: {e}"), None::<String>))?;
+    write_atomic(path, text.as_bytes(), true)
+}
+
+/// Read the conversation back until every key matches or `--settle` runs out; returns the
+/// differences still left.
+fn verify(
+    client: &Client,
+    args: &InjectArgs,
+    pid: &str,
+    sent: &BTreeMap<String, String>,
+) -> Result<Vec<String>, GenesysError> {
+    let deadline = std::time::Instant::now() + args.settle;
+    loop {
+        let conversation = client.get_conversation(&args.conversation)?;
+        let stored = conversation
+            .get("participants")
+            .and_then(Value::as_array)
+            .and_then(|ps| {
+                ps.iter()
+                    .find(|p| p.get("id").and_then(Value::as_str) == Some(pid))
+            })
+            .and_then(|p| p.get("attributes"))
+            .and_then(Value::as_object);
+        let mut mismatches = vec![];
+        for (k, v) in sent {
+            match stored.and_then(|s| s.get(k)) {
+                Some(Value::String(s)) if s == v => {}
+                Some(Value::String(s)) => {
+                    mismatches.push(format!("`{k}`: sent {}, stored {}", quoted(v), quoted(s)))
+                }
+                Some(other) => mismatches.push(format!(
+                    "`{k}`: sent {}, stored the non-string {other}",
+                    quoted(v)
+                )),
+                None => mismatches.push(format!("`{k}`: sent {}, not stored", quoted(v))),
+            }
+        }
+        if mismatches.is_empty() || std::time::Instant::now() >= deadline {
+            return Ok(mismatches);
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+fn quoted(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn attrs(p: &[(&str, &str)]) -> BTreeMap<String, String> {
+        p.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn pairs_parse_strictly() {
+        let ok = parse_pairs(&["Tier=platinum".into(), "Url=a=b".into(), "Empty=".into()]).unwrap();
+        assert_eq!(ok["Url"], "a=b");
+        assert_eq!(ok["Empty"], "");
+        assert!(parse_pairs(&["novalue".into()]).is_err());
+        assert!(parse_pairs(&["=x".into()]).is_err());
+        assert!(parse_pairs(&["A=1".into(), "A=2".into()]).is_err());
+    }
+
+    #[test]
+    fn warnings_cover_prefixes_json_case_and_size() {
+        let w = static_warnings(
+            &attrs(&[
+                ("custom.Tier", "gold"),
+                ("Obj", r#"{"a":1}"#),
+                ("Num", "123"),
+                ("tier", "x"),
+                ("TIER", "y"),
+            ]),
+            2048,
+        );
+        assert!(
+            w.iter()
+                .any(|m| m.contains("custom.Tier") && m.contains("flat"))
+        );
+        assert!(w.iter().any(|m| m.contains("`Obj`") && m.contains("JSON")));
+        assert!(!w.iter().any(|m| m.contains("`Num`")));
+        assert!(w.iter().any(|m| m.contains("differ only in case")));
+        let big = static_warnings(&attrs(&[("k", &"x".repeat(3000))]), 2048);
+        assert!(big.iter().any(|m| m.contains("3001 bytes")));
+    }
+
+    #[test]
+    fn the_customer_is_picked_by_purpose() {
+        let c = json!({"participants": [
+            {"id": "a", "purpose": "acd", "attributes": {"Tier": "gold"}},
+            {"id": "c", "purpose": "customer", "attributes": {"Tier": "gold"}}
+        ]});
+        assert_eq!(pick_participant(&c, None).unwrap()["id"], "c");
+        assert_eq!(pick_participant(&c, Some("a")).unwrap()["id"], "a");
+        assert!(pick_participant(&c, Some("zz")).is_err());
+        let none = json!({"participants": [{"id": "a", "purpose": "agent"}]});
+        let e = pick_participant(&none, None).unwrap_err();
+        assert!(e.help.unwrap_or_default().contains("a (agent)"));
+        let clash = case_clashes(&c["participants"][1], &attrs(&[("tier", "x")]));
+        assert_eq!(clash.len(), 1);
+    }
+
+    #[test]
+    fn seconds_parse() {
+        assert_eq!(parse_secs("1.5").unwrap(), Duration::from_millis(1500));
+        assert!(parse_secs("-1").is_err());
+        assert!(parse_secs("abc").is_err());
+        assert!(parse_positive_secs("0").is_err());
+    }
 }

@@ -1,1 +1,3 @@
 //! Conversation fixtures: the JSON bodies of Genesys's conversation GET endpoints.
+
+pub mod redact;
