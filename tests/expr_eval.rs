@@ -292,7 +292,7 @@ fn comparison_and_logic() {
             "\"a\" < 1",
             "type: `<` needs two numbers, Strings, DateTimes or Durations, found String and Integer",
         ),
-        ("not true", "syntax: unexpected a name after the expression"),
+        ("not true", "syntax: expected an operator, found a name"),
     ]);
 }
 

@@ -67,8 +67,18 @@ impl ExprError {
     /// Turn into a located diagnostic. `base` is the byte offset of the expression's
     /// first character inside `source` (0 when the source is the expression itself).
     pub fn to_diagnostic(&self, source: &SourceFile, base: usize) -> SourceDiagnostic {
-        let end = (base + self.span.end).min(source.text.len());
-        let start = (base + self.span.start).min(end);
+        let text = &source.text;
+        let mut end = (base + self.span.end).min(text.len());
+        let mut start = (base + self.span.start).min(end);
+        // A zero-width span (a missing `)` at the end) would draw no caret: widen it to
+        // the neighbouring character.
+        if start == end {
+            if let Some(c) = text.get(end..).and_then(|t| t.chars().next()) {
+                end += c.len_utf8();
+            } else if let Some(c) = text.get(..start).and_then(|t| t.chars().next_back()) {
+                start -= c.len_utf8();
+            }
+        }
         let mut d =
             SourceDiagnostic::error(source, (start, end), self.message.clone()).with_code(format!(
                 "routecheck::expr::{}",
@@ -278,6 +288,7 @@ fn compile_inner(
         }
         (None, check::CTy::Unknown) => Type::String,
     };
+    ck.errors.sort_by_key(|e| (e.span.start, e.span.end));
     errors.append(&mut ck.errors);
     if errors.is_empty() {
         Ok(Compiled {

@@ -26,23 +26,28 @@ pub(crate) fn parse(src: &str) -> (Expr, Vec<ExprError>) {
     while !p.aborted && p.peek() != &Tok::Eof {
         let t = p.bump();
         let help = match t.tok {
-            Tok::RParen => Some("this `)` has no matching `(`".to_string()),
+            Tok::RParen => Some("remove it, or add the `(` it closes".to_string()),
             Tok::Ident | Tok::Int(_) | Tok::Dec(_) | Tok::Str(_) => {
                 Some("a missing operator or `,` before it?".to_string())
             }
             _ => None,
         };
-        p.error(
-            t.span,
-            format!("unexpected {} after the expression", t.tok.describe()),
-            help,
-        );
+        let message = if t.tok == Tok::RParen {
+            "unmatched `)`".to_string()
+        } else {
+            format!("expected an operator, found {}", t.tok.describe())
+        };
+        p.error(t.span, message, help);
         if p.starts_expr() {
             p.expr(0);
         }
         root = Expr::error(Span::new(0, src.len()));
     }
     let mut errors = p.errors;
+    // An unterminated string swallows the rest: what is "missing" at the end is noise.
+    if errors.iter().any(|e| e.message == "unterminated string") {
+        errors.retain(|e| e.message == "unterminated string" || e.span.start < src.len());
+    }
     errors.sort_by_key(|e| (e.span.start, e.span.end));
     errors.dedup_by(|a, b| a.span == b.span && a.message == b.message);
     errors.truncate(MAX_ERRORS);
