@@ -130,7 +130,7 @@ mod tests {
                     PathStep::Key("b\"x".into())
                 ]
             ),
-            Some((2, 20))
+            Some((2, 21))
         );
         assert_eq!(
             locate(

@@ -157,7 +157,7 @@ pub fn load_source(
     let root = match yaml::parse(&source) {
         Ok(n) => n,
         Err(e) => {
-            diags.errors.push(e);
+            diags.errors.push(*e);
             return None;
         }
     };

@@ -188,20 +188,20 @@ pub fn budget_for(len: usize) -> Budget {
 
 /// Parse a rules file into a located tree. Every YAML error (syntax, duplicate key,
 /// budget) becomes a located diagnostic.
-pub fn parse(source: &SourceFile) -> Result<Node, SourceDiagnostic> {
+pub fn parse(source: &SourceFile) -> Result<Node, Box<SourceDiagnostic>> {
     let text: &str = &source.text;
     if text.trim().is_empty() {
-        return Err(
+        return Err(Box::new(
             SourceDiagnostic::error(source, (0, 0), "the rules file is empty")
                 .with_code("routecheck::rules::empty")
                 .with_help("start with `cases:` (see `routecheck schema`)"),
-        );
+        ));
     }
     let mut options = Options::default();
     options.budget = Some(budget_for(text.len()));
     match serde_saphyr::from_str_with_options::<Located>(text, options) {
         Ok(Located(node)) => Ok(node),
-        Err(e) => Err(yaml_error(source, &e)),
+        Err(e) => Err(Box::new(yaml_error(source, &e))),
     }
 }
 
