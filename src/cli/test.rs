@@ -66,7 +66,10 @@ pub fn config(args: &TestArgs) -> Result<RunConfig, String> {
         if name.trim().is_empty() {
             return Err(format!("--var `{v}` has no name"));
         }
-        if vars.insert(name.trim().to_owned(), value.to_owned()).is_some() {
+        if vars
+            .insert(name.trim().to_owned(), value.to_owned())
+            .is_some()
+        {
             return Err(format!("--var {name} is given twice"));
         }
     }

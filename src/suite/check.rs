@@ -39,14 +39,22 @@ impl<'a> Data<'a> {
         self.base
             .iter()
             .map(|(k, _)| k.as_str())
-            .chain(overlay.iter().filter(|(_, v)| v.is_some()).map(|(k, _)| k.as_str()))
+            .chain(
+                overlay
+                    .iter()
+                    .filter(|(_, v)| v.is_some())
+                    .map(|(k, _)| k.as_str()),
+            )
             .filter(move |k| self.get(k).is_some())
     }
 
     /// Hints for an attribute that is not there: a different case, or a `context.` prefix.
     fn near_misses(&self, name: &str) -> Vec<String> {
         let mut notes = Vec::new();
-        if let Some(other) = self.names().find(|k| *k != name && k.eq_ignore_ascii_case(name)) {
+        if let Some(other) = self
+            .names()
+            .find(|k| *k != name && k.eq_ignore_ascii_case(name))
+        {
             notes.push(format!(
                 "attribute names are case-sensitive: the participant has `{other}`, not `{name}`"
             ));
@@ -176,8 +184,8 @@ pub fn run_case(
     let mut failures = Vec::new();
     for e in &case.expects {
         if let Some(mut f) = check(e, &data, &cx, tree, conv) {
-            if !matches!(e.check, Check::Attribute { .. }) {
-                add_binding_notes(suite, &data, &mut f.notes);
+            if let Check::Condition { expr, .. } | Check::Value { expr, .. } = &e.check {
+                add_binding_notes(suite, &data, expr.source(), &mut f.notes);
             }
             failures.push(f);
         }
@@ -190,9 +198,10 @@ pub fn run_case(
 }
 
 /// Bound attributes that are missing but nearly present explain most failed conditions.
-fn add_binding_notes(suite: &Suite, data: &Data<'_>, notes: &mut Vec<String>) {
+fn add_binding_notes(suite: &Suite, data: &Data<'_>, source: &str, notes: &mut Vec<String>) {
+    let source = source.to_ascii_lowercase();
     for b in &suite.bindings {
-        if data.get(&b.attribute).is_none() {
+        if data.get(&b.attribute).is_none() && source.contains(&b.variable.to_ascii_lowercase()) {
             for n in data.near_misses(&b.attribute) {
                 notes.push(format!("{} is NOT_SET: {n}", b.variable));
             }
@@ -200,7 +209,12 @@ fn add_binding_notes(suite: &Suite, data: &Data<'_>, notes: &mut Vec<String>) {
     }
 }
 
-fn failure(location: &Location, message: String, expected: Option<String>, actual: Option<String>) -> Failure {
+fn failure(
+    location: &Location,
+    message: String,
+    expected: Option<String>,
+    actual: Option<String>,
+) -> Failure {
     Failure {
         message,
         expected,
@@ -323,12 +337,28 @@ fn check(
 fn attribute(loc: &Location, name: &str, test: &AttrTest, data: &Data<'_>) -> Option<Failure> {
     let actual = data.get(name);
     let (ok, expected) = match test {
-        AttrTest::Set(want) => (actual.is_some() == *want, if *want { "set".to_owned() } else { "not set".to_owned() }),
+        AttrTest::Set(want) => (
+            actual.is_some() == *want,
+            if *want {
+                "set".to_owned()
+            } else {
+                "not set".to_owned()
+            },
+        ),
         AttrTest::Equals(w) => (actual == Some(w.as_str()), quote(w)),
         AttrTest::NotEquals(w) => (actual != Some(w.as_str()), format!("not {}", quote(w))),
-        AttrTest::Contains(w) => (actual.is_some_and(|a| a.contains(w.as_str())), format!("containing {}", quote(w))),
-        AttrTest::StartsWith(w) => (actual.is_some_and(|a| a.starts_with(w.as_str())), format!("starting with {}", quote(w))),
-        AttrTest::Matches(r) => (actual.is_some_and(|a| r.is_match(a)), format!("matching /{}/", r.as_str())),
+        AttrTest::Contains(w) => (
+            actual.is_some_and(|a| a.contains(w.as_str())),
+            format!("containing {}", quote(w)),
+        ),
+        AttrTest::StartsWith(w) => (
+            actual.is_some_and(|a| a.starts_with(w.as_str())),
+            format!("starting with {}", quote(w)),
+        ),
+        AttrTest::Matches(r) => (
+            actual.is_some_and(|a| r.is_match(a)),
+            format!("matching /{}/", r.as_str()),
+        ),
     };
     if ok {
         return None;
@@ -378,8 +408,14 @@ mod tests {
             overlay: &[],
         };
         let n = d.near_misses("Priority_Tier");
-        assert!(n[0].contains("case-sensitive") && n[0].contains("`priority_tier`"), "{n:?}");
+        assert!(
+            n[0].contains("case-sensitive") && n[0].contains("`priority_tier`"),
+            "{n:?}"
+        );
         let n = d.near_misses("tier");
-        assert!(n[0].contains("context.tier") && n[0].contains("legacy"), "{n:?}");
+        assert!(
+            n[0].contains("context.tier") && n[0].contains("legacy"),
+            "{n:?}"
+        );
     }
 }

@@ -11,7 +11,9 @@ use std::path::Path;
 use regex::Regex;
 use serde_json_path::JsonPath;
 
-use super::model::{AttrTest, Binding, Case, Check, Expectation, FixtureRef, PathWant, Suite, ValueWant};
+use super::model::{
+    AttrTest, Binding, Case, Check, Expectation, FixtureRef, PathWant, Suite, ValueWant,
+};
 use super::yaml::{self, Node, NodeValue};
 use crate::diag::{SourceDiagnostic, SourceFile};
 use crate::expr::{self, Compiled, Scope, Type, Value};
@@ -240,7 +242,10 @@ impl Loader<'_> {
 
     fn expect_type(&mut self, node: &Node, what: &str, want: &str) {
         let d = self
-            .error(node, format!("{what} must be {want}, found {}", node.value.kind()))
+            .error(
+                node,
+                format!("{what} must be {want}, found {}", node.value.kind()),
+            )
             .with_code("routecheck::rules::type");
         self.push(d);
     }
@@ -267,7 +272,12 @@ impl Loader<'_> {
             match table.iter().find(|t| t.name == name) {
                 Some(t) if t.reserved => self.err(k, "reserved-key", reserved_message(name)),
                 Some(t) => out.push((t.name, k, v)),
-                None => self.unknown_key(k, name, what, table.iter().filter(|t| !t.reserved).map(|t| t.name)),
+                None => self.unknown_key(
+                    k,
+                    name,
+                    what,
+                    table.iter().filter(|t| !t.reserved).map(|t| t.name),
+                ),
             }
         }
         out
@@ -344,9 +354,8 @@ impl Loader<'_> {
         }
         for (var, value, node) in &mut variables {
             self.declare(&mut scope, &mut declared, var, value.ty(), node);
-            if let Some((oname, otext)) = overrides
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case(var))
+            if let Some((oname, otext)) =
+                overrides.iter().find(|(n, _)| n.eq_ignore_ascii_case(var))
             {
                 match parse_override(otext, &value.ty()) {
                     Ok(v) => {
@@ -369,17 +378,16 @@ impl Loader<'_> {
                 .error(root, "the rules file has no `cases:`")
                 .with_code("routecheck::rules::missing-key")
                 .with_help("add `cases:` with at least one case (see `routecheck schema`)");
-            self.push(SourceDiagnostic {
-                span: (0, 0),
-                ..d
-            });
+            self.push(SourceDiagnostic { span: (0, 0), ..d });
             return None;
         };
         let participant = participant.unwrap_or_else(|| "customer".to_owned());
         let cases = self.cases(cases_node, &scope, &declared);
         let name = name.unwrap_or_else(|| {
-            path.file_stem()
-                .map_or_else(|| self.src.name.to_string(), |s| s.to_string_lossy().into_owned())
+            path.file_stem().map_or_else(
+                || self.src.name.to_string(),
+                |s| s.to_string_lossy().into_owned(),
+            )
         });
         Some(Suite {
             name,
@@ -425,7 +433,10 @@ impl Loader<'_> {
         };
         let mut out = Vec::with_capacity(map.len());
         for (k, v) in map {
-            let (Some(var), Some(attr)) = (self.string(k, "a variable name"), self.string(v, "an attribute name")) else {
+            let (Some(var), Some(attr)) = (
+                self.string(k, "a variable name"),
+                self.string(v, "an attribute name"),
+            ) else {
                 continue;
             };
             out.push((
@@ -446,7 +457,9 @@ impl Loader<'_> {
         };
         let mut out = Vec::with_capacity(map.len());
         for (k, v) in map {
-            let (Some(name), Some(value)) = (self.string(k, "a variable name"), self.typed_value(v)) else {
+            let (Some(name), Some(value)) =
+                (self.string(k, "a variable name"), self.typed_value(v))
+            else {
                 continue;
             };
             out.push((name, value, k));
@@ -462,7 +475,11 @@ impl Loader<'_> {
             NodeValue::Bool(b) => Value::Boolean(*b),
             NodeValue::Str(s) => Value::String(s.clone()),
             _ => {
-                self.expect_type(v, "a variable's value", "an integer, decimal, boolean or string");
+                self.expect_type(
+                    v,
+                    "a variable's value",
+                    "an integer, decimal, boolean or string",
+                );
                 return None;
             }
         })
@@ -484,19 +501,31 @@ impl Loader<'_> {
         let mut names: HashMap<String, usize> = HashMap::with_capacity(items.len());
         let mut out = Vec::with_capacity(items.len());
         for item in items {
-            if let Some(case) = self.case(item, scope, declared) {
-                if let Some(first) = names.get(&case.name) {
+            // Names are checked even in cases with other errors, so all are reported.
+            let name_node = item.as_map().and_then(|m| {
+                m.iter()
+                    .find(|(k, _)| k.as_str() == Some("name"))
+                    .map(|(_, v)| v)
+            });
+            if let Some(n) = name_node
+                && let Some(name) = n.as_str()
+            {
+                if let Some(first) = names.get(name) {
                     let d = SourceDiagnostic::error(
                         self.src,
-                        item.span,
-                        format!("duplicate case name `{}`", case.name),
+                        n.span,
+                        format!("duplicate case name `{name}`"),
                     )
                     .with_code("routecheck::rules::duplicate-case")
-                    .with_help(format!("case names are unique in a file; the first is on line {first}"));
+                    .with_help(format!(
+                        "case names are unique in a file; the first is on line {first}"
+                    ));
                     self.push(d);
-                    continue;
+                } else {
+                    names.insert(name.to_owned(), self.src.line_col(n.span.0).0);
                 }
-                names.insert(case.name.clone(), case.location.line);
+            }
+            if let Some(case) = self.case(item, scope, declared) {
                 out.push(case);
             }
         }
@@ -536,10 +565,18 @@ impl Loader<'_> {
             self.missing(node, "name", "give the case a `name:` (unique in the file)");
         }
         if fixture.is_none() && self.diags.errors.len() == errors_before {
-            self.missing(node, "fixture", "`fixture:` names the conversation JSON, relative to this file");
+            self.missing(
+                node,
+                "fixture",
+                "`fixture:` names the conversation JSON, relative to this file",
+            );
         }
         if !saw_expect && self.diags.errors.len() == errors_before {
-            self.missing(node, "expect", "a case without expectations would always pass");
+            self.missing(
+                node,
+                "expect",
+                "a case without expectations would always pass",
+            );
         }
         if self.diags.errors.len() > errors_before {
             return None;
@@ -584,7 +621,11 @@ impl Loader<'_> {
                 self.location(v.span.0),
             )),
             Ok(_) => {
-                self.err(v, "fixture", format!("fixture `{}` is not a file", joined.display()));
+                self.err(
+                    v,
+                    "fixture",
+                    format!("fixture `{}` is not a file", joined.display()),
+                );
                 None
             }
             Err(e) => {
@@ -645,7 +686,10 @@ impl Loader<'_> {
                 }
                 Some((ty, _)) if *ty != value.ty() => {
                     let d = self
-                        .error(k, format!("variable `{name}` is {ty}, this value is {}", value.ty()))
+                        .error(
+                            k,
+                            format!("variable `{name}` is {ty}, this value is {}", value.ty()),
+                        )
                         .with_code("routecheck::rules::type");
                     self.push(d);
                 }
@@ -661,9 +705,16 @@ impl Loader<'_> {
             return Vec::new();
         };
         if items.is_empty() {
-            self.err(v, "empty", "`expect` is empty: a case without expectations would always pass");
+            self.err(
+                v,
+                "empty",
+                "`expect` is empty: a case without expectations would always pass",
+            );
         }
-        items.iter().filter_map(|e| self.expectation(e, scope)).collect()
+        items
+            .iter()
+            .filter_map(|e| self.expectation(e, scope))
+            .collect()
     }
 
     fn expectation(&mut self, node: &Node, scope: &Scope) -> Option<Expectation> {
@@ -675,17 +726,34 @@ impl Loader<'_> {
             .iter()
             .filter_map(|(k, v)| {
                 let name = k.as_str()?;
-                SUBJECT_KEYS.iter().find(|s| s.name == name).map(|s| (s, k, v))
+                SUBJECT_KEYS
+                    .iter()
+                    .find(|s| s.name == name)
+                    .map(|s| (s, k, v))
             })
             .collect();
-        let (subject, sk, sv) = match subjects.as_slice() {
-            [one] => *one,
-            [] => {
-                let d = SourceDiagnostic::error(self.src, node.span, "an expectation needs one of `condition`, `value`, `attribute` or `jsonpath`")
-                    .with_code("routecheck::rules::expectation");
+        // In the legacy form `value:` is the compared value, not an expression.
+        let legacy = subjects
+            .iter()
+            .find(|(s, _, _)| s.name == "attribute_path")
+            .copied();
+        let (subject, sk, sv) = match (legacy, subjects.as_slice()) {
+            (Some(l), _) => l,
+            (None, [one]) => *one,
+            (None, []) => {
+                let d = SourceDiagnostic::error(
+                    self.src,
+                    node.span,
+                    "an expectation needs one of `condition`, `value`, `attribute` or `jsonpath`",
+                )
+                .with_code("routecheck::rules::expectation");
                 let d = match map.iter().find_map(|(k, _)| {
                     let n = k.as_str()?;
-                    closest(n, SUBJECT_KEYS.iter().filter(|s| !s.reserved).map(|s| s.name)).map(|c| (k, n, c))
+                    closest(
+                        n,
+                        SUBJECT_KEYS.iter().filter(|s| !s.reserved).map(|s| s.name),
+                    )
+                    .map(|c| (k, n, c))
                 }) {
                     Some((k, n, c)) => SourceDiagnostic {
                         span: k.span,
@@ -698,8 +766,12 @@ impl Loader<'_> {
                 self.push(d);
                 return None;
             }
-            [_, (_, second, _), ..] => {
-                self.err(second, "expectation", "an expectation checks one thing: split it into two list items");
+            (None, [_, (_, second, _), ..]) => {
+                self.err(
+                    second,
+                    "expectation",
+                    "an expectation checks one thing: split it into two list items",
+                );
                 return None;
             }
         };
@@ -722,7 +794,12 @@ impl Loader<'_> {
             match allowed.iter().find(|a| **a == name) {
                 Some(a) => mods.push((a, k, v)),
                 None => {
-                    self.unknown_key(k, name, &format!("a `{}` expectation", subject.name), allowed.iter().copied());
+                    self.unknown_key(
+                        k,
+                        name,
+                        &format!("this `{}` expectation", subject.name),
+                        allowed.iter().copied(),
+                    );
                     bad = true;
                 }
             }
@@ -753,14 +830,21 @@ impl Loader<'_> {
             [(name, _, v)] => Some((name, v)),
             [] => {
                 let d = self
-                    .error(subject, format!("this `{kind}` expectation says nothing about the result"))
+                    .error(
+                        subject,
+                        format!("this `{kind}` expectation says nothing about the result"),
+                    )
                     .with_code("routecheck::rules::expectation")
                     .with_help(format!("add one of: {}", modifier_keys(kind).join(", ")));
                 self.push(d);
                 None
             }
             [_, (_, k, _), ..] => {
-                self.err(k, "expectation", format!("a `{kind}` expectation takes one test: split it into two list items"));
+                self.err(
+                    k,
+                    "expectation",
+                    format!("a `{kind}` expectation takes one test: split it into two list items"),
+                );
                 None
             }
         }
@@ -788,7 +872,12 @@ impl Loader<'_> {
         }
     }
 
-    fn condition(&mut self, sv: &Node, mods: &[(&str, &Node, &Node)], scope: &Scope) -> Option<Check> {
+    fn condition(
+        &mut self,
+        sv: &Node,
+        mods: &[(&str, &Node, &Node)],
+        scope: &Scope,
+    ) -> Option<Check> {
         let expect = match mods {
             [] => Some(true),
             [(_, _, v)] => self.bool(v, "`is`"),
@@ -797,7 +886,13 @@ impl Loader<'_> {
         let expr = self.compile(sv, scope)?;
         if *expr.ty() != Type::Boolean {
             let d = self
-                .error(sv, format!("a condition must be Boolean, this expression is {}", expr.ty()))
+                .error(
+                    sv,
+                    format!(
+                        "a condition must be Boolean, this expression is {}",
+                        expr.ty()
+                    ),
+                )
                 .with_code("routecheck::rules::type")
                 .with_help("use `value:` with `equals:` to check a non-Boolean result");
             self.push(d);
@@ -814,17 +909,19 @@ impl Loader<'_> {
         let want = match m {
             "equals" => ValueWant::Equals(self.expected_json(v)?),
             "not_set" => ValueWant::NotSet(self.bool(v, "`not_set`")?),
-            "error" => match self.bool(v, "`error`")? {
-                true => ValueWant::Error,
-                false => {
-                    let d = self
+            "error" => {
+                match self.bool(v, "`error`")? {
+                    true => ValueWant::Error,
+                    false => {
+                        let d = self
                         .error(v, "`error: false` checks nothing: evaluation errors always fail a case")
                         .with_code("routecheck::rules::expectation")
                         .with_help("remove it, or use `equals:` / `not_set:`");
-                    self.push(d);
-                    return None;
+                        self.push(d);
+                        return None;
+                    }
                 }
-            },
+            }
             _ => return None,
         };
         let expr = self.compile(sv, scope)?;
@@ -860,9 +957,14 @@ impl Loader<'_> {
         let Some(s) = v.as_str() else {
             let shown = v.scalar_text().unwrap_or_default();
             let d = self
-                .error(v, format!("`{m}` must be a string, found {}", v.value.kind()))
+                .error(
+                    v,
+                    format!("`{m}` must be a string, found {}", v.value.kind()),
+                )
                 .with_code("routecheck::rules::type")
-                .with_help(format!("participant attributes are strings: write \"{shown}\""));
+                .with_help(format!(
+                    "participant attributes are strings: write \"{shown}\""
+                ));
             self.push(d);
             return None;
         };
@@ -876,8 +978,17 @@ impl Loader<'_> {
                 Ok(r) => AttrTest::Matches(r),
                 Err(e) => {
                     let msg = e.to_string();
-                    let last = msg.lines().last().unwrap_or("invalid regex").trim().to_owned();
-                    self.err(v, "regex", format!("invalid regex: {}", last.trim_start_matches("error: ")));
+                    let last = msg
+                        .lines()
+                        .last()
+                        .unwrap_or("invalid regex")
+                        .trim()
+                        .to_owned();
+                    self.err(
+                        v,
+                        "regex",
+                        format!("invalid regex: {}", last.trim_start_matches("error: ")),
+                    );
                     return None;
                 }
             },
@@ -937,7 +1048,10 @@ impl Loader<'_> {
             .or_else(|| inner.strip_prefix("participant.data."));
         let Some(rest) = rest else {
             let d = self
-                .error(sv, format!("cannot read `{raw}` as a participant attribute"))
+                .error(
+                    sv,
+                    format!("cannot read `{raw}` as a participant attribute"),
+                )
                 .with_code("routecheck::rules::legacy")
                 .with_help("write `attribute: NAME` instead");
             self.push(d);
@@ -1019,10 +1133,7 @@ fn expr_base(src: &SourceFile, node: &Node, expr: &str) -> Option<usize> {
         if text.starts_with(q) && text.get(off..off + expr.len()) == Some(expr) {
             return Some(s + off);
         }
-        if s > 0
-            && src.text[..s].ends_with(q)
-            && src.text.get(s..s + expr.len()) == Some(expr)
-        {
+        if s > 0 && src.text[..s].ends_with(q) && src.text.get(s..s + expr.len()) == Some(expr) {
             return Some(s);
         }
     }
@@ -1046,7 +1157,9 @@ fn parse_override(text: &str, ty: &Type) -> Result<Value, String> {
         Type::Boolean => match text {
             "true" => Ok(Value::Boolean(true)),
             "false" => Ok(Value::Boolean(false)),
-            _ => Err(format!("`{text}` is not true or false (the variable is Boolean)")),
+            _ => Err(format!(
+                "`{text}` is not true or false (the variable is Boolean)"
+            )),
         },
         _ => Ok(Value::String(text.to_owned())),
     }

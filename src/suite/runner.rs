@@ -213,16 +213,23 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<SourceDiagno
         if p.is_dir() {
             let before = files.len();
             if let Err(e) = walk(p, &mut files) {
-                errors.push(usage_diag(&p.display().to_string(), format!("cannot read directory: {e}")));
+                errors.push(usage_diag(
+                    &p.display().to_string(),
+                    format!("cannot read directory: {e}"),
+                ));
             } else if files.len() == before {
-                errors.push(
-                    usage_diag(&p.display().to_string(), "no rules files (*.yaml, *.yml) in this directory".into()),
-                );
+                errors.push(usage_diag(
+                    &p.display().to_string(),
+                    "no rules files (*.yaml, *.yml) in this directory".into(),
+                ));
             }
         } else if p.is_file() {
             files.push(p.clone());
         } else {
-            errors.push(usage_diag(&p.display().to_string(), "no such file or directory".into()));
+            errors.push(usage_diag(
+                &p.display().to_string(),
+                "no such file or directory".into(),
+            ));
         }
     }
     if errors.is_empty() {
@@ -241,10 +248,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
     for p in entries {
         if p.is_dir() {
             walk(&p, out)?;
-        } else if p
-            .extension()
-            .is_some_and(|e| e == "yaml" || e == "yml")
-        {
+        } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml") {
             out.push(p);
         }
     }
@@ -259,7 +263,13 @@ pub fn load(config: &RunConfig) -> Result<Loaded, Vec<SourceDiagnostic>> {
         .map(|f| {
             let mut diags = Diagnostics::default();
             let mut used = Vec::new();
-            let s = load::load_file(f, &f.display().to_string(), &config.vars, &mut used, &mut diags);
+            let s = load::load_file(
+                f,
+                &f.display().to_string(),
+                &config.vars,
+                &mut used,
+                &mut diags,
+            );
             (s, diags, used)
         })
         .collect();
@@ -526,7 +536,12 @@ fn run_group(
             stop.store(true, Ordering::Relaxed);
         }
         // The fixture's parse time is charged to the group's first case.
-        let spent = t.elapsed() + if seq == seqs[0] { parse_time } else { Duration::ZERO };
+        let spent = t.elapsed()
+            + if seq == seqs[0] {
+                parse_time
+            } else {
+                Duration::ZERO
+            };
         let _ = tx.send((seq, result(seq, outcome, spent)));
     }
 }

@@ -185,7 +185,10 @@ mod tests {
     fn every_key_the_loader_reads_is_in_the_schema() {
         let s = json();
         for k in crate::suite::load::known_keys() {
-            assert!(s.contains(&format!("\"{k}\"")), "{k} missing from the schema");
+            assert!(
+                s.contains(&format!("\"{k}\"")),
+                "{k} missing from the schema"
+            );
         }
     }
 }
