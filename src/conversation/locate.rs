@@ -137,7 +137,7 @@ mod tests {
                 text,
                 &[PathStep::Key("c".into()), PathStep::Key("d".into())]
             ),
-            Some((3, 13))
+            Some((3, 14))
         );
         assert_eq!(locate(text, &[PathStep::Key("zz".into())]), None);
     }

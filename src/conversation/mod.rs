@@ -428,3 +428,140 @@ fn last_message(p: &RawParticipant) -> LastMessage {
             .map(str::to_owned),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn real(name: &str) -> String {
+        let p = format!(
+            "{}/tests/data/real-conversations/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read_to_string(p).unwrap()
+    }
+
+    #[test]
+    fn chat_v2_conversation_has_context_prefixed_customer_attributes() {
+        let c = Conversation::parse("chat.json", &real("chat-v2-get-conversation.json")).unwrap();
+        assert_eq!(c.id.as_deref(), Some("my_conversation_id"));
+        let sel = c.select("customer").unwrap();
+        assert_eq!(sel.index, 0);
+        assert!(sel.participant.attribute("context.firstName").is_some());
+        assert_eq!(sel.participant.attribute("firstName"), None);
+    }
+
+    #[test]
+    fn callback_conversation_picks_the_customer_not_the_acd_copy() {
+        let c = Conversation::parse("cb.json", &real("callback-get-conversation.json")).unwrap();
+        assert_eq!(c.participants.len(), 7);
+        let sel = c.select("customer").unwrap();
+        assert_eq!(sel.participant.purpose.as_deref(), Some("customer"));
+        assert!(sel.participant.attribute("veUrl").is_some());
+        let acd = c.select("acd").unwrap();
+        assert!(acd.index > sel.index);
+    }
+
+    #[test]
+    fn message_conversation_without_attributes_has_none() {
+        let c = Conversation::parse(
+            "sms.json",
+            &real("agentless-sms-get-message-conversation.json"),
+        )
+        .unwrap();
+        let sel = c.select("customer").unwrap();
+        assert!(sel.participant.attributes.is_none());
+        assert_eq!(sel.participant.attribute("x"), None);
+        let agent = c.select("agent").unwrap().participant;
+        assert_eq!(
+            agent.last_message.id.as_deref(),
+            Some("abc12345-ab12-1abc-1234-1a23b4c56789")
+        );
+        assert_eq!(agent.last_message.body, None);
+    }
+
+    #[test]
+    fn analytics_records_parse_but_have_no_attributes() {
+        let c = Conversation::parse(
+            "a.json",
+            &real("analytics-details-webchat-no-attributes.json"),
+        )
+        .unwrap();
+        assert!(
+            c.select("customer")
+                .unwrap()
+                .participant
+                .attributes
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_request_body_is_not_a_conversation() {
+        let e = Conversation::parse("p.json", &real("patch-participant-attributes-request.json"))
+            .unwrap_err();
+        assert!(e.message.contains("no `participants`"), "{e}");
+        assert_eq!(e.path.as_deref(), Some("$.participants"));
+    }
+
+    #[test]
+    fn non_string_attribute_is_located_with_its_json_path() {
+        let text = "{\n  \"participants\": [\n    {\"purpose\": \"agent\"},\n    {\"purpose\": \"customer\",\n     \"attributes\": {\"tier\": \"gold\", \"vip\": true}}\n  ]\n}";
+        let c = Conversation::parse("f.json", text).unwrap();
+        let e = c.select("customer").unwrap_err();
+        assert_eq!((e.line, e.col), (5, 44));
+        assert_eq!(e.path.as_deref(), Some("$.participants[1].attributes.vip"));
+        assert!(e.message.contains("is a boolean"), "{e}");
+        assert_eq!(
+            e.to_string(),
+            "f.json:5:44: attribute `vip` is a boolean: participant attributes are strings (at $.participants[1].attributes.vip)"
+        );
+        // Another participant's bad value does not matter.
+        assert!(c.select("agent").is_ok());
+    }
+
+    #[test]
+    fn syntax_errors_carry_serde_positions() {
+        let e = Conversation::parse("f.json", "{\n  \"participants\": [,]\n}").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(!e.message.contains(" at line "), "{e}");
+        let e = Conversation::parse("f.json", "[]").unwrap_err();
+        assert!(e.message.starts_with("not a conversation payload"), "{e}");
+    }
+
+    #[test]
+    fn missing_purpose_lists_what_exists() {
+        let c = Conversation::parse(
+            "f.json",
+            r#"{"participants":[{"purpose":"agent"},{"purpose":"acd"}]}"#,
+        )
+        .unwrap();
+        let e = c.select("customer").unwrap_err();
+        assert!(e.message.contains("purposes present: agent, acd"), "{e}");
+    }
+
+    #[test]
+    fn last_customer_message_body_and_sender() {
+        let text = r#"{"id":"c1","participants":[{"purpose":"customer",
+            "fromAddress":{"addressNormalized":"guest-1"},
+            "messages":[{"messageId":"m1","textBody":"first"},{"messageId":"m2","textBody":"second"},{"messageId":"m3"}]}]}"#;
+        let c = Conversation::parse("f.json", text).unwrap();
+        let m = &c.select("customer").unwrap().participant.last_message;
+        assert_eq!(m.id.as_deref(), Some("m2"));
+        assert_eq!(m.body.as_deref(), Some("second"));
+        assert_eq!(m.sender.as_deref(), Some("guest-1"));
+    }
+
+    #[test]
+    fn paths_render_like_jsonpath() {
+        assert_eq!(
+            render_path(&[
+                PathStep::Key("participants".into()),
+                PathStep::Index(0),
+                PathStep::Key("attributes".into()),
+                PathStep::Key("context.tier".into())
+            ]),
+            "$.participants[0].attributes['context.tier']"
+        );
+    }
+}
