@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 use regex::Regex;
 use serde_json_path::JsonPath;
@@ -165,12 +166,14 @@ pub fn load_source(
     };
     let mut l = Loader {
         lines: LineIndex::new(&source.text),
+        exprs: HashMap::new(),
+        regexes: HashMap::new(),
+        paths: HashMap::new(),
         src: &source,
         diags,
         base_dir: path.parent().unwrap_or(Path::new(".")),
     };
-    let suite = l.file(&root, path, overrides, used_overrides);
-    drop(root);
+    let suite = l.file(root, path, overrides, used_overrides);
     if diags.errors.len() > before {
         return None;
     }
@@ -204,6 +207,11 @@ impl LineIndex {
 
 struct Loader<'a> {
     lines: LineIndex,
+    /// Compiled once per distinct text: suites repeat the same expressions, regexes and
+    /// queries across many cases, and they share one scope per file.
+    exprs: HashMap<String, Arc<Compiled>>,
+    regexes: HashMap<String, Arc<Regex>>,
+    paths: HashMap<String, Arc<JsonPath>>,
     src: &'a SourceFile,
     diags: &'a mut Diagnostics,
     base_dir: &'a Path,
@@ -350,23 +358,32 @@ impl Loader<'_> {
 
     fn file(
         &mut self,
-        root: &Node,
+        mut root: Node,
         path: &Path,
         overrides: &VarOverrides,
         used_overrides: &mut Vec<String>,
     ) -> Option<Suite> {
+        // `cases:` is taken out of the tree so each case's nodes are freed as soon as the
+        // case is loaded: the tree of a large file would otherwise double peak memory.
+        let mut cases_node = None;
+        if let NodeValue::Map(entries) = &mut root.value
+            && let Some(i) = entries
+                .iter()
+                .position(|(k, _)| k.as_str() == Some("cases"))
+        {
+            cases_node = Some(entries.remove(i).1);
+        }
+        let root = &root;
         let mut name = None;
         let mut participant = None;
         let mut bindings = Vec::new();
         let mut variables: Vec<(String, Value, &Node)> = Vec::new();
-        let mut cases_node = None;
         for (key, k, v) in self.entries(root, "the rules file", FILE_KEYS) {
             match key {
                 "suite" => name = self.string(v, "`suite`"),
                 "participant" => participant = self.string(v, "`participant`"),
                 "bindings" => bindings = self.bindings(v),
                 "variables" => variables = self.variables(v),
-                "cases" => cases_node = Some(v),
                 _ => self.err(k, "unknown-key", format!("unhandled key `{key}`")),
             }
         }
@@ -511,17 +528,21 @@ impl Loader<'_> {
 
     fn cases(
         &mut self,
-        node: &Node,
+        node: Node,
         scope: &Scope,
         declared: &HashMap<String, (Type, &Node)>,
     ) -> Vec<Case> {
-        let NodeValue::Seq(items) = &node.value else {
-            self.expect_type(node, "`cases`", "a sequence");
-            return Vec::new();
+        let items = match node.value {
+            NodeValue::Seq(ref items) if items.is_empty() => {
+                self.err(&node, "empty", "`cases` is empty");
+                return Vec::new();
+            }
+            NodeValue::Seq(items) => items,
+            _ => {
+                self.expect_type(&node, "`cases`", "a sequence");
+                return Vec::new();
+            }
         };
-        if items.is_empty() {
-            self.err(node, "empty", "`cases` is empty");
-        }
         let mut names: HashMap<String, usize> = HashMap::with_capacity(items.len());
         let mut out = Vec::with_capacity(items.len());
         for item in items {
@@ -552,7 +573,7 @@ impl Loader<'_> {
                     );
                 }
             }
-            if let Some(case) = self.case(item, scope, declared) {
+            if let Some(case) = self.case(&item, scope, declared) {
                 out.push(case);
             }
         }
@@ -878,10 +899,17 @@ impl Loader<'_> {
         }
     }
 
-    fn compile(&mut self, node: &Node, scope: &Scope) -> Option<Compiled> {
+    fn compile(&mut self, node: &Node, scope: &Scope) -> Option<Arc<Compiled>> {
         let src = self.string(node, "an expression")?;
+        if let Some(c) = self.exprs.get(&src) {
+            return Some(Arc::clone(c));
+        }
         match expr::compile(&src, scope) {
-            Ok(c) => Some(c),
+            Ok(c) => {
+                let c = Arc::new(c);
+                self.exprs.insert(src, Arc::clone(&c));
+                Some(c)
+            }
             Err(errs) => {
                 let base = expr_base(self.src, node, &src);
                 for e in errs {
@@ -1002,8 +1030,16 @@ impl Loader<'_> {
             "not_equals" => AttrTest::NotEquals(s),
             "contains" => AttrTest::Contains(s),
             "starts_with" => AttrTest::StartsWith(s),
-            "matches" => match Regex::new(&s) {
-                Ok(r) => AttrTest::Matches(r),
+            "matches" => match self
+                .regexes
+                .get(&s)
+                .cloned()
+                .map_or_else(|| Regex::new(&s).map(Arc::new), Ok)
+            {
+                Ok(r) => {
+                    self.regexes.entry(s).or_insert_with(|| r.clone());
+                    AttrTest::Matches(r)
+                }
                 Err(e) => {
                     let msg = e.to_string();
                     let last = msg
@@ -1048,8 +1084,15 @@ impl Loader<'_> {
             },
             _ => return None,
         };
-        let path = match JsonPath::parse(&source) {
-            Ok(p) => p,
+        let parsed = match self.paths.get(&source) {
+            Some(p) => Ok(Arc::clone(p)),
+            None => JsonPath::parse(&source).map(Arc::new),
+        };
+        let path = match parsed {
+            Ok(p) => {
+                self.paths.insert(source.clone(), Arc::clone(&p));
+                p
+            }
             Err(e) => {
                 let d = self
                     .error(sv, format!("invalid JSONPath: {e}"))

@@ -2,6 +2,7 @@
 //! been checked and every expression compiled, so running cannot fail on the rules.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use regex::Regex;
 use serde_json_path::JsonPath;
@@ -105,14 +106,14 @@ pub enum Check {
     /// A Boolean expression that must evaluate to `expect`.
     Condition {
         /// Compiled expression.
-        expr: Compiled,
+        expr: Arc<Compiled>,
         /// Expected truth value (`is:`, default true).
         expect: bool,
     },
     /// An expression's value.
     Value {
         /// Compiled expression.
-        expr: Compiled,
+        expr: Arc<Compiled>,
         /// What it must be.
         want: ValueWant,
     },
@@ -127,8 +128,8 @@ pub enum Check {
     JsonPath {
         /// The query as written.
         source: String,
-        /// Parsed query.
-        path: JsonPath,
+        /// Parsed query (shared by every case that writes the same query).
+        path: Arc<JsonPath>,
         /// What the matched values must be.
         want: PathWant,
     },
@@ -157,7 +158,7 @@ pub enum AttrTest {
     /// Present and starting with.
     StartsWith(String),
     /// Present and matching (unanchored, like `regex::Regex::is_match`).
-    Matches(Regex),
+    Matches(Arc<Regex>),
     /// Present (`true`) or absent (`false`).
     Set(bool),
 }
