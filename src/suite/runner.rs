@@ -200,9 +200,14 @@ pub struct RunReport {
     pub io_error: Option<io::Error>,
 }
 
-fn usage_diag(name: &str, message: String) -> SourceDiagnostic {
-    SourceDiagnostic::error(&SourceFile::new(name, ""), (0, 0), message)
-        .with_code("routecheck::usage")
+/// A usage error, shown against the command-line argument that caused it.
+fn usage_diag(arg: &str, message: String) -> SourceDiagnostic {
+    SourceDiagnostic::error(
+        &SourceFile::new("command line", arg),
+        (0, arg.len()),
+        message,
+    )
+    .with_code("routecheck::usage")
 }
 
 /// Expand paths: files as given, directories walked for *.yaml / *.yml (sorted).
@@ -215,12 +220,12 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<SourceDiagno
             if let Err(e) = walk(p, &mut files) {
                 errors.push(usage_diag(
                     &p.display().to_string(),
-                    format!("cannot read directory: {e}"),
+                    format!("cannot read directory {}: {e}", p.display()),
                 ));
             } else if files.len() == before {
                 errors.push(usage_diag(
                     &p.display().to_string(),
-                    "no rules files (*.yaml, *.yml) in this directory".into(),
+                    format!("no rules files (*.yaml, *.yml) in {}", p.display()),
                 ));
             }
         } else if p.is_file() {
@@ -228,7 +233,7 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<SourceDiagno
         } else {
             errors.push(usage_diag(
                 &p.display().to_string(),
-                "no such file or directory".into(),
+                format!("{}: no such file or directory", p.display()),
             ));
         }
     }
@@ -284,10 +289,10 @@ pub fn load(config: &RunConfig) -> Result<Loaded, Vec<SourceDiagnostic>> {
             loaded.suites.push(s);
         }
     }
-    for name in config.vars.keys() {
+    for (name, value) in &config.vars {
         if !used_vars.contains(name) {
             errors.push(usage_diag(
-                "--var",
+                &format!("--var {name}={value}"),
                 format!("--var {name}: no rules file declares this variable under `variables:`"),
             ));
         }
@@ -356,7 +361,7 @@ pub fn run(config: &RunConfig, reporters: &mut [Box<dyn Reporter>]) -> RunReport
     {
         em.emit(&Event::LoadFailed {
             errors: vec![usage_diag(
-                "--run",
+                &format!("--run {}", r.as_str()),
                 format!("no case or suite name matches `{}`", r.as_str()),
             )],
         });
@@ -576,6 +581,70 @@ mod tests {
             }
             assert!(seen.iter().all(|&c| c == 1), "n={n}");
         }
+    }
+
+    struct Counting(std::sync::Mutex<Vec<String>>);
+
+    impl FixtureSource for Counting {
+        fn read(&self, fixture: &FixtureRef) -> Result<String, String> {
+            if let Ok(mut v) = self.0.lock() {
+                v.push(fixture.display().to_owned());
+            }
+            FileSource.read(fixture)
+        }
+    }
+
+    struct Collect(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+    impl Reporter for Collect {
+        fn event(&mut self, e: &Event) -> io::Result<()> {
+            let line = match e {
+                Event::RunStarted { suites } => format!("start {}", suites.len()),
+                Event::CaseFinished(c) => format!("{} / {}", c.suite_file, c.case_name),
+                Event::RunFinished(s) => format!("end {} {}", s.passed, s.failed),
+                Event::Warning(_) => "warning".into(),
+                Event::LoadFailed { .. } => "load failed".into(),
+            };
+            self.0
+                .lock()
+                .map_err(|_| io::Error::other("poisoned"))?
+                .push(line);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn fixtures_are_read_once_and_results_come_in_file_order() {
+        let source = Arc::new(Counting(std::sync::Mutex::new(Vec::new())));
+        let config = RunConfig {
+            paths: vec![PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/rules"))],
+            source: source.clone(),
+            ..RunConfig::default()
+        };
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let mut reporters: Vec<Box<dyn Reporter>> = vec![Box::new(Collect(seen.clone()))];
+        let report = run(&config, &mut reporters);
+        assert_eq!(report.status, RunStatus::Passed);
+        let mut reads = source.0.lock().unwrap().clone();
+        let n = reads.len();
+        reads.sort();
+        reads.dedup();
+        assert_eq!(n, reads.len(), "a fixture was read twice");
+        assert_eq!(n, 4);
+        let events = seen.lock().unwrap().clone();
+        assert_eq!(events.first().map(String::as_str), Some("start 3"));
+        assert_eq!(events.last().map(String::as_str), Some("end 8 0"));
+        let loaded = load(&config).unwrap();
+        let expected: Vec<String> = loaded
+            .suites
+            .iter()
+            .flat_map(|s| {
+                s.cases
+                    .iter()
+                    .map(move |c| format!("{} / {}", s.file, c.name))
+            })
+            .collect();
+        assert_eq!(events[1..events.len() - 1], expected[..]);
     }
 
     #[test]
