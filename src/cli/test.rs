@@ -1,21 +1,124 @@
-//! `routecheck test` and `routecheck schema`.
+//! `routecheck test` and `routecheck schema`: validate arguments into a `RunConfig`,
+//! build the reporters, run, and turn the result into an exit code.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+
+use regex::Regex;
 
 use crate::exit;
+use crate::report::{self, Format, ReportOptions};
+use crate::suite::{self, FileSource, RunConfig, Shard};
 
 /// Arguments of `routecheck test`.
 #[derive(Debug, clap::Args)]
 pub struct TestArgs {
     /// Rules files or directories (default: rules/).
     pub paths: Vec<PathBuf>,
+    /// Run only cases whose name or suite name matches this regex.
+    #[arg(long, value_name = "REGEX")]
+    pub run: Option<String>,
+    /// Stop starting new cases after the first failure (the rest are reported skipped).
+    #[arg(long)]
+    pub fail_fast: bool,
+    /// Run the K-th of N disjoint slices of the cases (by a stable hash of the names).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Override a variable declared under `variables:` (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Also write a JUnit XML report to this file.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Show durations and more detail.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
-pub fn run(_args: TestArgs) -> u8 {
-    println!("no rules found");
-    exit::OK
-}
-
-pub fn schema() -> u8 {
+fn usage(msg: &str) -> u8 {
+    anstream::eprintln!("error: {msg}");
     exit::USAGE
+}
+
+/// Validate `args` into a run configuration, or a usage error message.
+pub fn config(args: &TestArgs) -> Result<RunConfig, String> {
+    let filter = match &args.run {
+        Some(r) => Some(Regex::new(r).map_err(|e| {
+            format!(
+                "--run `{r}` is not a valid regex: {}",
+                e.to_string().lines().last().unwrap_or("").trim()
+            )
+        })?),
+        None => None,
+    };
+    let shard = match &args.shard {
+        Some(s) => Some(s.parse::<Shard>().map_err(|e| format!("--shard {e}"))?),
+        None => None,
+    };
+    let mut vars = suite::load::VarOverrides::new();
+    for v in &args.vars {
+        let (name, value) = v
+            .split_once('=')
+            .ok_or_else(|| format!("--var `{v}` is not NAME=VALUE"))?;
+        if name.trim().is_empty() {
+            return Err(format!("--var `{v}` has no name"));
+        }
+        if vars
+            .insert(name.trim().to_owned(), value.to_owned())
+            .is_some()
+        {
+            return Err(format!("--var {name} is given twice"));
+        }
+    }
+    Ok(RunConfig {
+        paths: if args.paths.is_empty() {
+            vec![PathBuf::from("rules")]
+        } else {
+            args.paths.clone()
+        },
+        filter,
+        fail_fast: args.fail_fast,
+        shard,
+        vars,
+        source: Arc::new(FileSource),
+        ..RunConfig::default()
+    })
+}
+
+/// `routecheck test`.
+pub fn run(args: TestArgs) -> u8 {
+    let config = match config(&args) {
+        Ok(c) => c,
+        Err(msg) => return usage(&msg),
+    };
+    let opts = ReportOptions {
+        format: args.format,
+        junit: args.junit.clone(),
+        color: stdout_color(),
+        verbose: args.verbose,
+    };
+    let mut reporters = report::build(&opts, Box::new(anstream::stdout()));
+    let result = suite::run(&config, &mut reporters);
+    drop(reporters);
+    if let Some(e) = result.io_error
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        anstream::eprintln!("error: writing the report: {e}");
+        return exit::USAGE;
+    }
+    result.status.exit_code()
+}
+
+fn stdout_color() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+}
+
+/// `routecheck schema`: the JSON Schema of the rules format.
+pub fn schema() -> u8 {
+    println!("{}", suite::schema::json());
+    exit::OK
 }

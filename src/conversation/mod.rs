@@ -1,3 +1,568 @@
 //! Conversation fixtures: the JSON bodies of Genesys's conversation GET endpoints.
+//!
+//! A fixture is what `GET /api/v2/conversations/{id}` (Conversation) or
+//! `GET /api/v2/conversations/messages/{id}` (MessageConversation) returns. Only the few
+//! fields routing depends on are kept (a lean struct, so thousands of fixtures stream
+//! through without holding their trees): the conversation id, every participant's
+//! `purpose` and flat `attributes`, and the customer's message bodies where a recorder
+//! merged them in. Unknown fields are ignored.
+//!
+//! Message bodies: `MessageDetails` (the items of a participant's `messages`) carries ids
+//! and statuses only; the text lives in `MessageData` (`GET .../messages/{messageId}`),
+//! whose `textBody`/`fromAddress` a recorder may merge into the same item. A fixture
+//! without any `textBody` has no body: `Message.Message.body` is NOT_SET.
 
+mod locate;
 pub mod redact;
+
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, MapAccess, Visitor};
+
+pub use locate::locate;
+
+/// One step of a JSON path, for locating an error inside a fixture.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathStep {
+    /// An object member.
+    Key(String),
+    /// An array item.
+    Index(usize),
+}
+
+/// Render a JSON path such as `$.participants[0].attributes.tier`.
+pub fn render_path(steps: &[PathStep]) -> String {
+    let mut s = String::from("$");
+    for step in steps {
+        match step {
+            PathStep::Key(k) if is_plain_key(k) => {
+                s.push('.');
+                s.push_str(k);
+            }
+            PathStep::Key(k) => {
+                s.push_str("['");
+                s.push_str(&k.replace('\\', "\\\\").replace('\'', "\\'"));
+                s.push_str("']");
+            }
+            PathStep::Index(i) => {
+                s.push('[');
+                s.push_str(&i.to_string());
+                s.push(']');
+            }
+        }
+    }
+    s
+}
+
+fn is_plain_key(k: &str) -> bool {
+    let mut chars = k.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Why a fixture cannot be used, located in the fixture file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}:{col}: {message}{}", path.as_ref().map(|p| format!(" (at {p})")).unwrap_or_default())]
+pub struct FixtureError {
+    /// The fixture file, as the rules file named it.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub col: usize,
+    /// What is wrong, lowercase.
+    pub message: String,
+    /// The JSON path of the offending value, where there is one.
+    pub path: Option<String>,
+}
+
+/// An attribute value as found in the fixture: Genesys documents strings only.
+#[derive(Debug, Clone, PartialEq)]
+enum AttrValue {
+    Str(String),
+    /// Anything else: the JSON kind, for the error message.
+    Other(&'static str),
+}
+
+impl<'de> Deserialize<'de> for AttrValue {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = AttrValue;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an attribute value")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<AttrValue, E> {
+                Ok(AttrValue::Str(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<AttrValue, E> {
+                Ok(AttrValue::Str(v))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<AttrValue, E> {
+                Ok(AttrValue::Other("a boolean"))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<AttrValue, E> {
+                Ok(AttrValue::Other("a number"))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<AttrValue, E> {
+                Ok(AttrValue::Other("a number"))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<AttrValue, E> {
+                Ok(AttrValue::Other("a number"))
+            }
+            fn visit_unit<E>(self) -> Result<AttrValue, E> {
+                Ok(AttrValue::Other("null"))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut a: A) -> Result<AttrValue, A::Error> {
+                while a.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(AttrValue::Other("an array"))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<AttrValue, A::Error> {
+                while a.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+                Ok(AttrValue::Other("an object"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A JSON object kept as pairs in payload order (no hashing: fixtures are small).
+#[derive(Debug, Default)]
+struct AttrMap(Vec<(String, AttrValue)>);
+
+impl<'de> Deserialize<'de> for AttrMap {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = AttrMap;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object of attributes")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<AttrMap, A::Error> {
+                let mut out = Vec::with_capacity(a.size_hint().unwrap_or(8));
+                while let Some(entry) = a.next_entry::<String, AttrValue>()? {
+                    out.push(entry);
+                }
+                Ok(AttrMap(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: de::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
+#[derive(Debug, Deserialize)]
+struct RawConversation {
+    id: Option<String>,
+    participants: Option<Vec<RawParticipant>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawParticipant {
+    id: Option<String>,
+    purpose: Option<String>,
+    attributes: Option<AttrMap>,
+    /// MessageConversation: `MessageDetails[]`; Conversation: `Message[]` communications,
+    /// each holding its own `messages: MessageDetails[]`.
+    #[serde(default, deserialize_with = "null_as_empty")]
+    messages: Vec<RawMessageItem>,
+    from_address: Option<RawAddress>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawMessageItem {
+    message_id: Option<String>,
+    text_body: Option<String>,
+    from_address: Option<RawAddress>,
+    /// Present on a Conversation's message communication.
+    #[serde(default, deserialize_with = "null_as_empty")]
+    messages: Vec<RawMessageItem>,
+}
+
+/// `fromAddress`: a plain string in `MessageData`, an `Address` object elsewhere.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawAddress {
+    Plain(String),
+    Object {
+        #[serde(rename = "addressNormalized")]
+        normalized: Option<String>,
+        #[serde(rename = "addressRaw")]
+        raw: Option<String>,
+    },
+    Other(de::IgnoredAny),
+}
+
+impl RawAddress {
+    fn text(&self) -> Option<&str> {
+        match self {
+            RawAddress::Plain(s) => Some(s),
+            RawAddress::Object { normalized, raw } => normalized.as_deref().or(raw.as_deref()),
+            RawAddress::Other(_) => None,
+        }
+    }
+}
+
+/// One participant of a fixture.
+#[derive(Debug, Clone)]
+pub struct Participant {
+    /// Participant id (a UUID in real payloads).
+    pub id: Option<String>,
+    /// `customer`, `acd`, `agent`, … (a free string).
+    pub purpose: Option<String>,
+    /// Flat attributes in payload order; `None` when the key is absent.
+    pub attributes: Option<Vec<(String, String)>>,
+    /// The last message this participant sent (ids, body and sender where present).
+    pub last_message: LastMessage,
+    /// A non-string attribute value, located: the participant cannot be used as data.
+    pub bad_attribute: Option<FixtureError>,
+}
+
+/// The last message a participant sent, where the fixture carries one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LastMessage {
+    /// `messageId`.
+    pub id: Option<String>,
+    /// `textBody`: NOT_SET when absent.
+    pub body: Option<String>,
+    /// Sender address: the message's `fromAddress`, else the participant's.
+    pub sender: Option<String>,
+}
+
+/// A parsed fixture: only what routing reads.
+#[derive(Debug, Clone)]
+pub struct Conversation {
+    /// The fixture's file name, for messages.
+    pub file: String,
+    /// Top-level `id`.
+    pub id: Option<String>,
+    /// Every participant, in payload order.
+    pub participants: Vec<Participant>,
+}
+
+/// The participant a case reads data from.
+#[derive(Debug, Clone, Copy)]
+pub struct Selected<'a> {
+    /// Its index in `participants`.
+    pub index: usize,
+    /// The participant.
+    pub participant: &'a Participant,
+}
+
+impl Participant {
+    /// An attribute by exact (case-sensitive) name, as Get Participant Data reads it.
+    pub fn attribute(&self, name: &str) -> Option<&str> {
+        self.attributes
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl Conversation {
+    /// Parse a fixture's text. `file` names it in errors.
+    pub fn parse(file: &str, text: &str) -> Result<Conversation, FixtureError> {
+        let raw: RawConversation = serde_json::from_str(text).map_err(|e| FixtureError {
+            file: file.to_owned(),
+            line: e.line().max(1),
+            col: e.column().max(1),
+            message: format!("not a conversation payload: {}", strip_serde_position(&e)),
+            path: None,
+        })?;
+        let Some(participants) = raw.participants else {
+            return Err(FixtureError {
+                file: file.to_owned(),
+                line: 1,
+                col: 1,
+                message: "not a conversation payload: no `participants` array (expected the body of GET /api/v2/conversations/{id} or /api/v2/conversations/messages/{id})".into(),
+                path: Some("$.participants".into()),
+            });
+        };
+        let mut out = Vec::with_capacity(participants.len());
+        for (index, p) in participants.into_iter().enumerate() {
+            let last_message = last_message(&p);
+            let mut bad_attribute = None;
+            let attributes = p.attributes.map(|AttrMap(attrs)| {
+                let mut good = Vec::with_capacity(attrs.len());
+                for (k, v) in attrs {
+                    match v {
+                        AttrValue::Str(s) => good.push((k, s)),
+                        AttrValue::Other(kind) if bad_attribute.is_none() => {
+                            let steps = [
+                                PathStep::Key("participants".into()),
+                                PathStep::Index(index),
+                                PathStep::Key("attributes".into()),
+                                PathStep::Key(k.clone()),
+                            ];
+                            let (line, col) = locate(text, &steps).unwrap_or((1, 1));
+                            bad_attribute = Some(FixtureError {
+                                file: file.to_owned(),
+                                line,
+                                col,
+                                message: format!(
+                                    "attribute `{k}` is {kind}: participant attributes are strings"
+                                ),
+                                path: Some(render_path(&steps)),
+                            });
+                        }
+                        AttrValue::Other(_) => {}
+                    }
+                }
+                good
+            });
+            out.push(Participant {
+                id: p.id,
+                purpose: p.purpose,
+                attributes,
+                last_message,
+                bad_attribute,
+            });
+        }
+        Ok(Conversation {
+            file: file.to_owned(),
+            id: raw.id,
+            participants: out,
+        })
+    }
+
+    /// The first participant whose `purpose` is `purpose` (case-sensitive, as the API
+    /// spells it), or a located error naming the purposes that do exist.
+    pub fn select(&self, purpose: &str) -> Result<Selected<'_>, FixtureError> {
+        let found = self
+            .participants
+            .iter()
+            .enumerate()
+            .find(|(_, p)| p.purpose.as_deref() == Some(purpose));
+        match found {
+            Some((index, participant)) => match &participant.bad_attribute {
+                Some(e) => Err(e.clone()),
+                None => Ok(Selected { index, participant }),
+            },
+            None => {
+                let mut seen: Vec<&str> = self
+                    .participants
+                    .iter()
+                    .filter_map(|p| p.purpose.as_deref())
+                    .collect();
+                seen.dedup();
+                Err(FixtureError {
+                    file: self.file.clone(),
+                    line: 1,
+                    col: 1,
+                    message: if seen.is_empty() {
+                        format!(
+                            "no participant with purpose `{purpose}` (no participant has a purpose)"
+                        )
+                    } else {
+                        format!(
+                            "no participant with purpose `{purpose}` (purposes present: {})",
+                            seen.join(", ")
+                        )
+                    },
+                    path: Some("$.participants[*].purpose".into()),
+                })
+            }
+        }
+    }
+}
+
+/// serde_json appends " at line L column C"; the position is reported separately.
+fn strip_serde_position(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(i) => s[..i].to_owned(),
+        None => s,
+    }
+}
+
+fn last_message(p: &RawParticipant) -> LastMessage {
+    fn walk<'a>(items: &'a [RawMessageItem], out: &mut Option<&'a RawMessageItem>) {
+        for m in items {
+            if m.message_id.is_some() || m.text_body.is_some() {
+                *out = Some(m);
+            }
+            walk(&m.messages, out);
+        }
+    }
+    // Prefer the last message that carries a body; else the last one with an id.
+    let mut with_body = None;
+    fn walk_body<'a>(items: &'a [RawMessageItem], out: &mut Option<&'a RawMessageItem>) {
+        for m in items {
+            if m.text_body.is_some() {
+                *out = Some(m);
+            }
+            walk_body(&m.messages, out);
+        }
+    }
+    walk_body(&p.messages, &mut with_body);
+    let mut any = None;
+    walk(&p.messages, &mut any);
+    let chosen = with_body.or(any);
+    let participant_sender = p.from_address.as_ref().and_then(RawAddress::text);
+    let comm_sender = p
+        .messages
+        .iter()
+        .rev()
+        .find_map(|m| m.from_address.as_ref().and_then(RawAddress::text));
+    LastMessage {
+        id: chosen.and_then(|m| m.message_id.clone()),
+        body: chosen.and_then(|m| m.text_body.clone()),
+        sender: chosen
+            .and_then(|m| m.from_address.as_ref().and_then(RawAddress::text))
+            .or(comm_sender)
+            .or(participant_sender)
+            .map(str::to_owned),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn real(name: &str) -> String {
+        let p = format!(
+            "{}/tests/data/real-conversations/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read_to_string(p).unwrap()
+    }
+
+    #[test]
+    fn chat_v2_conversation_has_context_prefixed_customer_attributes() {
+        let c = Conversation::parse("chat.json", &real("chat-v2-get-conversation.json")).unwrap();
+        assert_eq!(c.id.as_deref(), Some("my_conversation_id"));
+        let sel = c.select("customer").unwrap();
+        assert_eq!(sel.index, 0);
+        assert!(sel.participant.attribute("context.firstName").is_some());
+        assert_eq!(sel.participant.attribute("firstName"), None);
+    }
+
+    #[test]
+    fn callback_conversation_picks_the_customer_not_the_acd_copy() {
+        let c = Conversation::parse("cb.json", &real("callback-get-conversation.json")).unwrap();
+        assert_eq!(c.participants.len(), 7);
+        let sel = c.select("customer").unwrap();
+        assert_eq!(sel.participant.purpose.as_deref(), Some("customer"));
+        assert!(sel.participant.attribute("veUrl").is_some());
+        let acd = c.select("acd").unwrap();
+        assert!(acd.index > sel.index);
+    }
+
+    #[test]
+    fn message_conversation_without_attributes_has_none() {
+        let c = Conversation::parse(
+            "sms.json",
+            &real("agentless-sms-get-message-conversation.json"),
+        )
+        .unwrap();
+        let sel = c.select("customer").unwrap();
+        assert!(sel.participant.attributes.is_none());
+        assert_eq!(sel.participant.attribute("x"), None);
+        let agent = c.select("agent").unwrap().participant;
+        assert_eq!(
+            agent.last_message.id.as_deref(),
+            Some("abc12345-ab12-1abc-1234-1a23b4c56789")
+        );
+        assert_eq!(agent.last_message.body, None);
+    }
+
+    #[test]
+    fn analytics_records_parse_but_have_no_attributes() {
+        let c = Conversation::parse(
+            "a.json",
+            &real("analytics-details-webchat-no-attributes.json"),
+        )
+        .unwrap();
+        assert!(
+            c.select("customer")
+                .unwrap()
+                .participant
+                .attributes
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_request_body_is_not_a_conversation() {
+        let e = Conversation::parse("p.json", &real("patch-participant-attributes-request.json"))
+            .unwrap_err();
+        assert!(e.message.contains("no `participants`"), "{e}");
+        assert_eq!(e.path.as_deref(), Some("$.participants"));
+    }
+
+    #[test]
+    fn non_string_attribute_is_located_with_its_json_path() {
+        let text = "{\n  \"participants\": [\n    {\"purpose\": \"agent\"},\n    {\"purpose\": \"customer\",\n     \"attributes\": {\"tier\": \"gold\", \"vip\": true}}\n  ]\n}";
+        let c = Conversation::parse("f.json", text).unwrap();
+        let e = c.select("customer").unwrap_err();
+        assert_eq!((e.line, e.col), (5, 44));
+        assert_eq!(e.path.as_deref(), Some("$.participants[1].attributes.vip"));
+        assert!(e.message.contains("is a boolean"), "{e}");
+        assert_eq!(
+            e.to_string(),
+            "f.json:5:44: attribute `vip` is a boolean: participant attributes are strings (at $.participants[1].attributes.vip)"
+        );
+        // Another participant's bad value does not matter.
+        assert!(c.select("agent").is_ok());
+    }
+
+    #[test]
+    fn syntax_errors_carry_serde_positions() {
+        let e = Conversation::parse("f.json", "{\n  \"participants\": [,]\n}").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(!e.message.contains(" at line "), "{e}");
+        let e = Conversation::parse("f.json", "[]").unwrap_err();
+        assert!(e.message.starts_with("not a conversation payload"), "{e}");
+    }
+
+    #[test]
+    fn missing_purpose_lists_what_exists() {
+        let c = Conversation::parse(
+            "f.json",
+            r#"{"participants":[{"purpose":"agent"},{"purpose":"acd"}]}"#,
+        )
+        .unwrap();
+        let e = c.select("customer").unwrap_err();
+        assert!(e.message.contains("purposes present: agent, acd"), "{e}");
+    }
+
+    #[test]
+    fn last_customer_message_body_and_sender() {
+        let text = r#"{"id":"c1","participants":[{"purpose":"customer",
+            "fromAddress":{"addressNormalized":"guest-1"},
+            "messages":[{"messageId":"m1","textBody":"first"},{"messageId":"m2","textBody":"second"},{"messageId":"m3"}]}]}"#;
+        let c = Conversation::parse("f.json", text).unwrap();
+        let m = &c.select("customer").unwrap().participant.last_message;
+        assert_eq!(m.id.as_deref(), Some("m2"));
+        assert_eq!(m.body.as_deref(), Some("second"));
+        assert_eq!(m.sender.as_deref(), Some("guest-1"));
+    }
+
+    #[test]
+    fn paths_render_like_jsonpath() {
+        assert_eq!(
+            render_path(&[
+                PathStep::Key("participants".into()),
+                PathStep::Index(0),
+                PathStep::Key("attributes".into()),
+                PathStep::Key("context.tier".into())
+            ]),
+            "$.participants[0].attributes['context.tier']"
+        );
+    }
+}

@@ -5,6 +5,12 @@
 //! [`Compiled`] expression (all syntax and type errors collected), and
 //! [`Compiled::eval`] evaluates it against runtime [`Vars`] in an [`EvalContext`].
 
+mod ast;
+mod check;
+mod eval;
+mod functions;
+mod lexer;
+mod parser;
 pub mod types;
 pub mod value;
 
@@ -61,8 +67,18 @@ impl ExprError {
     /// Turn into a located diagnostic. `base` is the byte offset of the expression's
     /// first character inside `source` (0 when the source is the expression itself).
     pub fn to_diagnostic(&self, source: &SourceFile, base: usize) -> SourceDiagnostic {
-        let end = (base + self.span.end).min(source.text.len());
-        let start = (base + self.span.start).min(end);
+        let text = &source.text;
+        let mut end = (base + self.span.end).min(text.len());
+        let mut start = (base + self.span.start).min(end);
+        // A zero-width span (a missing `)` at the end) would draw no caret: widen it to
+        // the neighbouring character.
+        if start == end {
+            if let Some(c) = text.get(end..).and_then(|t| t.chars().next()) {
+                end += c.len_utf8();
+            } else if let Some(c) = text.get(..start).and_then(|t| t.chars().next_back()) {
+                start -= c.len_utf8();
+            }
+        }
         let mut d =
             SourceDiagnostic::error(source, (start, end), self.message.clone()).with_code(format!(
                 "routecheck::expr::{}",
@@ -224,6 +240,7 @@ pub struct EvalContext<'a> {
 pub struct Compiled {
     source: String,
     ty: Type,
+    root: ast::Expr,
 }
 
 impl Compiled {
@@ -239,32 +256,93 @@ impl Compiled {
 
     /// Evaluate. A runtime error (NOT_SET arithmetic, a NOT_SET argument where the
     /// function does not allow it, …) is an `ExprError` of kind `Runtime`.
-    pub fn eval(&self, _cx: &EvalContext<'_>) -> Result<Value, ExprError> {
-        Err(ExprError {
-            kind: ErrorKind::Runtime,
-            message: "the evaluator is not built yet".into(),
-            span: Span::new(0, self.source.len()),
-            help: None,
-        })
+    pub fn eval(&self, cx: &EvalContext<'_>) -> Result<Value, ExprError> {
+        eval::Ev { cx }.eval(&self.root)
     }
 }
 
 /// Parse and type-check `src` against `scope`. Every syntax error is collected, then
 /// every type error; the result is either a `Compiled` or all of them.
 pub fn compile(src: &str, scope: &Scope) -> Result<Compiled, Vec<ExprError>> {
-    let _ = scope;
-    Err(vec![ExprError {
-        kind: ErrorKind::Syntax,
-        message: "the parser is not built yet".into(),
-        span: Span::new(0, src.len()),
-        help: None,
-    }])
+    compile_inner(src, scope, None)
+}
+
+fn compile_inner(
+    src: &str,
+    scope: &Scope,
+    target: Option<&Type>,
+) -> Result<Compiled, Vec<ExprError>> {
+    let (mut root, mut errors) = parser::parse(src);
+    let mut ck = check::Checker::new(scope);
+    let cty = ck.check(&mut root);
+    let ty = match (target, cty) {
+        (Some(t), cty) => {
+            cast_to(&mut ck, &mut root, &cty, t);
+            t.clone()
+        }
+        (None, check::CTy::T(t)) => t,
+        // A bare NOT_SET with no target: a NOT_SET String.
+        (None, check::CTy::NotSet) => {
+            check::settle(&mut root, &Type::String);
+            Type::String
+        }
+        (None, check::CTy::Unknown) => Type::String,
+    };
+    ck.errors.sort_by_key(|e| (e.span.start, e.span.end));
+    errors.append(&mut ck.errors);
+    if errors.is_empty() {
+        Ok(Compiled {
+            source: src.to_string(),
+            ty,
+            root,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// Architect's implicit cast of an expression result into a variable of type `target`.
+fn cast_to(ck: &mut check::Checker<'_>, root: &mut ast::Expr, from: &check::CTy, target: &Type) {
+    use check::CTy;
+    match from {
+        CTy::Unknown => {}
+        CTy::NotSet if check::is_scalar(target) => check::settle(root, target),
+        CTy::T(t) if t == target => {}
+        CTy::T(Type::Integer) if *target == Type::Decimal => {
+            check::wrap(root, functions::Func::ToDecimal, Type::Decimal)
+        }
+        CTy::T(t) if *target == Type::String && check::is_scalar(t) => {
+            check::wrap(root, functions::Func::ToString, Type::String)
+        }
+        other => {
+            let help = match (other, target) {
+                (CTy::T(Type::Decimal), Type::Integer) => {
+                    Some("Architect does not round implicitly: wrap it in ToInt(...)".to_string())
+                }
+                (CTy::T(Type::String), Type::Integer) => Some("wrap it in ToInt(...)".into()),
+                (CTy::T(Type::String), Type::Decimal) => Some("wrap it in ToDecimal(...)".into()),
+                (CTy::T(Type::String), Type::Boolean) => {
+                    Some("compare it instead, e.g. `x == \"true\"`".into())
+                }
+                (CTy::T(Type::Json), Type::String) => None,
+                (CTy::NotSet, Type::List(_)) => Some(
+                    "a collection is never NOT_SET; use an empty MakeList or skip the assignment"
+                        .into(),
+                ),
+                _ => None,
+            };
+            ck.error(
+                root.span,
+                format!("cannot assign {} to a {target} variable", other.describe()),
+                help,
+            );
+        }
+    }
 }
 
 /// Like [`compile`], for a value assigned to a variable of type `target`: Architect
 /// wraps a result of another type in the implicit cast (`3+4` into a string is
 /// `ToString(3+4)`); where no cast exists, a type error.
 pub fn compile_as(src: &str, scope: &Scope, target: &Type) -> Result<Compiled, Vec<ExprError>> {
-    let _ = target;
-    compile(src, scope)
+    compile_inner(src, scope, Some(target))
 }

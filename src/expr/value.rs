@@ -12,6 +12,218 @@ pub struct DateTime(pub i64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Duration(pub i64);
 
+const MS_PER_DAY: i64 = 86_400_000;
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date of a day count since 1970-01-01.
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+/// Fixed-width unsigned digits at `s[at..at + n]`.
+fn digits(s: &str, at: usize, n: usize) -> Option<i64> {
+    let part = s.get(at..at + n)?;
+    if part.bytes().all(|b| b.is_ascii_digit()) {
+        part.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// A fraction of a second (`.5`, `.123456`) as milliseconds, truncated.
+fn fraction_ms(frac: &str) -> Option<i64> {
+    if frac.is_empty() || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let padded: String = frac.chars().chain("000".chars()).take(3).collect();
+    padded.parse().ok()
+}
+
+impl DateTime {
+    /// The instant if it lies in years 1 to 9999 (the range ISO 8601 text can carry).
+    pub fn checked(ms: i64) -> Option<DateTime> {
+        let min = days_from_civil(1, 1, 1) * MS_PER_DAY;
+        let max = days_from_civil(10_000, 1, 1) * MS_PER_DAY - 1;
+        (min..=max).contains(&ms).then_some(DateTime(ms))
+    }
+
+    /// Parse RFC 3339 / ISO 8601 with a time and an offset:
+    /// `2024-05-01T09:30:00Z`, `2024-05-01T09:30:00.250+02:00`.
+    pub fn parse(s: &str) -> Result<DateTime, String> {
+        let bad = || "expected an RFC 3339 date-time such as 2024-05-01T09:30:00Z".to_string();
+        let b = s.as_bytes();
+        if b.len() < 20
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || !matches!(b[10], b'T' | b't' | b' ')
+            || b[13] != b':'
+            || b[16] != b':'
+        {
+            return Err(bad());
+        }
+        let (y, mo, d) = (
+            digits(s, 0, 4).ok_or_else(bad)?,
+            digits(s, 5, 2).ok_or_else(bad)?,
+            digits(s, 8, 2).ok_or_else(bad)?,
+        );
+        let (h, mi, sec) = (
+            digits(s, 11, 2).ok_or_else(bad)?,
+            digits(s, 14, 2).ok_or_else(bad)?,
+            digits(s, 17, 2).ok_or_else(bad)?,
+        );
+        if !(1..=12).contains(&mo)
+            || d < 1
+            || d > days_in_month(y, mo)
+            || h > 23
+            || mi > 59
+            || sec > 59
+        {
+            return Err("the date or time is out of range".into());
+        }
+        let rest = &s[19..];
+        let (ms, zone) = match rest.strip_prefix('.') {
+            Some(r) => {
+                let end = r.find(|c: char| !c.is_ascii_digit()).unwrap_or(r.len());
+                (fraction_ms(&r[..end]).ok_or_else(bad)?, &r[end..])
+            }
+            None => (0, rest),
+        };
+        let offset_min = match zone {
+            "Z" | "z" => 0,
+            z if z.len() == 6
+                && matches!(z.as_bytes()[0], b'+' | b'-')
+                && z.as_bytes()[3] == b':' =>
+            {
+                let oh = digits(z, 1, 2).ok_or_else(bad)?;
+                let om = digits(z, 4, 2).ok_or_else(bad)?;
+                if oh > 23 || om > 59 {
+                    return Err("the time-zone offset is out of range".into());
+                }
+                let sign = if z.starts_with('-') { -1 } else { 1 };
+                sign * (oh * 60 + om)
+            }
+            _ => return Err("expected `Z` or an offset such as `+02:00` after the time".into()),
+        };
+        let ms = days_from_civil(y, mo, d) * MS_PER_DAY
+            + ((h * 60 + mi - offset_min) * 60 + sec) * 1000
+            + ms;
+        DateTime::checked(ms).ok_or_else(|| "the date is out of range (years 1 to 9999)".into())
+    }
+
+    /// ISO 8601 in UTC with milliseconds: `2024-05-01T09:30:00.000Z`.
+    pub fn to_iso(&self) -> String {
+        let days = self.0.div_euclid(MS_PER_DAY);
+        let rem = self.0.rem_euclid(MS_PER_DAY);
+        let (y, m, d) = civil_from_days(days);
+        format!(
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
+            rem / 3_600_000,
+            rem / 60_000 % 60,
+            rem / 1000 % 60,
+            rem % 1000
+        )
+    }
+}
+
+impl Duration {
+    /// Parse an ISO 8601 duration of days and time: `P1DT2H30M15.5S`, `PT90S`, `-PT1H`.
+    pub fn parse(s: &str) -> Result<Duration, String> {
+        let bad = || "expected an ISO 8601 duration such as P0DT1H30M0S".to_string();
+        let (neg, body) = match s.strip_prefix('-') {
+            Some(r) => (true, r),
+            None => (false, s),
+        };
+        let body = body.strip_prefix(['P', 'p']).ok_or_else(bad)?;
+        let (date, time) = match body.find(['T', 't']) {
+            Some(i) => (&body[..i], Some(&body[i + 1..])),
+            None => (body, None),
+        };
+        let mut total: i64 = 0;
+        let mut add = |n: i64, unit: i64| -> Result<(), String> {
+            total = n
+                .checked_mul(unit)
+                .and_then(|x| total.checked_add(x))
+                .ok_or_else(|| "the duration is out of range".to_string())?;
+            Ok(())
+        };
+        let mut any = false;
+        if !date.is_empty() {
+            let n = date.strip_suffix(['D', 'd']).ok_or_else(bad)?;
+            add(n.parse::<u32>().map_err(|_| bad())?.into(), MS_PER_DAY)?;
+            any = true;
+        }
+        if let Some(mut t) = time {
+            if t.is_empty() {
+                return Err(bad());
+            }
+            for (unit, ms) in [('H', 3_600_000), ('M', 60_000)] {
+                if let Some(i) = t.find([unit, unit.to_ascii_lowercase()]) {
+                    add(t[..i].parse::<u32>().map_err(|_| bad())?.into(), ms)?;
+                    t = &t[i + 1..];
+                    any = true;
+                }
+            }
+            if !t.is_empty() {
+                let n = t.strip_suffix(['S', 's']).ok_or_else(bad)?;
+                let (whole, frac) = n.split_once('.').unwrap_or((n, ""));
+                add(whole.parse::<u32>().map_err(|_| bad())?.into(), 1000)?;
+                if n.contains('.') {
+                    add(fraction_ms(frac).ok_or_else(bad)?, 1)?;
+                }
+                any = true;
+            }
+        }
+        if !any {
+            return Err(bad());
+        }
+        Ok(Duration(if neg { -total } else { total }))
+    }
+
+    /// ISO 8601: `P1DT2H30M15S` (milliseconds as a fraction when present).
+    pub fn to_iso(&self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let ms = self.0.unsigned_abs();
+        let (d, h, m, s, f) = (
+            ms / 86_400_000,
+            ms / 3_600_000 % 24,
+            ms / 60_000 % 60,
+            ms / 1000 % 60,
+            ms % 1000,
+        );
+        if f == 0 {
+            format!("{sign}P{d}DT{h}H{m}M{s}S")
+        } else {
+            format!("{sign}P{d}DT{h}H{m}M{s}.{f:03}S")
+        }
+    }
+}
+
 /// An organisation object (queue, user, skill, …) found in the [`super::Directory`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Entity {
@@ -76,10 +288,10 @@ impl fmt::Display for Value {
             Value::NotSet(_) => f.write_str("NOT_SET"),
             Value::String(s) => f.write_str(s),
             Value::Integer(i) => write!(f, "{i}"),
-            Value::Decimal(d) => write!(f, "{d}"),
+            Value::Decimal(d) => f.write_str(&super::functions::format_decimal(*d)),
             Value::Boolean(b) => write!(f, "{b}"),
-            Value::DateTime(d) => write!(f, "{}ms", d.0),
-            Value::Duration(d) => write!(f, "{}ms", d.0),
+            Value::DateTime(d) => f.write_str(&d.to_iso()),
+            Value::Duration(d) => f.write_str(&d.to_iso()),
             Value::Json(j) => write!(f, "{j}"),
             Value::Entity(_, e) => f.write_str(&e.name),
             Value::List(_, items) => {
@@ -92,6 +304,58 @@ impl fmt::Display for Value {
                 }
                 f.write_str("]")
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn datetime_round_trip() {
+        for s in [
+            "1970-01-01T00:00:00.000Z",
+            "2024-02-29T23:59:59.999Z",
+            "0001-01-01T00:00:00.000Z",
+            "9999-12-31T23:59:59.999Z",
+            "1969-12-31T23:59:59.500Z",
+        ] {
+            let d = DateTime::parse(s).unwrap();
+            assert_eq!(d.to_iso(), s);
+        }
+        assert_eq!(
+            DateTime::parse("2024-05-01T11:30:00+02:00")
+                .unwrap()
+                .to_iso(),
+            "2024-05-01T09:30:00.000Z"
+        );
+        for bad in [
+            "2024-02-30T00:00:00Z",
+            "2024-05-01",
+            "2024-05-01T09:30:00",
+            "x",
+            "2024-05-01T25:00:00Z",
+            "2024-05-01T09:30:00.Z",
+            "é024-05-01T09:30:00Z",
+        ] {
+            assert!(DateTime::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn duration_round_trip() {
+        for (s, ms) in [
+            ("P0DT1H30M0S", 5_400_000),
+            ("P1DT0H0M0.250S", 86_400_250),
+            ("-P0DT0H1M0S", -60_000),
+        ] {
+            assert_eq!(Duration::parse(s), Ok(Duration(ms)));
+            assert_eq!(Duration(ms).to_iso(), s);
+        }
+        assert_eq!(Duration::parse("PT90S"), Ok(Duration(90_000)));
+        for bad in ["", "P", "PT", "1H", "PT1X", "P1H"] {
+            assert!(Duration::parse(bad).is_err(), "{bad}");
         }
     }
 }

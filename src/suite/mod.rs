@@ -1,1 +1,14 @@
 //! Rules files: the declarative format, its loader and the runner.
+//!
+//! Data flows one way: [`yaml`] parses a file into a located tree, [`load`] turns it
+//! into a compiled [`model::Suite`] (every error located), [`runner`] streams cases
+//! through their fixtures and [`check`] evaluates each one.
+
+pub mod check;
+pub mod load;
+pub mod model;
+pub mod runner;
+pub mod schema;
+pub mod yaml;
+
+pub use runner::{FileSource, FixtureSource, Loaded, RunConfig, RunReport, RunStatus, Shard, run};

@@ -1,0 +1,421 @@
+//! Evaluating one case against its parsed conversation: the participant data a flow
+//! would see, the variables Get Participant Data would fill, and every expectation.
+
+use crate::conversation::{Conversation, Participant};
+use crate::expr::{self, DateTime, Directory, EvalContext, Type, Value, Vars};
+use crate::report::{Failure, Location, Outcome};
+
+use super::model::{AttrTest, Case, Check, Expectation, PathWant, Suite, ValueWant};
+
+/// What every case of a run shares.
+#[derive(Debug, Clone, Copy)]
+pub struct Env<'a> {
+    /// `GetCurrentDateTimeUtc()`.
+    pub now: DateTime,
+    /// Lookup directory.
+    pub directory: &'a Directory,
+}
+
+/// The participant data of one case: the fixture's attributes with the case's overlay.
+struct Data<'a> {
+    base: &'a [(String, String)],
+    overlay: &'a [(String, Option<String>)],
+}
+
+impl<'a> Data<'a> {
+    fn get(&self, name: &str) -> Option<&'a str> {
+        if let Some((_, v)) = self.overlay.iter().rev().find(|(k, _)| k == name) {
+            return v.as_deref();
+        }
+        self.base
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn names(&self) -> impl Iterator<Item = &'a str> {
+        let overlay = self.overlay;
+        self.base
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .chain(
+                overlay
+                    .iter()
+                    .filter(|(_, v)| v.is_some())
+                    .map(|(k, _)| k.as_str()),
+            )
+            .filter(move |k| self.get(k).is_some())
+    }
+
+    /// Hints for an attribute that is not there: a different case, or a `context.` prefix.
+    fn near_misses(&self, name: &str) -> Vec<String> {
+        let mut notes = Vec::new();
+        if let Some(other) = self
+            .names()
+            .find(|k| *k != name && k.eq_ignore_ascii_case(name))
+        {
+            notes.push(format!(
+                "attribute names are case-sensitive: the participant has `{other}`, not `{name}`"
+            ));
+        }
+        let prefixed = format!("context.{name}");
+        if let Some(other) = self.names().find(|k| k.eq_ignore_ascii_case(&prefixed)) {
+            notes.push(format!(
+                "the participant has `{other}`: the `context.` prefix comes from legacy web chat (v2); Web Messaging attributes carry no prefix"
+            ));
+        }
+        if let Some(bare) = name.strip_prefix("context.")
+            && let Some(other) = self.names().find(|k| k.eq_ignore_ascii_case(bare))
+        {
+            notes.push(format!(
+                "the participant has `{other}`: `context.` prefixes come from legacy web chat (v2); Web Messaging attributes have none"
+            ));
+        }
+        notes
+    }
+}
+
+fn quote(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
+}
+
+/// A value as a report shows it: strings quoted so `"5"` and `5` differ.
+pub fn render(v: &Value) -> String {
+    match v {
+        Value::String(s) => quote(s),
+        Value::List(_, items) => {
+            let inner: Vec<String> = items.iter().map(render).collect();
+            format!("[{}]", inner.join(", "))
+        }
+        other => other.to_string(),
+    }
+}
+
+fn render_json(v: &serde_json::Value) -> String {
+    v.to_string()
+}
+
+fn render_list(v: &[&serde_json::Value]) -> String {
+    let inner: Vec<String> = v.iter().map(|j| j.to_string()).collect();
+    format!("[{}]", inner.join(", "))
+}
+
+/// Typed equality of an Architect value with a YAML value: `5` equals Integer 5 and
+/// Decimal 5.0, `"5"` equals only String "5"; NOT_SET equals nothing.
+pub fn typed_eq(actual: &Value, want: &serde_json::Value) -> bool {
+    use serde_json::Value as J;
+    match (actual, want) {
+        (Value::String(a), J::String(b)) => a == b,
+        (Value::Integer(a), J::Number(n)) => {
+            n.as_i64() == Some(*a) || (n.is_f64() && n.as_f64() == Some(*a as f64))
+        }
+        (Value::Decimal(a), J::Number(n)) => n.as_f64() == Some(*a),
+        (Value::Boolean(a), J::Bool(b)) => a == b,
+        (Value::List(_, items), J::Array(want)) => {
+            items.len() == want.len() && items.iter().zip(want).all(|(a, b)| typed_eq(a, b))
+        }
+        (Value::Json(j), w) => j == w,
+        (Value::DateTime(_) | Value::Duration(_) | Value::Entity(..), J::String(b)) => {
+            actual.to_string() == *b
+        }
+        _ => false,
+    }
+}
+
+/// Evaluate one case. `tree` is the fixture's JSON when a jsonpath expectation needs it.
+pub fn run_case(
+    suite: &Suite,
+    case: &Case,
+    conv: &Conversation,
+    tree: Option<&serde_json::Value>,
+    env: Env<'_>,
+) -> Outcome {
+    let participant: &Participant = match conv.select(&suite.participant) {
+        Ok(sel) => sel.participant,
+        Err(e) => {
+            return Outcome::Error {
+                message: format!("fixture {e}"),
+                location: Some(case.fixture_location.clone()),
+            };
+        }
+    };
+    let data = Data {
+        base: participant.attributes.as_deref().unwrap_or_default(),
+        overlay: &case.attributes,
+    };
+    let mut vars = Vars::new();
+    for b in &suite.bindings {
+        vars.set(
+            &b.variable,
+            match data.get(&b.attribute) {
+                Some(v) => Value::String(v.to_owned()),
+                None => Value::NotSet(Type::String),
+            },
+        );
+    }
+    for (name, value) in suite.variables.iter().chain(&case.variables) {
+        vars.set(name, value.clone());
+    }
+    let set_str = |vars: &mut Vars, name: &str, v: Option<&str>| {
+        vars.set(
+            name,
+            v.map_or(Value::NotSet(Type::String), |s| Value::String(s.to_owned())),
+        );
+    };
+    set_str(&mut vars, "Message.ConversationId", conv.id.as_deref());
+    set_str(
+        &mut vars,
+        "Message.Message.body",
+        case.message
+            .as_deref()
+            .or(participant.last_message.body.as_deref()),
+    );
+    set_str(
+        &mut vars,
+        "Message.Message.senderAddress",
+        participant.last_message.sender.as_deref(),
+    );
+    let cx = EvalContext {
+        vars: &vars,
+        now: env.now,
+        directory: env.directory,
+    };
+    let mut failures = Vec::new();
+    for e in &case.expects {
+        if let Some(mut f) = check(e, &data, &cx, tree, conv) {
+            if let Check::Condition { expr, .. } | Check::Value { expr, .. } = &e.check {
+                add_binding_notes(suite, &data, expr.source(), &mut f.notes);
+            }
+            failures.push(f);
+        }
+    }
+    if failures.is_empty() {
+        Outcome::Passed
+    } else {
+        Outcome::Failed { failures }
+    }
+}
+
+/// Bound attributes that are missing but nearly present explain most failed conditions.
+fn add_binding_notes(suite: &Suite, data: &Data<'_>, source: &str, notes: &mut Vec<String>) {
+    let source = source.to_ascii_lowercase();
+    for b in &suite.bindings {
+        if data.get(&b.attribute).is_none() && source.contains(&b.variable.to_ascii_lowercase()) {
+            for n in data.near_misses(&b.attribute) {
+                notes.push(format!("{} is NOT_SET: {n}", b.variable));
+            }
+        }
+    }
+}
+
+fn failure(
+    location: &Location,
+    message: String,
+    expected: Option<String>,
+    actual: Option<String>,
+) -> Failure {
+    Failure {
+        message,
+        expected,
+        actual,
+        location: location.clone(),
+        notes: Vec::new(),
+    }
+}
+
+fn eval_error(loc: &Location, src: &str, e: &expr::ExprError) -> Failure {
+    let mut f = failure(
+        loc,
+        format!("`{src}` raised a runtime error: {}", e.message),
+        None,
+        Some("runtime error".into()),
+    );
+    if let Some(h) = &e.help {
+        f.notes.push(h.clone());
+    }
+    f.notes
+        .push("in a flow this takes the action's failure (error handling) path".into());
+    f
+}
+
+fn check(
+    e: &Expectation,
+    data: &Data<'_>,
+    cx: &EvalContext<'_>,
+    tree: Option<&serde_json::Value>,
+    conv: &Conversation,
+) -> Option<Failure> {
+    let loc = &e.location;
+    match &e.check {
+        Check::Condition { expr, expect } => match expr.eval(cx) {
+            Ok(Value::Boolean(b)) if b == *expect => None,
+            Ok(v) => Some(failure(
+                loc,
+                format!("condition `{}` was {}", expr.source(), render(&v)),
+                Some(expect.to_string()),
+                Some(render(&v)),
+            )),
+            Err(err) => Some(eval_error(loc, expr.source(), &err)),
+        },
+        Check::Value { expr, want } => match (expr.eval(cx), want) {
+            (Err(_), ValueWant::Error) => None,
+            (Err(err), _) => Some(eval_error(loc, expr.source(), &err)),
+            (Ok(v), ValueWant::Error) => Some(failure(
+                loc,
+                format!("`{}` evaluated without a runtime error", expr.source()),
+                Some("runtime error".into()),
+                Some(render(&v)),
+            )),
+            (Ok(v), ValueWant::NotSet(want_not_set)) => (v.is_not_set() != *want_not_set).then(|| {
+                failure(
+                    loc,
+                    format!(
+                        "`{}` was {}",
+                        expr.source(),
+                        if v.is_not_set() { "NOT_SET" } else { "set" }
+                    ),
+                    Some(if *want_not_set { "NOT_SET".into() } else { "a value".into() }),
+                    Some(render(&v)),
+                )
+            }),
+            (Ok(v), ValueWant::Equals(w)) => (!typed_eq(&v, w)).then(|| {
+                let mut f = failure(
+                    loc,
+                    format!("`{}` did not equal the expected value", expr.source()),
+                    Some(render_json(w)),
+                    Some(format!("{} ({})", render(&v), v.ty())),
+                );
+                if let (serde_json::Value::String(s), false) = (w, matches!(v, Value::String(_)))
+                    && !v.is_not_set()
+                    && v.to_string() == *s
+                {
+                    f.notes.push(format!(
+                        "the expected value is a string and the result is {}: compare typed values (write it unquoted) or convert with ToString()",
+                        v.ty()
+                    ));
+                }
+                f
+            }),
+        },
+        Check::Attribute { name, test } => attribute(loc, name, test, data),
+        Check::JsonPath { source, path, want } => {
+            let Some(tree) = tree else {
+                return Some(failure(
+                    loc,
+                    format!("jsonpath `{source}` could not read the fixture {}", conv.file),
+                    None,
+                    None,
+                ));
+            };
+            let found = path.query(tree).all();
+            match want {
+                PathWant::Count(n) => (found.len() != *n).then(|| {
+                    failure(
+                        loc,
+                        format!("jsonpath `{source}` matched {} value(s)", found.len()),
+                        Some(n.to_string()),
+                        Some(found.len().to_string()),
+                    )
+                }),
+                PathWant::Equals(items) => {
+                    let same = found.len() == items.len() && found.iter().zip(items).all(|(a, b)| *a == b);
+                    (!same).then(|| {
+                        failure(
+                            loc,
+                            format!("jsonpath `{source}` matched other values"),
+                            Some(render_list(&items.iter().collect::<Vec<_>>())),
+                            Some(render_list(&found)),
+                        )
+                    })
+                }
+            }
+        }
+    }
+}
+
+fn attribute(loc: &Location, name: &str, test: &AttrTest, data: &Data<'_>) -> Option<Failure> {
+    let actual = data.get(name);
+    let (ok, expected) = match test {
+        AttrTest::Set(want) => (
+            actual.is_some() == *want,
+            if *want {
+                "set".to_owned()
+            } else {
+                "not set".to_owned()
+            },
+        ),
+        AttrTest::Equals(w) => (actual == Some(w.as_str()), quote(w)),
+        AttrTest::NotEquals(w) => (actual != Some(w.as_str()), format!("not {}", quote(w))),
+        AttrTest::Contains(w) => (
+            actual.is_some_and(|a| a.contains(w.as_str())),
+            format!("containing {}", quote(w)),
+        ),
+        AttrTest::StartsWith(w) => (
+            actual.is_some_and(|a| a.starts_with(w.as_str())),
+            format!("starting with {}", quote(w)),
+        ),
+        AttrTest::Matches(r) => (
+            actual.is_some_and(|a| r.is_match(a)),
+            format!("matching /{}/", r.as_str()),
+        ),
+    };
+    if ok {
+        return None;
+    }
+    let mut f = failure(
+        loc,
+        match actual {
+            Some(_) => format!("attribute `{name}` did not hold"),
+            None => format!("attribute `{name}` is not set on the participant"),
+        },
+        Some(expected),
+        Some(actual.map_or_else(|| "not set".to_owned(), quote)),
+    );
+    if actual.is_none() {
+        f.notes = data.near_misses(name);
+    }
+    Some(f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn typed_comparison_keeps_strings_and_numbers_apart() {
+        assert!(typed_eq(&Value::Integer(5), &json!(5)));
+        assert!(!typed_eq(&Value::Integer(5), &json!("5")));
+        assert!(!typed_eq(&Value::String("5".into()), &json!(5)));
+        assert!(typed_eq(&Value::Decimal(2.5), &json!(2.5)));
+        assert!(typed_eq(&Value::Boolean(true), &json!(true)));
+        assert!(!typed_eq(&Value::NotSet(Type::String), &json!("")));
+        assert!(typed_eq(
+            &Value::List(Type::String, vec![Value::String("a".into())]),
+            &json!(["a"])
+        ));
+    }
+
+    #[test]
+    fn near_misses_name_case_and_context_prefix() {
+        let base = vec![
+            ("priority_tier".to_owned(), "gold".to_owned()),
+            ("context.tier".to_owned(), "x".to_owned()),
+        ];
+        let d = Data {
+            base: &base,
+            overlay: &[],
+        };
+        let n = d.near_misses("Priority_Tier");
+        assert!(
+            n[0].contains("case-sensitive") && n[0].contains("`priority_tier`"),
+            "{n:?}"
+        );
+        let n = d.near_misses("tier");
+        assert!(
+            n[0].contains("context.tier") && n[0].contains("legacy"),
+            "{n:?}"
+        );
+    }
+}

@@ -1,0 +1,1466 @@
+//! The rules-file loader: a located YAML tree in, a compiled [`Suite`] out, and every
+//! problem found on the way reported at its place (not just the first one).
+//!
+//! Each key is handled in one place: the `*_KEYS` tables list what a level accepts
+//! (reserved keys of features still to come included) and the matching `match` arm
+//! reads it. Adding a key is one table entry and one arm.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+
+use regex::Regex;
+use serde_json_path::JsonPath;
+
+use super::model::{
+    AttrTest, Binding, Case, Check, Expectation, FixtureRef, PathWant, Suite, ValueWant,
+};
+use super::yaml::{self, Node, NodeValue};
+use crate::diag::{SourceDiagnostic, SourceFile};
+use crate::expr::{self, Compiled, Scope, Type, Value};
+use crate::report::Location;
+
+/// `--var NAME=VALUE` pairs, applied while loading.
+pub type VarOverrides = BTreeMap<String, String>;
+
+/// Everything the loader reports about one file: errors stop the run, warnings do not.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    /// Fatal.
+    pub errors: Vec<SourceDiagnostic>,
+    /// Not fatal.
+    pub warnings: Vec<SourceDiagnostic>,
+}
+
+/// A key a mapping accepts.
+struct Key {
+    name: &'static str,
+    /// Reserved for a feature not built yet: recognised, rejected with a clear message.
+    reserved: bool,
+}
+
+const fn key(name: &'static str) -> Key {
+    Key {
+        name,
+        reserved: false,
+    }
+}
+
+const fn reserved(name: &'static str) -> Key {
+    Key {
+        name,
+        reserved: true,
+    }
+}
+
+const FILE_KEYS: &[Key] = &[
+    key("suite"),
+    key("participant"),
+    key("bindings"),
+    key("variables"),
+    key("cases"),
+    reserved("flow"),
+    reserved("vars"),
+    reserved("queues"),
+    reserved("stubs"),
+];
+
+const CASE_KEYS: &[Key] = &[
+    key("name"),
+    key("fixture"),
+    key("attributes"),
+    key("message"),
+    key("variables"),
+    key("expect"),
+    reserved("stubs"),
+    reserved("conversation"),
+];
+
+/// The key that says what an expectation checks.
+const SUBJECT_KEYS: &[Key] = &[
+    key("condition"),
+    key("value"),
+    key("attribute"),
+    key("jsonpath"),
+    key("attribute_path"),
+    reserved("route"),
+    reserved("responses"),
+    reserved("participant_data"),
+];
+
+/// The keys each subject accepts besides itself.
+fn modifier_keys(subject: &str) -> &'static [&'static str] {
+    match subject {
+        "condition" => &["is"],
+        "value" => &["equals", "not_set", "error"],
+        "attribute" => &[
+            "equals",
+            "not_equals",
+            "contains",
+            "starts_with",
+            "matches",
+            "set",
+        ],
+        "jsonpath" => &["equals", "count"],
+        "attribute_path" => &["operator", "value"],
+        _ => &[],
+    }
+}
+
+/// The names every key table knows, for the schema test and hints.
+pub fn known_keys() -> Vec<&'static str> {
+    let mut v: Vec<&str> = FILE_KEYS
+        .iter()
+        .chain(CASE_KEYS)
+        .chain(SUBJECT_KEYS)
+        .filter(|k| !k.reserved)
+        .map(|k| k.name)
+        .collect();
+    for s in SUBJECT_KEYS {
+        v.extend(modifier_keys(s.name));
+    }
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Load and compile one rules file. `display` is how the file is named in messages.
+/// Returns `None` when it has errors (all of them are in `diags`).
+pub fn load_file(
+    path: &Path,
+    display: &str,
+    overrides: &VarOverrides,
+    used_overrides: &mut Vec<String>,
+    diags: &mut Diagnostics,
+) -> Option<Suite> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            let src = SourceFile::new(display, "");
+            diags.errors.push(
+                SourceDiagnostic::error(&src, (0, 0), format!("cannot read rules file: {e}"))
+                    .with_code("routecheck::rules::read"),
+            );
+            return None;
+        }
+    };
+    let source = SourceFile::new(display, text);
+    load_source(path, source, overrides, used_overrides, diags)
+}
+
+/// Load from text already read (`path` resolves relative fixture paths).
+pub fn load_source(
+    path: &Path,
+    source: SourceFile,
+    overrides: &VarOverrides,
+    used_overrides: &mut Vec<String>,
+    diags: &mut Diagnostics,
+) -> Option<Suite> {
+    let before = diags.errors.len();
+    let root = match yaml::parse(&source) {
+        Ok(n) => n,
+        Err(e) => {
+            diags.errors.push(*e);
+            return None;
+        }
+    };
+    let mut l = Loader {
+        lines: LineIndex::new(&source.text),
+        exprs: HashMap::new(),
+        regexes: HashMap::new(),
+        paths: HashMap::new(),
+        src: &source,
+        diags,
+        base_dir: path.parent().unwrap_or(Path::new(".")),
+    };
+    let suite = l.file(root, path, overrides, used_overrides);
+    if diags.errors.len() > before {
+        return None;
+    }
+    suite.map(|mut s| {
+        s.source = source.clone();
+        s
+    })
+}
+
+/// Line starts of a file, so locating each of thousands of cases is a binary search.
+struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex(starts)
+    }
+
+    /// 1-based line and column (in characters).
+    fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = self.0.partition_point(|&s| s <= offset).max(1);
+        let start = self.0[line - 1];
+        let col = text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        (line, col + 1)
+    }
+}
+
+struct Loader<'a> {
+    lines: LineIndex,
+    /// Compiled once per distinct text: suites repeat the same expressions, regexes and
+    /// queries across many cases, and they share one scope per file.
+    exprs: HashMap<String, Arc<Compiled>>,
+    regexes: HashMap<String, Arc<Regex>>,
+    paths: HashMap<String, Arc<JsonPath>>,
+    src: &'a SourceFile,
+    diags: &'a mut Diagnostics,
+    base_dir: &'a Path,
+}
+
+/// Levenshtein distance, for "did you mean".
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(!ca.eq_ignore_ascii_case(cb));
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The closest candidate within a third of the word's length (at least 2 edits).
+pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let limit = (word.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|c| (distance(word, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn reserved_message(key: &str) -> String {
+    format!("`{key}:` is reserved for the flow simulator and not supported yet")
+}
+
+impl Loader<'_> {
+    fn location(&self, offset: usize) -> Location {
+        let (line, col) = self.lines.line_col(&self.src.text, offset);
+        Location {
+            file: self.src.name.to_string(),
+            line,
+            col,
+        }
+    }
+
+    fn error(&mut self, node: &Node, message: impl Into<String>) -> SourceDiagnostic {
+        SourceDiagnostic::error(self.src, node.span, message)
+    }
+
+    fn push(&mut self, d: SourceDiagnostic) {
+        self.diags.errors.push(d);
+    }
+
+    fn err(&mut self, node: &Node, code: &str, message: impl Into<String>) {
+        let d = self
+            .error(node, message)
+            .with_code(format!("routecheck::rules::{code}"));
+        self.push(d);
+    }
+
+    fn expect_type(&mut self, node: &Node, what: &str, want: &str) {
+        let d = self
+            .error(
+                node,
+                format!("{what} must be {want}, found {}", node.value.kind()),
+            )
+            .with_code("routecheck::rules::type");
+        self.push(d);
+    }
+
+    /// The entries of a mapping whose keys are all strings in `table`; every other key
+    /// is reported (unknown with a hint, reserved with a note). Also yields duplicates
+    /// as errors (the YAML parser already rejects them; this keeps the loader safe).
+    fn entries<'n>(
+        &mut self,
+        node: &'n Node,
+        what: &str,
+        table: &[Key],
+    ) -> Vec<(&'static str, &'n Node, &'n Node)> {
+        let Some(map) = node.as_map() else {
+            self.expect_type(node, what, "a mapping");
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(map.len());
+        for (k, v) in map {
+            let Some(name) = k.as_str() else {
+                self.expect_type(k, "a key", "a string");
+                continue;
+            };
+            match table.iter().find(|t| t.name == name) {
+                Some(t) if t.reserved => self.err(k, "reserved-key", reserved_message(name)),
+                Some(t) => out.push((t.name, k, v)),
+                None => self.unknown_key(
+                    k,
+                    name,
+                    what,
+                    table.iter().filter(|t| !t.reserved).map(|t| t.name),
+                ),
+            }
+        }
+        out
+    }
+
+    fn unknown_key<'c>(
+        &mut self,
+        k: &Node,
+        name: &str,
+        what: &str,
+        candidates: impl Iterator<Item = &'c str> + Clone,
+    ) {
+        let mut d = self
+            .error(k, format!("unknown key `{name}` in {what}"))
+            .with_code("routecheck::rules::unknown-key")
+            .with_label("not a key of this mapping");
+        d = match closest(name, candidates.clone()) {
+            Some(c) => d.with_help(format!("did you mean `{c}`?")),
+            None => d.with_help(format!(
+                "expected one of: {}",
+                candidates.collect::<Vec<_>>().join(", ")
+            )),
+        };
+        self.push(d);
+    }
+
+    fn string(&mut self, node: &Node, what: &str) -> Option<String> {
+        match &node.value {
+            NodeValue::Str(s) => Some(s.clone()),
+            _ => {
+                self.expect_type(node, what, "a string");
+                None
+            }
+        }
+    }
+
+    fn bool(&mut self, node: &Node, what: &str) -> Option<bool> {
+        match node.value {
+            NodeValue::Bool(b) => Some(b),
+            _ => {
+                self.expect_type(node, what, "true or false");
+                None
+            }
+        }
+    }
+
+    fn file(
+        &mut self,
+        mut root: Node,
+        path: &Path,
+        overrides: &VarOverrides,
+        used_overrides: &mut Vec<String>,
+    ) -> Option<Suite> {
+        // `cases:` is taken out of the tree so each case's nodes are freed as soon as the
+        // case is loaded: the tree of a large file would otherwise double peak memory.
+        let mut cases_node = None;
+        if let NodeValue::Map(entries) = &mut root.value
+            && let Some(i) = entries
+                .iter()
+                .position(|(k, _)| k.as_str() == Some("cases"))
+        {
+            cases_node = Some(entries.remove(i).1);
+        }
+        let root = &root;
+        let mut name = None;
+        let mut participant = None;
+        let mut bindings = Vec::new();
+        let mut variables: Vec<(String, Value, &Node)> = Vec::new();
+        for (key, k, v) in self.entries(root, "the rules file", FILE_KEYS) {
+            match key {
+                "suite" => name = self.string(v, "`suite`"),
+                "participant" => participant = self.string(v, "`participant`"),
+                "bindings" => bindings = self.bindings(v),
+                "variables" => variables = self.variables(v),
+                _ => self.err(k, "unknown-key", format!("unhandled key `{key}`")),
+            }
+        }
+        // Declarations: bindings are Strings, variables take their YAML type.
+        let mut scope = Scope::new();
+        let mut declared: HashMap<String, (Type, &Node)> = HashMap::new();
+        for (b, node) in &bindings {
+            self.declare(&mut scope, &mut declared, &b.variable, Type::String, node);
+        }
+        for (var, value, node) in &mut variables {
+            self.declare(&mut scope, &mut declared, var, value.ty(), node);
+            if let Some((oname, otext)) =
+                overrides.iter().find(|(n, _)| n.eq_ignore_ascii_case(var))
+            {
+                match parse_override(otext, &value.ty()) {
+                    Ok(v) => {
+                        *value = v;
+                        used_overrides.push(oname.clone());
+                    }
+                    Err(msg) => {
+                        let d = self
+                            .error(node, format!("--var {oname}={otext}: {msg}"))
+                            .with_code("routecheck::rules::var")
+                            .with_label("declared here");
+                        self.push(d);
+                        used_overrides.push(oname.clone());
+                    }
+                }
+            }
+        }
+        let Some(cases_node) = cases_node else {
+            let d = self
+                .error(root, "the rules file has no `cases:`")
+                .with_code("routecheck::rules::missing-key")
+                .with_help("add `cases:` with at least one case (see `routecheck schema`)");
+            self.push(SourceDiagnostic { span: (0, 0), ..d });
+            return None;
+        };
+        let participant = participant.unwrap_or_else(|| "customer".to_owned());
+        let cases = self.cases(cases_node, &scope, &declared);
+        let name = name.unwrap_or_else(|| {
+            path.file_stem().map_or_else(
+                || self.src.name.to_string(),
+                |s| s.to_string_lossy().into_owned(),
+            )
+        });
+        Some(Suite {
+            name,
+            file: self.src.name.to_string(),
+            source: self.src.clone(),
+            participant,
+            bindings: bindings.into_iter().map(|(b, _)| b).collect(),
+            variables: variables.into_iter().map(|(n, v, _)| (n, v)).collect(),
+            scope,
+            cases,
+        })
+    }
+
+    fn declare<'n>(
+        &mut self,
+        scope: &mut Scope,
+        declared: &mut HashMap<String, (Type, &'n Node)>,
+        name: &str,
+        ty: Type,
+        node: &'n Node,
+    ) {
+        let lower = name.to_ascii_lowercase();
+        if let Some((_, first)) = declared.get(&lower) {
+            let (line, _) = self.src.line_col(first.span.0);
+            let d = self
+                .error(node, format!("variable `{name}` is declared twice"))
+                .with_code("routecheck::rules::duplicate-variable")
+                .with_help(format!("first declared on line {line}"));
+            self.push(d);
+            return;
+        }
+        if let Err(msg) = scope.declare(name, ty.clone()) {
+            self.err(node, "variable", msg);
+            return;
+        }
+        declared.insert(lower, (ty, node));
+    }
+
+    fn bindings<'n>(&mut self, node: &'n Node) -> Vec<(Binding, &'n Node)> {
+        let Some(map) = node.as_map() else {
+            self.expect_type(node, "`bindings`", "a mapping of variable: attribute name");
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(map.len());
+        for (k, v) in map {
+            let (Some(var), Some(attr)) = (
+                self.string(k, "a variable name"),
+                self.string(v, "an attribute name"),
+            ) else {
+                continue;
+            };
+            out.push((
+                Binding {
+                    variable: var,
+                    attribute: attr,
+                },
+                k,
+            ));
+        }
+        out
+    }
+
+    fn variables<'n>(&mut self, node: &'n Node) -> Vec<(String, Value, &'n Node)> {
+        let Some(map) = node.as_map() else {
+            self.expect_type(node, "`variables`", "a mapping of variable: value");
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(map.len());
+        for (k, v) in map {
+            let (Some(name), Some(value)) =
+                (self.string(k, "a variable name"), self.typed_value(v))
+            else {
+                continue;
+            };
+            out.push((name, value, k));
+        }
+        out
+    }
+
+    /// A variable's value: its type is the YAML scalar's.
+    fn typed_value(&mut self, v: &Node) -> Option<Value> {
+        Some(match &v.value {
+            NodeValue::Int(i) => Value::Integer(*i),
+            NodeValue::Float(f) => Value::Decimal(*f),
+            NodeValue::Bool(b) => Value::Boolean(*b),
+            NodeValue::Str(s) => Value::String(s.clone()),
+            _ => {
+                self.expect_type(
+                    v,
+                    "a variable's value",
+                    "an integer, decimal, boolean or string",
+                );
+                return None;
+            }
+        })
+    }
+
+    fn cases(
+        &mut self,
+        node: Node,
+        scope: &Scope,
+        declared: &HashMap<String, (Type, &Node)>,
+    ) -> Vec<Case> {
+        let items = match node.value {
+            NodeValue::Seq(ref items) if items.is_empty() => {
+                self.err(&node, "empty", "`cases` is empty");
+                return Vec::new();
+            }
+            NodeValue::Seq(items) => items,
+            _ => {
+                self.expect_type(&node, "`cases`", "a sequence");
+                return Vec::new();
+            }
+        };
+        let mut names: HashMap<String, usize> = HashMap::with_capacity(items.len());
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            // Names are checked even in cases with other errors, so all are reported.
+            let name_node = item.as_map().and_then(|m| {
+                m.iter()
+                    .find(|(k, _)| k.as_str() == Some("name"))
+                    .map(|(_, v)| v)
+            });
+            if let Some(n) = name_node
+                && let Some(name) = n.as_str()
+            {
+                if let Some(first) = names.get(name) {
+                    let d = SourceDiagnostic::error(
+                        self.src,
+                        n.span,
+                        format!("duplicate case name `{name}`"),
+                    )
+                    .with_code("routecheck::rules::duplicate-case")
+                    .with_help(format!(
+                        "case names are unique in a file; the first is on line {first}"
+                    ));
+                    self.push(d);
+                } else {
+                    names.insert(
+                        name.to_owned(),
+                        self.lines.line_col(&self.src.text, n.span.0).0,
+                    );
+                }
+            }
+            if let Some(case) = self.case(&item, scope, declared) {
+                out.push(case);
+            }
+        }
+        out
+    }
+
+    fn case(
+        &mut self,
+        node: &Node,
+        scope: &Scope,
+        declared: &HashMap<String, (Type, &Node)>,
+    ) -> Option<Case> {
+        let errors_before = self.diags.errors.len();
+        let mut name = None;
+        let mut fixture = None;
+        let mut attributes = Vec::new();
+        let mut message = None;
+        let mut variables = Vec::new();
+        let mut expects = Vec::new();
+        let mut saw_expect = false;
+        for (key, k, v) in self.entries(node, "a case", CASE_KEYS) {
+            match key {
+                "name" => name = self.string(v, "`name`"),
+                "fixture" => fixture = self.fixture(v),
+                "attributes" => attributes = self.overlay(v),
+                "message" => message = self.string(v, "`message`"),
+                "variables" => variables = self.case_variables(v, declared),
+                "expect" => {
+                    saw_expect = true;
+                    expects = self.expectations(v, scope);
+                }
+                _ => self.err(k, "unknown-key", format!("unhandled key `{key}`")),
+            }
+        }
+        let location = self.location(node.span.0);
+        let clean = self.diags.errors.len() == errors_before;
+        if name.is_none() && clean {
+            self.missing(node, "name", "give the case a `name:` (unique in the file)");
+        }
+        if fixture.is_none() && clean {
+            self.missing(
+                node,
+                "fixture",
+                "`fixture:` names the conversation JSON, relative to this file",
+            );
+        }
+        if !saw_expect && clean {
+            self.missing(
+                node,
+                "expect",
+                "a case without expectations would always pass",
+            );
+        }
+        if self.diags.errors.len() > errors_before {
+            return None;
+        }
+        let (fixture, fixture_location) = fixture?;
+        let needs_tree = expects
+            .iter()
+            .any(|e: &Expectation| matches!(e.check, Check::JsonPath { .. }));
+        Some(Case {
+            name: name?,
+            location,
+            fixture_location,
+            fixture,
+            attributes,
+            message,
+            variables,
+            expects,
+            needs_tree,
+        })
+    }
+
+    fn missing(&mut self, node: &Node, key: &str, help: &str) {
+        let d = SourceDiagnostic::error(
+            self.src,
+            (node.span.0, node.span.0),
+            format!("the case has no `{key}:`"),
+        )
+        .with_code("routecheck::rules::missing-key")
+        .with_help(help.to_owned());
+        self.push(d);
+    }
+
+    fn fixture(&mut self, v: &Node) -> Option<(FixtureRef, Location)> {
+        let rel = self.string(v, "`fixture`")?;
+        let joined = self.base_dir.join(&rel);
+        match joined.canonicalize() {
+            Ok(canonical) if canonical.is_file() => Some((
+                FixtureRef::File {
+                    canonical,
+                    display: joined.display().to_string(),
+                },
+                self.location(v.span.0),
+            )),
+            Ok(_) => {
+                self.err(
+                    v,
+                    "fixture",
+                    format!("fixture `{}` is not a file", joined.display()),
+                );
+                None
+            }
+            Err(e) => {
+                let d = self
+                    .error(v, format!("fixture `{}` not found: {e}", joined.display()))
+                    .with_code("routecheck::rules::fixture")
+                    .with_help("fixture paths are relative to the rules file");
+                self.push(d);
+                None
+            }
+        }
+    }
+
+    fn overlay(&mut self, v: &Node) -> Vec<(String, Option<String>)> {
+        let Some(map) = v.as_map() else {
+            self.expect_type(v, "`attributes`", "a mapping of attribute: value");
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(map.len());
+        for (k, val) in map {
+            let Some(name) = self.string(k, "an attribute name") else {
+                continue;
+            };
+            match &val.value {
+                NodeValue::Str(s) => out.push((name, Some(s.clone()))),
+                NodeValue::Null => out.push((name, None)),
+                other => {
+                    let shown = val.scalar_text().unwrap_or_default();
+                    let d = self
+                        .error(val, format!("attribute `{name}` must be a string, found {}", other.kind()))
+                        .with_code("routecheck::rules::type")
+                        .with_help(if shown.is_empty() {
+                            "participant attributes are flat strings".to_owned()
+                        } else {
+                            format!("participant attributes are strings: write \"{shown}\" (null removes the attribute)")
+                        });
+                    self.push(d);
+                }
+            }
+        }
+        out
+    }
+
+    fn case_variables(
+        &mut self,
+        v: &Node,
+        declared: &HashMap<String, (Type, &Node)>,
+    ) -> Vec<(String, Value)> {
+        let mut out = Vec::new();
+        for (name, value, k) in self.variables(v) {
+            match declared.get(&name.to_ascii_lowercase()) {
+                None => {
+                    let d = self
+                        .error(k, format!("variable `{name}` is not declared in the file's `variables:` or `bindings:`"))
+                        .with_code("routecheck::rules::undeclared-variable")
+                        .with_help("declare it with a default under the file's `variables:`; cases override it");
+                    self.push(d);
+                }
+                Some((ty, _)) if *ty != value.ty() => {
+                    let d = self
+                        .error(
+                            k,
+                            format!("variable `{name}` is {ty}, this value is {}", value.ty()),
+                        )
+                        .with_code("routecheck::rules::type");
+                    self.push(d);
+                }
+                Some(_) => out.push((name, value)),
+            }
+        }
+        out
+    }
+
+    fn expectations(&mut self, v: &Node, scope: &Scope) -> Vec<Expectation> {
+        let NodeValue::Seq(items) = &v.value else {
+            self.expect_type(v, "`expect`", "a sequence of expectations");
+            return Vec::new();
+        };
+        if items.is_empty() {
+            self.err(
+                v,
+                "empty",
+                "`expect` is empty: a case without expectations would always pass",
+            );
+        }
+        items
+            .iter()
+            .filter_map(|e| self.expectation(e, scope))
+            .collect()
+    }
+
+    fn expectation(&mut self, node: &Node, scope: &Scope) -> Option<Expectation> {
+        let Some(map) = node.as_map() else {
+            self.expect_type(node, "an expectation", "a mapping");
+            return None;
+        };
+        let subjects: Vec<(&Key, &Node, &Node)> = map
+            .iter()
+            .filter_map(|(k, v)| {
+                let name = k.as_str()?;
+                SUBJECT_KEYS
+                    .iter()
+                    .find(|s| s.name == name)
+                    .map(|s| (s, k, v))
+            })
+            .collect();
+        // In the legacy form `value:` is the compared value, not an expression.
+        let legacy = subjects
+            .iter()
+            .find(|(s, _, _)| s.name == "attribute_path")
+            .copied();
+        let (subject, sk, sv) = match (legacy, subjects.as_slice()) {
+            (Some(l), _) => l,
+            (None, [one]) => *one,
+            (None, []) => {
+                let d = SourceDiagnostic::error(
+                    self.src,
+                    node.span,
+                    "an expectation needs one of `condition`, `value`, `attribute` or `jsonpath`",
+                )
+                .with_code("routecheck::rules::expectation");
+                let d = match map.iter().find_map(|(k, _)| {
+                    let n = k.as_str()?;
+                    closest(
+                        n,
+                        SUBJECT_KEYS.iter().filter(|s| !s.reserved).map(|s| s.name),
+                    )
+                    .map(|c| (k, n, c))
+                }) {
+                    Some((k, n, c)) => SourceDiagnostic {
+                        span: k.span,
+                        message: format!("unknown key `{n}` in an expectation"),
+                        help: Some(format!("did you mean `{c}`?")),
+                        ..d
+                    },
+                    None => d,
+                };
+                self.push(d);
+                return None;
+            }
+            (None, [_, (_, second, _), ..]) => {
+                self.err(
+                    second,
+                    "expectation",
+                    "an expectation checks one thing: split it into two list items",
+                );
+                return None;
+            }
+        };
+        if subject.reserved {
+            self.err(sk, "reserved-key", reserved_message(subject.name));
+            return None;
+        }
+        let allowed = modifier_keys(subject.name);
+        let mut mods: Vec<(&str, &Node, &Node)> = Vec::new();
+        let mut bad = false;
+        for (k, v) in map {
+            if std::ptr::eq(k, sk) {
+                continue;
+            }
+            let Some(name) = k.as_str() else {
+                self.expect_type(k, "a key", "a string");
+                bad = true;
+                continue;
+            };
+            match allowed.iter().find(|a| **a == name) {
+                Some(a) => mods.push((a, k, v)),
+                None => {
+                    self.unknown_key(
+                        k,
+                        name,
+                        &format!("this `{}` expectation", subject.name),
+                        allowed.iter().copied(),
+                    );
+                    bad = true;
+                }
+            }
+        }
+        if bad {
+            return None;
+        }
+        let location = self.location(node.span.0);
+        let check = match subject.name {
+            "condition" => self.condition(sv, &mods, scope),
+            "value" => self.value(sv, &mods, scope),
+            "attribute" => self.attribute(sv, &mods),
+            "jsonpath" => self.jsonpath(sv, &mods),
+            "attribute_path" => self.legacy(sk, sv, &mods),
+            _ => None,
+        }?;
+        Some(Expectation { location, check })
+    }
+
+    /// Exactly one of the modifiers (for kinds that need one).
+    fn one_modifier<'m, 'n>(
+        &mut self,
+        subject: &Node,
+        kind: &str,
+        mods: &'m [(&'m str, &'n Node, &'n Node)],
+    ) -> Option<(&'m str, &'n Node)> {
+        match mods {
+            [(name, _, v)] => Some((name, v)),
+            [] => {
+                let d = self
+                    .error(
+                        subject,
+                        format!("this `{kind}` expectation says nothing about the result"),
+                    )
+                    .with_code("routecheck::rules::expectation")
+                    .with_help(format!("add one of: {}", modifier_keys(kind).join(", ")));
+                self.push(d);
+                None
+            }
+            [_, (_, k, _), ..] => {
+                self.err(
+                    k,
+                    "expectation",
+                    format!("a `{kind}` expectation takes one test: split it into two list items"),
+                );
+                None
+            }
+        }
+    }
+
+    fn compile(&mut self, node: &Node, scope: &Scope) -> Option<Arc<Compiled>> {
+        let src = self.string(node, "an expression")?;
+        if let Some(c) = self.exprs.get(&src) {
+            return Some(Arc::clone(c));
+        }
+        match expr::compile(&src, scope) {
+            Ok(c) => {
+                let c = Arc::new(c);
+                self.exprs.insert(src, Arc::clone(&c));
+                Some(c)
+            }
+            Err(errs) => {
+                let base = expr_base(self.src, node, &src);
+                for e in errs {
+                    let d = match base {
+                        Some(b) => e.to_diagnostic(self.src, b),
+                        None => {
+                            let mut d = e.to_diagnostic(self.src, node.span.0);
+                            d.span = node.span;
+                            d
+                        }
+                    };
+                    self.push(d);
+                }
+                None
+            }
+        }
+    }
+
+    fn condition(
+        &mut self,
+        sv: &Node,
+        mods: &[(&str, &Node, &Node)],
+        scope: &Scope,
+    ) -> Option<Check> {
+        let expect = match mods {
+            [] => Some(true),
+            [(_, _, v)] => self.bool(v, "`is`"),
+            _ => None,
+        };
+        let expr = self.compile(sv, scope)?;
+        if *expr.ty() != Type::Boolean {
+            let d = self
+                .error(
+                    sv,
+                    format!(
+                        "a condition must be Boolean, this expression is {}",
+                        expr.ty()
+                    ),
+                )
+                .with_code("routecheck::rules::type")
+                .with_help("use `value:` with `equals:` to check a non-Boolean result");
+            self.push(d);
+            return None;
+        }
+        Some(Check::Condition {
+            expr,
+            expect: expect?,
+        })
+    }
+
+    fn value(&mut self, sv: &Node, mods: &[(&str, &Node, &Node)], scope: &Scope) -> Option<Check> {
+        let (m, v) = self.one_modifier(sv, "value", mods)?;
+        let want = match m {
+            "equals" => ValueWant::Equals(self.expected_json(v)?),
+            "not_set" => ValueWant::NotSet(self.bool(v, "`not_set`")?),
+            "error" => {
+                match self.bool(v, "`error`")? {
+                    true => ValueWant::Error,
+                    false => {
+                        let d = self
+                        .error(v, "`error: false` checks nothing: evaluation errors always fail a case")
+                        .with_code("routecheck::rules::expectation")
+                        .with_help("remove it, or use `equals:` / `not_set:`");
+                        self.push(d);
+                        return None;
+                    }
+                }
+            }
+            _ => return None,
+        };
+        let expr = self.compile(sv, scope)?;
+        Some(Check::Value { expr, want })
+    }
+
+    /// A YAML value as JSON, for typed comparison; null is refused (use `not_set`).
+    fn expected_json(&mut self, v: &Node) -> Option<serde_json::Value> {
+        match to_json(v) {
+            Ok(j) => Some(j),
+            Err(at) => {
+                let d = self
+                    .error(at, "null cannot be compared")
+                    .with_code("routecheck::rules::type")
+                    .with_help("use `not_set: true` to expect NOT_SET");
+                self.push(d);
+                None
+            }
+        }
+    }
+
+    fn attribute(&mut self, sv: &Node, mods: &[(&str, &Node, &Node)]) -> Option<Check> {
+        let name = self.string(sv, "`attribute`")?;
+        let (m, v) = self.one_modifier(sv, "attribute", mods)?;
+        let test = self.attr_test(m, v)?;
+        Some(Check::Attribute { name, test })
+    }
+
+    fn attr_test(&mut self, m: &str, v: &Node) -> Option<AttrTest> {
+        if m == "set" {
+            return Some(AttrTest::Set(self.bool(v, "`set`")?));
+        }
+        let Some(s) = v.as_str() else {
+            let shown = v.scalar_text().unwrap_or_default();
+            let d = self
+                .error(
+                    v,
+                    format!("`{m}` must be a string, found {}", v.value.kind()),
+                )
+                .with_code("routecheck::rules::type")
+                .with_help(format!(
+                    "participant attributes are strings: write \"{shown}\""
+                ));
+            self.push(d);
+            return None;
+        };
+        let s = s.to_owned();
+        Some(match m {
+            "equals" => AttrTest::Equals(s),
+            "not_equals" => AttrTest::NotEquals(s),
+            "contains" => AttrTest::Contains(s),
+            "starts_with" => AttrTest::StartsWith(s),
+            "matches" => match self
+                .regexes
+                .get(&s)
+                .cloned()
+                .map_or_else(|| Regex::new(&s).map(Arc::new), Ok)
+            {
+                Ok(r) => {
+                    self.regexes.entry(s).or_insert_with(|| r.clone());
+                    AttrTest::Matches(r)
+                }
+                Err(e) => {
+                    let msg = e.to_string();
+                    let last = msg
+                        .lines()
+                        .last()
+                        .unwrap_or("invalid regex")
+                        .trim()
+                        .to_owned();
+                    self.err(
+                        v,
+                        "regex",
+                        format!("invalid regex: {}", last.trim_start_matches("error: ")),
+                    );
+                    return None;
+                }
+            },
+            _ => return None,
+        })
+    }
+
+    fn jsonpath(&mut self, sv: &Node, mods: &[(&str, &Node, &Node)]) -> Option<Check> {
+        let source = self.string(sv, "`jsonpath`")?;
+        let (m, v) = self.one_modifier(sv, "jsonpath", mods)?;
+        let want = match m {
+            "equals" => match self.expected_json(v)? {
+                serde_json::Value::Array(items) => PathWant::Equals(items),
+                _ => {
+                    let d = self
+                        .error(v, "`equals` of a jsonpath is the list of matched values")
+                        .with_code("routecheck::rules::type")
+                        .with_help(format!("write [{}]", v.scalar_text().unwrap_or_default()));
+                    self.push(d);
+                    return None;
+                }
+            },
+            "count" => match v.value {
+                NodeValue::Int(n) if n >= 0 => PathWant::Count(n as usize),
+                _ => {
+                    self.expect_type(v, "`count`", "a non-negative integer");
+                    return None;
+                }
+            },
+            _ => return None,
+        };
+        let parsed = match self.paths.get(&source) {
+            Some(p) => Ok(Arc::clone(p)),
+            None => JsonPath::parse(&source).map(Arc::new),
+        };
+        let path = match parsed {
+            Ok(p) => {
+                self.paths.insert(source.clone(), Arc::clone(&p));
+                p
+            }
+            Err(e) => {
+                let d = self
+                    .error(sv, format!("invalid JSONPath: {e}"))
+                    .with_code("routecheck::rules::jsonpath")
+                    .with_help("RFC 9535 syntax, e.g. $.participants[?@.purpose == 'customer'].attributes.tier");
+                self.push(d);
+                return None;
+            }
+        };
+        Some(Check::JsonPath { source, path, want })
+    }
+
+    /// `{attribute_path: "{{participant.attributes.custom.KEY}}", operator, value}`.
+    fn legacy(&mut self, sk: &Node, sv: &Node, mods: &[(&str, &Node, &Node)]) -> Option<Check> {
+        let raw = self.string(sv, "`attribute_path`")?;
+        let inner = raw.trim();
+        let inner = inner
+            .strip_prefix("{{")
+            .and_then(|s| s.strip_suffix("}}"))
+            .unwrap_or(inner)
+            .trim();
+        let rest = inner
+            .strip_prefix("participant.attributes.")
+            .or_else(|| inner.strip_prefix("participant.data."));
+        let Some(rest) = rest else {
+            let d = self
+                .error(
+                    sv,
+                    format!("cannot read `{raw}` as a participant attribute"),
+                )
+                .with_code("routecheck::rules::legacy")
+                .with_help("write `attribute: NAME` instead");
+            self.push(d);
+            return None;
+        };
+        let name = rest
+            .strip_prefix("custom.")
+            .or_else(|| rest.strip_prefix("system."))
+            .unwrap_or(rest)
+            .to_owned();
+        let operator = mods.iter().find(|(m, _, _)| *m == "operator");
+        let value = mods.iter().find(|(m, _, _)| *m == "value");
+        let (Some((_, _, op)), Some((_, _, val))) = (operator, value) else {
+            let d = self
+                .error(sk, "the legacy form needs `operator:` and `value:`")
+                .with_code("routecheck::rules::legacy")
+                .with_help(format!("or write `attribute: {name}` with `equals: ...`"));
+            self.push(d);
+            return None;
+        };
+        let op_name = self.string(op, "`operator`")?;
+        let m = match op_name.as_str() {
+            "equals" | "contains" | "not_equals" => op_name.as_str(),
+            other => {
+                let d = self
+                    .error(op, format!("unknown operator `{other}`"))
+                    .with_code("routecheck::rules::legacy")
+                    .with_help(match closest(other, ["equals", "contains", "not_equals"]) {
+                        Some(c) => format!("did you mean `{c}`?"),
+                        None => "expected one of: equals, contains, not_equals".to_owned(),
+                    });
+                self.push(d);
+                return None;
+            }
+        };
+        let test = self.attr_test(m, val)?;
+        let w = SourceDiagnostic::warning(self.src, sk.span, format!("legacy `attribute_path` form: checked as `attribute: {name}`"))
+            .with_code("routecheck::rules::legacy")
+            .with_label("legacy form")
+            .with_help(format!(
+                "Web Messaging participant attributes are a flat map of strings (no `custom`/`system` nesting) that Architect reads with Get Participant Data; write `attribute: {name}` and `{m}: ...`"
+            ));
+        self.diags.warnings.push(w);
+        Some(Check::Attribute { name, test })
+    }
+}
+
+/// The YAML node as JSON; `Err` names a null inside it.
+fn to_json(v: &Node) -> Result<serde_json::Value, &Node> {
+    use serde_json::Value as J;
+    Ok(match &v.value {
+        NodeValue::Null => return Err(v),
+        NodeValue::Bool(b) => J::Bool(*b),
+        NodeValue::Int(i) => J::from(*i),
+        NodeValue::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+        NodeValue::Str(s) => J::String(s.clone()),
+        NodeValue::Seq(items) => J::Array(items.iter().map(to_json).collect::<Result<_, _>>()?),
+        NodeValue::Map(entries) => {
+            let mut m = serde_json::Map::with_capacity(entries.len());
+            for (k, val) in entries {
+                let key = k.scalar_text().ok_or(k)?;
+                m.insert(key, to_json(val)?);
+            }
+            J::Object(m)
+        }
+    })
+}
+
+/// Where the expression's first character is in the file, when the scalar's text is the
+/// expression verbatim (plain scalars, and quoted ones without escapes).
+fn expr_base(src: &SourceFile, node: &Node, expr: &str) -> Option<usize> {
+    let (s, e) = node.span;
+    let text = src.text.get(s..e.max(s))?;
+    if text == expr {
+        return Some(s);
+    }
+    // The reported span of a quoted scalar may or may not include the quotes.
+    for (q, off) in [('"', 1usize), ('\'', 1)] {
+        if text.starts_with(q) && text.get(off..off + expr.len()) == Some(expr) {
+            return Some(s + off);
+        }
+        if s > 0 && src.text[..s].ends_with(q) && src.text.get(s..s + expr.len()) == Some(expr) {
+            return Some(s);
+        }
+    }
+    if src.text.get(s..s + expr.len()) == Some(expr) {
+        return Some(s);
+    }
+    None
+}
+
+/// Parse `--var` text as the declared type.
+fn parse_override(text: &str, ty: &Type) -> Result<Value, String> {
+    match ty {
+        Type::Integer => text
+            .parse()
+            .map(Value::Integer)
+            .map_err(|_| format!("`{text}` is not an integer (the variable is Integer)")),
+        Type::Decimal => text
+            .parse()
+            .map(Value::Decimal)
+            .map_err(|_| format!("`{text}` is not a decimal (the variable is Decimal)")),
+        Type::Boolean => match text {
+            "true" => Ok(Value::Boolean(true)),
+            "false" => Ok(Value::Boolean(false)),
+            _ => Err(format!(
+                "`{text}` is not true or false (the variable is Boolean)"
+            )),
+        },
+        _ => Ok(Value::String(text.to_owned())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Load `text` as if it were `rules/t.yaml` of this repository (fixtures resolve).
+    fn load_text(text: &str, vars: &[(&str, &str)]) -> (Option<Suite>, Diagnostics) {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/t.yaml");
+        let overrides: VarOverrides = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        let mut used = Vec::new();
+        let mut diags = Diagnostics::default();
+        let s = load_source(
+            &path,
+            SourceFile::new("t.yaml", text),
+            &overrides,
+            &mut used,
+            &mut diags,
+        );
+        (s, diags)
+    }
+
+    const CASE: &str = "  - name: one\n    fixture: ../fixtures/platinum-vip.json\n";
+
+    #[test]
+    fn loads_a_complete_file() {
+        let text = format!(
+            "suite: S\nbindings:\n  Flow.Tier: priority_tier\nvariables:\n  Flow.N: 3\n  Flow.D: 1.5\n  Flow.B: true\ncases:\n{CASE}    variables: {{ Flow.N: 4 }}\n    expect:\n      - condition: Flow.Tier == \"platinum\"\n      - value: Flow.N\n        equals: 4\n"
+        );
+        let (s, d) = load_text(&text, &[]);
+        assert!(d.errors.is_empty(), "{:?}", d.errors);
+        let s = s.unwrap();
+        assert_eq!(s.name, "S");
+        assert_eq!(s.participant, "customer");
+        assert_eq!(s.variables[1].1, Value::Decimal(1.5));
+        assert_eq!(
+            s.cases[0].variables,
+            vec![("Flow.N".to_owned(), Value::Integer(4))]
+        );
+        assert_eq!(s.cases[0].expects.len(), 2);
+    }
+
+    #[test]
+    fn unknown_keys_are_located_with_a_hint() {
+        let text = format!(
+            "suite: S\nbindigns: {{}}\ncases:\n{CASE}    expect:\n      - attribute: x\n        equal: y\n"
+        );
+        let (s, d) = load_text(&text, &[]);
+        assert!(s.is_none());
+        assert_eq!(d.errors.len(), 2, "{:?}", d.errors);
+        assert_eq!(d.errors[0].location(), "t.yaml:2:1");
+        assert_eq!(
+            d.errors[0].help.as_deref(),
+            Some("did you mean `bindings`?")
+        );
+        assert_eq!(d.errors[1].location(), "t.yaml:8:9");
+        assert_eq!(d.errors[1].help.as_deref(), Some("did you mean `equals`?"));
+    }
+
+    #[test]
+    fn reserved_keys_say_they_are_not_supported_yet() {
+        let text = format!("flow: f.yaml\ncases:\n{CASE}    expect:\n      - route: q\n");
+        let (_, d) = load_text(&text, &[]);
+        assert_eq!(d.errors.len(), 2, "{:?}", d.errors);
+        assert!(
+            d.errors
+                .iter()
+                .all(|e| e.message.contains("not supported yet"))
+        );
+    }
+
+    #[test]
+    fn the_legacy_form_is_checked_as_an_attribute_with_a_warning() {
+        let text = format!(
+            "cases:\n{CASE}    expect:\n      - attribute_path: \"{{{{participant.attributes.custom.priority_tier}}}}\"\n        operator: contains\n        value: plat\n"
+        );
+        let (s, d) = load_text(&text, &[]);
+        assert!(d.errors.is_empty(), "{:?}", d.errors);
+        assert_eq!(d.warnings.len(), 1);
+        assert_eq!(d.warnings[0].location(), "t.yaml:5:9");
+        assert!(
+            d.warnings[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("Get Participant Data")
+        );
+        let s = s.unwrap();
+        assert!(matches!(
+            &s.cases[0].expects[0].check,
+            Check::Attribute { name, test: AttrTest::Contains(v) } if name == "priority_tier" && v == "plat"
+        ));
+    }
+
+    #[test]
+    fn duplicate_case_names_point_at_the_second() {
+        let text = format!(
+            "cases:\n{CASE}    expect: [{{attribute: a, set: true}}]\n{CASE}    expect: [{{attribute: a, set: true}}]\n"
+        );
+        let (_, d) = load_text(&text, &[]);
+        assert_eq!(d.errors.len(), 1, "{:?}", d.errors);
+        assert!(d.errors[0].message.contains("duplicate case name `one`"));
+        assert_eq!(d.errors[0].location(), "t.yaml:5:11");
+    }
+
+    #[test]
+    fn expression_errors_point_into_the_yaml() {
+        let text = format!(
+            "cases:\n{CASE}    expect:\n      - condition: Flow.Nope == \"x\"\n      - value: \"1 +\"\n        equals: 1\n"
+        );
+        let (_, d) = load_text(&text, &[]);
+        assert!(d.errors.len() >= 2, "{:?}", d.errors);
+        assert_eq!(d.errors[0].location(), "t.yaml:5:20");
+        assert_eq!(
+            &d.errors[0].file.text[d.errors[0].span.0..d.errors[0].span.1],
+            "Flow.Nope"
+        );
+        assert!(
+            d.errors[1].location().starts_with("t.yaml:6:"),
+            "{}",
+            d.errors[1].location()
+        );
+    }
+
+    #[test]
+    fn variable_types_and_var_overrides() {
+        let base = "variables:\n  Flow.N: 3\ncases:\n";
+        let text = format!(
+            "{base}{CASE}    variables: {{ Flow.N: \"4\", Flow.X: 1 }}\n    expect: [{{value: Flow.N, equals: 3}}]\n"
+        );
+        let (_, d) = load_text(&text, &[]);
+        assert_eq!(d.errors.len(), 2, "{:?}", d.errors);
+        assert!(d.errors[0].message.contains("is Integer"));
+        assert!(d.errors[1].message.contains("not declared"));
+        let text = format!("{base}{CASE}    expect: [{{value: Flow.N, equals: 3}}]\n");
+        let (s, d) = load_text(&text, &[("flow.n", "9")]);
+        assert!(d.errors.is_empty(), "{:?}", d.errors);
+        assert_eq!(s.unwrap().variables[0].1, Value::Integer(9));
+        let (_, d) = load_text(&text, &[("Flow.N", "nine")]);
+        assert!(
+            d.errors[0].message.contains("not an integer"),
+            "{:?}",
+            d.errors
+        );
+    }
+
+    #[test]
+    fn typed_attribute_values_need_quotes() {
+        let text = format!(
+            "cases:\n{CASE}    attributes: {{ visits: 3 }}\n    expect: [{{attribute: visits, equals: 3}}]\n"
+        );
+        let (_, d) = load_text(&text, &[]);
+        assert_eq!(d.errors.len(), 2, "{:?}", d.errors);
+        assert!(
+            d.errors
+                .iter()
+                .all(|e| e.help.as_deref().unwrap().contains("\"3\""))
+        );
+    }
+
+    #[test]
+    fn a_case_needs_name_fixture_and_expectations() {
+        let (_, d) = load_text("cases:\n  - message: hi\n", &[]);
+        let msgs: Vec<_> = d.errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "the case has no `name:`",
+                "the case has no `fixture:`",
+                "the case has no `expect:`"
+            ]
+        );
+    }
+
+    #[test]
+    fn large_files_fit_the_scaled_budget() {
+        // ~285k YAML nodes: more than serde-saphyr's default 250k.
+        let mut text = String::from("cases:\n");
+        for i in 0..5000 {
+            text.push_str(&format!(
+                "  - name: c{i}\n    fixture: ../fixtures/platinum-vip.json\n    expect:\n"
+            ));
+            for j in 0..10 {
+                text.push_str(&format!("      - {{attribute: a{j}, equals: v}}\n"));
+            }
+        }
+        let (s, d) = load_text(&text, &[]);
+        assert!(d.errors.is_empty(), "{:?}", d.errors.first());
+        assert_eq!(s.unwrap().cases.len(), 5000);
+    }
+
+    #[test]
+    fn alias_bombs_fail_with_a_location() {
+        let mut y = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..9 {
+            let p = i - 1;
+            y.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        }
+        y.push_str("cases: *a8\n");
+        let (_, d) = load_text(&y, &[]);
+        assert_eq!(d.errors.len(), 1, "{:?}", d.errors);
+        assert!(
+            d.errors[0].message.starts_with("invalid YAML"),
+            "{}",
+            d.errors[0].message
+        );
+        assert!(d.errors[0].location().starts_with("t.yaml:"));
+    }
+
+    #[test]
+    fn line_index_matches_the_shared_one() {
+        let text = "ab\nçd\n\nx";
+        let idx = LineIndex::new(text);
+        let src = SourceFile::new("t", text);
+        for off in 0..=text.len() {
+            if text.is_char_boundary(off) {
+                assert_eq!(idx.line_col(text, off), src.line_col(off), "{off}");
+            }
+        }
+    }
+
+    #[test]
+    fn closest_suggests_near_words_only() {
+        assert_eq!(closest("expct", ["expect", "name"]), Some("expect"));
+        assert_eq!(closest("zzzzzz", ["expect", "name"]), None);
+    }
+}

@@ -1,0 +1,173 @@
+//! A loaded, compiled rules file: what the runner executes. Everything user-written has
+//! been checked and every expression compiled, so running cannot fail on the rules.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use regex::Regex;
+use serde_json_path::JsonPath;
+
+use crate::diag::SourceFile;
+use crate::expr::{Compiled, Scope, Value};
+use crate::report::Location;
+
+/// Where a case's conversation comes from. Today a fixture file; live mode adds a
+/// conversation id fetched from the API (`conversation:`), read through the same seam.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FixtureRef {
+    /// A JSON file: canonical path (the cache key) and the path as the rules file wrote
+    /// it, resolved against the rules file's directory (for messages).
+    File {
+        /// Canonical path.
+        canonical: PathBuf,
+        /// Display path.
+        display: String,
+    },
+    /// A live conversation id.
+    Conversation(String),
+}
+
+impl FixtureRef {
+    /// How messages name it.
+    pub fn display(&self) -> &str {
+        match self {
+            FixtureRef::File { display, .. } => display,
+            FixtureRef::Conversation(id) => id,
+        }
+    }
+}
+
+/// One rules file.
+#[derive(Debug)]
+pub struct Suite {
+    /// `suite:` or the file stem.
+    pub name: String,
+    /// The file, as the user gave it (or as found walking a directory).
+    pub file: String,
+    /// Its text, for diagnostics.
+    pub source: SourceFile,
+    /// The `purpose` of the participant whose attributes are participant data.
+    pub participant: String,
+    /// `bindings:` in file order.
+    pub bindings: Vec<Binding>,
+    /// `variables:` (after `--var` overrides), in file order.
+    pub variables: Vec<(String, Value)>,
+    /// Every variable expressions may read.
+    pub scope: Scope,
+    /// Cases in file order.
+    pub cases: Vec<Case>,
+}
+
+/// `Flow.X: attribute` — Get Participant Data by hand.
+#[derive(Debug, Clone)]
+pub struct Binding {
+    /// Variable name, e.g. `Flow.PriorityTier`.
+    pub variable: String,
+    /// Attribute name, exact (attribute names are case-sensitive).
+    pub attribute: String,
+}
+
+/// One case.
+#[derive(Debug)]
+pub struct Case {
+    /// Unique in its file.
+    pub name: String,
+    /// Where the case starts.
+    pub location: Location,
+    /// Where `fixture:` is written (errors reading the fixture point here).
+    pub fixture_location: Location,
+    /// The conversation.
+    pub fixture: FixtureRef,
+    /// `attributes:` overlay: a value sets, `None` (YAML null) removes.
+    pub attributes: Vec<(String, Option<String>)>,
+    /// `message:` — Message.Message.body.
+    pub message: Option<String>,
+    /// Per-case variable overrides.
+    pub variables: Vec<(String, Value)>,
+    /// What must hold, in file order.
+    pub expects: Vec<Expectation>,
+    /// Some expectation reads the raw JSON (jsonpath): keep the fixture's tree.
+    pub needs_tree: bool,
+}
+
+/// One expectation, located.
+#[derive(Debug)]
+pub struct Expectation {
+    /// Where it is written.
+    pub location: Location,
+    /// What it checks.
+    pub check: Check,
+}
+
+/// The kinds of expectation. New kinds (flow `route:`, `responses:`,
+/// `participant_data:`) are added here and in `load::expectation`.
+#[derive(Debug)]
+pub enum Check {
+    /// A Boolean expression that must evaluate to `expect`.
+    Condition {
+        /// Compiled expression.
+        expr: Arc<Compiled>,
+        /// Expected truth value (`is:`, default true).
+        expect: bool,
+    },
+    /// An expression's value.
+    Value {
+        /// Compiled expression.
+        expr: Arc<Compiled>,
+        /// What it must be.
+        want: ValueWant,
+    },
+    /// Raw participant data.
+    Attribute {
+        /// Attribute name, exact.
+        name: String,
+        /// The test.
+        test: AttrTest,
+    },
+    /// A JSONPath query over the fixture's raw JSON.
+    JsonPath {
+        /// The query as written.
+        source: String,
+        /// Parsed query (shared by every case that writes the same query).
+        path: Arc<JsonPath>,
+        /// What the matched values must be.
+        want: PathWant,
+    },
+}
+
+/// What a `value:` expectation wants.
+#[derive(Debug)]
+pub enum ValueWant {
+    /// Typed equality with a YAML value (kept as JSON: strings and numbers stay apart).
+    Equals(serde_json::Value),
+    /// `not_set: true` (NOT_SET) or `not_set: false` (anything but NOT_SET).
+    NotSet(bool),
+    /// `error: true`: evaluation raises a runtime error (the flow's error path).
+    Error,
+}
+
+/// What an `attribute:` expectation tests.
+#[derive(Debug)]
+pub enum AttrTest {
+    /// Present and equal.
+    Equals(String),
+    /// Absent, or present and different.
+    NotEquals(String),
+    /// Present and containing.
+    Contains(String),
+    /// Present and starting with.
+    StartsWith(String),
+    /// Present and matching (unanchored, like `regex::Regex::is_match`).
+    Matches(Arc<Regex>),
+    /// Present (`true`) or absent (`false`).
+    Set(bool),
+}
+
+/// What a `jsonpath:` expectation wants.
+#[derive(Debug)]
+pub enum PathWant {
+    /// The matched values, in document order.
+    Equals(Vec<serde_json::Value>),
+    /// The number of matches.
+    Count(usize),
+}

@@ -1,0 +1,656 @@
+//! The runner: load and compile every rules file first, then stream cases through their
+//! fixtures in parallel and hand results to the reporters in a deterministic order.
+//!
+//! Memory stays flat however many fixtures there are: cases are grouped by fixture, each
+//! fixture is read and parsed once, its cases evaluated, and the parsed conversation
+//! dropped before the worker takes the next group. Results flow over a channel to the
+//! calling thread, which releases them in (file, case) order.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::Hasher;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use regex::Regex;
+
+use super::check::{self, Env};
+use super::load::{self, Diagnostics, VarOverrides};
+use super::model::{FixtureRef, Suite};
+use crate::conversation::Conversation;
+use crate::diag::{SourceDiagnostic, SourceFile};
+use crate::expr::{DateTime, Directory};
+use crate::report::{CaseResult, Event, Outcome, Reporter, SuiteInfo, Summary};
+
+/// Where a case's conversation JSON comes from: files today; live mode implements this
+/// for `FixtureRef::Conversation` ids (fetch from the API) without touching the runner.
+pub trait FixtureSource: Send + Sync {
+    /// The conversation's JSON text, or why it cannot be had (lowercase, no location).
+    fn read(&self, fixture: &FixtureRef) -> Result<String, String>;
+}
+
+/// Reads `FixtureRef::File`; refuses conversation ids (they need live mode).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FileSource;
+
+impl FixtureSource for FileSource {
+    fn read(&self, fixture: &FixtureRef) -> Result<String, String> {
+        match fixture {
+            FixtureRef::File { canonical, display } => std::fs::read_to_string(canonical)
+                .map_err(|e| format!("cannot read fixture {display}: {e}")),
+            FixtureRef::Conversation(id) => Err(format!(
+                "conversation {id} is live: fetching it needs credentials (live mode)"
+            )),
+        }
+    }
+}
+
+/// `--shard K/N`: run the K-th of N disjoint slices (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// K, 1..=N.
+    pub index: u64,
+    /// N ≥ 1.
+    pub count: u64,
+}
+
+impl FromStr for Shard {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (k, n) = s
+            .split_once('/')
+            .ok_or_else(|| format!("`{s}` is not K/N (e.g. 1/4)"))?;
+        let index: u64 = k
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{k}` is not a shard number"))?;
+        let count: u64 = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{n}` is not a shard count"))?;
+        if count == 0 || index == 0 || index > count {
+            return Err(format!("shard {index}/{count}: K must be between 1 and N"));
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl Shard {
+    /// Whether this shard runs the case: FNV-1a of suite and case name, stable across
+    /// machines and runs, so the N shards are disjoint and together run everything.
+    pub fn contains(&self, suite: &str, case: &str) -> bool {
+        let mut h = Fnv1a::default();
+        h.write(suite.as_bytes());
+        h.write(&[0]);
+        h.write(case.as_bytes());
+        h.finish() % self.count == self.index - 1
+    }
+}
+
+/// 64-bit FNV-1a.
+struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv1a {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}
+
+/// Everything a run needs, validated by the caller (the CLI, `trace`, live mode).
+#[derive(Clone)]
+pub struct RunConfig {
+    /// Rules files or directories (walked for *.yaml / *.yml, sorted).
+    pub paths: Vec<PathBuf>,
+    /// `--run`: cases whose name or suite name matches.
+    pub filter: Option<Regex>,
+    /// `--fail-fast`: skip cases not yet started once one fails.
+    pub fail_fast: bool,
+    /// `--shard K/N`.
+    pub shard: Option<Shard>,
+    /// `--var NAME=VALUE`.
+    pub vars: VarOverrides,
+    /// The clock expressions see.
+    pub now: DateTime,
+    /// Lookup directory (queues, users, skills).
+    pub directory: Directory,
+    /// Where fixtures are read from.
+    pub source: Arc<dyn FixtureSource>,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        RunConfig {
+            paths: vec![PathBuf::from("rules")],
+            filter: None,
+            fail_fast: false,
+            shard: None,
+            vars: VarOverrides::new(),
+            now: now(),
+            directory: Directory::default(),
+            source: Arc::new(FileSource),
+        }
+    }
+}
+
+/// The wall clock as an Architect DateTime.
+pub fn now() -> DateTime {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    DateTime(ms)
+}
+
+/// Every rules file loaded and compiled.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// In path order.
+    pub suites: Vec<Suite>,
+    /// Non-fatal diagnostics, in path order.
+    pub warnings: Vec<SourceDiagnostic>,
+}
+
+/// How a run ended, and its exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunStatus {
+    /// Every selected case passed.
+    Passed,
+    /// At least one case failed.
+    Failed,
+    /// Nothing could run (load/compile/usage errors), or a case could not run.
+    Error,
+}
+
+impl RunStatus {
+    /// The process exit code (`crate::exit`).
+    pub fn exit_code(self) -> u8 {
+        match self {
+            RunStatus::Passed => crate::exit::OK,
+            RunStatus::Failed => crate::exit::FAILED,
+            RunStatus::Error => crate::exit::USAGE,
+        }
+    }
+}
+
+/// The end of a run.
+#[derive(Debug)]
+pub struct RunReport {
+    /// How it ended.
+    pub status: RunStatus,
+    /// Totals (absent when nothing ran).
+    pub summary: Option<Summary>,
+    /// The first error a reporter returned (a closed pipe, a full disk).
+    pub io_error: Option<io::Error>,
+}
+
+/// A usage error, shown against the command-line argument that caused it.
+fn usage_diag(arg: &str, message: String) -> SourceDiagnostic {
+    SourceDiagnostic::error(
+        &SourceFile::new("command line", arg),
+        (0, arg.len()),
+        message,
+    )
+    .with_code("routecheck::usage")
+}
+
+/// Expand paths: files as given, directories walked for *.yaml / *.yml (sorted).
+pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<SourceDiagnostic>> {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let before = files.len();
+            if let Err(e) = walk(p, &mut files) {
+                errors.push(usage_diag(
+                    &p.display().to_string(),
+                    format!("cannot read directory {}: {e}", p.display()),
+                ));
+            } else if files.len() == before {
+                errors.push(usage_diag(
+                    &p.display().to_string(),
+                    format!("no rules files (*.yaml, *.yml) in {}", p.display()),
+                ));
+            }
+        } else if p.is_file() {
+            files.push(p.clone());
+        } else {
+            errors.push(usage_diag(
+                &p.display().to_string(),
+                format!("{}: no such file or directory", p.display()),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        files.dedup();
+        Ok(files)
+    } else {
+        Err(errors)
+    }
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<io::Result<_>>()?;
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// Load and compile every file; all errors of all files, or the suites.
+pub fn load(config: &RunConfig) -> Result<Loaded, Vec<SourceDiagnostic>> {
+    let files = collect_files(&config.paths)?;
+    let results: Vec<(Option<Suite>, Diagnostics, Vec<String>)> = files
+        .par_iter()
+        .map(|f| {
+            let mut diags = Diagnostics::default();
+            let mut used = Vec::new();
+            let s = load::load_file(
+                f,
+                &f.display().to_string(),
+                &config.vars,
+                &mut used,
+                &mut diags,
+            );
+            (s, diags, used)
+        })
+        .collect();
+    let mut loaded = Loaded::default();
+    let mut errors = Vec::new();
+    let mut used_vars: Vec<String> = Vec::new();
+    for (suite, diags, used) in results {
+        errors.extend(diags.errors);
+        loaded.warnings.extend(diags.warnings);
+        used_vars.extend(used);
+        if let Some(s) = suite {
+            loaded.suites.push(s);
+        }
+    }
+    for (name, value) in &config.vars {
+        if !used_vars.contains(name) {
+            errors.push(usage_diag(
+                &format!("--var {name}={value}"),
+                format!("--var {name}: no rules file declares this variable under `variables:`"),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(loaded)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The cases `--run` and `--shard` select, as (suite, case) indices in file order.
+pub fn select(loaded: &Loaded, config: &RunConfig) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for (si, s) in loaded.suites.iter().enumerate() {
+        for (ci, c) in s.cases.iter().enumerate() {
+            let matches = config
+                .filter
+                .as_ref()
+                .is_none_or(|r| r.is_match(&c.name) || r.is_match(&s.name));
+            let in_shard = config.shard.is_none_or(|sh| sh.contains(&s.name, &c.name));
+            if matches && in_shard {
+                out.push((si, ci));
+            }
+        }
+    }
+    out
+}
+
+struct Emitter<'r> {
+    reporters: &'r mut [Box<dyn Reporter>],
+    io_error: Option<io::Error>,
+}
+
+impl Emitter<'_> {
+    fn emit(&mut self, e: &Event) {
+        for r in self.reporters.iter_mut() {
+            if let Err(err) = r.event(e) {
+                self.io_error.get_or_insert(err);
+            }
+        }
+    }
+}
+
+/// Load, compile, select, run and report. The one entry point of `routecheck test`;
+/// `trace` and live mode call it with their own config and fixture source.
+pub fn run(config: &RunConfig, reporters: &mut [Box<dyn Reporter>]) -> RunReport {
+    let mut em = Emitter {
+        reporters,
+        io_error: None,
+    };
+    let loaded = match load(config) {
+        Ok(l) => l,
+        Err(errors) => {
+            em.emit(&Event::LoadFailed { errors });
+            return RunReport {
+                status: RunStatus::Error,
+                summary: None,
+                io_error: em.io_error,
+            };
+        }
+    };
+    let selection = select(&loaded, config);
+    if selection.is_empty()
+        && let Some(r) = &config.filter
+    {
+        em.emit(&Event::LoadFailed {
+            errors: vec![usage_diag(
+                &format!("--run {}", r.as_str()),
+                format!("no case or suite name matches `{}`", r.as_str()),
+            )],
+        });
+        return RunReport {
+            status: RunStatus::Error,
+            summary: None,
+            io_error: em.io_error,
+        };
+    }
+    let summary = execute(&loaded, &selection, config, &mut em);
+    let status = if summary.errors > 0 {
+        RunStatus::Error
+    } else if summary.failed > 0 {
+        RunStatus::Failed
+    } else {
+        RunStatus::Passed
+    };
+    RunReport {
+        status,
+        summary: Some(summary),
+        io_error: em.io_error,
+    }
+}
+
+/// Run the selected cases and send `RunStarted`, warnings, `CaseFinished` (in selection
+/// order) and `RunFinished`.
+fn execute(
+    loaded: &Loaded,
+    selection: &[(usize, usize)],
+    config: &RunConfig,
+    em: &mut Emitter<'_>,
+) -> Summary {
+    let started = Instant::now();
+    let mut per_suite: Vec<usize> = vec![0; loaded.suites.len()];
+    for (si, _) in selection {
+        per_suite[*si] += 1;
+    }
+    em.emit(&Event::RunStarted {
+        suites: loaded
+            .suites
+            .iter()
+            .zip(&per_suite)
+            .filter(|(_, n)| **n > 0)
+            .map(|(s, n)| SuiteInfo {
+                name: s.name.clone(),
+                file: s.file.clone(),
+                cases: *n,
+            })
+            .collect(),
+    });
+    for w in &loaded.warnings {
+        em.emit(&Event::Warning(w.clone()));
+    }
+
+    // Group by fixture, groups ordered by their first case so results arrive roughly in
+    // the order they are released.
+    let mut index: HashMap<&FixtureRef, usize> = HashMap::new();
+    let mut groups: Vec<(&FixtureRef, Vec<usize>)> = Vec::new();
+    for (seq, (si, ci)) in selection.iter().enumerate() {
+        let f = &loaded.suites[*si].cases[*ci].fixture;
+        let g = *index.entry(f).or_insert_with(|| {
+            groups.push((f, Vec::new()));
+            groups.len() - 1
+        });
+        groups[g].1.push(seq);
+    }
+
+    let stop = AtomicBool::new(false);
+    let env = Env {
+        now: config.now,
+        directory: &config.directory,
+    };
+    let mut summary = Summary::default();
+    let (tx, rx) = mpsc::channel::<(usize, CaseResult)>();
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            groups.par_iter().for_each_with(tx, |tx, (fixture, seqs)| {
+                run_group(loaded, selection, fixture, seqs, config, env, &stop, tx);
+            });
+        });
+        let mut pending: BTreeMap<usize, CaseResult> = BTreeMap::new();
+        let mut next = 0usize;
+        for (seq, result) in rx {
+            pending.insert(seq, result);
+            while let Some(r) = pending.remove(&next) {
+                tally(&mut summary, &r.outcome);
+                em.emit(&Event::CaseFinished(r));
+                next += 1;
+            }
+        }
+        // Anything left (cannot happen unless a worker panicked) still gets reported.
+        for (_, r) in pending {
+            tally(&mut summary, &r.outcome);
+            em.emit(&Event::CaseFinished(r));
+        }
+    });
+    summary.duration = started.elapsed();
+    em.emit(&Event::RunFinished(summary.clone()));
+    summary
+}
+
+fn tally(s: &mut Summary, o: &Outcome) {
+    match o {
+        Outcome::Passed => s.passed += 1,
+        Outcome::Failed { .. } => s.failed += 1,
+        Outcome::Error { .. } => s.errors += 1,
+        Outcome::Skipped { .. } => s.skipped += 1,
+    }
+}
+
+#[allow(clippy::too_many_arguments)] // one call site; a struct would only rename these
+fn run_group(
+    loaded: &Loaded,
+    selection: &[(usize, usize)],
+    fixture: &FixtureRef,
+    seqs: &[usize],
+    config: &RunConfig,
+    env: Env<'_>,
+    stop: &AtomicBool,
+    tx: &mut mpsc::Sender<(usize, CaseResult)>,
+) {
+    let result = |seq: usize, outcome: Outcome, duration: Duration| {
+        let (si, ci) = selection[seq];
+        let suite = &loaded.suites[si];
+        let case = &suite.cases[ci];
+        CaseResult {
+            suite_file: suite.file.clone(),
+            suite_name: suite.name.clone(),
+            case_name: case.name.clone(),
+            location: case.location.clone(),
+            outcome,
+            duration,
+        }
+    };
+    let skipped = || Outcome::Skipped {
+        reason: "--fail-fast: an earlier case failed".into(),
+    };
+    if config.fail_fast && stop.load(Ordering::Relaxed) {
+        for &seq in seqs {
+            let _ = tx.send((seq, result(seq, skipped(), Duration::ZERO)));
+        }
+        return;
+    }
+    let t0 = Instant::now();
+    let parsed = config.source.read(fixture).and_then(|text| {
+        let conv = Conversation::parse(fixture.display(), &text).map_err(|e| e.to_string())?;
+        let needs_tree = seqs.iter().any(|&s| {
+            let (si, ci) = selection[s];
+            loaded.suites[si].cases[ci].needs_tree
+        });
+        // The full tree only when a jsonpath expectation reads it.
+        let tree = if needs_tree {
+            Some(serde_json::from_str::<serde_json::Value>(&text).map_err(|e| e.to_string())?)
+        } else {
+            None
+        };
+        Ok((conv, tree))
+    });
+    let parse_time = t0.elapsed();
+    for &seq in seqs {
+        let (si, ci) = selection[seq];
+        let suite = &loaded.suites[si];
+        let case = &suite.cases[ci];
+        if config.fail_fast && stop.load(Ordering::Relaxed) {
+            let _ = tx.send((seq, result(seq, skipped(), Duration::ZERO)));
+            continue;
+        }
+        let t = Instant::now();
+        let outcome = match &parsed {
+            Ok((conv, tree)) => check::run_case(suite, case, conv, tree.as_ref(), env),
+            Err(msg) => Outcome::Error {
+                message: format!("fixture {msg}"),
+                location: Some(case.fixture_location.clone()),
+            },
+        };
+        if !matches!(outcome, Outcome::Passed) {
+            stop.store(true, Ordering::Relaxed);
+        }
+        // The fixture's parse time is charged to the group's first case.
+        let spent = t.elapsed()
+            + if seq == seqs[0] {
+                parse_time
+            } else {
+                Duration::ZERO
+            };
+        let _ = tx.send((seq, result(seq, outcome, spent)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shard_parsing() {
+        assert_eq!("2/3".parse::<Shard>(), Ok(Shard { index: 2, count: 3 }));
+        assert!("0/3".parse::<Shard>().is_err());
+        assert!("4/3".parse::<Shard>().is_err());
+        assert!("1/0".parse::<Shard>().is_err());
+        assert!("x".parse::<Shard>().is_err());
+    }
+
+    #[test]
+    fn shards_are_disjoint_and_cover_everything() {
+        let names: Vec<(String, String)> = (0..500)
+            .map(|i| (format!("suite {}", i % 7), format!("case {i}")))
+            .collect();
+        for n in 1..=5u64 {
+            let mut seen = vec![0usize; names.len()];
+            for k in 1..=n {
+                let sh = Shard { index: k, count: n };
+                for (i, (s, c)) in names.iter().enumerate() {
+                    if sh.contains(s, c) {
+                        seen[i] += 1;
+                    }
+                }
+            }
+            assert!(seen.iter().all(|&c| c == 1), "n={n}");
+        }
+    }
+
+    struct Counting(std::sync::Mutex<Vec<String>>);
+
+    impl FixtureSource for Counting {
+        fn read(&self, fixture: &FixtureRef) -> Result<String, String> {
+            if let Ok(mut v) = self.0.lock() {
+                v.push(fixture.display().to_owned());
+            }
+            FileSource.read(fixture)
+        }
+    }
+
+    struct Collect(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+    impl Reporter for Collect {
+        fn event(&mut self, e: &Event) -> io::Result<()> {
+            let line = match e {
+                Event::RunStarted { suites } => format!("start {}", suites.len()),
+                Event::CaseFinished(c) => format!("{} / {}", c.suite_file, c.case_name),
+                Event::RunFinished(s) => format!("end {} {}", s.passed, s.failed),
+                Event::Warning(_) => "warning".into(),
+                Event::LoadFailed { .. } => "load failed".into(),
+            };
+            self.0
+                .lock()
+                .map_err(|_| io::Error::other("poisoned"))?
+                .push(line);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn fixtures_are_read_once_and_results_come_in_file_order() {
+        let source = Arc::new(Counting(std::sync::Mutex::new(Vec::new())));
+        let config = RunConfig {
+            paths: vec![PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/rules"))],
+            source: source.clone(),
+            ..RunConfig::default()
+        };
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let mut reporters: Vec<Box<dyn Reporter>> = vec![Box::new(Collect(seen.clone()))];
+        let report = run(&config, &mut reporters);
+        assert_eq!(report.status, RunStatus::Passed);
+        let mut reads = source.0.lock().unwrap().clone();
+        let n = reads.len();
+        reads.sort();
+        reads.dedup();
+        assert_eq!(n, reads.len(), "a fixture was read twice");
+        assert_eq!(n, 4);
+        let events = seen.lock().unwrap().clone();
+        assert_eq!(events.first().map(String::as_str), Some("start 3"));
+        assert_eq!(events.last().map(String::as_str), Some("end 8 0"));
+        let loaded = load(&config).unwrap();
+        let expected: Vec<String> = loaded
+            .suites
+            .iter()
+            .flat_map(|s| {
+                s.cases
+                    .iter()
+                    .map(move |c| format!("{} / {}", s.file, c.name))
+            })
+            .collect();
+        assert_eq!(events[1..events.len() - 1], expected[..]);
+    }
+
+    #[test]
+    fn fnv1a_is_the_published_function() {
+        let mut h = Fnv1a::default();
+        h.write(b"a");
+        assert_eq!(h.finish(), 0xaf63_dc4c_8601_ec8c);
+    }
+}

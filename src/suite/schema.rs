@@ -1,0 +1,194 @@
+//! The JSON Schema of the rules format, for editors (`yaml-language-server`) and
+//! `routecheck schema`. These types describe the format only; the loader reads files by
+//! hand (for located errors), and a test keeps both in step.
+
+#![allow(dead_code)] // the fields exist for the schema generator only
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+
+/// A routecheck rules file: cases that check participant data and Architect expressions
+/// against recorded Genesys Cloud conversations.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields, title = "routecheck rules file")]
+struct RulesFile {
+    /// Suite name shown in reports (default: the file name).
+    suite: Option<String>,
+    /// The `purpose` of the participant whose attributes are participant data (default: customer).
+    participant: Option<String>,
+    /// Get Participant Data by hand: variable name → attribute name. Variables are String;
+    /// an attribute missing from the participant leaves its variable NOT_SET.
+    bindings: Option<BTreeMap<String, String>>,
+    /// Fixed variable values for every case; the YAML type gives the variable's type
+    /// (integer, decimal, boolean, string). `--var NAME=VALUE` overrides them.
+    variables: Option<BTreeMap<String, Scalar>>,
+    /// The cases.
+    #[schemars(length(min = 1))]
+    cases: Vec<Case>,
+}
+
+/// A variable value.
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+enum Scalar {
+    Integer(i64),
+    Decimal(f64),
+    Boolean(bool),
+    String(String),
+}
+
+/// One conversation and what must hold for it.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct Case {
+    /// Unique in the file.
+    name: String,
+    /// Conversation JSON (GET /api/v2/conversations/{id} or /api/v2/conversations/messages/{id}), relative to this file.
+    fixture: String,
+    /// Overlay on the participant's attributes (what an injection script sets); null removes one.
+    attributes: Option<BTreeMap<String, Option<String>>>,
+    /// Message.Message.body (default: the fixture's last customer message, else NOT_SET).
+    message: Option<String>,
+    /// Per-case overrides of variables declared in the file.
+    variables: Option<BTreeMap<String, Scalar>>,
+    /// What must hold.
+    #[schemars(length(min = 1))]
+    expect: Vec<Expectation>,
+}
+
+/// One expectation.
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+enum Expectation {
+    Condition(Condition),
+    ValueEquals(ValueEquals),
+    ValueNotSet(ValueNotSet),
+    ValueError(ValueError),
+    Attribute(Attribute),
+    JsonPathEquals(JsonPathEquals),
+    JsonPathCount(JsonPathCount),
+    Legacy(Legacy),
+}
+
+/// A Boolean Architect expression.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct Condition {
+    /// e.g. `Flow.PriorityTier == "platinum"`.
+    condition: String,
+    /// The expected result (default true).
+    is: Option<bool>,
+}
+
+/// An expression's value, compared typed: `5` is Integer 5, `"5"` is String "5".
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct ValueEquals {
+    /// An Architect expression.
+    value: String,
+    /// The expected value.
+    equals: serde_json::Value,
+}
+
+/// An expression that is (or is not) NOT_SET.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct ValueNotSet {
+    /// An Architect expression.
+    value: String,
+    /// true: NOT_SET; false: any value.
+    not_set: bool,
+}
+
+/// An expression that raises a runtime error (the flow's error path).
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct ValueError {
+    /// An Architect expression.
+    value: String,
+    /// Must be true.
+    error: bool,
+}
+
+/// Raw participant data (names are case-sensitive). Exactly one test.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct Attribute {
+    /// Attribute name.
+    attribute: String,
+    /// Present and equal.
+    equals: Option<String>,
+    /// Absent, or different.
+    not_equals: Option<String>,
+    /// Present and containing.
+    contains: Option<String>,
+    /// Present and starting with.
+    starts_with: Option<String>,
+    /// Present and matching this regex (unanchored).
+    matches: Option<String>,
+    /// Present (true) or absent (false).
+    set: Option<bool>,
+}
+
+/// A JSONPath (RFC 9535) over the fixture's raw JSON: the matched values.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct JsonPathEquals {
+    /// e.g. `$.participants[?@.purpose == 'customer'].attributes.tier`.
+    jsonpath: String,
+    /// The list of matched values, in document order.
+    equals: Vec<serde_json::Value>,
+}
+
+/// A JSONPath (RFC 9535) over the fixture's raw JSON: the number of matches.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct JsonPathCount {
+    /// A JSONPath query.
+    jsonpath: String,
+    /// The number of matches.
+    count: u64,
+}
+
+/// Legacy seed form, checked as `attribute: KEY` (with a warning).
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct Legacy {
+    /// `{{participant.attributes.custom.KEY}}`.
+    attribute_path: String,
+    /// Comparison.
+    operator: LegacyOperator,
+    /// The value.
+    value: String,
+}
+
+#[derive(JsonSchema)]
+#[schemars(rename_all = "snake_case")]
+enum LegacyOperator {
+    Equals,
+    Contains,
+    NotEquals,
+}
+
+/// The schema as pretty JSON.
+pub fn json() -> String {
+    let schema = schemars::schema_for!(RulesFile);
+    serde_json::to_string_pretty(&schema).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_the_loader_reads_is_in_the_schema() {
+        let s = json();
+        for k in crate::suite::load::known_keys() {
+            assert!(
+                s.contains(&format!("\"{k}\"")),
+                "{k} missing from the schema"
+            );
+        }
+    }
+}
