@@ -73,19 +73,18 @@ impl Flow {
         let (subst, map) = placeholders::substitute(text, vars).map_err(|errs| {
             errs.into_iter()
                 .map(|e| {
-                    let mut d = SourceDiagnostic::error(&file, e.span, e.message)
+                    let missing = !vars.contains_key(&e.name);
+                    let d = SourceDiagnostic::error(&file, e.span, e.message)
                         .with_code("routecheck::flow::placeholder")
-                        .with_label("no value");
-                    if !vars.contains_key(&e.name) {
-                        d = d.with_help(format!(
+                        .with_label(if missing { "no value" } else { "line break in value" });
+                    if missing {
+                        d.with_help(format!(
                             "give it a value with `vars: {{ {}: ... }}` in the rules file or `--var {}=...`",
                             e.name, e.name
-                        ));
-                        d.label = Some("no value".into());
+                        ))
                     } else {
-                        d.label = Some("line break in value".into());
+                        d
                     }
-                    d
                 })
                 .collect::<Vec<_>>()
         })?;

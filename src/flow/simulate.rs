@@ -587,7 +587,19 @@ impl<'f, 'i> Sim<'f, 'i> {
                         self.result.hits.insert(*id);
                         let detail = match &subject_value {
                             Some(sv) => format!("value = {} matches case {}", show(sv), i + 1),
-                            None => format!("case {} is true", i + 1),
+                            None => match &v.kind {
+                                ValKind::Exp { compiled, .. } => {
+                                    format!(
+                                        "{} is true",
+                                        compiled
+                                            .source()
+                                            .split_whitespace()
+                                            .collect::<Vec<_>>()
+                                            .join(" ")
+                                    )
+                                }
+                                _ => format!("case {} is true", i + 1),
+                            },
                         };
                         step(self, Some(detail), Some(format!("case {}", i + 1)));
                         return self.block(actions);
@@ -835,9 +847,6 @@ impl<'f, 'i> Sim<'f, 'i> {
             },
         };
         let mut details = Vec::new();
-        if let Some(o) = output {
-            details.push(format!("stub output {}", o.name));
-        }
         for (name, raw) in &stub.values {
             // Stubs are keyed by name and several actions may share one: a value for a
             // variable another same-named action sets is skipped here; one that no
