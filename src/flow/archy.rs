@@ -231,7 +231,9 @@ impl<'a> Loader<'a> {
     }
 
     fn units_of<'n>(&mut self, list: Option<&'n Node>, key: &str) -> Vec<(&'n Node, &'n Node)> {
-        let Some(list) = list else { return Vec::new() };
+        let Some(list) = list.filter(|l| !matches!(l.kind, Kind::Null)) else {
+            return Vec::new();
+        };
         let Some(items) = list.as_seq() else {
             self.err(list, format!("expected a list of `{key}` entries"));
             return Vec::new();

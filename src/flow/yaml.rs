@@ -135,7 +135,16 @@ fn convert(raw: Spanned<Raw>, text: &str) -> Node {
     let len = span.byte_len().map_or(0, |l| l as usize);
     let kind = match raw.value {
         Raw::Null => Kind::Null,
-        Raw::Bool(b) => Kind::Bool(b),
+        // YAML 1.1 booleans (`yes`, `On`) keep their spelling: Archy names such as an
+        // output path `Yes` are text, and real booleans are written `true`/`false`.
+        Raw::Bool(b) => {
+            let raw = plain_at(text, off);
+            if raw.eq_ignore_ascii_case("true") || raw.eq_ignore_ascii_case("false") {
+                Kind::Bool(b)
+            } else {
+                Kind::Str(raw.to_string())
+            }
+        }
         Raw::Int(i) => Kind::Int(i),
         Raw::Float(f) => Kind::Float(f),
         Raw::Str(s) => Kind::Str(s),
