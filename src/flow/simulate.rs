@@ -1350,7 +1350,7 @@ mod tests {
 
     #[test]
     fn expectations_compare_route_responses_and_participant_data() {
-        let (f, r) = shipped();
+        let (_, r) = shipped();
         let want: crate::flow::FlowExpect = serde_saphyr::from_str(
             "route: { queue: VIP }\nresponses: [shipped]\nparticipant_data: { a: b }",
         )
