@@ -1,0 +1,191 @@
+//! The loaded flow: states, tasks and actions with every value compiled and every
+//! reference resolved, each carrying its byte offset in the original flow file.
+
+use crate::expr::{Compiled, Type, Value};
+
+/// A value slot of an action (`lit:`, `exp:`, `var:` or `noValue: true`).
+#[derive(Debug, Clone)]
+pub(crate) struct Val {
+    /// The value.
+    pub kind: ValKind,
+    /// Byte offset of the value in the original file.
+    pub at: usize,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum ValKind {
+    /// A literal, already converted to the slot's type.
+    Lit(Value),
+    /// An expression (a `var:` read is compiled as the expression naming it).
+    Exp {
+        compiled: Box<Compiled>,
+        /// Original-file offset of each byte of the expression source (plus one past it).
+        offsets: Vec<usize>,
+    },
+    /// `noValue: true`, of the slot's type.
+    NoValue(Type),
+}
+
+/// A variable an action writes.
+#[derive(Debug, Clone)]
+pub(crate) struct Target {
+    /// Canonical name, as written.
+    pub name: String,
+    /// Its type (declared, or inferred from the first action that writes it).
+    pub ty: Type,
+    /// Byte offset in the original file.
+    pub at: usize,
+}
+
+/// A declared variable and its initial value.
+#[derive(Debug, Clone)]
+pub(crate) struct VarInit {
+    pub target: Target,
+    pub init: Val,
+}
+
+/// A sequence of actions.
+pub(crate) type Block = Vec<Action>;
+
+/// One action.
+#[derive(Debug, Clone)]
+pub(crate) struct Action {
+    /// `name:` (may repeat across the flow).
+    pub name: String,
+    /// The Archy key, e.g. `callData`.
+    pub kind: String,
+    /// Byte offset of the action's key in the original file.
+    pub at: usize,
+    pub body: Body,
+}
+
+/// What an action does.
+#[derive(Debug, Clone)]
+pub(crate) enum Body {
+    GetParticipantData(Vec<(Val, Target)>),
+    SetParticipantData(Vec<(Val, Val)>),
+    UpdateData(Vec<(Target, Val)>),
+    Decision {
+        cond: Val,
+        yes: Block,
+        no: Block,
+        /// Branch ids of yes and no.
+        branches: [usize; 2],
+    },
+    Switch {
+        /// `firstMatch`: the expression cases are compared with; `firstTrue`: none.
+        subject: Option<Val>,
+        cases: Vec<(Val, Block, usize)>,
+        default: Block,
+        default_branch: usize,
+    },
+    Loop {
+        count: Val,
+        index: Option<Target>,
+        body: Block,
+    },
+    LoopNext,
+    LoopExit,
+    CallTask {
+        task: usize,
+        outputs: Vec<(String, Block)>,
+    },
+    EndTask(String),
+    ChangeState(usize),
+    SendResponse(Val),
+    Transfer(Box<Transfer>),
+    Disconnect,
+    ScreenPop {
+        script: String,
+        inputs: Vec<(String, Val)>,
+    },
+    /// An action that reaches outside the flow; its outcome comes from a stub.
+    External(Box<External>),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Transfer {
+    pub queue: Val,
+    pub skills: Vec<Val>,
+    pub priority: Option<Val>,
+    pub preferred: Option<Val>,
+    pub language_skill: Option<Val>,
+    pub direct_agent: Option<Val>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct External {
+    /// Input values, evaluated (a runtime error in one follows error handling).
+    pub inputs: Vec<Val>,
+    /// Variables the action may set.
+    pub sets: Vec<Target>,
+    /// Every output path the action kind has, with its branch id and actions.
+    pub outputs: Vec<Output>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Output {
+    pub name: String,
+    pub branch: usize,
+    pub actions: Block,
+}
+
+/// A state or a reusable task.
+#[derive(Debug, Clone)]
+pub(crate) struct Unit {
+    pub name: String,
+    pub at: usize,
+    pub vars: Vec<VarInit>,
+    pub actions: Block,
+}
+
+/// What `settingsErrorHandling` does with a runtime error.
+#[derive(Debug, Clone)]
+pub(crate) enum ErrorHandling {
+    Disconnect,
+    Transfer(Box<Transfer>),
+}
+
+/// The output paths of each external action kind (empty: a single path).
+pub(crate) fn external_outputs(kind: &str) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        "callData" => &["success", "failure", "timeout"],
+        "callBotFlow" | "callCommonModule" => &[],
+        "evaluateSchedule" => &["active", "inactive", "holiday"],
+        "evaluateScheduleGroup" => &["open", "closed", "holiday", "emergency"],
+        "findQueue" | "findUser" | "findGroup" | "findSkill" | "findLanguageSkill"
+        | "findSchedule" | "findScheduleGroup" | "findUserById" | "findQueueById" => {
+            &["found", "notFound"]
+        }
+        _ => return None,
+    })
+}
+
+/// The type a `find*` action's `findResult` holds.
+pub(crate) fn find_result_type(kind: &str) -> Type {
+    match kind {
+        "findQueue" | "findQueueById" => Type::Queue,
+        "findUser" | "findUserById" => Type::User,
+        "findGroup" => Type::Group,
+        "findSkill" => Type::Skill,
+        "findLanguageSkill" => Type::LanguageSkill,
+        "findSchedule" => Type::Schedule,
+        "findScheduleGroup" => Type::ScheduleGroup,
+        _ => Type::String,
+    }
+}
+
+/// Organisation object types (a name and maybe an id).
+pub(crate) fn is_entity(t: &Type) -> bool {
+    matches!(
+        t,
+        Type::Queue
+            | Type::User
+            | Type::Skill
+            | Type::LanguageSkill
+            | Type::Group
+            | Type::Schedule
+            | Type::ScheduleGroup
+            | Type::EmergencyGroup
+    )
+}
