@@ -38,7 +38,7 @@ pub struct NetArgs {
 }
 
 impl NetArgs {
-    fn options(&self) -> LiveOptions {
+    pub(crate) fn options(&self) -> LiveOptions {
         LiveOptions {
             max_retry_time: self.max_retry_time,
             rate_limit: self.rate_limit,
