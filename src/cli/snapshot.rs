@@ -60,7 +60,9 @@ struct CheckArgs {
 enum Color {
     /// On a terminal, unless NO_COLOR is set.
     Auto,
+    /// Always, e.g. for a CI log that renders ANSI colours.
     Always,
+    /// Never.
     Never,
 }
 
@@ -231,7 +233,7 @@ fn review(args: ReviewArgs, accept: bool) -> u8 {
     }
     if found.pending.is_empty() {
         if args.fixtures.is_empty() {
-            println!("no pending snapshots under {}", snapshot::DEFAULT_DIR);
+            println!("no pending snapshots under {}/", snapshot::DEFAULT_DIR);
         } else if found.idle.is_empty() {
             println!("no pending snapshots");
         }

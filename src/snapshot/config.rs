@@ -55,7 +55,7 @@ pub fn load(
                     SourceDiagnostic::error(
                         &source,
                         (at, at),
-                        format!("invalid snapshot config: {}", first_line(&e.to_string())),
+                        format!("invalid snapshot config: {}", message(&e.to_string())),
                     )
                     .with_help("expected `ignore:` (a list of key names or JSONPaths) and optionally `default_ignores: true|false`")
                     .with_code("routecheck::snapshot::config"),
@@ -100,8 +100,14 @@ fn offset(source: &SourceFile, line: u64, column: u64) -> usize {
     )
 }
 
-fn first_line(s: &str) -> &str {
-    s.lines().next().unwrap_or(s)
+/// The parser's message without its own `error: line L column C:` prefix (the caret says where).
+fn message(s: &str) -> String {
+    let first = s.lines().next().unwrap_or(s);
+    let rest = first.strip_prefix("error: ").unwrap_or(first);
+    match rest.split_once(": ") {
+        Some((at, msg)) if at.starts_with("line ") && at.contains(" column ") => msg.to_string(),
+        _ => rest.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -138,7 +144,12 @@ mod tests {
         let Err(SnapshotError::Located(d)) = load(Some(f.path()), &[], false) else {
             panic!("expected a located error");
         };
-        assert!(d.message.contains("ignores"), "{}", d.message);
+        assert!(
+            d.message
+                .starts_with("invalid snapshot config: unknown field `ignores`"),
+            "{}",
+            d.message
+        );
         assert!(matches!(
             load(None, &["$[".into()], false),
             Err(SnapshotError::Plain { .. })
