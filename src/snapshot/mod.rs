@@ -166,6 +166,11 @@ pub fn fixtures(paths: &[PathBuf]) -> Result<Vec<PathBuf>, SnapshotError> {
                     "record some with `routecheck record --out DIR ID...`",
                 ));
             }
+        } else if p.to_string_lossy().ends_with(PENDING_SUFFIX) {
+            return Err(SnapshotError::plain(
+                format!("{} is a pending snapshot, not a fixture", p.display()),
+                "name its fixture, or review it with `routecheck snapshot accept|reject`",
+            ));
         } else if p.is_file() {
             out.push(p.clone());
         } else {
@@ -179,7 +184,8 @@ pub fn fixtures(paths: &[PathBuf]) -> Result<Vec<PathBuf>, SnapshotError> {
             ));
         }
     }
-    out.dedup();
+    let mut seen = std::collections::BTreeSet::new();
+    out.retain(|p| seen.insert(p.clone()));
     Ok(out)
 }
 
@@ -533,6 +539,27 @@ mod tests {
         assert_eq!(pii_mode(&nothing), PiiMode::Redacted);
         let lookalike = json!({"note": "<redacted:weird:1>", "email": "a@b.co"});
         assert_eq!(pii_mode(&lookalike), PiiMode::Kept);
+    }
+
+    #[test]
+    fn fixtures_expand_directories_once_and_refuse_pending_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        for f in [
+            "a.json",
+            "a.json.new",
+            ".hidden.json",
+            "notes.txt",
+            "sub/b.json",
+        ] {
+            std::fs::write(dir.path().join(f), "{}").unwrap();
+        }
+        let a = dir.path().join("a.json");
+        let got = fixtures(&[dir.path().to_path_buf(), a.clone()]).unwrap();
+        assert_eq!(got, [a, sub.join("b.json")]);
+        let err = fixtures(&[dir.path().join("a.json.new")]).unwrap_err();
+        assert!(err.to_string().contains("pending snapshot"), "{err}");
     }
 
     #[test]
