@@ -3,6 +3,7 @@
 
 mod eval;
 mod live;
+mod snapshot;
 mod test;
 mod trace;
 
@@ -34,6 +35,8 @@ enum Command {
     Record(live::RecordArgs),
     /// Set participant attributes on a live conversation and verify them.
     Inject(live::InjectArgs),
+    /// Review fixtures against live conversations or fresh exports: check, accept, reject.
+    Snapshot(snapshot::SnapshotArgs),
 }
 
 /// Parse arguments, run, and return the process exit code.
@@ -57,6 +60,7 @@ pub fn main() -> u8 {
         Command::Trace(args) => trace::run(args),
         Command::Record(args) => live::record(args),
         Command::Inject(args) => live::inject(args),
+        Command::Snapshot(args) => snapshot::run(args),
     }
 }
 

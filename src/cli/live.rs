@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::conversation::redact;
+use crate::conversation::fixture;
 use crate::exit;
 use crate::genesys::{Client, GenesysError, LiveOptions};
 
@@ -38,7 +38,7 @@ pub struct NetArgs {
 }
 
 impl NetArgs {
-    fn options(&self) -> LiveOptions {
+    pub(crate) fn options(&self) -> LiveOptions {
         LiveOptions {
             max_retry_time: self.max_retry_time,
             rate_limit: self.rate_limit,
@@ -226,13 +226,7 @@ fn plan_record(args: &RecordArgs) -> Result<Vec<(String, PathBuf)>, LiveError> {
     let mut out = Vec::new();
     for id in &args.ids {
         let id = id.trim();
-        let safe = !id.is_empty()
-            && id != "."
-            && id != ".."
-            && id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-        if !safe {
+        if !fixture::is_fixture_id(id) {
             return Err(fail(
                 format!("`{id}` is not a conversation id that can name a fixture file"),
                 Some("conversation ids are UUIDs: letters, digits and `-`".into()),
@@ -254,62 +248,18 @@ fn plan_record(args: &RecordArgs) -> Result<Vec<(String, PathBuf)>, LiveError> {
 }
 
 fn record_one(client: &Client, id: &str, path: &Path, args: &RecordArgs) -> Result<usize, Failure> {
-    let mut conversation = client.get_conversation(id)?;
-    let redacted = if args.keep_pii {
-        0
-    } else {
-        redact::redact(&mut conversation).total()
-    };
-    let sorted = redact::sort_keys(&conversation);
-    let mut text = serde_json::to_string_pretty(&sorted)
-        .map_err(|e| fail(format!("cannot serialize {id}: {e}"), None::<String>))?;
-    text.push('\n');
-    write_atomic(path, text.as_bytes(), args.update)?;
-    Ok(redacted)
+    let fixture = fixture::normalize(client.get_conversation(id)?, args.keep_pii);
+    write_atomic(path, fixture.text.as_bytes(), args.update)?;
+    Ok(fixture.redacted.total())
 }
 
-/// Write via a temporary file in the same directory and a rename, so a reader never sees
-/// half a fixture. Without `overwrite`, the final step is a hard link, which fails if the
-/// target appeared meanwhile.
+/// [`fixture::write_atomic`], with the help `record` gives when a fixture exists.
 fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), LiveError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let io = |what: &str, e: std::io::Error| {
-        let _ = std::fs::remove_file(&tmp);
-        fail(
-            format!("cannot {what} {}: {e}", path.display()),
-            None::<String>,
-        )
-    };
-    {
-        let mut f =
-            std::fs::File::create(&tmp).map_err(|e| io("create a temporary file for", e))?;
-        f.write_all(bytes).map_err(|e| io("write", e))?;
-        f.sync_all().map_err(|e| io("write", e))?;
-    }
-    if overwrite {
-        std::fs::rename(&tmp, path).map_err(|e| io("replace", e))?;
-        return Ok(());
-    }
-    match std::fs::hard_link(&tmp, path) {
-        Ok(()) => {
-            let _ = std::fs::remove_file(&tmp);
-            Ok(())
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(fail(
-                format!("refusing to overwrite {}", path.display()),
-                Some("pass --update to replace existing fixtures".into()),
-            ))
-        }
-        Err(_) if !path.exists() => std::fs::rename(&tmp, path).map_err(|e| io("write", e)),
-        Err(e) => Err(io("write", e)),
-    }
+    fixture::write_atomic(path, bytes, overwrite).map_err(|e| {
+        let help = matches!(e, fixture::WriteError::Exists(_))
+            .then(|| "pass --update to replace existing fixtures".to_string());
+        fail(e.to_string(), help)
+    })
 }
 
 // ---------------------------------------------------------------- inject

@@ -12,6 +12,7 @@
 //! whose `textBody`/`fromAddress` a recorder may merge into the same item. A fixture
 //! without any `textBody` has no body: `Message.Message.body` is NOT_SET.
 
+pub mod fixture;
 mod locate;
 pub mod redact;
 

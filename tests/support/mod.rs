@@ -228,6 +228,18 @@ impl Mock {
             .map(|(_, v)| v.clone())
     }
 
+    /// Change a stored conversation in place, as the org would between two reads; returns
+    /// whether the conversation exists.
+    pub fn edit_conversation(&self, id: &str, edit: impl FnOnce(&mut Value)) -> bool {
+        match self.state.lock().unwrap().conversations.get_mut(id) {
+            Some((_, v)) => {
+                edit(v);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Environment for the CLI pointing at this mock.
     pub fn env(&self) -> Vec<(&'static str, String)> {
         vec![
@@ -576,4 +588,64 @@ fn b64(input: &[u8]) -> String {
 /// The Basic credential string as sent on the wire (also grepped for in outputs).
 pub fn basic_credential() -> String {
     b64(format!("{CLIENT_ID}:{CLIENT_SECRET}").as_bytes())
+}
+
+/// What one CLI run printed.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Run `routecheck` with exactly these environment variables (plus `NO_COLOR`), in `dir`
+/// when given.
+pub fn run_cli(dir: Option<&Path>, vars: &[(&str, String)], args: &[&str]) -> Run {
+    let mut cmd = assert_cmd::Command::cargo_bin("routecheck").expect("the binary is built");
+    cmd.env_clear()
+        .envs(vars.iter().map(|(k, v)| (*k, v.as_str())))
+        .env("NO_COLOR", "1")
+        .args(args)
+        .timeout(Duration::from_secs(60));
+    if let Some(d) = dir {
+        cmd.current_dir(d);
+    }
+    let out = cmd.output().expect("the binary runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Fail if the client secret, the Basic credential or any token the mock issued appears in
+/// one of the named texts or in any file under `dir`.
+pub fn assert_no_secrets(mock: &Mock, texts: &[(String, String)], dir: &Path) {
+    let mut needles = vec![CLIENT_SECRET.to_string(), basic_credential()];
+    needles.extend(mock.tokens());
+    let mut haystacks = texts.to_vec();
+    for f in files_under(dir) {
+        haystacks.push((
+            f.display().to_string(),
+            std::fs::read_to_string(&f).unwrap_or_default(),
+        ));
+    }
+    for n in &needles {
+        for (name, text) in &haystacks {
+            assert!(!text.contains(n.as_str()), "secret leaked into {name}");
+        }
+    }
+}
+
+/// Every file under `dir`, recursively.
+pub fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = vec![];
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
 }
