@@ -176,3 +176,13 @@ fn invalid_utf8_expression_exits_2() {
         ))
         .stderr(predicate::str::contains("panicked").not());
 }
+
+#[test]
+fn expression_may_start_with_a_minus() {
+    // Unary minus binds tighter than `^`, and clap must not take the expression for a flag.
+    eval()
+        .arg("-2 ^ 2")
+        .assert()
+        .code(0)
+        .stdout("4 : Decimal\n");
+}

@@ -25,6 +25,7 @@ pub enum Format {
 #[derive(Debug, clap::Args)]
 pub struct EvalArgs {
     /// The expression, e.g. 'If(IsNotSetOrEmpty(Flow.Tier), "std", Lower(Flow.Tier))'.
+    #[arg(allow_hyphen_values = true)]
     pub expr: OsString,
     /// Declare and set a variable: `Flow.Tier=gold`, `Flow.N:Integer=3`, `Flow.X:String=NOT_SET`.
     /// Without a type it is inferred: integer, decimal, true/false, else String.
