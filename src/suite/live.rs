@@ -60,12 +60,13 @@ fn setup_diagnostic(e: &GenesysError) -> SourceDiagnostic {
 }
 
 impl FixtureSource for LiveSource {
-    fn prepare(&self, needed: &[&FixtureRef]) -> Result<(), SourceDiagnostic> {
+    fn prepare(&self, needed: &[&FixtureRef]) -> Result<(), Box<SourceDiagnostic>> {
         let live = needed
             .iter()
             .any(|f| matches!(f, FixtureRef::Conversation(_)));
         if live && self.client.get().is_none() {
-            let client = Client::from_env(&self.options).map_err(|e| setup_diagnostic(&e))?;
+            let client =
+                Client::from_env(&self.options).map_err(|e| Box::new(setup_diagnostic(&e)))?;
             let _ = self.client.set(client);
         }
         Ok(())

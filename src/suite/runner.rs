@@ -37,7 +37,7 @@ pub trait FixtureSource: Send + Sync {
     /// Called once before any read with every distinct fixture the run needs: a source
     /// that needs setup (credentials for live conversations) does it here, so a missing
     /// credential stops the run with one clear error instead of failing every case.
-    fn prepare(&self, _needed: &[&FixtureRef]) -> Result<(), SourceDiagnostic> {
+    fn prepare(&self, _needed: &[&FixtureRef]) -> Result<(), Box<SourceDiagnostic>> {
         Ok(())
     }
 }
@@ -391,7 +391,7 @@ pub fn run(config: &RunConfig, reporters: &mut [Box<dyn Reporter>]) -> RunReport
         .source
         .prepare(&needed.into_iter().collect::<Vec<_>>())
     {
-        em.emit(&Event::LoadFailed { errors: vec![d] });
+        em.emit(&Event::LoadFailed { errors: vec![*d] });
         return RunReport {
             status: RunStatus::Error,
             summary: None,
