@@ -60,17 +60,7 @@ impl Drop for Project {
         if std::thread::panicking() {
             return;
         }
-        let texts: Vec<(String, String)> = self
-            .runs
-            .iter()
-            .flat_map(|(args, r)| {
-                [
-                    (format!("stdout of `{args}`"), r.stdout.clone()),
-                    (format!("stderr of `{args}`"), r.stderr.clone()),
-                ]
-            })
-            .collect();
-        support::assert_no_secrets(&self.mock, &texts, self.dir.path());
+        support::assert_runs_have_no_secrets(&self.mock, &self.runs, self.dir.path());
     }
 }
 

@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use regex::Regex;
 
+use super::live::NetArgs;
 use crate::exit;
 use crate::report::{self, Format, ReportOptions};
-use crate::suite::{self, FileSource, RunConfig, Shard};
+use crate::suite::{self, LiveSource, RunConfig, Shard};
 
 /// Arguments of `routecheck test`.
 #[derive(Debug, clap::Args)]
@@ -36,6 +37,12 @@ pub struct TestArgs {
     /// Show durations and more detail.
     #[arg(long, short)]
     pub verbose: bool,
+    /// Run every selected case against this live conversation instead of its `fixture:`
+    /// (needs GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET and GENESYS_REGION).
+    #[arg(long, value_name = "ID")]
+    pub conversation: Option<String>,
+    #[command(flatten)]
+    pub net: NetArgs,
 }
 
 fn usage(msg: &str) -> u8 {
@@ -73,6 +80,15 @@ pub fn config(args: &TestArgs) -> Result<RunConfig, String> {
             return Err(format!("--var {name} is given twice"));
         }
     }
+    let conversation = match &args.conversation {
+        Some(id)
+            if id.trim().is_empty() || id.contains(|c: char| c.is_whitespace() || c == '/') =>
+        {
+            return Err(format!("--conversation `{id}` is not a conversation id"));
+        }
+        Some(id) => Some(id.trim().to_owned()),
+        None => None,
+    };
     Ok(RunConfig {
         paths: if args.paths.is_empty() {
             vec![PathBuf::from("rules")]
@@ -83,7 +99,9 @@ pub fn config(args: &TestArgs) -> Result<RunConfig, String> {
         fail_fast: args.fail_fast,
         shard,
         vars,
-        source: Arc::new(FileSource),
+        // Files as before; a Genesys client only if some case reads a live conversation.
+        source: Arc::new(LiveSource::new(args.net.options())),
+        conversation,
         ..RunConfig::default()
     })
 }
@@ -100,6 +118,11 @@ pub fn run(args: TestArgs) -> u8 {
         color: stdout_color(),
         verbose: args.verbose,
     };
+    if let Some(id) = &config.conversation {
+        anstream::eprintln!(
+            "note: every selected case runs against live conversation {id}; `fixture:` paths are ignored"
+        );
+    }
     let mut reporters = report::build(&opts, Box::new(anstream::stdout()));
     let result = suite::run(&config, &mut reporters);
     drop(reporters);

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use regex::Regex;
 use serde_json_path::JsonPath;
 
+use super::interp;
 use super::model::{
     AttrTest, Binding, Case, Check, Expectation, FixtureRef, PathWant, Suite, ValueWant,
 };
@@ -73,7 +74,7 @@ const CASE_KEYS: &[Key] = &[
     key("variables"),
     key("expect"),
     reserved("stubs"),
-    reserved("conversation"),
+    key("conversation"),
 ];
 
 /// The key that says what an expectation checks.
@@ -124,11 +125,13 @@ pub fn known_keys() -> Vec<&'static str> {
     v
 }
 
-/// Load and compile one rules file. `display` is how the file is named in messages.
+/// Load and compile one rules file. `display` is how the file is named in messages;
+/// `conversation` is `--conversation ID` (every case reads that live conversation).
 /// Returns `None` when it has errors (all of them are in `diags`).
 pub fn load_file(
     path: &Path,
     display: &str,
+    conversation: Option<&str>,
     overrides: &VarOverrides,
     used_overrides: &mut Vec<String>,
     diags: &mut Diagnostics,
@@ -145,25 +148,37 @@ pub fn load_file(
         }
     };
     let source = SourceFile::new(display, text);
-    load_source(path, source, overrides, used_overrides, diags)
+    load_source(path, source, conversation, overrides, used_overrides, diags)
 }
 
 /// Load from text already read (`path` resolves relative fixture paths).
 pub fn load_source(
     path: &Path,
     source: SourceFile,
+    conversation: Option<&str>,
     overrides: &VarOverrides,
     used_overrides: &mut Vec<String>,
     diags: &mut Diagnostics,
 ) -> Option<Suite> {
     let before = diags.errors.len();
-    let root = match yaml::parse(&source) {
+    let mut root = match yaml::parse(&source) {
         Ok(n) => n,
         Err(e) => {
             diags.errors.push(*e);
             return None;
         }
     };
+    let secrets = interp::interpolate(
+        &mut root,
+        &source,
+        &|name| std::env::var(name).ok(),
+        &mut diags.errors,
+    );
+    // An unset variable would only cascade into confusing errors about its scalar.
+    if diags.errors.len() > before {
+        return None;
+    }
+    let warnings_before = diags.warnings.len();
     let mut l = Loader {
         lines: LineIndex::new(&source.text),
         exprs: HashMap::new(),
@@ -172,13 +187,21 @@ pub fn load_source(
         src: &source,
         diags,
         base_dir: path.parent().unwrap_or(Path::new(".")),
+        live: conversation,
     };
     let suite = l.file(root, path, overrides, used_overrides);
+    for d in diags.errors[before..]
+        .iter_mut()
+        .chain(&mut diags.warnings[warnings_before..])
+    {
+        interp::scrub_diagnostic(d, &secrets);
+    }
     if diags.errors.len() > before {
         return None;
     }
     suite.map(|mut s| {
         s.source = source.clone();
+        s.redact = secrets;
         s
     })
 }
@@ -215,6 +238,8 @@ struct Loader<'a> {
     src: &'a SourceFile,
     diags: &'a mut Diagnostics,
     base_dir: &'a Path,
+    /// `--conversation ID`: every case reads it, `fixture:` paths are not resolved.
+    live: Option<&'a str>,
 }
 
 /// Levenshtein distance, for "did you mean".
@@ -439,6 +464,7 @@ impl Loader<'_> {
             variables: variables.into_iter().map(|(n, v, _)| (n, v)).collect(),
             scope,
             cases,
+            redact: Vec::new(),
         })
     }
 
@@ -589,6 +615,7 @@ impl Loader<'_> {
         let errors_before = self.diags.errors.len();
         let mut name = None;
         let mut fixture = None;
+        let mut conversation: Option<(&Node, Option<(FixtureRef, Location)>)> = None;
         let mut attributes = Vec::new();
         let mut message = None;
         let mut variables = Vec::new();
@@ -598,6 +625,7 @@ impl Loader<'_> {
             match key {
                 "name" => name = self.string(v, "`name`"),
                 "fixture" => fixture = self.fixture(v),
+                "conversation" => conversation = Some((k, self.conversation(v))),
                 "attributes" => attributes = self.overlay(v),
                 "message" => message = self.string(v, "`message`"),
                 "variables" => variables = self.case_variables(v, declared),
@@ -613,13 +641,36 @@ impl Loader<'_> {
         if name.is_none() && clean {
             self.missing(node, "name", "give the case a `name:` (unique in the file)");
         }
-        if fixture.is_none() && clean {
-            self.missing(
-                node,
-                "fixture",
-                "`fixture:` names the conversation JSON, relative to this file",
-            );
-        }
+        let conflict = fixture.is_some() && conversation.is_some();
+        let fixture = match (fixture, conversation) {
+            (Some(_), Some((k, _))) => {
+                self.err(
+                    k,
+                    "fixture",
+                    "a case reads `fixture:` or `conversation:`, not both",
+                );
+                None
+            }
+            (f, None) => f,
+            (None, Some((_, c))) => c,
+        };
+        let fixture = match (fixture, self.live) {
+            (Some((f, at)), None) => Some((f, at)),
+            (f, Some(id)) => Some((
+                FixtureRef::Conversation(id.to_owned()),
+                f.map_or_else(|| location.clone(), |(_, at)| at),
+            )),
+            (None, None) => {
+                if clean && !conflict {
+                    self.missing(
+                        node,
+                        "fixture",
+                        "`fixture:` names the conversation JSON, relative to this file; `conversation:` a live conversation id (e.g. ${GENESYS_CONVERSATION_ID})",
+                    );
+                }
+                None
+            }
+        };
         if !saw_expect && clean {
             self.missing(
                 node,
@@ -658,8 +709,37 @@ impl Loader<'_> {
         self.push(d);
     }
 
+    /// `conversation: ID` (after `${...}` interpolation).
+    fn conversation(&mut self, v: &Node) -> Option<(FixtureRef, Location)> {
+        let id = self.string(v, "`conversation`")?;
+        let id = id.trim();
+        if id.is_empty() || id.contains(|c: char| c.is_whitespace() || c == '/') {
+            let d = self
+                .error(v, "`conversation` must be a conversation id")
+                .with_code("routecheck::rules::conversation")
+                .with_help("the id shown in Genesys Cloud (a UUID), or ${GENESYS_CONVERSATION_ID}");
+            self.push(d);
+            return None;
+        }
+        Some((
+            FixtureRef::Conversation(id.to_owned()),
+            self.location(v.span.0),
+        ))
+    }
+
     fn fixture(&mut self, v: &Node) -> Option<(FixtureRef, Location)> {
         let rel = self.string(v, "`fixture`")?;
+        if self.live.is_some() {
+            // `--conversation` replaces every fixture: the file need not exist.
+            let display = self.base_dir.join(&rel).display().to_string();
+            return Some((
+                FixtureRef::File {
+                    canonical: display.clone().into(),
+                    display,
+                },
+                self.location(v.span.0),
+            ));
+        }
         let joined = self.base_dir.join(&rel);
         match joined.canonicalize() {
             Ok(canonical) if canonical.is_file() => Some((
@@ -1252,6 +1332,7 @@ mod tests {
         let s = load_source(
             &path,
             SourceFile::new("t.yaml", text),
+            None,
             &overrides,
             &mut used,
             &mut diags,
@@ -1456,6 +1537,78 @@ mod tests {
                 assert_eq!(idx.line_col(text, off), src.line_col(off), "{off}");
             }
         }
+    }
+
+    fn load_live(text: &str, live: Option<&str>) -> (Option<Suite>, Diagnostics) {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/t.yaml");
+        let mut diags = Diagnostics::default();
+        let s = load_source(
+            &path,
+            SourceFile::new("t.yaml", text),
+            live,
+            &VarOverrides::new(),
+            &mut Vec::new(),
+            &mut diags,
+        );
+        (s, diags)
+    }
+
+    #[test]
+    fn a_case_reads_a_fixture_or_a_conversation() {
+        let expect = "    expect: [{attribute: a, set: true}]\n";
+        let (s, d) = load_live(
+            &format!("cases:\n  - name: c\n    conversation: abc-1\n{expect}"),
+            None,
+        );
+        assert!(d.errors.is_empty(), "{:?}", d.errors);
+        let case = &s.unwrap().cases[0];
+        assert_eq!(case.fixture, FixtureRef::Conversation("abc-1".into()));
+        assert_eq!(case.fixture_location.to_string(), "t.yaml:3:19");
+        let (_, d) = load_live(
+            &format!(
+                "{}    conversation: abc-1\n{expect}",
+                format_args!("cases:\n{CASE}")
+            ),
+            None,
+        );
+        assert_eq!(d.errors.len(), 1, "{:?}", d.errors);
+        assert!(d.errors[0].message.contains("not both"));
+        assert_eq!(d.errors[0].location(), "t.yaml:4:5");
+        let (_, d) = load_live(
+            &format!("cases:\n  - name: c\n    conversation: \"a b\"\n{expect}"),
+            None,
+        );
+        assert_eq!(d.errors[0].location(), "t.yaml:3:19");
+    }
+
+    #[test]
+    fn conversation_flag_replaces_every_fixture_unresolved() {
+        let text = "cases:\n  - name: c\n    fixture: missing.json\n    expect: [{attribute: a, set: true}]\n  - name: d\n    expect: [{attribute: a, set: true}]\n";
+        let (s, d) = load_live(text, Some("live-1"));
+        assert!(d.errors.is_empty(), "{:?}", d.errors);
+        let s = s.unwrap();
+        assert!(
+            s.cases
+                .iter()
+                .all(|c| c.fixture == FixtureRef::Conversation("live-1".into()))
+        );
+        let (_, d) = load_live(text, None);
+        assert_eq!(d.errors.len(), 2, "{:?}", d.errors);
+    }
+
+    #[test]
+    fn unset_variables_are_located_and_secrets_scrubbed() {
+        let (_, d) = load_live(
+            "cases:\n  - name: c\n    conversation: ${ROUTECHECK_TEST_UNSET_VAR_7}\n    expect: [{attribute: a, set: true}]\n",
+            None,
+        );
+        assert_eq!(d.errors.len(), 1, "{:?}", d.errors);
+        assert_eq!(d.errors[0].location(), "t.yaml:3:19");
+        assert!(
+            d.errors[0]
+                .message
+                .contains("ROUTECHECK_TEST_UNSET_VAR_7 is not set")
+        );
     }
 
     #[test]

@@ -5,10 +5,13 @@
 //! through their fixtures and [`check`] evaluates each one.
 
 pub mod check;
+pub mod interp;
+pub mod live;
 pub mod load;
 pub mod model;
 pub mod runner;
 pub mod schema;
 pub mod yaml;
 
+pub use live::LiveSource;
 pub use runner::{FileSource, FixtureSource, Loaded, RunConfig, RunReport, RunStatus, Shard, run};

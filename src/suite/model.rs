@@ -56,6 +56,9 @@ pub struct Suite {
     pub scope: Scope,
     /// Cases in file order.
     pub cases: Vec<Case>,
+    /// Values interpolated from secret-named environment variables: scrubbed from every
+    /// message about this suite's cases.
+    pub redact: Vec<String>,
 }
 
 /// `Flow.X: attribute` — Get Participant Data by hand.
@@ -74,7 +77,7 @@ pub struct Case {
     pub name: String,
     /// Where the case starts.
     pub location: Location,
-    /// Where `fixture:` is written (errors reading the fixture point here).
+    /// Where `fixture:` or `conversation:` is written (errors reading it point here).
     pub fixture_location: Location,
     /// The conversation.
     pub fixture: FixtureRef,

@@ -6,7 +6,7 @@
 //! dropped before the worker takes the next group. Results flow over a channel to the
 //! calling thread, which releases them in (file, case) order.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::Hasher;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -20,18 +20,26 @@ use rayon::prelude::*;
 use regex::Regex;
 
 use super::check::{self, Env};
+use super::interp::scrub;
 use super::load::{self, Diagnostics, VarOverrides};
 use super::model::{FixtureRef, Suite};
 use crate::conversation::Conversation;
 use crate::diag::{SourceDiagnostic, SourceFile};
 use crate::expr::{DateTime, Directory};
-use crate::report::{CaseResult, Event, Outcome, Reporter, SuiteInfo, Summary};
+use crate::report::{CaseResult, Event, Failure, Outcome, Reporter, SuiteInfo, Summary};
 
 /// Where a case's conversation JSON comes from: files today; live mode implements this
 /// for `FixtureRef::Conversation` ids (fetch from the API) without touching the runner.
 pub trait FixtureSource: Send + Sync {
     /// The conversation's JSON text, or why it cannot be had (lowercase, no location).
     fn read(&self, fixture: &FixtureRef) -> Result<String, String>;
+
+    /// Called once before any read with every distinct fixture the run needs: a source
+    /// that needs setup (credentials for live conversations) does it here, so a missing
+    /// credential stops the run with one clear error instead of failing every case.
+    fn prepare(&self, _needed: &[&FixtureRef]) -> Result<(), Box<SourceDiagnostic>> {
+        Ok(())
+    }
 }
 
 /// Reads `FixtureRef::File`; refuses conversation ids (they need live mode).
@@ -133,6 +141,8 @@ pub struct RunConfig {
     pub directory: Directory,
     /// Where fixtures are read from.
     pub source: Arc<dyn FixtureSource>,
+    /// `--conversation ID`: every case reads this live conversation instead of its fixture.
+    pub conversation: Option<String>,
 }
 
 impl Default for RunConfig {
@@ -146,6 +156,7 @@ impl Default for RunConfig {
             now: now(),
             directory: Directory::default(),
             source: Arc::new(FileSource),
+            conversation: None,
         }
     }
 }
@@ -271,6 +282,7 @@ pub fn load(config: &RunConfig) -> Result<Loaded, Vec<SourceDiagnostic>> {
             let s = load::load_file(
                 f,
                 &f.display().to_string(),
+                config.conversation.as_deref(),
                 &config.vars,
                 &mut used,
                 &mut diags,
@@ -365,6 +377,21 @@ pub fn run(config: &RunConfig, reporters: &mut [Box<dyn Reporter>]) -> RunReport
                 format!("no case or suite name matches `{}`", r.as_str()),
             )],
         });
+        return RunReport {
+            status: RunStatus::Error,
+            summary: None,
+            io_error: em.io_error,
+        };
+    }
+    let needed: BTreeSet<&FixtureRef> = selection
+        .iter()
+        .map(|(si, ci)| &loaded.suites[*si].cases[*ci].fixture)
+        .collect();
+    if let Err(d) = config
+        .source
+        .prepare(&needed.into_iter().collect::<Vec<_>>())
+    {
+        em.emit(&Event::LoadFailed { errors: vec![*d] });
         return RunReport {
             status: RunStatus::Error,
             summary: None,
@@ -492,7 +519,7 @@ fn run_group(
             suite_name: suite.name.clone(),
             case_name: case.name.clone(),
             location: case.location.clone(),
-            outcome,
+            outcome: redact(outcome, &suite.redact),
             duration,
         }
     };
@@ -533,7 +560,10 @@ fn run_group(
         let outcome = match &parsed {
             Ok((conv, tree)) => check::run_case(suite, case, conv, tree.as_ref(), env),
             Err(msg) => Outcome::Error {
-                message: format!("fixture {msg}"),
+                message: match fixture {
+                    FixtureRef::File { .. } => format!("fixture {msg}"),
+                    FixtureRef::Conversation(_) => msg.clone(),
+                },
                 location: Some(case.fixture_location.clone()),
             },
         };
@@ -548,6 +578,34 @@ fn run_group(
                 Duration::ZERO
             };
         let _ = tx.send((seq, result(seq, outcome, spent)));
+    }
+}
+
+/// The outcome with every secret value scrubbed from its texts.
+fn redact(outcome: Outcome, secrets: &[String]) -> Outcome {
+    if secrets.is_empty() {
+        return outcome;
+    }
+    let s = |t: String| scrub(&t, secrets);
+    match outcome {
+        Outcome::Failed { failures } => Outcome::Failed {
+            failures: failures
+                .into_iter()
+                .map(|f| Failure {
+                    message: s(f.message),
+                    expected: f.expected.map(s),
+                    actual: f.actual.map(s),
+                    notes: f.notes.into_iter().map(s).collect(),
+                    ..f
+                })
+                .collect(),
+        },
+        Outcome::Error { message, location } => Outcome::Error {
+            message: s(message),
+            location,
+        },
+        Outcome::Skipped { reason } => Outcome::Skipped { reason: s(reason) },
+        Outcome::Passed => Outcome::Passed,
     }
 }
 

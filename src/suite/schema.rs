@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 
 /// A routecheck rules file: cases that check participant data and Architect expressions
-/// against recorded Genesys Cloud conversations.
+/// against recorded Genesys Cloud conversations. In every string value, `${NAME}` is replaced
+/// by the environment variable NAME (unset or empty is an error); `$${` is a literal `${`.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields, title = "routecheck rules file")]
 struct RulesFile {
@@ -45,7 +46,10 @@ struct Case {
     /// Unique in the file.
     name: String,
     /// Conversation JSON (GET /api/v2/conversations/{id} or /api/v2/conversations/messages/{id}), relative to this file.
-    fixture: String,
+    /// Give exactly one of `fixture` and `conversation` (neither is needed with `routecheck test --conversation ID`).
+    fixture: Option<String>,
+    /// A live conversation id, fetched from the Genesys Cloud API at run time, e.g. `${GENESYS_CONVERSATION_ID}`.
+    conversation: Option<String>,
     /// Overlay on the participant's attributes (what an injection script sets); null removes one.
     attributes: Option<BTreeMap<String, Option<String>>>,
     /// Message.Message.body (default: the fixture's last customer message, else NOT_SET).

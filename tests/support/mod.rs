@@ -636,6 +636,20 @@ pub fn assert_no_secrets(mock: &Mock, texts: &[(String, String)], dir: &Path) {
     }
 }
 
+/// [`assert_no_secrets`] over the stdout and stderr of every run (named by its arguments).
+pub fn assert_runs_have_no_secrets(mock: &Mock, runs: &[(String, Run)], dir: &Path) {
+    let texts: Vec<(String, String)> = runs
+        .iter()
+        .flat_map(|(args, r)| {
+            [
+                (format!("stdout of `{args}`"), r.stdout.clone()),
+                (format!("stderr of `{args}`"), r.stderr.clone()),
+            ]
+        })
+        .collect();
+    assert_no_secrets(mock, &texts, dir);
+}
+
 /// Every file under `dir`, recursively.
 pub fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out = vec![];

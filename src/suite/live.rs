@@ -1,0 +1,119 @@
+//! The fixture source of `routecheck test` when cases read live conversations: files as
+//! before, conversation ids fetched from the Genesys Cloud API through one shared client.
+//!
+//! The client is created in `prepare`, and only when some selected case reads a live
+//! conversation, so fixture-only runs need no credentials. The runner reads each distinct
+//! fixture once, so each conversation is fetched once per run.
+
+use std::sync::OnceLock;
+
+use super::model::FixtureRef;
+use super::runner::{FileSource, FixtureSource};
+use crate::diag::{SourceDiagnostic, SourceFile};
+use crate::genesys::{Client, GenesysError, LiveOptions};
+
+/// Files from disk, conversations from the API.
+pub struct LiveSource {
+    options: LiveOptions,
+    client: OnceLock<Client>,
+}
+
+impl LiveSource {
+    /// A source whose client, when one is needed, is configured from the environment.
+    pub fn new(options: LiveOptions) -> Self {
+        LiveSource {
+            options,
+            client: OnceLock::new(),
+        }
+    }
+
+    /// A source using `client` (tests, or a caller that already has one).
+    pub fn with_client(client: Client) -> Self {
+        let source = LiveSource::new(LiveOptions::default());
+        let _ = source.client.set(client);
+        source
+    }
+}
+
+impl std::fmt::Debug for LiveSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiveSource")
+            .field("options", &self.options)
+            .field("client", &self.client.get().is_some())
+            .finish()
+    }
+}
+
+/// A client error as the runner reports setup errors (the environment is not a file).
+fn setup_diagnostic(e: &GenesysError) -> SourceDiagnostic {
+    use miette::Diagnostic;
+    let mut d = SourceDiagnostic::error(&SourceFile::new("environment", ""), (0, 0), e.to_string())
+        .with_code(
+            e.code()
+                .map_or_else(|| "routecheck::genesys".to_owned(), |c| c.to_string()),
+        )
+        .with_label("a case reads a live conversation");
+    if let Some(h) = e.help() {
+        d = d.with_help(h.to_string());
+    }
+    d
+}
+
+impl FixtureSource for LiveSource {
+    fn prepare(&self, needed: &[&FixtureRef]) -> Result<(), Box<SourceDiagnostic>> {
+        let live = needed
+            .iter()
+            .any(|f| matches!(f, FixtureRef::Conversation(_)));
+        if live && self.client.get().is_none() {
+            let client =
+                Client::from_env(&self.options).map_err(|e| Box::new(setup_diagnostic(&e)))?;
+            let _ = self.client.set(client);
+        }
+        Ok(())
+    }
+
+    fn read(&self, fixture: &FixtureRef) -> Result<String, String> {
+        let FixtureRef::Conversation(id) = fixture else {
+            return FileSource.read(fixture);
+        };
+        let Some(client) = self.client.get() else {
+            return Err(format!(
+                "live conversation {id}: no Genesys client (the run was not prepared)"
+            ));
+        };
+        let value = client.get_conversation(id).map_err(|e| {
+            use miette::Diagnostic;
+            match e.help() {
+                Some(h) => format!("live conversation {id}: {e} ({h})"),
+                None => format!("live conversation {id}: {e}"),
+            }
+        })?;
+        serde_json::to_string(&value)
+            .map_err(|e| format!("live conversation {id}: cannot serialise the answer: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixture_only_runs_need_no_client() {
+        let s = LiveSource::new(LiveOptions::default());
+        let f = FixtureRef::File {
+            canonical: "/nonexistent/x.json".into(),
+            display: "x.json".into(),
+        };
+        assert!(s.prepare(&[&f]).is_ok());
+        assert!(s.client.get().is_none());
+        let err = s.read(&f).unwrap_err();
+        assert!(err.starts_with("cannot read fixture x.json"), "{err}");
+    }
+
+    #[test]
+    fn an_unprepared_live_read_is_an_error_not_a_panic() {
+        let s = LiveSource::new(LiveOptions::default());
+        let err = s.read(&FixtureRef::Conversation("abc".into())).unwrap_err();
+        assert!(err.contains("not prepared"), "{err}");
+    }
+}
