@@ -55,7 +55,10 @@ impl Reporter for Json {
                 Ok(())
             }
             Event::RunFinished(summary) => {
-                let status = if summary.failed > 0 || summary.errors > 0 {
+                // Mirrors the exit code: a case that could not run is exit 2, not a plain failure.
+                let status = if summary.errors > 0 {
+                    "error"
+                } else if summary.failed > 0 {
                     "failed"
                 } else {
                     "passed"
