@@ -24,7 +24,8 @@ pub struct TestArgs {
     /// Run the K-th of N disjoint slices of the cases (by a stable hash of the names).
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
-    /// Override a variable declared under `variables:` (repeatable).
+    /// Override a variable declared under `variables:`, or fill a flow's `{{NAME}}`
+    /// placeholder (over the file's `vars:`); repeatable.
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
     /// Output format on stdout.
@@ -33,6 +34,12 @@ pub struct TestArgs {
     /// Also write a JUnit XML report to this file.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+    /// Report branch coverage of every simulated flow (per shard with --shard).
+    #[arg(long)]
+    pub coverage: bool,
+    /// Fail (exit 1) when a flow's branch coverage is below PCT (0-100); implies --coverage.
+    #[arg(long, value_name = "PCT")]
+    pub min_coverage: Option<String>,
     /// Show durations and more detail.
     #[arg(long, short)]
     pub verbose: bool,
@@ -73,6 +80,17 @@ pub fn config(args: &TestArgs) -> Result<RunConfig, String> {
             return Err(format!("--var {name} is given twice"));
         }
     }
+    let min_coverage = match &args.min_coverage {
+        Some(p) => match p.trim().trim_end_matches('%').parse::<f64>() {
+            Ok(v) if (0.0..=100.0).contains(&v) => Some(v),
+            _ => {
+                return Err(format!(
+                    "--min-coverage `{p}` is not a percentage from 0 to 100"
+                ));
+            }
+        },
+        None => None,
+    };
     Ok(RunConfig {
         paths: if args.paths.is_empty() {
             vec![PathBuf::from("rules")]
@@ -84,6 +102,8 @@ pub fn config(args: &TestArgs) -> Result<RunConfig, String> {
         shard,
         vars,
         source: Arc::new(FileSource),
+        coverage: args.coverage || min_coverage.is_some(),
+        min_coverage,
         ..RunConfig::default()
     })
 }
@@ -108,6 +128,9 @@ pub fn run(args: TestArgs) -> u8 {
     {
         anstream::eprintln!("error: writing the report: {e}");
         return exit::USAGE;
+    }
+    for line in &result.coverage_failures {
+        anstream::eprintln!("error: {line}");
     }
     result.status.exit_code()
 }

@@ -5,6 +5,7 @@
 //! through their fixtures and [`check`] evaluates each one.
 
 pub mod check;
+pub mod flows;
 pub mod load;
 pub mod model;
 pub mod runner;
