@@ -1260,7 +1260,7 @@ impl Loader<'_> {
                     Ok(path) if path.is_file() => {
                         self.flow = Some(SuiteFlow {
                             path,
-                            display: joined.display().to_string(),
+                            display: lexical(&joined),
                             span: node.span,
                             vars: keys.vars,
                             stubs: keys.stubs,
@@ -1415,6 +1415,24 @@ impl Loader<'_> {
         }
         Some(Check::Flow(want))
     }
+}
+
+/// A path with `a/../` folded away (no filesystem access), so reports name the flow
+/// file as `flows/x.yaml` rather than `rules/../flows/x.yaml`.
+fn lexical(p: &Path) -> String {
+    use std::path::Component;
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir if !out.is_empty() => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    let joined: std::path::PathBuf = out.iter().collect();
+    joined.display().to_string()
 }
 
 /// The YAML node as JSON; `Err` names a null inside it.
