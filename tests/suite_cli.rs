@@ -25,7 +25,7 @@ fn the_samples_pass() {
         .arg("test")
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("8 passed, 0 failed"));
+        .stdout(predicate::str::contains("12 passed, 0 failed"));
 }
 
 #[test]
