@@ -137,10 +137,10 @@ fn shards_partition_the_samples() {
             }
         }
     }
-    assert_eq!(total, 8);
+    assert_eq!(total, 12);
     names.sort();
     names.dedup();
-    assert_eq!(names.len(), 8, "shards overlap");
+    assert_eq!(names.len(), 12, "shards overlap");
     let (_, code) = stdout_of(&["test", "--shard", "4/3"]);
     assert_eq!(code, 2);
 }
