@@ -25,7 +25,7 @@ fn the_samples_pass() {
         .arg("test")
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("8 passed, 0 failed"));
+        .stdout(predicate::str::contains("12 passed, 0 failed"));
 }
 
 #[test]
@@ -137,10 +137,10 @@ fn shards_partition_the_samples() {
             }
         }
     }
-    assert_eq!(total, 8);
+    assert_eq!(total, 12);
     names.sort();
     names.dedup();
-    assert_eq!(names.len(), 8, "shards overlap");
+    assert_eq!(names.len(), 12, "shards overlap");
     let (_, code) = stdout_of(&["test", "--shard", "4/3"]);
     assert_eq!(code, 2);
 }

@@ -25,7 +25,8 @@ pub struct TestArgs {
     /// Run the K-th of N disjoint slices of the cases (by a stable hash of the names).
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
-    /// Override a variable declared under `variables:` (repeatable).
+    /// Override a variable declared under `variables:`, or fill a flow's `{{NAME}}`
+    /// placeholder (over the file's `vars:`); repeatable.
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
     /// Output format on stdout.
@@ -34,6 +35,12 @@ pub struct TestArgs {
     /// Also write a JUnit XML report to this file.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+    /// Report branch coverage of every simulated flow (per shard with --shard).
+    #[arg(long)]
+    pub coverage: bool,
+    /// Fail (exit 1) when a flow's branch coverage is below PCT (0-100); implies --coverage.
+    #[arg(long, value_name = "PCT")]
+    pub min_coverage: Option<String>,
     /// Show durations and more detail.
     #[arg(long, short)]
     pub verbose: bool,
@@ -89,6 +96,17 @@ pub fn config(args: &TestArgs) -> Result<RunConfig, String> {
         Some(id) => Some(id.trim().to_owned()),
         None => None,
     };
+    let min_coverage = match &args.min_coverage {
+        Some(p) => match p.trim().trim_end_matches('%').parse::<f64>() {
+            Ok(v) if (0.0..=100.0).contains(&v) => Some(v),
+            _ => {
+                return Err(format!(
+                    "--min-coverage `{p}` is not a percentage from 0 to 100"
+                ));
+            }
+        },
+        None => None,
+    };
     Ok(RunConfig {
         paths: if args.paths.is_empty() {
             vec![PathBuf::from("rules")]
@@ -102,6 +120,8 @@ pub fn config(args: &TestArgs) -> Result<RunConfig, String> {
         // Files as before; a Genesys client only if some case reads a live conversation.
         source: Arc::new(LiveSource::new(args.net.options())),
         conversation,
+        coverage: args.coverage || min_coverage.is_some(),
+        min_coverage,
         ..RunConfig::default()
     })
 }
@@ -131,6 +151,9 @@ pub fn run(args: TestArgs) -> u8 {
     {
         anstream::eprintln!("error: writing the report: {e}");
         return exit::USAGE;
+    }
+    for line in &result.coverage_failures {
+        anstream::eprintln!("error: {line}");
     }
     result.status.exit_code()
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::conversation::Conversation;
 use crate::exit;
 use crate::expr::{DateTime, Directory};
 use crate::flow::{Flow, RunInput, Stub, Stubs, trace::render_run, trace::render_step};
@@ -134,57 +135,24 @@ fn read_stubs(path: &Path) -> Result<Stubs, String> {
 }
 
 /// The conversation id, the customer participant's attributes, its address and last
-/// message text. Kept in one place so the suite's conversation loader can replace it.
+/// message text, read by the same conversation loader the rules runner uses.
 fn read_fixture(path: &Path) -> Result<FixtureFacts, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let json: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| format!("{}: invalid json: {e}", path.display()))?;
-    let id = json
-        .get("id")
-        .or_else(|| json.get("conversationId"))
-        .and_then(|v| v.as_str())
-        .ok_or_else(|| format!("{}: the conversation has no `id`", path.display()))?
-        .to_string();
-    let customer = json
-        .get("participants")
-        .and_then(|p| p.as_array())
-        .and_then(|ps| {
-            ps.iter()
-                .find(|p| p.get("purpose").and_then(|v| v.as_str()) == Some("customer"))
-        })
-        .ok_or_else(|| format!("{}: no participant has purpose `customer`", path.display()))?;
-    let mut attributes = BTreeMap::new();
-    if let Some(map) = customer.get("attributes").and_then(|a| a.as_object()) {
-        for (k, v) in map {
-            let v = match v {
-                serde_json::Value::String(s) => s.clone(),
-                other => {
-                    return Err(format!(
-                        "{}: attribute `{k}` is {other}, but participant attributes are strings",
-                        path.display()
-                    ));
-                }
-            };
-            attributes.insert(k.clone(), v);
-        }
-    }
-    let str_of =
-        |v: &serde_json::Value, k: &str| v.get(k).and_then(|x| x.as_str()).map(String::from);
-    let sender_address = str_of(customer, "address").or_else(|| str_of(customer, "fromAddress"));
-    let last_message = customer
-        .get("messages")
-        .and_then(|m| m.as_array())
-        .and_then(|ms| {
-            ms.iter()
-                .rev()
-                .find_map(|m| str_of(m, "body").or_else(|| str_of(m, "textBody")))
-        });
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {name}: {e}"))?;
+    let conv = Conversation::parse(&name, &text).map_err(|e| e.to_string())?;
+    let customer = conv
+        .select("customer")
+        .map_err(|e| e.to_string())?
+        .participant;
+    let id = conv
+        .id
+        .clone()
+        .ok_or_else(|| format!("{name}: the conversation has no `id`"))?;
     Ok(FixtureFacts {
         id,
-        attributes,
-        sender_address,
-        last_message,
+        attributes: customer.attributes.iter().flatten().cloned().collect(),
+        sender_address: customer.last_message.sender.clone(),
+        last_message: customer.last_message.body.clone(),
     })
 }
 

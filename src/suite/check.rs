@@ -1,8 +1,11 @@
 //! Evaluating one case against its parsed conversation: the participant data a flow
 //! would see, the variables Get Participant Data would fill, and every expectation.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use crate::conversation::{Conversation, Participant};
 use crate::expr::{self, DateTime, Directory, EvalContext, Type, Value, Vars};
+use crate::flow::{Flow, FlowExpect, RunInput, RunResult, SimError};
 use crate::report::{Failure, Location, Outcome};
 
 use super::model::{AttrTest, Case, Check, Expectation, PathWant, Suite, ValueWant};
@@ -131,18 +134,42 @@ pub fn run_case(
     tree: Option<&serde_json::Value>,
     env: Env<'_>,
 ) -> Outcome {
+    evaluate(suite, case, conv, tree, env).0
+}
+
+/// Evaluate one case, and in a flow file also the branches its flow run reached (for
+/// coverage; `None` when the flow did not run to the end).
+pub fn evaluate(
+    suite: &Suite,
+    case: &Case,
+    conv: &Conversation,
+    tree: Option<&serde_json::Value>,
+    env: Env<'_>,
+) -> (Outcome, Option<BTreeSet<usize>>) {
     let participant: &Participant = match conv.select(&suite.participant) {
         Ok(sel) => sel.participant,
         Err(e) => {
-            return Outcome::Error {
+            let outcome = Outcome::Error {
                 message: format!("fixture {e}"),
                 location: Some(case.fixture_location.clone()),
             };
+            return (outcome, None);
         }
     };
     let data = Data {
         base: participant.attributes.as_deref().unwrap_or_default(),
         overlay: &case.attributes,
+    };
+    let env = Env {
+        directory: suite.directory.as_ref().unwrap_or(env.directory),
+        ..env
+    };
+    let run = match suite.flow.as_ref().and_then(|f| f.loaded.as_deref()) {
+        Some(flow) => match simulate(flow, case, conv, participant, &data, env) {
+            Ok(r) => Some(r),
+            Err(e) => return (sim_error(&e), None),
+        },
+        None => None,
     };
     let mut vars = Vars::new();
     for b in &suite.bindings {
@@ -183,18 +210,100 @@ pub fn run_case(
     };
     let mut failures = Vec::new();
     for e in &case.expects {
-        if let Some(mut f) = check(e, &data, &cx, tree, conv) {
+        if let Some(mut f) = check(e, &data, &cx, tree, conv, run.as_ref()) {
             if let Check::Condition { expr, .. } | Check::Value { expr, .. } = &e.check {
                 add_binding_notes(suite, &data, expr.source(), &mut f.notes);
             }
             failures.push(f);
         }
     }
-    if failures.is_empty() {
+    let outcome = if failures.is_empty() {
         Outcome::Passed
     } else {
         Outcome::Failed { failures }
+    };
+    (outcome, run.map(|r| r.hits))
+}
+
+/// Run the file's flow for this case: the participant data with the case's overlay,
+/// the conversation and message from the fixture (or `message:`), the case's stubs.
+fn simulate(
+    flow: &Flow,
+    case: &Case,
+    conv: &Conversation,
+    participant: &Participant,
+    data: &Data<'_>,
+    env: Env<'_>,
+) -> Result<RunResult, SimError> {
+    let conversation_id = conv.id.clone().unwrap_or_default();
+    let mut input = RunInput::new(conversation_id, &case.stubs, env.directory, env.now);
+    input.attributes = data
+        .names()
+        .filter_map(|k| data.get(k).map(|v| (k.to_owned(), v.to_owned())))
+        .collect::<BTreeMap<_, _>>();
+    input.message_body = case
+        .message
+        .clone()
+        .or_else(|| participant.last_message.body.clone());
+    input.sender_address = participant.last_message.sender.clone();
+    input.is_new_conversation = case.new_conversation;
+    flow.run(&input)
+}
+
+/// A run the simulator could not finish (a missing stub, the step limit): the case
+/// cannot be judged, so it is an error located in the flow file, with the path so far.
+fn sim_error(e: &SimError) -> Outcome {
+    let d = &e.diagnostic;
+    let (line, col) = d.file.line_col(d.span.0);
+    let mut message = format!("the flow simulation stopped: {}", d.message);
+    if let Some(h) = &d.help {
+        message.push_str(&format!("\nhelp: {h}"));
     }
+    if !e.trace.is_empty() {
+        message.push_str("\npath so far:");
+        for s in &e.trace {
+            message.push_str(&format!("\n  {}", crate::flow::trace::render_step(s)));
+        }
+    }
+    Outcome::Error {
+        message,
+        location: Some(Location {
+            file: d.file.name.to_string(),
+            line,
+            col,
+        }),
+    }
+}
+
+/// A flow expectation against the run; several mismatches (participant data names)
+/// become one failure at the expectation's place.
+fn flow_failure(loc: &Location, want: &FlowExpect, run: Option<&RunResult>) -> Option<Failure> {
+    let Some(run) = run else {
+        return Some(failure(loc, "the flow did not run".into(), None, None));
+    };
+    let mismatches = want.check(run);
+    let first = mismatches.first()?;
+    let join = |f: fn(&crate::flow::FlowMismatch) -> Option<&String>| {
+        let parts: Vec<&str> = mismatches
+            .iter()
+            .filter_map(|m| f(m).map(String::as_str))
+            .collect();
+        (!parts.is_empty()).then(|| parts.join("; "))
+    };
+    let mut out = failure(
+        loc,
+        mismatches
+            .iter()
+            .map(|m| m.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; "),
+        join(|m| m.expected.as_ref()),
+        join(|m| m.actual.as_ref()),
+    );
+    out.notes.push("path taken:".into());
+    out.notes
+        .extend(first.notes.iter().map(|n| format!("  {n}")));
+    Some(out)
 }
 
 /// Bound attributes that are missing but nearly present explain most failed conditions.
@@ -245,9 +354,11 @@ fn check(
     cx: &EvalContext<'_>,
     tree: Option<&serde_json::Value>,
     conv: &Conversation,
+    run: Option<&RunResult>,
 ) -> Option<Failure> {
     let loc = &e.location;
     match &e.check {
+        Check::Flow(want) => flow_failure(loc, want, run),
         Check::Condition { expr, expect } => match expr.eval(cx) {
             Ok(Value::Boolean(b)) if b == *expect => None,
             Ok(v) => Some(failure(

@@ -2,8 +2,7 @@
 //! problem found on the way reported at its place (not just the first one).
 //!
 //! Each key is handled in one place: the `*_KEYS` tables list what a level accepts
-//! (reserved keys of features still to come included) and the matching `match` arm
-//! reads it. Adding a key is one table entry and one arm.
+//! and the matching `match` arm reads it. Adding a key is one table entry and one arm.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -14,11 +13,12 @@ use serde_json_path::JsonPath;
 
 use super::interp;
 use super::model::{
-    AttrTest, Binding, Case, Check, Expectation, FixtureRef, PathWant, Suite, ValueWant,
+    AttrTest, Binding, Case, Check, Expectation, FixtureRef, PathWant, Suite, SuiteFlow, ValueWant,
 };
 use super::yaml::{self, Node, NodeValue};
 use crate::diag::{SourceDiagnostic, SourceFile};
-use crate::expr::{self, Compiled, Scope, Type, Value};
+use crate::expr::{self, Compiled, Directory, Scope, Type, Value};
+use crate::flow::{FlowExpect, RouteExpect, Stub, Stubs};
 use crate::report::Location;
 
 /// `--var NAME=VALUE` pairs, applied while loading.
@@ -36,22 +36,10 @@ pub struct Diagnostics {
 /// A key a mapping accepts.
 struct Key {
     name: &'static str,
-    /// Reserved for a feature not built yet: recognised, rejected with a clear message.
-    reserved: bool,
 }
 
 const fn key(name: &'static str) -> Key {
-    Key {
-        name,
-        reserved: false,
-    }
-}
-
-const fn reserved(name: &'static str) -> Key {
-    Key {
-        name,
-        reserved: true,
-    }
+    Key { name }
 }
 
 const FILE_KEYS: &[Key] = &[
@@ -60,10 +48,12 @@ const FILE_KEYS: &[Key] = &[
     key("bindings"),
     key("variables"),
     key("cases"),
-    reserved("flow"),
-    reserved("vars"),
-    reserved("queues"),
-    reserved("stubs"),
+    key("flow"),
+    key("vars"),
+    key("queues"),
+    key("users"),
+    key("skills"),
+    key("stubs"),
 ];
 
 const CASE_KEYS: &[Key] = &[
@@ -73,7 +63,8 @@ const CASE_KEYS: &[Key] = &[
     key("message"),
     key("variables"),
     key("expect"),
-    reserved("stubs"),
+    key("stubs"),
+    key("new_conversation"),
     key("conversation"),
 ];
 
@@ -84,9 +75,9 @@ const SUBJECT_KEYS: &[Key] = &[
     key("attribute"),
     key("jsonpath"),
     key("attribute_path"),
-    reserved("route"),
-    reserved("responses"),
-    reserved("participant_data"),
+    key("route"),
+    key("responses"),
+    key("participant_data"),
 ];
 
 /// The keys each subject accepts besides itself.
@@ -114,7 +105,6 @@ pub fn known_keys() -> Vec<&'static str> {
         .iter()
         .chain(CASE_KEYS)
         .chain(SUBJECT_KEYS)
-        .filter(|k| !k.reserved)
         .map(|k| k.name)
         .collect();
     for s in SUBJECT_KEYS {
@@ -188,6 +178,8 @@ pub fn load_source(
         diags,
         base_dir: path.parent().unwrap_or(Path::new(".")),
         live: conversation,
+        flow: None,
+        flow_failed: false,
     };
     let suite = l.file(root, path, overrides, used_overrides);
     for d in diags.errors[before..]
@@ -240,6 +232,10 @@ struct Loader<'a> {
     base_dir: &'a Path,
     /// `--conversation ID`: every case reads it, `fixture:` paths are not resolved.
     live: Option<&'a str>,
+    /// The file's `flow:` (read before the cases, which need its stubs).
+    flow: Option<SuiteFlow>,
+    /// `flow:` was written but is unusable (already reported: no cascade of errors).
+    flow_failed: bool,
 }
 
 /// Levenshtein distance, for "did you mean".
@@ -266,10 +262,6 @@ pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) ->
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
-}
-
-fn reserved_message(key: &str) -> String {
-    format!("`{key}:` is reserved for the flow simulator and not supported yet")
 }
 
 impl Loader<'_> {
@@ -308,7 +300,7 @@ impl Loader<'_> {
     }
 
     /// The entries of a mapping whose keys are all strings in `table`; every other key
-    /// is reported (unknown with a hint, reserved with a note). Also yields duplicates
+    /// is reported (unknown, with a hint). Also yields duplicates
     /// as errors (the YAML parser already rejects them; this keeps the loader safe).
     fn entries<'n>(
         &mut self,
@@ -327,14 +319,8 @@ impl Loader<'_> {
                 continue;
             };
             match table.iter().find(|t| t.name == name) {
-                Some(t) if t.reserved => self.err(k, "reserved-key", reserved_message(name)),
                 Some(t) => out.push((t.name, k, v)),
-                None => self.unknown_key(
-                    k,
-                    name,
-                    what,
-                    table.iter().filter(|t| !t.reserved).map(|t| t.name),
-                ),
+                None => self.unknown_key(k, name, what, table.iter().map(|t| t.name)),
             }
         }
         out
@@ -403,15 +389,20 @@ impl Loader<'_> {
         let mut participant = None;
         let mut bindings = Vec::new();
         let mut variables: Vec<(String, Value, &Node)> = Vec::new();
+        let mut flow_keys = FlowKeys::default();
         for (key, k, v) in self.entries(root, "the rules file", FILE_KEYS) {
             match key {
                 "suite" => name = self.string(v, "`suite`"),
                 "participant" => participant = self.string(v, "`participant`"),
                 "bindings" => bindings = self.bindings(v),
                 "variables" => variables = self.variables(v),
+                "flow" | "vars" | "queues" | "users" | "skills" | "stubs" => {
+                    self.flow_key(key, k, v, &mut flow_keys)
+                }
                 _ => self.err(k, "unknown-key", format!("unhandled key `{key}`")),
             }
         }
+        let directory = self.flow_keys_done(flow_keys);
         // Declarations: bindings are Strings, variables take their YAML type.
         let mut scope = Scope::new();
         let mut declared: HashMap<String, (Type, &Node)> = HashMap::new();
@@ -465,6 +456,8 @@ impl Loader<'_> {
             scope,
             cases,
             redact: Vec::new(),
+            flow: self.flow.take(),
+            directory,
         })
     }
 
@@ -621,6 +614,8 @@ impl Loader<'_> {
         let mut variables = Vec::new();
         let mut expects = Vec::new();
         let mut saw_expect = false;
+        let mut own_stubs = Vec::new();
+        let mut new_conversation = None;
         for (key, k, v) in self.entries(node, "a case", CASE_KEYS) {
             match key {
                 "name" => name = self.string(v, "`name`"),
@@ -633,6 +628,11 @@ impl Loader<'_> {
                     saw_expect = true;
                     expects = self.expectations(v, scope);
                 }
+                "stubs" if self.needs_flow(k) => own_stubs = self.stubs(v),
+                "new_conversation" if self.needs_flow(k) => {
+                    new_conversation = self.bool(v, "`new_conversation`")
+                }
+                "stubs" | "new_conversation" => {}
                 _ => self.err(k, "unknown-key", format!("unhandled key `{key}`")),
             }
         }
@@ -685,6 +685,15 @@ impl Loader<'_> {
         let needs_tree = expects
             .iter()
             .any(|e: &Expectation| matches!(e.check, Check::JsonPath { .. }));
+        let mut stubs = Stubs::default();
+        if let Some(f) = &self.flow {
+            stubs
+                .0
+                .extend(f.stubs.iter().map(|(n, s, _)| (n.clone(), s.clone())));
+        }
+        stubs
+            .0
+            .extend(own_stubs.iter().map(|(n, s, _)| (n.clone(), s.clone())));
         Some(Case {
             name: name?,
             location,
@@ -695,6 +704,9 @@ impl Loader<'_> {
             variables,
             expects,
             needs_tree,
+            own_stubs,
+            stubs,
+            new_conversation: new_conversation.unwrap_or(true),
         })
     }
 
@@ -873,16 +885,12 @@ impl Loader<'_> {
                 let d = SourceDiagnostic::error(
                     self.src,
                     node.span,
-                    "an expectation needs one of `condition`, `value`, `attribute` or `jsonpath`",
+                    "an expectation needs one of `condition`, `value`, `attribute`, `jsonpath`, `route`, `responses` or `participant_data`",
                 )
                 .with_code("routecheck::rules::expectation");
                 let d = match map.iter().find_map(|(k, _)| {
                     let n = k.as_str()?;
-                    closest(
-                        n,
-                        SUBJECT_KEYS.iter().filter(|s| !s.reserved).map(|s| s.name),
-                    )
-                    .map(|c| (k, n, c))
+                    closest(n, SUBJECT_KEYS.iter().map(|s| s.name)).map(|c| (k, n, c))
                 }) {
                     Some((k, n, c)) => SourceDiagnostic {
                         span: k.span,
@@ -904,10 +912,6 @@ impl Loader<'_> {
                 return None;
             }
         };
-        if subject.reserved {
-            self.err(sk, "reserved-key", reserved_message(subject.name));
-            return None;
-        }
         let allowed = modifier_keys(subject.name);
         let mut mods: Vec<(&str, &Node, &Node)> = Vec::new();
         let mut bad = false;
@@ -943,6 +947,9 @@ impl Loader<'_> {
             "attribute" => self.attribute(sv, &mods),
             "jsonpath" => self.jsonpath(sv, &mods),
             "attribute_path" => self.legacy(sk, sv, &mods),
+            "route" | "responses" | "participant_data" if self.needs_flow(sk) => {
+                self.flow_expect(subject.name, sv)
+            }
             _ => None,
         }?;
         Some(Expectation { location, check })
@@ -1250,6 +1257,232 @@ impl Loader<'_> {
     }
 }
 
+/// The file-level flow keys, read in any order and combined after the loop.
+#[derive(Default)]
+struct FlowKeys<'n> {
+    flow: Option<(&'n Node, String)>,
+    vars: BTreeMap<String, String>,
+    stubs: Vec<(String, Stub, (usize, usize))>,
+    /// Keys that mean nothing without `flow:` (`vars:`, `stubs:`).
+    needs_flow: Vec<&'n Node>,
+    directory: Option<Directory>,
+}
+
+/// Flow simulation keys (`flow:`, `vars:`, `stubs:`, the directory and the flow
+/// expectations). The flow itself is loaded by the runner, once per (path, vars).
+impl Loader<'_> {
+    fn flow_key<'n>(&mut self, key: &str, k: &'n Node, v: &'n Node, keys: &mut FlowKeys<'n>) {
+        match key {
+            "flow" => {
+                if let Some(p) = self.string(v, "`flow`") {
+                    keys.flow = Some((v, p));
+                }
+            }
+            "vars" => {
+                keys.vars = self.string_map(v, "`vars`", "placeholder: value");
+                keys.needs_flow.push(k);
+            }
+            "stubs" => {
+                keys.stubs = self.stubs(v);
+                keys.needs_flow.push(k);
+            }
+            _ => {
+                let map = self.string_map(v, &format!("`{key}`"), "id: name");
+                let d = keys.directory.get_or_insert_with(Directory::default);
+                match key {
+                    "queues" => d.queues = map,
+                    "users" => d.users = map,
+                    _ => d.skills = map,
+                }
+            }
+        }
+    }
+
+    /// Resolve `flow:` and keep it for the cases; returns the file's directory.
+    fn flow_keys_done(&mut self, keys: FlowKeys<'_>) -> Option<Directory> {
+        match keys.flow {
+            Some((node, rel)) => {
+                self.flow_failed = true;
+                let joined = self.base_dir.join(&rel);
+                match joined.canonicalize() {
+                    Ok(path) if path.is_file() => {
+                        self.flow = Some(SuiteFlow {
+                            path,
+                            display: lexical(&joined),
+                            span: node.span,
+                            vars: keys.vars,
+                            stubs: keys.stubs,
+                            loaded: None,
+                            index: 0,
+                        });
+                        self.flow_failed = false;
+                    }
+                    Ok(_) => self.err(
+                        node,
+                        "flow",
+                        format!("flow `{}` is not a file", joined.display()),
+                    ),
+                    Err(e) => {
+                        let d = self
+                            .error(node, format!("flow `{}` not found: {e}", joined.display()))
+                            .with_code("routecheck::rules::flow")
+                            .with_help("flow paths are relative to the rules file");
+                        self.push(d);
+                    }
+                }
+            }
+            None => {
+                for k in keys.needs_flow {
+                    self.needs_flow(k);
+                }
+            }
+        }
+        keys.directory
+    }
+
+    /// Whether the file has `flow:`; reports the key at `k` when it has not.
+    fn needs_flow(&mut self, k: &Node) -> bool {
+        if self.flow.is_some() {
+            return true;
+        }
+        if self.flow_failed {
+            return false;
+        }
+        let name = k.as_str().unwrap_or("this key").to_owned();
+        let d = self
+            .error(
+                k,
+                format!("`{name}:` needs a flow: the rules file has no `flow:`"),
+            )
+            .with_code("routecheck::rules::flow")
+            .with_help("add `flow: path/to/flow.yaml` (an Archy export, relative to this file)");
+        self.push(d);
+        false
+    }
+
+    /// A mapping of names to scalars, each rendered as text.
+    fn string_map(&mut self, v: &Node, what: &str, shape: &str) -> BTreeMap<String, String> {
+        let Some(map) = v.as_map() else {
+            self.expect_type(v, what, &format!("a mapping of {shape}"));
+            return BTreeMap::new();
+        };
+        let mut out = BTreeMap::new();
+        for (k, val) in map {
+            let Some(name) = self.string(k, "a name") else {
+                continue;
+            };
+            match &val.value {
+                NodeValue::Null | NodeValue::Seq(_) | NodeValue::Map(_) => {
+                    self.expect_type(val, &format!("`{name}`"), "a scalar")
+                }
+                _ => {
+                    out.insert(name, val.scalar_text().unwrap_or_default());
+                }
+            }
+        }
+        out
+    }
+
+    /// `Action name: { output: ..., values: { Var: value } }`, each located by its name.
+    fn stubs(&mut self, v: &Node) -> Vec<(String, Stub, (usize, usize))> {
+        let Some(map) = v.as_map() else {
+            self.expect_type(v, "`stubs`", "a mapping of action name: stub");
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(map.len());
+        for (k, val) in map {
+            let Some(name) = self.string(k, "an action name") else {
+                continue;
+            };
+            if let Some(stub) = self.deserialize::<Stub>(
+                val,
+                "a stub",
+                "write `{ output: success, values: { Flow.X: value } }` (output is omitted for single-path actions)",
+            ) {
+                out.push((name, stub, k.span));
+            }
+        }
+        out
+    }
+
+    /// A YAML value read through its serde type; errors are located at `v`.
+    fn deserialize<T: serde::de::DeserializeOwned>(
+        &mut self,
+        v: &Node,
+        what: &str,
+        help: &str,
+    ) -> Option<T> {
+        let json = match to_json(v) {
+            Ok(j) => j,
+            Err(at) => {
+                let d = self
+                    .error(at, format!("null is not allowed in {what}"))
+                    .with_code("routecheck::rules::type")
+                    .with_help(help.to_owned());
+                self.push(d);
+                return None;
+            }
+        };
+        match serde_json::from_value(json) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                let d = self
+                    .error(v, format!("invalid {what}: {e}"))
+                    .with_code("routecheck::rules::type")
+                    .with_help(help.to_owned());
+                self.push(d);
+                None
+            }
+        }
+    }
+
+    fn flow_expect(&mut self, subject: &str, sv: &Node) -> Option<Check> {
+        let mut want = FlowExpect::default();
+        match subject {
+            "route" => {
+                want.route = Some(self.deserialize::<RouteExpect>(
+                    sv,
+                    "route",
+                    "write `route: { queue: NAME }` (optionally with `skills: [...]` and `priority: N`), `route: disconnect` or `route: error`",
+                )?)
+            }
+            "responses" => {
+                want.responses = Some(self.deserialize::<Vec<String>>(
+                    sv,
+                    "responses",
+                    "write the Send Response texts in order: `responses: [\"Hi\", ...]`",
+                )?)
+            }
+            _ => {
+                want.participant_data = Some(self.deserialize::<BTreeMap<String, String>>(
+                    sv,
+                    "participant data",
+                    "participant data is a flat map of strings: `participant_data: { name: \"value\" }`",
+                )?)
+            }
+        }
+        Some(Check::Flow(want))
+    }
+}
+
+/// A path with `a/../` folded away (no filesystem access), so reports name the flow
+/// file as `flows/x.yaml` rather than `rules/../flows/x.yaml`.
+fn lexical(p: &Path) -> String {
+    use std::path::Component;
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir if !out.is_empty() => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    let joined: std::path::PathBuf = out.iter().collect();
+    joined.display().to_string()
+}
+
 /// The YAML node as JSON; `Err` names a null inside it.
 fn to_json(v: &Node) -> Result<serde_json::Value, &Node> {
     use serde_json::Value as J;
@@ -1378,15 +1611,19 @@ mod tests {
     }
 
     #[test]
-    fn reserved_keys_say_they_are_not_supported_yet() {
-        let text = format!("flow: f.yaml\ncases:\n{CASE}    expect:\n      - route: q\n");
+    fn flow_keys_need_a_flow() {
+        let text =
+            format!("cases:\n{CASE}    stubs: {{}}\n    expect:\n      - route: disconnect\n");
         let (_, d) = load_text(&text, &[]);
         assert_eq!(d.errors.len(), 2, "{:?}", d.errors);
-        assert!(
-            d.errors
-                .iter()
-                .all(|e| e.message.contains("not supported yet"))
-        );
+        assert!(d.errors.iter().all(|e| e.message.contains("needs a flow")));
+        // A missing flow file is one error, not one per flow key.
+        let text =
+            format!("flow: nope.yaml\ncases:\n{CASE}    expect:\n      - route: disconnect\n");
+        let (_, d) = load_text(&text, &[]);
+        assert_eq!(d.errors.len(), 1, "{:?}", d.errors);
+        assert!(d.errors[0].message.contains("not found"));
+        assert_eq!(d.errors[0].location(), "t.yaml:1:7");
     }
 
     #[test]

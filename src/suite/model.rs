@@ -8,7 +8,8 @@ use regex::Regex;
 use serde_json_path::JsonPath;
 
 use crate::diag::SourceFile;
-use crate::expr::{Compiled, Scope, Value};
+use crate::expr::{Compiled, Directory, Scope, Value};
+use crate::flow::{Flow, FlowExpect, Stub, Stubs};
 use crate::report::Location;
 
 /// Where a case's conversation comes from. Today a fixture file; live mode adds a
@@ -59,6 +60,30 @@ pub struct Suite {
     /// Values interpolated from secret-named environment variables: scrubbed from every
     /// message about this suite's cases.
     pub redact: Vec<String>,
+    /// `flow:` and what goes with it; `None` in a file without a flow.
+    pub flow: Option<SuiteFlow>,
+    /// `queues:` / `users:` / `skills:`; `None` uses the run's directory.
+    pub directory: Option<Directory>,
+}
+
+/// A rules file's flow: what the loader read, and the flow once the runner loaded it.
+#[derive(Debug)]
+pub struct SuiteFlow {
+    /// The flow file, resolved against the rules file (canonical: the cache key).
+    pub path: PathBuf,
+    /// The flow file as the rules file names it, resolved (for messages).
+    pub display: String,
+    /// Byte span of the `flow:` value in the rules file.
+    pub span: (usize, usize),
+    /// `vars:` — placeholder values (before `--var`).
+    pub vars: std::collections::BTreeMap<String, String>,
+    /// File-level `stubs:`, each with the byte span of its name in the rules file.
+    pub stubs: Vec<(String, Stub, (usize, usize))>,
+    /// The loaded flow (shared by every file naming the same path and vars), set by
+    /// the runner after every rules file is loaded.
+    pub loaded: Option<Arc<Flow>>,
+    /// Index of the flow in the run's flow list (coverage is per flow).
+    pub index: usize,
 }
 
 /// `Flow.X: attribute` — Get Participant Data by hand.
@@ -91,6 +116,13 @@ pub struct Case {
     pub expects: Vec<Expectation>,
     /// Some expectation reads the raw JSON (jsonpath): keep the fixture's tree.
     pub needs_tree: bool,
+    /// The case's own `stubs:`, each with the byte span of its name (checked against
+    /// the flow after loading).
+    pub own_stubs: Vec<(String, Stub, (usize, usize))>,
+    /// The stubs a flow run uses: the file's, with the case's replacing same-named ones.
+    pub stubs: Stubs,
+    /// `new_conversation:` — Message.IsNewConversation (default true).
+    pub new_conversation: bool,
 }
 
 /// One expectation, located.
@@ -102,8 +134,7 @@ pub struct Expectation {
     pub check: Check,
 }
 
-/// The kinds of expectation. New kinds (flow `route:`, `responses:`,
-/// `participant_data:`) are added here and in `load::expectation`.
+/// The kinds of expectation. New kinds are added here and in `load::expectation`.
 #[derive(Debug)]
 pub enum Check {
     /// A Boolean expression that must evaluate to `expect`.
@@ -136,6 +167,8 @@ pub enum Check {
         /// What the matched values must be.
         want: PathWant,
     },
+    /// `route:`, `responses:` or `participant_data:` — what the simulated flow did.
+    Flow(FlowExpect),
 }
 
 /// What a `value:` expectation wants.

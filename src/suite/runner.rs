@@ -26,7 +26,8 @@ use super::model::{FixtureRef, Suite};
 use crate::conversation::Conversation;
 use crate::diag::{SourceDiagnostic, SourceFile};
 use crate::expr::{DateTime, Directory};
-use crate::report::{CaseResult, Event, Failure, Outcome, Reporter, SuiteInfo, Summary};
+use crate::flow::Flow;
+use crate::report::{CaseResult, Coverage, Event, Failure, Outcome, Reporter, SuiteInfo, Summary};
 
 /// Where a case's conversation JSON comes from: files today; live mode implements this
 /// for `FixtureRef::Conversation` ids (fetch from the API) without touching the runner.
@@ -143,6 +144,11 @@ pub struct RunConfig {
     pub source: Arc<dyn FixtureSource>,
     /// `--conversation ID`: every case reads this live conversation instead of its fixture.
     pub conversation: Option<String>,
+    /// `--coverage`: report branch coverage of every flow the run simulated (per shard
+    /// with `--shard`: each shard sees only its own cases).
+    pub coverage: bool,
+    /// `--min-coverage PCT`: fail the run when a flow's branch coverage is below it.
+    pub min_coverage: Option<f64>,
 }
 
 impl Default for RunConfig {
@@ -157,6 +163,8 @@ impl Default for RunConfig {
             directory: Directory::default(),
             source: Arc::new(FileSource),
             conversation: None,
+            coverage: false,
+            min_coverage: None,
         }
     }
 }
@@ -174,6 +182,8 @@ pub fn now() -> DateTime {
 pub struct Loaded {
     /// In path order.
     pub suites: Vec<Suite>,
+    /// The distinct flows the suites simulate (`SuiteFlow::index` points here).
+    pub flows: Vec<Arc<Flow>>,
     /// Non-fatal diagnostics, in path order.
     pub warnings: Vec<SourceDiagnostic>,
 }
@@ -209,6 +219,8 @@ pub struct RunReport {
     pub summary: Option<Summary>,
     /// The first error a reporter returned (a closed pipe, a full disk).
     pub io_error: Option<io::Error>,
+    /// One line per flow below `--min-coverage` (they make the run fail).
+    pub coverage_failures: Vec<String>,
 }
 
 /// A usage error, shown against the command-line argument that caused it.
@@ -301,11 +313,17 @@ pub fn load(config: &RunConfig) -> Result<Loaded, Vec<SourceDiagnostic>> {
             loaded.suites.push(s);
         }
     }
+    loaded.flows = super::flows::bind(
+        &mut loaded.suites,
+        &config.vars,
+        &mut used_vars,
+        &mut errors,
+    );
     for (name, value) in &config.vars {
         if !used_vars.contains(name) {
             errors.push(usage_diag(
                 &format!("--var {name}={value}"),
-                format!("--var {name}: no rules file declares this variable under `variables:`"),
+                format!("--var {name}: no rules file declares this variable under `variables:` and no flow has a `{{{{{name}}}}}` placeholder"),
             ));
         }
     }
@@ -364,6 +382,7 @@ pub fn run(config: &RunConfig, reporters: &mut [Box<dyn Reporter>]) -> RunReport
                 status: RunStatus::Error,
                 summary: None,
                 io_error: em.io_error,
+                coverage_failures: Vec::new(),
             };
         }
     };
@@ -381,6 +400,7 @@ pub fn run(config: &RunConfig, reporters: &mut [Box<dyn Reporter>]) -> RunReport
             status: RunStatus::Error,
             summary: None,
             io_error: em.io_error,
+            coverage_failures: Vec::new(),
         };
     }
     let needed: BTreeSet<&FixtureRef> = selection
@@ -396,12 +416,14 @@ pub fn run(config: &RunConfig, reporters: &mut [Box<dyn Reporter>]) -> RunReport
             status: RunStatus::Error,
             summary: None,
             io_error: em.io_error,
+            coverage_failures: Vec::new(),
         };
     }
     let summary = execute(&loaded, &selection, config, &mut em);
+    let coverage_failures = below_min(&summary, config.min_coverage);
     let status = if summary.errors > 0 {
         RunStatus::Error
-    } else if summary.failed > 0 {
+    } else if summary.failed > 0 || !coverage_failures.is_empty() {
         RunStatus::Failed
     } else {
         RunStatus::Passed
@@ -410,7 +432,29 @@ pub fn run(config: &RunConfig, reporters: &mut [Box<dyn Reporter>]) -> RunReport
         status,
         summary: Some(summary),
         io_error: em.io_error,
+        coverage_failures,
     }
+}
+
+/// A line per flow whose coverage is below `min` (percent).
+fn below_min(summary: &Summary, min: Option<f64>) -> Vec<String> {
+    let (Some(min), Some(cov)) = (min, &summary.coverage) else {
+        return Vec::new();
+    };
+    cov.flows
+        .iter()
+        .filter(|f| f.percent() < min)
+        .map(|f| {
+            let hit = f.branches.iter().filter(|b| b.hit).count();
+            format!(
+                "branch coverage of flow \"{}\" ({}) is {:.1}% ({hit}/{} branches), below --min-coverage {min}",
+                f.name,
+                f.file,
+                f.percent(),
+                f.branches.len()
+            )
+        })
+        .collect()
 }
 
 /// Run the selected cases and send `RunStarted`, warnings, `CaseFinished` (in selection
@@ -462,7 +506,14 @@ fn execute(
         directory: &config.directory,
     };
     let mut summary = Summary::default();
-    let (tx, rx) = mpsc::channel::<(usize, CaseResult)>();
+    let (tx, rx) = mpsc::channel::<Done>();
+    // Branches reached per flow, over the selected cases (this shard's, with --shard).
+    let mut hits: Vec<Option<BTreeSet<usize>>> = vec![None; loaded.flows.len()];
+    for (si, _) in selection {
+        if let Some(f) = &loaded.suites[*si].flow {
+            hits[f.index].get_or_insert_with(BTreeSet::new);
+        }
+    }
     std::thread::scope(|scope| {
         scope.spawn(|| {
             groups.par_iter().for_each_with(tx, |tx, (fixture, seqs)| {
@@ -471,7 +522,12 @@ fn execute(
         });
         let mut pending: BTreeMap<usize, CaseResult> = BTreeMap::new();
         let mut next = 0usize;
-        for (seq, result) in rx {
+        for (seq, result, reached) in rx {
+            if let Some((flow, reached)) = reached
+                && let Some(Some(set)) = hits.get_mut(flow)
+            {
+                set.extend(reached);
+            }
             pending.insert(seq, result);
             while let Some(r) = pending.remove(&next) {
                 tally(&mut summary, &r.outcome);
@@ -486,6 +542,16 @@ fn execute(
         }
     });
     summary.duration = started.elapsed();
+    if config.coverage || config.min_coverage.is_some() {
+        summary.coverage = Some(Coverage {
+            flows: loaded
+                .flows
+                .iter()
+                .zip(&hits)
+                .filter_map(|(f, h)| h.as_ref().map(|h| f.coverage(h)))
+                .collect(),
+        });
+    }
     em.emit(&Event::RunFinished(summary.clone()));
     summary
 }
@@ -499,6 +565,9 @@ fn tally(s: &mut Summary, o: &Outcome) {
     }
 }
 
+/// A finished case: its sequence number, result, and the flow branches it reached.
+type Done = (usize, CaseResult, Option<(usize, BTreeSet<usize>)>);
+
 #[allow(clippy::too_many_arguments)] // one call site; a struct would only rename these
 fn run_group(
     loaded: &Loaded,
@@ -508,7 +577,7 @@ fn run_group(
     config: &RunConfig,
     env: Env<'_>,
     stop: &AtomicBool,
-    tx: &mut mpsc::Sender<(usize, CaseResult)>,
+    tx: &mut mpsc::Sender<Done>,
 ) {
     let result = |seq: usize, outcome: Outcome, duration: Duration| {
         let (si, ci) = selection[seq];
@@ -528,7 +597,7 @@ fn run_group(
     };
     if config.fail_fast && stop.load(Ordering::Relaxed) {
         for &seq in seqs {
-            let _ = tx.send((seq, result(seq, skipped(), Duration::ZERO)));
+            let _ = tx.send((seq, result(seq, skipped(), Duration::ZERO), None));
         }
         return;
     }
@@ -553,20 +622,24 @@ fn run_group(
         let suite = &loaded.suites[si];
         let case = &suite.cases[ci];
         if config.fail_fast && stop.load(Ordering::Relaxed) {
-            let _ = tx.send((seq, result(seq, skipped(), Duration::ZERO)));
+            let _ = tx.send((seq, result(seq, skipped(), Duration::ZERO), None));
             continue;
         }
         let t = Instant::now();
-        let outcome = match &parsed {
-            Ok((conv, tree)) => check::run_case(suite, case, conv, tree.as_ref(), env),
-            Err(msg) => Outcome::Error {
-                message: match fixture {
-                    FixtureRef::File { .. } => format!("fixture {msg}"),
-                    FixtureRef::Conversation(_) => msg.clone(),
+        let (outcome, reached) = match &parsed {
+            Ok((conv, tree)) => check::evaluate(suite, case, conv, tree.as_ref(), env),
+            Err(msg) => (
+                Outcome::Error {
+                    message: match fixture {
+                        FixtureRef::File { .. } => format!("fixture {msg}"),
+                        FixtureRef::Conversation(_) => msg.clone(),
+                    },
+                    location: Some(case.fixture_location.clone()),
                 },
-                location: Some(case.fixture_location.clone()),
-            },
+                None,
+            ),
         };
+        let reached = reached.zip(suite.flow.as_ref()).map(|(r, f)| (f.index, r));
         if !matches!(outcome, Outcome::Passed) {
             stop.store(true, Ordering::Relaxed);
         }
@@ -577,7 +650,7 @@ fn run_group(
             } else {
                 Duration::ZERO
             };
-        let _ = tx.send((seq, result(seq, outcome, spent)));
+        let _ = tx.send((seq, result(seq, outcome, spent), reached));
     }
 }
 
@@ -690,8 +763,8 @@ mod tests {
         assert_eq!(n, reads.len(), "a fixture was read twice");
         assert_eq!(n, 4);
         let events = seen.lock().unwrap().clone();
-        assert_eq!(events.first().map(String::as_str), Some("start 3"));
-        assert_eq!(events.last().map(String::as_str), Some("end 8 0"));
+        assert_eq!(events.first().map(String::as_str), Some("start 4"));
+        assert_eq!(events.last().map(String::as_str), Some("end 12 0"));
         let loaded = load(&config).unwrap();
         let expected: Vec<String> = loaded
             .suites

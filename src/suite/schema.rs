@@ -24,6 +24,19 @@ struct RulesFile {
     /// Fixed variable values for every case; the YAML type gives the variable's type
     /// (integer, decimal, boolean, string). `--var NAME=VALUE` overrides them.
     variables: Option<BTreeMap<String, Scalar>>,
+    /// An Archy-exported inbound message flow to simulate for every case, relative to
+    /// this file. Enables `route:`, `responses:` and `participant_data:` expectations.
+    flow: Option<String>,
+    /// Values of the flow file's `{{placeholder}}`s; `--var NAME=VALUE` overrides or adds.
+    vars: Option<BTreeMap<String, Scalar>>,
+    /// Queue id → name, for `FindQueueById` and friends (flow and expressions).
+    queues: Option<BTreeMap<String, String>>,
+    /// User id → name, for `FindUserById`.
+    users: Option<BTreeMap<String, String>>,
+    /// Skill id → name, for `FindSkillById`.
+    skills: Option<BTreeMap<String, String>>,
+    /// Outcomes of the flow's external actions (data actions, bots, …) by action name.
+    stubs: Option<crate::flow::Stubs>,
     /// The cases.
     #[schemars(length(min = 1))]
     cases: Vec<Case>,
@@ -56,6 +69,10 @@ struct Case {
     message: Option<String>,
     /// Per-case overrides of variables declared in the file.
     variables: Option<BTreeMap<String, Scalar>>,
+    /// Stubs for this case; they replace the file's stubs of the same action name.
+    stubs: Option<crate::flow::Stubs>,
+    /// Message.IsNewConversation for the flow run (default true).
+    new_conversation: Option<bool>,
     /// What must hold.
     #[schemars(length(min = 1))]
     expect: Vec<Expectation>,
@@ -73,6 +90,33 @@ enum Expectation {
     JsonPathEquals(JsonPathEquals),
     JsonPathCount(JsonPathCount),
     Legacy(Legacy),
+    Route(Route),
+    Responses(Responses),
+    ParticipantData(ParticipantData),
+}
+
+/// Where the simulated flow routed the conversation (needs `flow:`).
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct Route {
+    /// `{ queue: NAME, skills: [...], priority: N }`, `disconnect` or `error`.
+    route: crate::flow::RouteExpect,
+}
+
+/// Every Send Response text of the simulated flow, in order (needs `flow:`).
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct Responses {
+    /// Exact texts.
+    responses: Vec<String>,
+}
+
+/// Participant data the simulated flow set (needs `flow:`); names not listed are not checked.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct ParticipantData {
+    /// Name → value.
+    participant_data: BTreeMap<String, String>,
 }
 
 /// A Boolean Architect expression.

@@ -1,0 +1,121 @@
+//! Binding rules files to their flows: each distinct (flow file, placeholder values) is
+//! loaded once for the whole run, `--var` fills placeholders, and every stub a rules
+//! file writes is checked against the flow before any case runs.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::load::VarOverrides;
+use super::model::Suite;
+use crate::diag::SourceDiagnostic;
+use crate::flow::{Flow, Stub, Stubs, placeholders};
+
+/// The `{{placeholder}}` names of a flow file (`None`: unreadable; loading reports it).
+fn placeholder_names(path: &Path) -> Option<BTreeSet<String>> {
+    let text = std::fs::read_to_string(path).ok()?;
+    Some(match placeholders::substitute(&text, &BTreeMap::new()) {
+        Ok(_) => BTreeSet::new(),
+        Err(errs) => errs.into_iter().map(|e| e.name).collect(),
+    })
+}
+
+/// Load the flow of every suite that names one and check its stubs. `--var` values
+/// whose name is a placeholder of a suite's flow fill it (over the file's `vars:`) and
+/// are recorded in `used`. Returns the distinct flows; each suite's `flow.index` points
+/// into them. Problems go to `errors`, located in the rules or flow file.
+pub fn bind(
+    suites: &mut [Suite],
+    overrides: &VarOverrides,
+    used: &mut Vec<String>,
+    errors: &mut Vec<SourceDiagnostic>,
+) -> Vec<Arc<Flow>> {
+    let mut names: HashMap<PathBuf, Option<BTreeSet<String>>> = HashMap::new();
+    // (path, vars) → index in `flows`, or None when it failed to load (reported once).
+    let mut cache: HashMap<(PathBuf, BTreeMap<String, String>), Option<usize>> = HashMap::new();
+    let mut flows: Vec<Arc<Flow>> = Vec::new();
+    for suite in suites.iter_mut() {
+        let Some(sf) = suite.flow.as_mut() else {
+            continue;
+        };
+        let placeholders = names
+            .entry(sf.path.clone())
+            .or_insert_with(|| placeholder_names(&sf.path));
+        let mut vars = sf.vars.clone();
+        if let Some(ph) = placeholders {
+            for (name, value) in overrides {
+                if ph.contains(name) {
+                    vars.insert(name.clone(), value.clone());
+                    used.push(name.clone());
+                }
+            }
+            let missing: Vec<&str> = ph
+                .iter()
+                .filter(|n| !vars.contains_key(*n))
+                .map(String::as_str)
+                .collect();
+            if !missing.is_empty() {
+                errors.push(
+                    SourceDiagnostic::error(
+                        &suite.source,
+                        sf.span,
+                        format!(
+                            "the flow `{}` has placeholders without a value: {}",
+                            sf.display,
+                            missing.join(", ")
+                        ),
+                    )
+                    .with_code("routecheck::rules::placeholder")
+                    .with_label("flow named here")
+                    .with_help(format!(
+                        "give them values under `vars:` in this file (e.g. `vars: {{ {}: ... }}`) or with `--var NAME=VALUE`",
+                        missing[0]
+                    )),
+                );
+                continue;
+            }
+        }
+        let key = (sf.path.clone(), vars);
+        let index = *cache.entry(key).or_insert_with_key(|(_, vars)| {
+            match Flow::load(Path::new(&sf.display), vars) {
+                Ok(f) => {
+                    flows.push(Arc::new(f));
+                    Some(flows.len() - 1)
+                }
+                Err(diags) => {
+                    errors.extend(diags);
+                    None
+                }
+            }
+        });
+        let Some(index) = index else {
+            continue;
+        };
+        let flow = &flows[index];
+        let mut check = |name: &str, stub: &Stub, span: (usize, usize)| {
+            let one = Stubs(BTreeMap::from([(name.to_owned(), stub.clone())]));
+            for problem in flow.check_stubs(&one) {
+                errors.push(
+                    SourceDiagnostic::error(&suite.source, span, problem)
+                        .with_code("routecheck::rules::stub")
+                        .with_label("this stub")
+                        .with_help(format!(
+                            "stubs name external actions of {} and the outputs and variables they have",
+                            sf.display
+                        )),
+                );
+            }
+        };
+        for (name, stub, span) in &sf.stubs {
+            check(name, stub, *span);
+        }
+        for case in &suite.cases {
+            for (name, stub, span) in &case.own_stubs {
+                check(name, stub, *span);
+            }
+        }
+        sf.loaded = Some(Arc::clone(flow));
+        sf.index = index;
+    }
+    flows
+}
