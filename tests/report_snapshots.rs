@@ -128,7 +128,7 @@ fn build_and_fanout_drive_stdout_and_the_junit_file_from_one_stream() {
     feed(&mut fan, &run()).unwrap();
     assert!(buf.text().starts_with("::warning "));
     let xml = std::fs::read_to_string(&path).unwrap();
-    assert!(xml.contains(r#"<testsuites name="routecheck" tests="5" failures="1" errors="1""#));
+    assert!(xml.contains(r#"<testsuites name="routecheck" tests="6" failures="2" errors="1""#));
     // Only the final file is left behind: the temporary one was renamed over it.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }

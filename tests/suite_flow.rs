@@ -192,10 +192,24 @@ fn min_coverage_fails_the_run_below_the_threshold() {
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.contains("1 passed, 0 failed"), "{out}");
     assert!(out.contains("37.5% of branches (3/8)"), "{out}");
-    assert!(
-        err.contains("branch coverage of flow \"Web Messaging VIP\" (flows/web-messaging-vip.yaml) is 37.5% (3/8 branches), below --min-coverage 90"),
-        "{err}"
-    );
+    let shortfall = "branch coverage of flow \"Web Messaging VIP\" (flows/web-messaging-vip.yaml) is 37.5% (3/8 branches), below --min-coverage 90";
+    assert!(out.contains(&format!("✗ {shortfall}")), "{out}");
+    // A machine format on stdout: the verdict is in it, and said on stderr for people.
+    let (out, err, code) = run(&[
+        "test",
+        "--min-coverage",
+        "90",
+        "--run",
+        "platinum",
+        "--format",
+        "json",
+        "rules/web-messaging-vip-flow.yaml",
+    ]);
+    assert_eq!(code, 1, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["status"], "failed", "{out}");
+    assert_eq!(v["coverage"]["min_percent"], 90.0, "{out}");
+    assert!(err.contains(shortfall), "{err}");
     let (_, err, code) = run(&["test", "--min-coverage", "101"]);
     assert_eq!(code, 2);
     assert!(err.contains("--min-coverage `101`"), "{err}");

@@ -152,8 +152,12 @@ pub fn run(args: TestArgs) -> u8 {
         anstream::eprintln!("error: writing the report: {e}");
         return exit::USAGE;
     }
-    for line in &result.coverage_failures {
-        anstream::eprintln!("error: {line}");
+    // Reporters print coverage shortfalls on stdout; say it on stderr too when stdout is a
+    // machine format that a person running the command would not read.
+    if opts.format != report::Format::Human {
+        for line in &result.coverage_failures {
+            anstream::eprintln!("error: {line}");
+        }
     }
     result.status.exit_code()
 }

@@ -129,6 +129,33 @@ impl FlowCoverage {
 pub struct Coverage {
     /// Per flow, in the order first used.
     pub flows: Vec<FlowCoverage>,
+    /// `--min-coverage`: a flow below it fails the run, so every reporter must say so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_percent: Option<f64>,
+}
+
+impl Coverage {
+    /// The flows below `min_percent`, each with the sentence that says why the run failed.
+    pub fn shortfalls(&self) -> Vec<(&FlowCoverage, String)> {
+        let Some(min) = self.min_percent else {
+            return Vec::new();
+        };
+        self.flows
+            .iter()
+            .filter(|f| f.percent() < min)
+            .map(|f| {
+                let hit = f.branches.iter().filter(|b| b.hit).count();
+                let msg = format!(
+                    "branch coverage of flow \"{}\" ({}) is {:.1}% ({hit}/{} branches), below --min-coverage {min}",
+                    f.name,
+                    f.file,
+                    f.percent(),
+                    f.branches.len()
+                );
+                (f, msg)
+            })
+            .collect()
+    }
 }
 
 /// Totals at the end of a run.

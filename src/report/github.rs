@@ -96,7 +96,18 @@ impl Reporter for Github {
             Event::RunStarted { .. } => {}
             Event::Warning(d) => self.diagnostic(d)?,
             Event::CaseFinished(case) => self.case(case)?,
-            Event::RunFinished(s) => writeln!(self.out, "{}", text::summary_line(s))?,
+            Event::RunFinished(s) => {
+                for (flow, msg) in s.coverage.iter().flat_map(|c| c.shortfalls()) {
+                    writeln!(
+                        self.out,
+                        "::error file={},title={}::{}",
+                        escape_property(&flow.file),
+                        escape_property("routecheck coverage"),
+                        escape_data(&msg)
+                    )?;
+                }
+                writeln!(self.out, "{}", text::summary_line(s))?
+            }
             Event::LoadFailed { errors } => {
                 for d in errors {
                     self.diagnostic(d)?;

@@ -128,6 +128,10 @@ impl Human {
                 }
             }
         }
+        for (_, msg) in cov.shortfalls() {
+            let line = format!("✗ {msg}");
+            writeln!(self.out, "{}", self.paint(&line, Style::new().red().bold()))?;
+        }
         Ok(())
     }
 

@@ -58,7 +58,12 @@ impl Reporter for Json {
                 // Mirrors the exit code: a case that could not run is exit 2, not a plain failure.
                 let status = if summary.errors > 0 {
                     "error"
-                } else if summary.failed > 0 {
+                } else if summary.failed > 0
+                    || summary
+                        .coverage
+                        .as_ref()
+                        .is_some_and(|c| !c.shortfalls().is_empty())
+                {
                     "failed"
                 } else {
                     "passed"
@@ -111,6 +116,8 @@ struct Document<'a> {
 #[derive(Serialize)]
 struct JsonCoverage<'a> {
     flows: Vec<JsonFlow<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    min_percent: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -126,6 +133,7 @@ struct JsonFlow<'a> {
 impl<'a> From<&'a Coverage> for JsonCoverage<'a> {
     fn from(c: &'a Coverage) -> Self {
         JsonCoverage {
+            min_percent: c.min_percent,
             flows: c
                 .flows
                 .iter()

@@ -23,6 +23,8 @@ use crate::diag::SourceDiagnostic;
 
 /// The suite that holds the errors of a run that could not start.
 const LOAD_SUITE: &str = "routecheck";
+/// The suite that records `--min-coverage` verdicts, one testcase per flow.
+const COVERAGE_SUITE: &str = "routecheck coverage";
 
 /// Collects the run and writes the JUnit file at `RunFinished` or `LoadFailed`.
 pub struct Junit {
@@ -86,6 +88,36 @@ impl Junit {
                 file: Some(s.file.clone()),
                 skipped,
                 properties: coverage_properties(summary.coverage.as_ref()),
+            });
+        }
+        // `--min-coverage` fails the run: a pipeline reading only this file must see it.
+        if let Some(cov) = summary
+            .coverage
+            .as_ref()
+            .filter(|c| c.min_percent.is_some())
+        {
+            let shortfalls = cov.shortfalls();
+            let mut suite = new_suite(COVERAGE_SUITE, at);
+            for flow in &cov.flows {
+                let name = attr(&format!("branch coverage of {}", flow.file));
+                let case = match shortfalls.iter().find(|(f, _)| std::ptr::eq(*f, flow)) {
+                    Some((_, msg)) => TestCaseBuilder::failure(
+                        &name,
+                        junit_report::Duration::ZERO,
+                        "coverage",
+                        &attr(msg),
+                    ),
+                    None => TestCaseBuilder::success(&name, junit_report::Duration::ZERO),
+                };
+                let mut case = case;
+                case.set_classname(COVERAGE_SUITE);
+                suite.add_testcase(case.build());
+            }
+            report.add_testsuite(suite);
+            extras.push(SuiteExtras {
+                file: None,
+                skipped: 0,
+                properties: coverage_properties(Some(cov)),
             });
         }
         let totals = Totals {
@@ -466,6 +498,7 @@ mod tests {
                         name: "f".into(),
                         branches: vec![],
                     }],
+                    min_percent: None,
                 }),
                 ..Summary::default()
             }),

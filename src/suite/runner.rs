@@ -420,7 +420,7 @@ pub fn run(config: &RunConfig, reporters: &mut [Box<dyn Reporter>]) -> RunReport
         };
     }
     let summary = execute(&loaded, &selection, config, &mut em);
-    let coverage_failures = below_min(&summary, config.min_coverage);
+    let coverage_failures = below_min(&summary);
     let status = if summary.errors > 0 {
         RunStatus::Error
     } else if summary.failed > 0 || !coverage_failures.is_empty() {
@@ -437,24 +437,12 @@ pub fn run(config: &RunConfig, reporters: &mut [Box<dyn Reporter>]) -> RunReport
 }
 
 /// A line per flow whose coverage is below `min` (percent).
-fn below_min(summary: &Summary, min: Option<f64>) -> Vec<String> {
-    let (Some(min), Some(cov)) = (min, &summary.coverage) else {
-        return Vec::new();
-    };
-    cov.flows
-        .iter()
-        .filter(|f| f.percent() < min)
-        .map(|f| {
-            let hit = f.branches.iter().filter(|b| b.hit).count();
-            format!(
-                "branch coverage of flow \"{}\" ({}) is {:.1}% ({hit}/{} branches), below --min-coverage {min}",
-                f.name,
-                f.file,
-                f.percent(),
-                f.branches.len()
-            )
-        })
-        .collect()
+fn below_min(summary: &Summary) -> Vec<String> {
+    summary
+        .coverage
+        .as_ref()
+        .map(|c| c.shortfalls().into_iter().map(|(_, m)| m).collect())
+        .unwrap_or_default()
 }
 
 /// Run the selected cases and send `RunStarted`, warnings, `CaseFinished` (in selection
@@ -550,6 +538,7 @@ fn execute(
                 .zip(&hits)
                 .filter_map(|(f, h)| h.as_ref().map(|h| f.coverage(h)))
                 .collect(),
+            min_percent: config.min_coverage,
         });
     }
     em.emit(&Event::RunFinished(summary.clone()));

@@ -181,6 +181,8 @@ pub fn run() -> Vec<Event> {
                         },
                     ],
                 }],
+                // Below the flow's 75%: every reporter must show the run failing on it.
+                min_percent: Some(80.0),
             }),
         }),
     ]
