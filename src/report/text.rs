@@ -25,7 +25,8 @@ pub(crate) fn load_failed_line(errors: usize) -> String {
 fn counts_line(passed: usize, failed: usize, errors: usize, skipped: usize) -> String {
     let mut line = format!("{passed} passed, {failed} failed");
     if errors > 0 {
-        line.push_str(&format!(", {errors} errors"));
+        let noun = if errors == 1 { "error" } else { "errors" };
+        line.push_str(&format!(", {errors} {noun}"));
     }
     if skipped > 0 {
         line.push_str(&format!(", {skipped} skipped"));
@@ -168,7 +169,7 @@ mod tests {
         assert_eq!(summary_line(&summary(0, 2, 0, 0)), "0 passed, 2 failed");
         assert_eq!(
             summary_line(&summary(1, 1, 1, 1)),
-            "1 passed, 1 failed, 1 errors, 1 skipped"
+            "1 passed, 1 failed, 1 error, 1 skipped"
         );
         assert_eq!(
             summary_line(&summary(4, 0, 0, 2)),
@@ -179,7 +180,7 @@ mod tests {
     #[test]
     fn a_load_failure_never_reads_as_a_pass() {
         assert_eq!(load_failed_line(3), "0 passed, 0 failed, 3 errors");
-        assert_eq!(load_failed_line(0), "0 passed, 0 failed, 1 errors");
+        assert_eq!(load_failed_line(0), "0 passed, 0 failed, 1 error");
     }
 
     #[test]
