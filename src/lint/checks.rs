@@ -464,3 +464,37 @@ mod tests {
         assert_eq!(distance("", "ab"), 2);
     }
 }
+
+#[cfg(test)]
+mod expr_tests {
+    use super::*;
+    use crate::expr::{Scope, Type, compile};
+
+    fn scope() -> Scope {
+        let mut s = Scope::new();
+        s.declare("Flow.Tier", Type::String).unwrap();
+        s.declare("Flow.N", Type::String).unwrap();
+        s
+    }
+
+    #[test]
+    fn guards_are_found_in_isset_isnotsetorempty_and_if() {
+        let c = compile("!IsNotSetOrEmpty(Flow.N) and ToInt(Flow.N) > 1", &scope()).unwrap();
+        assert!(guarded_vars(c.root()).contains("flow.n"));
+        let c = compile("If(IsSet(Flow.Tier), Flow.Tier, \"x\") == \"a\"", &scope()).unwrap();
+        assert!(guarded_vars(c.root()).contains("flow.tier"));
+        let c = compile("ToInt(Flow.N) > 1", &scope()).unwrap();
+        assert!(guarded_vars(c.root()).is_empty());
+    }
+
+    #[test]
+    fn bound_variables_through_lower_and_upper() {
+        let bound: HashMap<String, String> = [("flow.tier".to_string(), "tier".to_string())].into();
+        let c = compile("Upper(Flow.Tier)", &scope()).unwrap();
+        assert_eq!(bound_var(c.root(), &bound), Some(("tier", Some(true))));
+        let c = compile("Flow.Tier", &scope()).unwrap();
+        assert_eq!(bound_var(c.root(), &bound), Some(("tier", None)));
+        let c = compile("Trim(Flow.Tier)", &scope()).unwrap();
+        assert_eq!(bound_var(c.root(), &bound), None);
+    }
+}

@@ -199,6 +199,18 @@ fn load_error(src: &SourceFile, node: &Node, message: impl Into<String>) -> Sour
     SourceDiagnostic::error(src, node.span, message).with_code("routecheck::lint::load")
 }
 
+fn key_error(src: &SourceFile, k: &Node) -> SourceDiagnostic {
+    load_error(
+        src,
+        k,
+        format!(
+            "an attribute name must be a string, found {}",
+            k.value.kind()
+        ),
+    )
+    .with_help("quote it: YAML reads some plain words (y, n, on, off, true, 1) as other types")
+}
+
 fn non_string(src: &SourceFile, key: &str, v: &Node) -> Finding {
     let shown = v.scalar_text().unwrap_or_default();
     Finding::new(
@@ -306,14 +318,7 @@ fn manifest(src: &SourceFile, max: usize, out: &mut Loaded, errors: &mut Vec<Sou
         };
         for (k, v) in vmap {
             let Some(name) = k.as_str() else {
-                errors.push(load_error(
-                    src,
-                    k,
-                    format!(
-                        "an attribute name must be a string, found {}",
-                        k.value.kind()
-                    ),
-                ));
+                errors.push(key_error(src, k));
                 continue;
             };
             let items: &[Node] = match &v.value {
@@ -354,14 +359,7 @@ fn manifest(src: &SourceFile, max: usize, out: &mut Loaded, errors: &mut Vec<Sou
             }
             for (k, v) in entries {
                 let Some(name) = k.as_str() else {
-                    errors.push(load_error(
-                        src,
-                        k,
-                        format!(
-                            "an attribute name must be a string, found {}",
-                            k.value.kind()
-                        ),
-                    ));
+                    errors.push(key_error(src, k));
                     continue;
                 };
                 match v.as_str() {
@@ -380,14 +378,7 @@ fn manifest(src: &SourceFile, max: usize, out: &mut Loaded, errors: &mut Vec<Sou
         NodeValue::Seq(items) => {
             for item in items {
                 let Some(name) = item.as_str() else {
-                    errors.push(load_error(
-                        src,
-                        item,
-                        format!(
-                            "an attribute name must be a string, found {}",
-                            item.value.kind()
-                        ),
-                    ));
+                    errors.push(key_error(src, item));
                     continue;
                 };
                 let known = enums.remove(name).and_then(|(k, _)| k);
@@ -489,14 +480,7 @@ fn rules(
                     let mut bytes = 0;
                     for (k, v) in entries {
                         let Some(name) = k.as_str() else {
-                            errors.push(load_error(
-                                src,
-                                k,
-                                format!(
-                                    "an attribute name must be a string, found {}",
-                                    k.value.kind()
-                                ),
-                            ));
+                            errors.push(key_error(src, k));
                             continue;
                         };
                         let values = match &v.value {
@@ -507,6 +491,7 @@ fn rules(
                             // null removes the attribute: not a write.
                             NodeValue::Null => continue,
                             _ => {
+                                bytes += name.len() + v.scalar_text().map_or(0, |t| t.len());
                                 out.findings.push(non_string(src, name, v));
                                 None
                             }
@@ -592,4 +577,83 @@ fn fixture(path: &Path, purpose: &str) -> Result<Vec<Writer>, Box<SourceDiagnost
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_manifest(text: &str, max: usize) -> (Loaded, Vec<SourceDiagnostic>) {
+        let mut out = Loaded::default();
+        let mut errors = Vec::new();
+        manifest(&SourceFile::new("m.yaml", text), max, &mut out, &mut errors);
+        (out, errors)
+    }
+
+    #[test]
+    fn inject_shape_gives_keys_and_values() {
+        let (l, e) = load_manifest(
+            "conversation: c\nparticipant: p\nattributes:\n  tier: gold\n  count: 5\n",
+            2048,
+        );
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(l.writers.len(), 2);
+        assert_eq!(l.writers[0].values, Some(vec!["gold".to_string()]));
+        assert_eq!(l.writers[1].values, None);
+        assert_eq!(l.findings.len(), 1);
+        assert_eq!(l.findings[0].code, Code::NonStringValue);
+        let (line, col) = l.findings[0].line_col();
+        assert_eq!((line, col), (5, 10));
+    }
+
+    #[test]
+    fn keys_only_shape_with_enumerations() {
+        let (l, e) = load_manifest(
+            "attributes: [tier, id]\nvalues:\n  tier: [gold, silver]\n",
+            2048,
+        );
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(
+            l.writers[0].values,
+            Some(vec!["gold".to_string(), "silver".to_string()])
+        );
+        assert_eq!(l.writers[1].values, None);
+        // JSON is YAML too.
+        let (l, e) = load_manifest(r#"{"attributes": ["a"], "values": {"a": ["x", 1]}}"#, 2048);
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(l.writers[0].values, None);
+        assert_eq!(l.findings[0].code, Code::NonStringValue);
+    }
+
+    #[test]
+    fn payload_budget_counts_keys_and_longest_values() {
+        let (l, _) = load_manifest("attributes: [ab]\nvalues:\n  ab: [x, xyz]\n", 4);
+        assert_eq!(l.findings.len(), 1);
+        assert_eq!(l.findings[0].code, Code::PayloadTooLarge);
+        assert!(l.findings[0].diagnostic.message.contains("5 bytes"));
+        let (l, _) = load_manifest("attributes: [ab]\nvalues:\n  ab: [x, xyz]\n", 5);
+        assert!(l.findings.is_empty());
+    }
+
+    #[test]
+    fn malformed_manifests_are_load_errors() {
+        for (text, want) in [
+            ("- a\n", "a manifest is a mapping"),
+            (
+                "attributes: 3\n",
+                "must be a mapping of key: value or a list of keys",
+            ),
+            ("attributes: [a]\nvalues: {b: [x]}\n", "`values` names `b`"),
+            ("attributes: [1]\n", "an attribute name must be a string"),
+            ("", "the manifest is empty"),
+            ("description: x\n", "a manifest needs `attributes:`"),
+        ] {
+            let (_, e) = load_manifest(text, 2048);
+            assert!(
+                e.iter().any(|d| d.message.contains(want)),
+                "{text:?}: {:?}",
+                e.iter().map(|d| &d.message).collect::<Vec<_>>()
+            );
+        }
+    }
 }

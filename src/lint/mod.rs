@@ -176,3 +176,45 @@ pub fn lint(inputs: &LintInputs) -> Result<LintReport, Vec<SourceDiagnostic>> {
         rules: loaded.rules_count,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_stable_and_distinct() {
+        let names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "unset-attribute",
+                "case-mismatch",
+                "prefix-mismatch",
+                "unknown-literal",
+                "unread-attribute",
+                "non-string-value",
+                "payload-too-large",
+                "not-set-arithmetic"
+            ]
+        );
+        assert_eq!(Code::UnreadAttribute.severity(), Severity::Info);
+        assert_eq!(Code::UnknownLiteral.severity(), Severity::Warning);
+        assert_eq!(Code::UnsetAttribute.severity(), Severity::Error);
+    }
+
+    #[test]
+    fn findings_carry_the_namespaced_code() {
+        let f = Finding::new(
+            Code::CaseMismatch,
+            &crate::diag::SourceFile::new("f", "abc"),
+            (1, 2),
+            "m",
+        );
+        assert_eq!(
+            f.diagnostic.code.as_deref(),
+            Some("routecheck::lint::case-mismatch")
+        );
+        assert_eq!(f.severity(), Severity::Error);
+        assert_eq!(f.line_col(), (1, 2));
+    }
+}
