@@ -2,6 +2,7 @@
 //! layers, and every error rendered here, once.
 
 mod eval;
+mod lint;
 mod live;
 mod snapshot;
 mod test;
@@ -35,6 +36,8 @@ enum Command {
     Record(live::RecordArgs),
     /// Set participant attributes on a live conversation and verify them.
     Inject(live::InjectArgs),
+    /// Check that the attributes scripts inject match what flows read.
+    Lint(lint::LintArgs),
     /// Review fixtures against live conversations or fresh exports: check, accept, reject.
     Snapshot(snapshot::SnapshotArgs),
 }
@@ -61,6 +64,7 @@ pub fn main() -> u8 {
         Command::Record(args) => live::record(args),
         Command::Inject(args) => live::inject(args),
         Command::Snapshot(args) => snapshot::run(args),
+        Command::Lint(args) => lint::run(args),
     }
 }
 

@@ -115,7 +115,11 @@ fn run_inner(args: &TraceArgs) -> Result<u8, String> {
 }
 
 /// `NAME=VALUE` arguments as a map; a missing `=` or empty name is a usage error.
-fn pairs(items: &[String], flag: &str, shape: &str) -> Result<BTreeMap<String, String>, String> {
+pub(super) fn pairs(
+    items: &[String],
+    flag: &str,
+    shape: &str,
+) -> Result<BTreeMap<String, String>, String> {
     let mut out = BTreeMap::new();
     for item in items {
         match item.split_once('=') {

@@ -5,7 +5,7 @@
 //! [`Compiled`] expression (all syntax and type errors collected), and
 //! [`Compiled::eval`] evaluates it against runtime [`Vars`] in an [`EvalContext`].
 
-mod ast;
+pub(crate) mod ast;
 mod check;
 mod eval;
 mod functions;
@@ -252,6 +252,11 @@ impl Compiled {
     /// The statically known result type.
     pub fn ty(&self) -> &Type {
         &self.ty
+    }
+
+    /// The checked tree, for static analyses such as `routecheck lint`.
+    pub(crate) fn root(&self) -> &ast::Expr {
+        &self.root
     }
 
     /// Evaluate. A runtime error (NOT_SET arithmetic, a NOT_SET argument where the

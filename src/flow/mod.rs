@@ -4,6 +4,7 @@
 mod archy;
 pub mod coverage;
 pub mod expect;
+pub mod inspect;
 mod model;
 pub mod placeholders;
 pub mod simulate;
@@ -106,6 +107,11 @@ impl Flow {
     /// The flow's `name:`.
     pub fn name(&self) -> &str {
         &self.loaded.name
+    }
+
+    /// The flow file's text and name, for diagnostics pointing into it.
+    pub fn source(&self) -> &SourceFile {
+        &self.file
     }
 
     /// The flow file's path, as given.

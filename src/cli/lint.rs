@@ -1,0 +1,231 @@
+//! `routecheck lint`: validate arguments (or discover inputs), run the lint, print the
+//! findings for people, JSON or GitHub Actions, and turn them into an exit code.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::diag::Severity;
+use crate::exit;
+use crate::lint::{self, LintInputs, LintReport, config};
+use crate::report::Format;
+use crate::report::github::{escape_data, escape_property};
+
+/// The lowest severity that fails the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Deny {
+    /// Any finding fails.
+    Info,
+    /// Warnings and errors fail (default).
+    Warning,
+    /// Only errors fail.
+    Error,
+}
+
+impl Deny {
+    fn severity(self) -> Severity {
+        match self {
+            Deny::Info => Severity::Info,
+            Deny::Warning => Severity::Warning,
+            Deny::Error => Severity::Error,
+        }
+    }
+}
+
+/// Arguments of `routecheck lint`.
+#[derive(Debug, clap::Args)]
+pub struct LintArgs {
+    /// Archy flow file or directory (repeatable).
+    #[arg(long = "flow", value_name = "PATH")]
+    pub flows: Vec<PathBuf>,
+    /// Rules file or directory: its cases' `attributes:` overlays and fixtures (repeatable).
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+    /// Injection manifest file or directory (repeatable).
+    #[arg(long = "manifest", value_name = "PATH")]
+    pub manifests: Vec<PathBuf>,
+    /// Value for a flow's `{{placeholder}}` (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Config file to read instead of ./.routecheck-lint.yaml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Web Messaging budget in UTF-8 bytes of keys plus values (as `inject --max-bytes`).
+    #[arg(long, value_name = "N")]
+    pub max_bytes: Option<usize>,
+    /// Fail (exit 1) on findings at or above this severity.
+    #[arg(long, value_enum, default_value_t = Deny::Warning)]
+    pub deny: Deny,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// `routecheck lint`.
+pub fn run(args: LintArgs) -> u8 {
+    let vars = match super::trace::pairs(&args.vars, "--var", "NAME=VALUE") {
+        Ok(v) => v,
+        Err(e) => {
+            anstream::eprintln!("error: {e}");
+            return exit::USAGE;
+        }
+    };
+    let explicit = !(args.flows.is_empty() && args.rules.is_empty() && args.manifests.is_empty());
+    let cfg = match (&args.config, explicit) {
+        (Some(path), _) => config::load(path),
+        (None, false) => config::discover(std::path::Path::new(".")),
+        (None, true) => Ok(config::Config::default()),
+    };
+    let cfg = match cfg {
+        Ok(c) => c,
+        Err(errors) => return load_failed(&errors),
+    };
+    let mut inputs = LintInputs {
+        flows: cfg.flows,
+        rules: cfg.rules,
+        manifests: cfg.manifests,
+        vars: cfg.vars,
+        max_bytes: args
+            .max_bytes
+            .or(cfg.max_bytes)
+            .unwrap_or(super::live::DEFAULT_MAX_BYTES),
+    };
+    inputs.flows.extend(args.flows);
+    inputs.rules.extend(args.rules);
+    inputs.manifests.extend(args.manifests);
+    inputs.vars.extend(vars);
+    if inputs.flows.is_empty() && inputs.manifests.is_empty() && inputs.rules.is_empty() {
+        anstream::eprintln!(
+            "error: nothing to lint: pass --flow, --manifest and --rules, write {}, or create flows/, manifests/ and rules/",
+            config::FILE_NAME
+        );
+        return exit::USAGE;
+    }
+    let report = match lint::lint(&inputs) {
+        Ok(r) => r,
+        Err(errors) => return load_failed(&errors),
+    };
+    let mut out = anstream::stdout();
+    let written = match args.format {
+        Format::Human => write_human(&mut out, &report),
+        Format::Json => write_json(&mut out, &report),
+        Format::Github => write_github(&mut out, &report),
+    };
+    if let Err(e) = written.and_then(|()| out.flush()) {
+        anstream::eprintln!("error: cannot write the report: {e}");
+        return exit::USAGE;
+    }
+    let deny = args.deny.severity();
+    if report.findings.iter().any(|f| f.severity() >= deny) {
+        exit::FAILED
+    } else {
+        exit::OK
+    }
+}
+
+fn load_failed(errors: &[crate::diag::SourceDiagnostic]) -> u8 {
+    super::print_diagnostics(errors.iter().map(|d| d as &dyn miette::Diagnostic));
+    anstream::eprintln!(
+        "error: lint stopped: {} input error{} (nothing was checked)",
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" }
+    );
+    exit::USAGE
+}
+
+fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Info => "info",
+        Severity::Warning => "warning",
+        Severity::Error => "error",
+    }
+}
+
+fn count(report: &LintReport, s: Severity) -> usize {
+    report.findings.iter().filter(|f| f.severity() == s).count()
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+fn summary(report: &LintReport) -> String {
+    format!(
+        "lint: {}, {}, {} info ({}, {}, {} read)",
+        plural(count(report, Severity::Error), "error"),
+        plural(count(report, Severity::Warning), "warning"),
+        count(report, Severity::Info),
+        plural(report.flows, "flow"),
+        plural(report.manifests, "manifest"),
+        plural(report.rules, "rules file"),
+    )
+}
+
+fn write_human(out: &mut dyn Write, report: &LintReport) -> std::io::Result<()> {
+    let color = super::stderr_color() && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    for f in &report.findings {
+        write!(out, "{}", crate::diag::render(&f.diagnostic, color))?;
+    }
+    writeln!(out, "{}", summary(report))
+}
+
+/// The JSON report (documented in docs/lint.md).
+fn write_json(out: &mut dyn Write, report: &LintReport) -> std::io::Result<()> {
+    let findings: Vec<serde_json::Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let d = &f.diagnostic;
+            let (line, col) = d.file.line_col(d.span.0);
+            let (end_line, end_col) = d.file.line_col(d.span.1);
+            serde_json::json!({
+                "code": f.code.as_str(),
+                "severity": severity_name(f.severity()),
+                "message": d.message,
+                "file": d.file.name.as_ref(),
+                "line": line,
+                "col": col,
+                "end_line": end_line,
+                "end_col": end_col,
+                "help": d.help,
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "version": 1,
+        "findings": findings,
+        "summary": {
+            "errors": count(report, Severity::Error),
+            "warnings": count(report, Severity::Warning),
+            "infos": count(report, Severity::Info),
+            "flows": report.flows,
+            "manifests": report.manifests,
+            "rules": report.rules,
+        },
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+fn write_github(out: &mut dyn Write, report: &LintReport) -> std::io::Result<()> {
+    for f in &report.findings {
+        let d = &f.diagnostic;
+        let (line, col) = d.file.line_col(d.span.0);
+        let level = match f.severity() {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let message = match &d.help {
+            Some(h) => format!("{}\n{h}", d.message),
+            None => d.message.clone(),
+        };
+        writeln!(
+            out,
+            "::{level} file={},line={line},col={col},title={}::{}",
+            escape_property(&d.file.name),
+            escape_property(&format!("routecheck {}", f.code.as_str())),
+            escape_data(&message)
+        )?;
+    }
+    writeln!(out, "{}", summary(report))
+}

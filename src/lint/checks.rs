@@ -1,0 +1,500 @@
+//! The lint checks proper: readers against writers (unset, case and prefix mismatches,
+//! unread keys) and a walk of every flow expression (unknown literals, NOT_SET
+//! arithmetic).
+//!
+//! The NOT_SET check is syntactic and conservative: a variable bound by Get Participant
+//! Data counts as guarded in an expression when that expression, or the condition of a
+//! decision or switch it is nested in (either side), mentions it inside `IsSet`,
+//! `IsNotSetOrEmpty` or an `If` condition, or when any Update Data statement assigns it
+//! a value computed under such a guard (a defaulting step). It does not follow
+//! `changeState` or task calls, and does not tell a decision's true side from its false
+//! side.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::diag::SourceFile;
+use crate::expr::Value;
+use crate::expr::ast::{BinOp, Expr, Kind};
+use crate::flow::inspect::{ExprRole, FlowExpr};
+
+use super::inputs::{Loaded, Writer, WriterKind};
+use super::{Code, Finding};
+
+/// Prefixes people add that participant attributes do not have.
+const PREFIXES: &[&str] = &["custom.", "system.", "context."];
+
+/// Run every check.
+pub fn run(l: &Loaded) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut by_key: BTreeMap<&str, Vec<&Writer>> = BTreeMap::new();
+    for w in &l.writers {
+        by_key.entry(&w.key).or_default().push(w);
+    }
+    let mut reads: Vec<String> = Vec::new();
+    for flow in &l.flows {
+        let src = flow.source();
+        let flow_reads = flow.attribute_reads();
+        for r in &flow_reads {
+            if !by_key.contains_key(r.attribute.as_str()) {
+                out.push(unset(src, r.span, &r.attribute, &r.variable, &l.writers));
+            }
+        }
+        let bound: HashMap<String, String> = flow_reads
+            .iter()
+            .map(|r| (r.variable.to_ascii_lowercase(), r.attribute.clone()))
+            .collect();
+        expressions(flow, &bound, &by_key, &mut out);
+        reads.extend(flow_reads.into_iter().map(|r| r.attribute));
+    }
+    let read_keys: BTreeSet<&str> = reads.iter().map(String::as_str).collect();
+    if !l.flows.is_empty() {
+        for w in &l.writers {
+            if w.kind == WriterKind::Fixture || read_keys.contains(w.key.as_str()) {
+                continue;
+            }
+            let near = reads.iter().find(|r| normalize(r) == normalize(&w.key));
+            out.push(
+                Finding::new(
+                    Code::UnreadAttribute,
+                    &w.file,
+                    w.span,
+                    format!("attribute `{}` is injected but no flow reads it", w.key),
+                )
+                .label("never read")
+                .help(match near {
+                    Some(r) => format!("a flow reads `{r}`, which is a different key"),
+                    None => {
+                        "drop it from the script, or read it with Get Participant Data".to_string()
+                    }
+                }),
+            );
+        }
+    }
+    out
+}
+
+fn strip_prefix(k: &str) -> &str {
+    let lower = k.to_ascii_lowercase();
+    PREFIXES
+        .iter()
+        .find(|p| lower.starts_with(*p))
+        .map_or(k, |p| &k[p.len()..])
+}
+
+/// Equal once a `custom.`/`system.`/`context.` prefix is dropped (any case), but not
+/// equal as written.
+fn unprefixed_eq(a: &str, b: &str) -> bool {
+    let (sa, sb) = (strip_prefix(a), strip_prefix(b));
+    (sa.len() != a.len() || sb.len() != b.len()) && sa.eq_ignore_ascii_case(sb)
+}
+
+/// Lowercase with `_`, `-`, `.` and spaces removed: `priorityTier` ~ `priority_tier`.
+fn normalize(k: &str) -> String {
+    strip_prefix(k)
+        .chars()
+        .filter(|c| !matches!(c, '_' | '-' | '.' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+fn place(w: &Writer) -> String {
+    let (l, c) = w.file.line_col(w.span.0);
+    format!("{} {}:{l}:{c}", w.kind.noun(), w.file.name)
+}
+
+/// A read with no exact writer: a case or prefix mismatch, or simply unset.
+fn unset(
+    src: &SourceFile,
+    span: (usize, usize),
+    attr: &str,
+    var: &str,
+    writers: &[Writer],
+) -> Finding {
+    if let Some(w) = writers.iter().find(|w| w.key.eq_ignore_ascii_case(attr)) {
+        return Finding::new(
+            Code::CaseMismatch,
+            src,
+            span,
+            format!(
+                "the flow reads attribute `{attr}` but the {} sets `{}`: the keys differ only in case",
+                place(w),
+                w.key
+            ),
+        )
+        .label("case differs from the writer")
+        .help(format!(
+            "attribute names are case-sensitive: read `{}` here, or make the script send `{attr}`",
+            w.key
+        ));
+    }
+    if let Some(w) = writers.iter().find(|w| unprefixed_eq(&w.key, attr)) {
+        return Finding::new(
+            Code::PrefixMismatch,
+            src,
+            span,
+            format!(
+                "the flow reads attribute `{attr}` but the {} sets `{}`: the keys differ by a prefix",
+                place(w),
+                w.key
+            ),
+        )
+        .label("prefix differs from the writer")
+        .help(format!(
+            "participant attributes are a flat map and the prefix is part of the name: read `{}` here, or make the script send `{attr}`",
+            w.key
+        ));
+    }
+    let n = normalize(attr);
+    let limit = (n.chars().count() / 3).max(2);
+    let nearest = writers
+        .iter()
+        .map(|w| (distance(&n, &normalize(&w.key)), w))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d);
+    let f = Finding::new(
+        Code::UnsetAttribute,
+        src,
+        span,
+        format!("the flow reads attribute `{attr}` into `{var}`, but no manifest, overlay or fixture sets it"),
+    )
+    .label("never set");
+    match nearest {
+        Some((_, w)) => f.help(format!(
+            "the nearest key that is set is `{}` ({}); attribute names must match exactly",
+            w.key,
+            place(w)
+        )),
+        None if writers.is_empty() => f.help(
+            "list the attributes each script sends in a manifest (--manifest) so lint can check them",
+        ),
+        None => f.help("no writer sets anything like it: add it to the script and its manifest, or stop reading it"),
+    }
+}
+
+/// `Flow.X` (or `Lower(Flow.X)`/`Upper(Flow.X)`) where `Flow.X` is bound to an attribute:
+/// the attribute and the case transform applied.
+fn bound_var<'a>(e: &Expr, bound: &'a HashMap<String, String>) -> Option<(&'a str, Option<bool>)> {
+    match &e.kind {
+        Kind::Var { key, .. } => bound.get(key.as_ref()).map(|a| (a.as_str(), None)),
+        Kind::Call { name, args, .. } if args.len() == 1 => {
+            let upper = if name.eq_ignore_ascii_case("lower") {
+                false
+            } else if name.eq_ignore_ascii_case("upper") {
+                true
+            } else {
+                return None;
+            };
+            match &args.first()?.kind {
+                Kind::Var { key, .. } => bound.get(key.as_ref()).map(|a| (a.as_str(), Some(upper))),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn string_lit(e: &Expr) -> Option<&str> {
+    match &e.kind {
+        Kind::Lit(Value::String(s)) => Some(s),
+        _ => None,
+    }
+}
+
+/// The values writers produce for `attr`, if every writer's are known.
+fn known_values(by_key: &BTreeMap<&str, Vec<&Writer>>, attr: &str) -> Option<BTreeSet<String>> {
+    let ws = by_key.get(attr)?;
+    let mut set = BTreeSet::new();
+    for w in ws {
+        set.extend(w.values.as_ref()?.iter().cloned());
+    }
+    Some(set)
+}
+
+struct LiteralCheck<'a> {
+    src: &'a SourceFile,
+    by_key: &'a BTreeMap<&'a str, Vec<&'a Writer>>,
+}
+
+impl LiteralCheck<'_> {
+    fn check(
+        &self,
+        attr: &str,
+        transform: Option<bool>,
+        lit: &str,
+        span: (usize, usize),
+        out: &mut Vec<Finding>,
+    ) {
+        let Some(values) = known_values(self.by_key, attr) else {
+            return;
+        };
+        let produced: BTreeSet<String> = values
+            .iter()
+            .map(|v| match transform {
+                Some(true) => v.to_uppercase(),
+                Some(false) => v.to_lowercase(),
+                None => v.clone(),
+            })
+            .collect();
+        if produced.contains(lit) {
+            return;
+        }
+        let shown: Vec<String> = produced
+            .iter()
+            .take(8)
+            .map(|v| format!("\"{v}\""))
+            .collect();
+        let more = if produced.len() > 8 { ", …" } else { "" };
+        let help = match produced.iter().find(|v| v.eq_ignore_ascii_case(lit)) {
+            Some(v) => format!(
+                "writers send \"{v}\": comparisons are case-sensitive (compare Lower(...) with a lowercase literal, or fix the literal)"
+            ),
+            None => format!("writers of `{attr}` send {}{more}", shown.join(", ")),
+        };
+        out.push(
+            Finding::new(
+                Code::UnknownLiteral,
+                self.src,
+                span,
+                format!("attribute `{attr}` is compared with \"{lit}\", a value no manifest, overlay or fixture produces"),
+            )
+            .label("never produced")
+            .help(help),
+        );
+    }
+}
+
+fn expressions(
+    flow: &crate::flow::Flow,
+    bound: &HashMap<String, String>,
+    by_key: &BTreeMap<&str, Vec<&Writer>>,
+    out: &mut Vec<Finding>,
+) {
+    let src = flow.source();
+    let lc = LiteralCheck { src, by_key };
+    let exprs = flow.expressions();
+    // Variables defaulted by an Update Data statement computed under a guard.
+    let mut defaulted: BTreeSet<String> = BTreeSet::new();
+    for e in &exprs {
+        if e.role == ExprRole::Assignment
+            && let Some(var) = e.assigns
+        {
+            let key = var.to_ascii_lowercase();
+            if bound.contains_key(&key) && guarded_vars(e.compiled.root()).contains(&key) {
+                defaulted.insert(key);
+            }
+        }
+    }
+    for e in &exprs {
+        let root = e.compiled.root();
+        // Switch `exp:` cases compared with a bound subject.
+        if e.role == ExprRole::SwitchCase
+            && let Some(subject) = e.subject
+            && let Some((attr, t)) = bound_var(subject.root(), bound)
+            && let Some(lit) = string_lit(root)
+        {
+            lc.check(
+                attr,
+                t,
+                lit,
+                e.file_span(root.span.start, root.span.end),
+                out,
+            );
+        }
+        let mut guarded = guarded_vars(root);
+        for c in &e.enclosing {
+            guarded.extend(guarded_vars(c.root()));
+        }
+        guarded.extend(defaulted.iter().cloned());
+        walk(root, &mut |x| {
+            if let Kind::Binary(op, a, b) = &x.kind {
+                if matches!(op, BinOp::Eq | BinOp::Ne) {
+                    for (v, l) in [(a, b), (b, a)] {
+                        if let (Some((attr, t)), Some(lit)) = (bound_var(v, bound), string_lit(l)) {
+                            lc.check(attr, t, lit, e.file_span(l.span.start, l.span.end), out);
+                        }
+                    }
+                }
+                let arith = matches!(
+                    op,
+                    BinOp::Add
+                        | BinOp::Sub
+                        | BinOp::Mul
+                        | BinOp::Div
+                        | BinOp::Mod
+                        | BinOp::Pow
+                        | BinOp::Lt
+                        | BinOp::Le
+                        | BinOp::Gt
+                        | BinOp::Ge
+                );
+                if arith {
+                    for v in [a, b] {
+                        not_set(src, e, v, op.symbol(), bound, &guarded, out);
+                    }
+                }
+            }
+            if let Kind::Call { name, args, .. } = &x.kind
+                && (name.eq_ignore_ascii_case("toint") || name.eq_ignore_ascii_case("todecimal"))
+                && let Some(v) = args.first()
+            {
+                not_set(src, e, v, name, bound, &guarded, out);
+            }
+        });
+    }
+    for s in flow.switch_literals() {
+        if let Some((attr, t)) = bound_var(s.subject.root(), bound) {
+            lc.check(attr, t, &s.literal, s.span, out);
+        }
+    }
+}
+
+fn not_set(
+    src: &SourceFile,
+    e: &FlowExpr<'_>,
+    v: &Expr,
+    op: &str,
+    bound: &HashMap<String, String>,
+    guarded: &BTreeSet<String>,
+    out: &mut Vec<Finding>,
+) {
+    let Kind::Var { key, name } = &v.kind else {
+        return;
+    };
+    let Some(attr) = bound.get(key.as_ref()) else {
+        return;
+    };
+    if guarded.contains(key.as_ref()) {
+        return;
+    }
+    let what = if op.chars().all(char::is_alphabetic) {
+        format!("`{op}`")
+    } else {
+        format!("the `{op}` operator")
+    };
+    out.push(
+        Finding::new(
+            Code::NotSetArithmetic,
+            src,
+            e.file_span(v.span.start, v.span.end),
+            format!("`{name}` holds attribute `{attr}`, which may be missing: {what} on NOT_SET is a runtime error (the flow's error handling)"),
+        )
+        .label("may be NOT_SET")
+        .help(format!(
+            "guard it: check IsNotSetOrEmpty({name}) in a decision first, or default it with If(IsNotSetOrEmpty({name}), \"0\", {name})"
+        )),
+    );
+}
+
+/// Variables the expression mentions inside `IsSet`, `IsNotSetOrEmpty` or an `If`
+/// condition (lowercase keys).
+fn guarded_vars(root: &Expr) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    walk(root, &mut |x| {
+        if let Kind::Call { name, args, .. } = &x.kind {
+            let guard = ["isset", "isnotsetorempty", "if"]
+                .iter()
+                .any(|g| name.eq_ignore_ascii_case(g));
+            if guard && let Some(a) = args.first() {
+                walk(a, &mut |y| {
+                    if let Kind::Var { key, .. } = &y.kind {
+                        out.insert(key.to_string());
+                    }
+                });
+            }
+        }
+    });
+    out
+}
+
+/// Visit every node, parents first.
+fn walk(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+    crate::expr::ast::with_stack(|| {
+        f(e);
+        match &e.kind {
+            Kind::Unary(_, a) | Kind::Member(a, ..) => walk(a, f),
+            Kind::Binary(_, a, b) | Kind::Index(a, b) => {
+                walk(a, f);
+                walk(b, f);
+            }
+            Kind::Call { args, .. } => {
+                for a in args {
+                    walk(a, f);
+                }
+            }
+            Kind::Lit(_) | Kind::NotSet | Kind::Path(_) | Kind::Var { .. } | Kind::Error => {}
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_folds_case_and_separators() {
+        assert_eq!(normalize("priorityTier"), normalize("priority_tier"));
+        assert_eq!(normalize("custom.Priority-Tier"), "prioritytier");
+    }
+
+    #[test]
+    fn prefixes_compare_unprefixed() {
+        assert!(unprefixed_eq("custom.tier", "tier"));
+        assert!(unprefixed_eq("Context.Tier", "tier"));
+        assert!(!unprefixed_eq("tier", "tier"));
+        assert!(!unprefixed_eq("custom.tier", "level"));
+    }
+
+    #[test]
+    fn edit_distance() {
+        assert_eq!(distance("kitten", "sitting"), 3);
+        assert_eq!(distance("", "ab"), 2);
+    }
+}
+
+#[cfg(test)]
+mod expr_tests {
+    use super::*;
+    use crate::expr::{Scope, Type, compile};
+
+    fn scope() -> Scope {
+        let mut s = Scope::new();
+        s.declare("Flow.Tier", Type::String).unwrap();
+        s.declare("Flow.N", Type::String).unwrap();
+        s
+    }
+
+    #[test]
+    fn guards_are_found_in_isset_isnotsetorempty_and_if() {
+        let c = compile("!IsNotSetOrEmpty(Flow.N) and ToInt(Flow.N) > 1", &scope()).unwrap();
+        assert!(guarded_vars(c.root()).contains("flow.n"));
+        let c = compile("If(IsSet(Flow.Tier), Flow.Tier, \"x\") == \"a\"", &scope()).unwrap();
+        assert!(guarded_vars(c.root()).contains("flow.tier"));
+        let c = compile("ToInt(Flow.N) > 1", &scope()).unwrap();
+        assert!(guarded_vars(c.root()).is_empty());
+    }
+
+    #[test]
+    fn bound_variables_through_lower_and_upper() {
+        let bound: HashMap<String, String> = [("flow.tier".to_string(), "tier".to_string())].into();
+        let c = compile("Upper(Flow.Tier)", &scope()).unwrap();
+        assert_eq!(bound_var(c.root(), &bound), Some(("tier", Some(true))));
+        let c = compile("Flow.Tier", &scope()).unwrap();
+        assert_eq!(bound_var(c.root(), &bound), Some(("tier", None)));
+        let c = compile("Trim(Flow.Tier)", &scope()).unwrap();
+        assert_eq!(bound_var(c.root(), &bound), None);
+    }
+}

@@ -1,0 +1,659 @@
+//! Loading lint inputs: flows (readers), injection manifests, rules-file overlays and
+//! their fixtures (writers). Problems with a writer's content (non-string values, an
+//! oversized payload) become findings; anything that cannot be read at all is a load
+//! error, located.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::conversation::{Conversation, PathStep, locate};
+use crate::diag::{SourceDiagnostic, SourceFile};
+use crate::flow::Flow;
+use crate::suite::yaml::{self, Node, NodeValue};
+
+use super::{Code, Finding, LintInputs};
+
+/// Files larger than this are refused before parsing.
+const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Top-level keys of a manifest.
+const MANIFEST_KEYS: &[&str] = &[
+    "attributes",
+    "values",
+    "conversation",
+    "participant",
+    "description",
+];
+
+/// Where a writer was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriterKind {
+    /// An injection manifest.
+    Manifest,
+    /// A rules-file case's `attributes:` overlay.
+    Overlay,
+    /// A recorded conversation fixture.
+    Fixture,
+}
+
+impl WriterKind {
+    /// A noun for messages.
+    pub fn noun(self) -> &'static str {
+        match self {
+            WriterKind::Manifest => "manifest",
+            WriterKind::Overlay => "rules overlay",
+            WriterKind::Fixture => "fixture",
+        }
+    }
+}
+
+/// One attribute key something sets.
+#[derive(Debug, Clone)]
+pub struct Writer {
+    /// The key, exact.
+    pub key: String,
+    /// The values it may take; `None` when not known (a keys-only manifest entry, or a
+    /// value that is not a string).
+    pub values: Option<Vec<String>>,
+    /// Where it comes from.
+    pub kind: WriterKind,
+    /// The file.
+    pub file: SourceFile,
+    /// Byte span of the key.
+    pub span: (usize, usize),
+}
+
+/// Everything loaded.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// The flows.
+    pub flows: Vec<Flow>,
+    /// Every writer, in input order.
+    pub writers: Vec<Writer>,
+    /// Findings about writers' content.
+    pub findings: Vec<Finding>,
+    /// Manifests read.
+    pub manifest_count: usize,
+    /// Rules files read.
+    pub rules_count: usize,
+}
+
+/// Load every input; all load errors are collected.
+pub fn load(inputs: &LintInputs) -> Result<Loaded, Vec<SourceDiagnostic>> {
+    let mut errors = Vec::new();
+    let mut out = Loaded::default();
+    let yaml_ext: &[&str] = &["yaml", "yml"];
+    let manifest_ext: &[&str] = &["yaml", "yml", "json"];
+    for path in expand(&inputs.flows, yaml_ext, &mut errors) {
+        match Flow::load(&path, &inputs.vars) {
+            Ok(f) => out.flows.push(f),
+            Err(e) => errors.extend(e),
+        }
+    }
+    for path in expand(&inputs.manifests, manifest_ext, &mut errors) {
+        out.manifest_count += 1;
+        match read(&path) {
+            Ok(src) => manifest(&src, inputs.max_bytes, &mut out, &mut errors),
+            Err(e) => errors.push(*e),
+        }
+    }
+    let mut fixtures = HashSet::new();
+    for path in expand(&inputs.rules, yaml_ext, &mut errors) {
+        out.rules_count += 1;
+        match read(&path) {
+            Ok(src) => rules(
+                &path,
+                &src,
+                inputs.max_bytes,
+                &mut fixtures,
+                &mut out,
+                &mut errors,
+            ),
+            Err(e) => errors.push(*e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+fn io_error(name: &str, message: String) -> SourceDiagnostic {
+    SourceDiagnostic::error(&SourceFile::new(name, ""), (0, 0), message)
+        .with_code("routecheck::lint::io")
+}
+
+/// Files named, and the files under directories named (recursively, sorted, with one of
+/// `exts`). A file named explicitly is taken whatever its extension.
+fn expand(paths: &[PathBuf], exts: &[&str], errors: &mut Vec<SourceDiagnostic>) -> Vec<PathBuf> {
+    fn walk(dir: &Path, exts: &[&str], out: &mut Vec<PathBuf>, errors: &mut Vec<SourceDiagnostic>) {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(e) => e,
+            Err(e) => {
+                let name = dir.display().to_string();
+                errors.push(io_error(&name, format!("cannot read directory: {e}")));
+                return;
+            }
+        };
+        let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for p in paths {
+            if p.is_dir() {
+                walk(&p, exts, out, errors);
+            } else if p
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| exts.iter().any(|x| x.eq_ignore_ascii_case(e)))
+            {
+                out.push(p);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, exts, &mut out, errors);
+        } else if p.exists() {
+            out.push(p.clone());
+        } else {
+            let name = p.display().to_string();
+            errors.push(io_error(&name, "no such file or directory".into()));
+        }
+    }
+    out.dedup();
+    out
+}
+
+fn read(path: &Path) -> Result<SourceFile, Box<SourceDiagnostic>> {
+    let name = path.display().to_string();
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > MAX_FILE_BYTES => {
+            return Err(Box::new(io_error(
+                &name,
+                format!("the file is larger than {MAX_FILE_BYTES} bytes"),
+            )));
+        }
+        _ => {}
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(t) => Ok(SourceFile::new(name, t)),
+            Err(_) => Err(Box::new(io_error(&name, "the file is not UTF-8".into()))),
+        },
+        Err(e) => Err(Box::new(io_error(&name, format!("cannot read: {e}")))),
+    }
+}
+
+fn parse(src: &SourceFile, what: &str) -> Result<Node, Box<SourceDiagnostic>> {
+    if src.text.trim().is_empty() {
+        return Err(Box::new(
+            SourceDiagnostic::error(src, (0, 0), format!("the {what} is empty"))
+                .with_code("routecheck::lint::load"),
+        ));
+    }
+    yaml::parse(src)
+}
+
+fn load_error(src: &SourceFile, node: &Node, message: impl Into<String>) -> SourceDiagnostic {
+    SourceDiagnostic::error(src, node.span, message).with_code("routecheck::lint::load")
+}
+
+fn key_error(src: &SourceFile, k: &Node) -> SourceDiagnostic {
+    load_error(
+        src,
+        k,
+        format!(
+            "an attribute name must be a string, found {}",
+            k.value.kind()
+        ),
+    )
+    .with_help("quote it: YAML reads some plain words (y, n, on, off, true, 1) as other types")
+}
+
+fn non_string(src: &SourceFile, key: &str, v: &Node) -> Finding {
+    let shown = v.scalar_text().unwrap_or_default();
+    Finding::new(
+        Code::NonStringValue,
+        src,
+        v.span,
+        format!(
+            "attribute `{key}` is {}: participant attributes are strings",
+            v.value.kind()
+        ),
+    )
+    .label("not a string")
+    .help(if matches!(v.value, NodeValue::Seq(_) | NodeValue::Map(_)) || shown.is_empty() {
+        "participant attributes are a flat map of strings; send a string".to_string()
+    } else {
+        format!("quote it: \"{shown}\" (Genesys stores strings; a script sending a number sends its text)")
+    })
+}
+
+fn too_large(src: &SourceFile, at: &Node, bytes: usize, max: usize, what: &str) -> Finding {
+    Finding::new(
+        Code::PayloadTooLarge,
+        src,
+        at.span,
+        format!(
+            "{what} take {bytes} bytes (keys plus values, UTF-8), over the {max}-byte Web Messaging custom-attribute budget"
+        ),
+    )
+    .label("too large")
+    .help("Messenger refuses attribute maps over its budget; send fewer or shorter attributes, or raise --max-bytes to what your deployment's sessions announce")
+}
+
+/// Parse one manifest into writers.
+fn manifest(src: &SourceFile, max: usize, out: &mut Loaded, errors: &mut Vec<SourceDiagnostic>) {
+    let root = match parse(src, "manifest") {
+        Ok(r) => r,
+        Err(e) => return errors.push(*e),
+    };
+    let Some(map) = root.as_map() else {
+        return errors.push(load_error(
+            src,
+            &root,
+            format!(
+                "a manifest is a mapping with `attributes:`, found {}",
+                root.value.kind()
+            ),
+        ));
+    };
+    let mut attributes = None;
+    let mut values = None;
+    for (k, v) in map {
+        let key = k.as_str().unwrap_or_default();
+        match key {
+            "attributes" => attributes = Some((k, v)),
+            "values" => values = Some((k, v)),
+            "conversation" | "participant" | "description" => {
+                if v.as_str().is_none() && !matches!(v.value, NodeValue::Null) {
+                    errors.push(load_error(
+                        src,
+                        v,
+                        format!("`{key}` must be a string, found {}", v.value.kind()),
+                    ));
+                }
+            }
+            _ => {
+                let mut d = load_error(
+                    src,
+                    k,
+                    format!(
+                        "unknown manifest key `{}`",
+                        k.scalar_text().unwrap_or_default()
+                    ),
+                );
+                d = d.with_help(
+                    match crate::suite::load::closest(key, MANIFEST_KEYS.iter().copied()) {
+                        Some(c) => format!(
+                            "did you mean `{c}`? (a manifest has {})",
+                            MANIFEST_KEYS.join(", ")
+                        ),
+                        None => format!("a manifest has {}", MANIFEST_KEYS.join(", ")),
+                    },
+                );
+                errors.push(d);
+            }
+        }
+    }
+    let Some((akey, attrs)) = attributes else {
+        return errors.push(
+            load_error(src, &root, "a manifest needs `attributes:`")
+                .with_help("`attributes: {key: value}` (what `routecheck inject --manifest` writes) or `attributes: [key, ...]` with optional `values: {key: [value, ...]}`"),
+        );
+    };
+    // Enumerated values of the keys-only shape.
+    let mut enums: BTreeMap<String, (Option<Vec<String>>, &Node)> = BTreeMap::new();
+    if let Some((_, vnode)) = values {
+        let Some(vmap) = vnode.as_map() else {
+            return errors.push(load_error(
+                src,
+                vnode,
+                format!(
+                    "`values` must be a mapping of key: [value, ...], found {}",
+                    vnode.value.kind()
+                ),
+            ));
+        };
+        for (k, v) in vmap {
+            let Some(name) = k.as_str() else {
+                errors.push(key_error(src, k));
+                continue;
+            };
+            let items: &[Node] = match &v.value {
+                NodeValue::Seq(items) => items,
+                _ => std::slice::from_ref(v),
+            };
+            let mut known = Some(Vec::new());
+            for item in items {
+                match item.as_str() {
+                    Some(s) => {
+                        if let Some(k) = known.as_mut() {
+                            k.push(s.to_string());
+                        }
+                    }
+                    None => {
+                        out.findings.push(non_string(src, name, item));
+                        known = None;
+                    }
+                }
+            }
+            enums.insert(name.to_string(), (known, k));
+        }
+    }
+    let push = |out: &mut Loaded, key: &str, values: Option<Vec<String>>, node: &Node| {
+        out.writers.push(Writer {
+            key: key.to_string(),
+            values,
+            kind: WriterKind::Manifest,
+            file: src.clone(),
+            span: node.span,
+        });
+    };
+    let mut bytes = 0usize;
+    match &attrs.value {
+        NodeValue::Map(entries) => {
+            if values.is_some() {
+                errors.push(load_error(src, akey, "`values:` goes with the keys-only shape `attributes: [key, ...]`; with `attributes: {key: value}` the values are already given"));
+            }
+            for (k, v) in entries {
+                let Some(name) = k.as_str() else {
+                    errors.push(key_error(src, k));
+                    continue;
+                };
+                match v.as_str() {
+                    Some(s) => {
+                        bytes += name.len() + s.len();
+                        push(out, name, Some(vec![s.to_string()]), k);
+                    }
+                    None => {
+                        bytes += name.len() + v.scalar_text().map_or(0, |t| t.len());
+                        out.findings.push(non_string(src, name, v));
+                        push(out, name, None, k);
+                    }
+                }
+            }
+        }
+        NodeValue::Seq(items) => {
+            for item in items {
+                let Some(name) = item.as_str() else {
+                    errors.push(key_error(src, item));
+                    continue;
+                };
+                let known = enums.remove(name).and_then(|(k, _)| k);
+                // The longest enumerated value: a lower bound of the worst payload.
+                bytes += name.len() + known.iter().flatten().map(String::len).max().unwrap_or(0);
+                push(out, name, known, item);
+            }
+            for (name, (known, node)) in enums {
+                errors.push(
+                    load_error(
+                        src,
+                        node,
+                        format!("`values` names `{name}`, which `attributes` does not list"),
+                    )
+                    .with_help(format!("add `{name}` to `attributes:`")),
+                );
+                let _ = known;
+            }
+        }
+        other => {
+            return errors.push(load_error(
+                src,
+                attrs,
+                format!(
+                    "`attributes` must be a mapping of key: value or a list of keys, found {}",
+                    other.kind()
+                ),
+            ));
+        }
+    }
+    if bytes > max {
+        out.findings.push(too_large(
+            src,
+            akey,
+            bytes,
+            max,
+            "the manifest's attributes",
+        ));
+    }
+}
+
+/// Read one rules file's overlays and fixtures. Only the parts lint needs are checked
+/// here; `routecheck test` validates the rest of the file.
+fn rules(
+    path: &Path,
+    src: &SourceFile,
+    max: usize,
+    fixtures: &mut HashSet<(PathBuf, String)>,
+    out: &mut Loaded,
+    errors: &mut Vec<SourceDiagnostic>,
+) {
+    let root = match parse(src, "rules file") {
+        Ok(r) => r,
+        Err(e) => return errors.push(*e),
+    };
+    let Some(map) = root.as_map() else {
+        return errors.push(load_error(
+            src,
+            &root,
+            format!(
+                "a rules file is a mapping with `cases:`, found {}",
+                root.value.kind()
+            ),
+        ));
+    };
+    let get = |m: &'_ [(Node, Node)], key: &str| -> Option<(Node, Node)> {
+        m.iter().find(|(k, _)| k.as_str() == Some(key)).cloned()
+    };
+    let participant = match get(map, "participant") {
+        Some((_, v)) => match v.as_str() {
+            Some(p) => p.to_string(),
+            None => return errors.push(load_error(src, &v, "`participant` must be a string")),
+        },
+        None => "customer".to_string(),
+    };
+    let Some((_, cases)) = get(map, "cases") else {
+        return;
+    };
+    let NodeValue::Seq(cases) = &cases.value else {
+        return errors.push(load_error(
+            src,
+            &cases,
+            format!("`cases` must be a sequence, found {}", cases.value.kind()),
+        ));
+    };
+    let base = path.parent().unwrap_or(Path::new("."));
+    for case in cases {
+        let Some(cmap) = case.as_map() else {
+            errors.push(load_error(
+                src,
+                case,
+                format!("a case must be a mapping, found {}", case.value.kind()),
+            ));
+            continue;
+        };
+        if let Some((akey, attrs)) = get(cmap, "attributes") {
+            match attrs.as_map() {
+                Some(entries) => {
+                    let mut bytes = 0;
+                    for (k, v) in entries {
+                        let Some(name) = k.as_str() else {
+                            errors.push(key_error(src, k));
+                            continue;
+                        };
+                        let values = match &v.value {
+                            NodeValue::Str(s) => {
+                                bytes += name.len() + s.len();
+                                Some(vec![s.clone()])
+                            }
+                            // null removes the attribute: not a write.
+                            NodeValue::Null => continue,
+                            _ => {
+                                bytes += name.len() + v.scalar_text().map_or(0, |t| t.len());
+                                out.findings.push(non_string(src, name, v));
+                                None
+                            }
+                        };
+                        out.writers.push(Writer {
+                            key: name.to_string(),
+                            values,
+                            kind: WriterKind::Overlay,
+                            file: src.clone(),
+                            span: k.span,
+                        });
+                    }
+                    if bytes > max {
+                        out.findings.push(too_large(
+                            src,
+                            &akey,
+                            bytes,
+                            max,
+                            "the case's overlay attributes",
+                        ));
+                    }
+                }
+                None => errors.push(load_error(
+                    src,
+                    &attrs,
+                    format!(
+                        "`attributes` must be a mapping of attribute: value, found {}",
+                        attrs.value.kind()
+                    ),
+                )),
+            }
+        }
+        if let Some((_, f)) = get(cmap, "fixture") {
+            let Some(rel) = f.as_str() else {
+                errors.push(load_error(src, &f, "`fixture` must be a string path"));
+                continue;
+            };
+            let fpath = base.join(rel);
+            let key = (fpath.clone(), participant.clone());
+            if fixtures.insert(key) {
+                match fixture(&fpath, &participant) {
+                    Ok(ws) => out.writers.extend(ws),
+                    Err(e) => errors.push(*e),
+                }
+            }
+        }
+    }
+}
+
+/// The attributes of a fixture's participant, as writers with known values.
+fn fixture(path: &Path, purpose: &str) -> Result<Vec<Writer>, Box<SourceDiagnostic>> {
+    let src = read(path)?;
+    let located = |e: crate::conversation::FixtureError| {
+        let at = src.offset_of(e.line, e.col);
+        Box::new(
+            SourceDiagnostic::error(&src, (at, at), e.message)
+                .with_code("routecheck::lint::fixture"),
+        )
+    };
+    let conv = Conversation::parse(&src.name, &src.text).map_err(located)?;
+    let sel = conv.select(purpose).map_err(located)?;
+    let mut out = Vec::new();
+    for (k, v) in sel.participant.attributes.as_deref().unwrap_or_default() {
+        let steps = [
+            PathStep::Key("participants".into()),
+            PathStep::Index(sel.index),
+            PathStep::Key("attributes".into()),
+            PathStep::Key(k.clone()),
+        ];
+        let at = locate(&src.text, &steps).map_or(0, |(l, c)| src.offset_of(l, c));
+        out.push(Writer {
+            key: k.clone(),
+            values: Some(vec![v.clone()]),
+            kind: WriterKind::Fixture,
+            file: src.clone(),
+            // The located place is the value (quoted, as JSON writes it).
+            span: (
+                at,
+                at + serde_json::to_string(v)
+                    .map_or(1, |q| q.len())
+                    .min(src.text.len().saturating_sub(at)),
+            ),
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_manifest(text: &str, max: usize) -> (Loaded, Vec<SourceDiagnostic>) {
+        let mut out = Loaded::default();
+        let mut errors = Vec::new();
+        manifest(&SourceFile::new("m.yaml", text), max, &mut out, &mut errors);
+        (out, errors)
+    }
+
+    #[test]
+    fn inject_shape_gives_keys_and_values() {
+        let (l, e) = load_manifest(
+            "conversation: c\nparticipant: p\nattributes:\n  tier: gold\n  count: 5\n",
+            2048,
+        );
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(l.writers.len(), 2);
+        assert_eq!(l.writers[0].values, Some(vec!["gold".to_string()]));
+        assert_eq!(l.writers[1].values, None);
+        assert_eq!(l.findings.len(), 1);
+        assert_eq!(l.findings[0].code, Code::NonStringValue);
+        let (line, col) = l.findings[0].line_col();
+        assert_eq!((line, col), (5, 10));
+    }
+
+    #[test]
+    fn keys_only_shape_with_enumerations() {
+        let (l, e) = load_manifest(
+            "attributes: [tier, id]\nvalues:\n  tier: [gold, silver]\n",
+            2048,
+        );
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(
+            l.writers[0].values,
+            Some(vec!["gold".to_string(), "silver".to_string()])
+        );
+        assert_eq!(l.writers[1].values, None);
+        // JSON is YAML too.
+        let (l, e) = load_manifest(r#"{"attributes": ["a"], "values": {"a": ["x", 1]}}"#, 2048);
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(l.writers[0].values, None);
+        assert_eq!(l.findings[0].code, Code::NonStringValue);
+    }
+
+    #[test]
+    fn payload_budget_counts_keys_and_longest_values() {
+        let (l, _) = load_manifest("attributes: [ab]\nvalues:\n  ab: [x, xyz]\n", 4);
+        assert_eq!(l.findings.len(), 1);
+        assert_eq!(l.findings[0].code, Code::PayloadTooLarge);
+        assert!(l.findings[0].diagnostic.message.contains("5 bytes"));
+        let (l, _) = load_manifest("attributes: [ab]\nvalues:\n  ab: [x, xyz]\n", 5);
+        assert!(l.findings.is_empty());
+    }
+
+    #[test]
+    fn malformed_manifests_are_load_errors() {
+        for (text, want) in [
+            ("- a\n", "a manifest is a mapping"),
+            (
+                "attributes: 3\n",
+                "must be a mapping of key: value or a list of keys",
+            ),
+            ("attributes: [a]\nvalues: {b: [x]}\n", "`values` names `b`"),
+            ("attributes: [1]\n", "an attribute name must be a string"),
+            ("", "the manifest is empty"),
+            ("description: x\n", "a manifest needs `attributes:`"),
+        ] {
+            let (_, e) = load_manifest(text, 2048);
+            assert!(
+                e.iter().any(|d| d.message.contains(want)),
+                "{text:?}: {:?}",
+                e.iter().map(|d| &d.message).collect::<Vec<_>>()
+            );
+        }
+    }
+}
