@@ -386,3 +386,18 @@ fn bad_flows_fixtures_and_paths_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no such file or directory"));
 }
+
+#[test]
+fn the_repository_samples_pass_the_gate_the_readme_shows() {
+    // `routecheck lint && routecheck test` at the root: the VIP flow, its rules and the
+    // snippet's manifest agree on every attribute name and value.
+    let out = lint().output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("0 errors, 0 warnings"), "{text}");
+}
