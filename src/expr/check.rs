@@ -257,14 +257,7 @@ impl<'s> Checker<'s> {
         let lower = name.to_ascii_lowercase();
         let members: &[(&str, Member)] = match t {
             Type::PhoneNumber => &[("e164", Member::E164), ("dialingcode", Member::DialingCode)],
-            Type::Queue
-            | Type::User
-            | Type::Skill
-            | Type::LanguageSkill
-            | Type::Group
-            | Type::Schedule
-            | Type::ScheduleGroup
-            | Type::EmergencyGroup => &[("id", Member::Id), ("name", Member::Name)],
+            t if t.is_entity() => &[("id", Member::Id), ("name", Member::Name)],
             _ => &[],
         };
         if let Some((_, m)) = members.iter().find(|(n, _)| *n == lower) {

@@ -77,6 +77,21 @@ impl Type {
         })
     }
 
+    /// Organisation objects: a name and maybe an id (`.name`, `.id`), found by lookups.
+    pub fn is_entity(&self) -> bool {
+        matches!(
+            self,
+            Type::Queue
+                | Type::User
+                | Type::Skill
+                | Type::LanguageSkill
+                | Type::Group
+                | Type::Schedule
+                | Type::ScheduleGroup
+                | Type::EmergencyGroup
+        )
+    }
+
     /// Integer or Decimal.
     pub fn is_numeric(&self) -> bool {
         matches!(self, Type::Integer | Type::Decimal)

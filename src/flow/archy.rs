@@ -1039,7 +1039,7 @@ impl<'a> Loader<'a> {
                 Some(Value::Duration(expr::Duration(ms)))
             }
             Type::Json => Some(Value::Json(to_json(node))),
-            t if is_entity(t) => match node.get("name").and_then(Node::scalar_text) {
+            t if t.is_entity() => match node.get("name").and_then(Node::scalar_text) {
                 Some(name) => Some(Value::Entity(ty.clone(), Entity { id: None, name })),
                 None => bad(self, &format!("{ty} (`name: ...`)")),
             },

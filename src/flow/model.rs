@@ -175,17 +175,3 @@ pub(crate) fn find_result_type(kind: &str) -> Type {
     }
 }
 
-/// Organisation object types (a name and maybe an id).
-pub(crate) fn is_entity(t: &Type) -> bool {
-    matches!(
-        t,
-        Type::Queue
-            | Type::User
-            | Type::Skill
-            | Type::LanguageSkill
-            | Type::Group
-            | Type::Schedule
-            | Type::ScheduleGroup
-            | Type::EmergencyGroup
-    )
-}

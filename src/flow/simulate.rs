@@ -947,7 +947,7 @@ fn stub_value(raw: &serde_json::Value, ty: &Type, dir: &Directory) -> Result<Val
             }
             _ => return Err(want("a duration")),
         },
-        t if is_entity(t) => {
+        t if t.is_entity() => {
             let (id, name) = match raw {
                 J::String(s) => (None, s.clone()),
                 J::Object(o) => (
