@@ -174,4 +174,3 @@ pub(crate) fn find_result_type(kind: &str) -> Type {
         _ => Type::String,
     }
 }
-
