@@ -42,7 +42,7 @@ impl FixtureSource for FileSource {
     fn read(&self, fixture: &FixtureRef) -> Result<String, String> {
         match fixture {
             FixtureRef::File { canonical, display } => std::fs::read_to_string(canonical)
-                .map_err(|e| format!("cannot read fixture {display}: {e}")),
+                .map_err(|e| format!("{display}: cannot read: {e}")),
             FixtureRef::Conversation(id) => Err(format!(
                 "conversation {id} is live: fetching it needs credentials (live mode)"
             )),
