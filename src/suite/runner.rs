@@ -75,7 +75,7 @@ impl FromStr for Shard {
             .parse()
             .map_err(|_| format!("`{n}` is not a shard count"))?;
         if count == 0 || index == 0 || index > count {
-            return Err(format!("shard {index}/{count}: K must be between 1 and N"));
+            return Err(format!("`{index}/{count}`: K must be between 1 and N"));
         }
         Ok(Shard { index, count })
     }
