@@ -16,7 +16,7 @@ fn workflow(name: &str) -> Value {
 }
 
 /// Every `run:` script of a job.
-fn runs<'a>(job: &'a Value) -> Vec<&'a str> {
+fn runs(job: &Value) -> Vec<&str> {
     job["steps"]
         .as_array()
         .unwrap()
