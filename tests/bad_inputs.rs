@@ -341,6 +341,22 @@ fn flow_alias_bomb() {
 }
 
 #[test]
+fn stubs_alias_bomb() {
+    generated(
+        "trace-stubs-alias-bomb",
+        &[
+            (
+                "flow.yaml",
+                std::fs::read(repo().join("tests/bad-inputs/tiny-flow.yaml")).unwrap(),
+            ),
+            ("stubs.yaml", alias_bomb("Call Data Action")),
+        ],
+        &[TRACE, &["--stubs", "stubs.yaml"]].concat(),
+        &["stubs.yaml", "line 1 column"],
+    );
+}
+
+#[test]
 fn flow_deep_nesting() {
     for (name, flow) in [
         (
