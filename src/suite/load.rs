@@ -754,6 +754,24 @@ impl Loader<'_> {
         }
         let joined = self.base_dir.join(&rel);
         match joined.canonicalize() {
+            Ok(canonical) if !self.inside_allowed_roots(&canonical) => {
+                let d = self
+                    .error(
+                        v,
+                        format!(
+                            "fixture `{}` resolves to `{}`, outside the rules file's directory and the working directory",
+                            joined.display(),
+                            canonical.display()
+                        ),
+                    )
+                    .with_code("routecheck::rules::fixture-outside")
+                    .with_label("leaves the project")
+                    .with_help(
+                        "a fixture may not leave the rules file's directory tree or the working directory (through `..`, an absolute path or a symlink): copy it into the repository",
+                    );
+                self.push(d);
+                None
+            }
             Ok(canonical) if canonical.is_file() => Some((
                 FixtureRef::File {
                     canonical,
@@ -778,6 +796,24 @@ impl Loader<'_> {
                 None
             }
         }
+    }
+
+    /// Strict reading for CI: a fixture is read only from inside the rules file's
+    /// directory tree or the working directory, so a rules file from a pull request
+    /// cannot pull in (and echo in diffs) arbitrary files of the runner.
+    fn inside_allowed_roots(&self, canonical: &Path) -> bool {
+        let base = if self.base_dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            self.base_dir
+        };
+        [
+            base.canonicalize(),
+            std::env::current_dir().and_then(|d| d.canonicalize()),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|root| canonical.starts_with(root))
     }
 
     fn overlay(&mut self, v: &Node) -> Vec<(String, Option<String>)> {

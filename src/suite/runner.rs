@@ -51,7 +51,7 @@ impl FixtureSource for FileSource {
     fn read(&self, fixture: &FixtureRef) -> Result<String, String> {
         match fixture {
             FixtureRef::File { canonical, display } => std::fs::read_to_string(canonical)
-                .map_err(|e| format!("cannot read fixture {display}: {e}")),
+                .map_err(|e| format!("{display}: cannot read: {e}")),
             FixtureRef::Conversation(id) => Err(format!(
                 "conversation {id} is live: fetching it needs credentials (live mode)"
             )),
@@ -84,7 +84,7 @@ impl FromStr for Shard {
             .parse()
             .map_err(|_| format!("`{n}` is not a shard count"))?;
         if count == 0 || index == 0 || index > count {
-            return Err(format!("shard {index}/{count}: K must be between 1 and N"));
+            return Err(format!("`{index}/{count}`: K must be between 1 and N"));
         }
         Ok(Shard { index, count })
     }
