@@ -107,7 +107,7 @@ mod tests {
         assert!(s.prepare(&[&f]).is_ok());
         assert!(s.client.get().is_none());
         let err = s.read(&f).unwrap_err();
-        assert!(err.starts_with("cannot read fixture x.json"), "{err}");
+        assert!(err.starts_with("x.json: cannot read"), "{err}");
     }
 
     #[test]
