@@ -396,9 +396,12 @@ fn trace_deep_fixture() {
                 "flow.yaml",
                 std::fs::read(repo().join("tests/bad-inputs/tiny-flow.yaml")).unwrap(),
             ),
-            ("fx.json", nested("{\"a\": ", "1", "}").into_bytes()),
+            (
+                "fx.json",
+                format!("{{\"participants\": [{}]}}", nested("{\"a\": ", "1", "}")).into_bytes(),
+            ),
         ],
         TRACE,
-        &["fx.json", "recursion limit"],
+        &["fx.json:1:", "no participant with purpose `customer`"],
     );
 }
