@@ -12,8 +12,12 @@ use routecheck::suite::{FileSource, RunConfig, run};
 fn workdir() -> &'static PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir =
-            std::env::temp_dir().join(format!("routecheck-fuzz-rules-{}", std::process::id()));
+        // Under the working directory: fixtures are read only inside the rules file's
+        // directory or the working directory, and the samples' fixtures are `../fixtures`.
+        let dir = std::env::current_dir()
+            .expect("working directory")
+            .join("target")
+            .join(format!("rules-workdir-{}", std::process::id()));
         let fixtures = dir.join("fixtures");
         std::fs::create_dir_all(&fixtures).expect("create fuzz workdir");
         std::fs::create_dir_all(dir.join("rules")).expect("create fuzz rules dir");
@@ -22,8 +26,6 @@ fn workdir() -> &'static PathBuf {
             let entry = entry.expect("sample fixture entry");
             std::fs::copy(entry.path(), fixtures.join(entry.file_name())).expect("copy fixture");
         }
-        // Fixtures are read only inside the rules directory or the working directory.
-        std::env::set_current_dir(&dir).expect("enter fuzz workdir");
         dir
     })
 }
