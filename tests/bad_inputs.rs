@@ -352,7 +352,7 @@ fn stubs_alias_bomb() {
             ("stubs.yaml", alias_bomb("Call Data Action")),
         ],
         &[TRACE, &["--stubs", "stubs.yaml"]].concat(),
-        &["stubs.yaml", "line 1 column"],
+        &["stubs.yaml:1:", "invalid YAML"],
     );
 }
 

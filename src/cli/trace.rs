@@ -6,6 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::conversation::Conversation;
+use crate::diag::{SourceDiagnostic, SourceFile};
 use crate::exit;
 use crate::expr::{DateTime, Directory};
 use crate::flow::{Flow, RunInput, Stub, Stubs, trace::render_run, trace::render_step};
@@ -51,18 +52,34 @@ struct FixtureFacts {
     last_message: Option<String>,
 }
 
+/// Why a trace could not run: a usage problem, or a located problem in an input file.
+enum Failure {
+    Usage(String),
+    Located(Box<SourceDiagnostic>),
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure::Usage(message)
+    }
+}
+
 /// Run `routecheck trace`.
 pub fn run(args: TraceArgs) -> u8 {
     match run_inner(&args) {
         Ok(code) => code,
-        Err(message) => {
+        Err(Failure::Usage(message)) => {
             let _ = writeln!(anstream::stderr(), "error: {message}");
+            exit::USAGE
+        }
+        Err(Failure::Located(d)) => {
+            super::print_diagnostics([&*d as &dyn miette::Diagnostic]);
             exit::USAGE
         }
     }
 }
 
-fn run_inner(args: &TraceArgs) -> Result<u8, String> {
+fn run_inner(args: &TraceArgs) -> Result<u8, Failure> {
     let vars = pairs(&args.vars, "--var", "NAME=VALUE")?;
     let directory = Directory {
         queues: pairs(&args.queues, "--queue", "ID=NAME")?,
@@ -90,7 +107,7 @@ fn run_inner(args: &TraceArgs) -> Result<u8, String> {
     };
     let problems = flow.check_stubs(&stubs);
     if !problems.is_empty() {
-        return Err(problems.join("\nerror: "));
+        return Err(problems.join("\nerror: ").into());
     }
     let facts = read_fixture(&args.fixture)?;
     let mut input = RunInput::new(facts.id, &stubs, &directory, now);
@@ -132,22 +149,36 @@ pub(super) fn pairs(
     Ok(out)
 }
 
-fn read_stubs(path: &Path) -> Result<Stubs, String> {
+fn read_stubs(path: &Path) -> Result<Stubs, Failure> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    serde_saphyr::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    serde_saphyr::from_str(&text).map_err(|e| {
+        let source = SourceFile::from_path(path, text.as_str());
+        Failure::Located(Box::new(
+            crate::suite::yaml::yaml_error(&source, &e).with_code("routecheck::trace::stubs"),
+        ))
+    })
 }
 
 /// The conversation id, the customer participant's attributes, its address and last
 /// message text, read by the same conversation loader the rules runner uses.
-fn read_fixture(path: &Path) -> Result<FixtureFacts, String> {
+fn read_fixture(path: &Path) -> Result<FixtureFacts, Failure> {
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {name}: {e}"))?;
-    let conv = Conversation::parse(&name, &text).map_err(|e| e.to_string())?;
-    let customer = conv
-        .select("customer")
-        .map_err(|e| e.to_string())?
-        .participant;
+    let source = SourceFile::new(name.as_str(), text.as_str());
+    // A caret under the offending JSON, like every other located error.
+    let located = |e: crate::conversation::FixtureError| {
+        let at = source.offset_of(e.line, e.col);
+        let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+        let mut d = SourceDiagnostic::error(&source, (at, end), e.message)
+            .with_code("routecheck::trace::fixture");
+        if let Some(p) = e.path {
+            d = d.with_label(format!("at {p}"));
+        }
+        Failure::Located(Box::new(d))
+    };
+    let conv = Conversation::parse(&name, &text).map_err(located)?;
+    let customer = conv.select("customer").map_err(located)?.participant;
     let id = conv
         .id
         .clone()

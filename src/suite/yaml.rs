@@ -205,7 +205,7 @@ pub fn parse(source: &SourceFile) -> Result<Node, Box<SourceDiagnostic>> {
     }
 }
 
-fn yaml_error(source: &SourceFile, e: &serde_saphyr::Error) -> SourceDiagnostic {
+pub(crate) fn yaml_error(source: &SourceFile, e: &serde_saphyr::Error) -> SourceDiagnostic {
     let (start, end) = match e.location() {
         Some(loc) if loc.line() > 0 => {
             let span = loc.span();
