@@ -38,6 +38,17 @@ impl SourceFile {
         }
     }
 
+    /// A stand-in for a problem that is about no file (the environment, the command
+    /// line): named `<what>`, with no text, and rendered without a snippet.
+    pub fn unlocated(what: &str) -> Self {
+        Self::new(format!("<{what}>"), "")
+    }
+
+    /// True for [`SourceFile::unlocated`].
+    pub fn is_unlocated(&self) -> bool {
+        self.text.is_empty() && self.name.starts_with('<')
+    }
+
     /// A source for a file path.
     pub fn from_path(path: &Path, text: impl Into<Arc<str>>) -> Self {
         Self::new(path.display().to_string(), text)
@@ -136,8 +147,12 @@ impl SourceDiagnostic {
         self
     }
 
-    /// `file:line:col` of the start of the span.
+    /// `file:line:col` of the start of the span (`<environment>` and the like for
+    /// problems that are about no file).
     pub fn location(&self) -> String {
+        if self.file.is_unlocated() {
+            return self.file.name.to_string();
+        }
         let (l, c) = self.file.line_col(self.span.0);
         format!("{}:{}:{}", self.file.name, l, c)
     }
@@ -165,10 +180,13 @@ impl Diagnostic for SourceDiagnostic {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(self)
+        (!self.file.is_unlocated()).then_some(self as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        if self.file.is_unlocated() {
+            return None;
+        }
         let (s, e) = self.span;
         let span = SourceSpan::new(s.into(), e.saturating_sub(s));
         Some(Box::new(std::iter::once(
@@ -213,4 +231,33 @@ pub fn render(diag: &dyn Diagnostic, color: bool) -> String {
         out = diag.to_string();
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_problem_about_no_file_renders_without_a_snippet() {
+        let d = SourceDiagnostic::error(
+            &SourceFile::unlocated("environment"),
+            (0, 0),
+            "x is not set",
+        )
+        .with_help("export x");
+        let text = render(&d, false);
+        assert!(
+            text.contains("x is not set") && text.contains("export x"),
+            "{text}"
+        );
+        assert!(!text.contains('╭'), "{text}");
+        assert_eq!(d.location(), "<environment>");
+    }
+
+    #[test]
+    fn an_empty_file_still_names_its_location() {
+        let d = SourceDiagnostic::error(&SourceFile::new("rules/a.yaml", ""), (0, 0), "empty");
+        assert!(render(&d, false).contains("rules/a.yaml:1:1"));
+        assert_eq!(d.location(), "rules/a.yaml:1:1");
+    }
 }

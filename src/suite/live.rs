@@ -47,12 +47,13 @@ impl std::fmt::Debug for LiveSource {
 /// A client error as the runner reports setup errors (the environment is not a file).
 fn setup_diagnostic(e: &GenesysError) -> SourceDiagnostic {
     use miette::Diagnostic;
-    let mut d = SourceDiagnostic::error(&SourceFile::new("environment", ""), (0, 0), e.to_string())
-        .with_code(
-            e.code()
-                .map_or_else(|| "routecheck::genesys".to_owned(), |c| c.to_string()),
-        )
-        .with_label("a case reads a live conversation");
+    let mut d =
+        SourceDiagnostic::error(&SourceFile::unlocated("environment"), (0, 0), e.to_string())
+            .with_code(
+                e.code()
+                    .map_or_else(|| "routecheck::genesys".to_owned(), |c| c.to_string()),
+            )
+            .with_label("a case reads a live conversation");
     if let Some(h) = e.help() {
         d = d.with_help(h.to_string());
     }
