@@ -233,6 +233,35 @@ pub fn render(diag: &dyn Diagnostic, color: bool) -> String {
     out
 }
 
+/// Edit distance (Levenshtein), case-insensitive, for "did you mean" hints.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().flat_map(char::to_lowercase).collect();
+    let b: Vec<char> = b.chars().flat_map(char::to_lowercase).collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The candidate closest to `word` if it is a plausible typo: within a third of the
+/// word's length (at least 2 edits). Ties go to the alphabetically first, so hints are
+/// stable.
+pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let limit = (word.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,5 +288,14 @@ mod tests {
         let d = SourceDiagnostic::error(&SourceFile::new("rules/a.yaml", ""), (0, 0), "empty");
         assert!(render(&d, false).contains("rules/a.yaml:1:1"));
         assert_eq!(d.location(), "rules/a.yaml:1:1");
+    }
+
+    #[test]
+    fn hints_pick_near_words_only() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "ab"), 2);
+        assert_eq!(edit_distance("Flow.Tier", "flow.tier"), 0);
+        assert_eq!(closest("expct", ["expect", "name"]), Some("expect"));
+        assert_eq!(closest("zzzzzz", ["expect", "name"]), None);
     }
 }

@@ -97,7 +97,7 @@ pub(crate) fn lookup(name: &str) -> Option<Func> {
 
 /// The known function name closest to `name`, for a hint.
 pub(crate) fn closest(name: &str) -> Option<&'static str> {
-    check::closest(name, ALL.iter().map(|f| f.name()))
+    crate::diag::closest(name, ALL.iter().map(|f| f.name()))
 }
 
 /// Whether argument `i` of `f` may be NOT_SET (otherwise: a runtime error).

@@ -97,20 +97,6 @@ fn normalize(k: &str) -> String {
         .collect()
 }
 
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev.last().copied().unwrap_or(0)
-}
-
 fn place(w: &Writer) -> String {
     let (l, c) = w.file.line_col(w.span.0);
     format!("{} {}:{l}:{c}", w.kind.noun(), w.file.name)
@@ -162,7 +148,7 @@ fn unset(
     let limit = (n.chars().count() / 3).max(2);
     let nearest = writers
         .iter()
-        .map(|w| (distance(&n, &normalize(&w.key)), w))
+        .map(|w| (crate::diag::edit_distance(&n, &normalize(&w.key)), w))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d);
     let f = Finding::new(
@@ -456,12 +442,6 @@ mod tests {
         assert!(unprefixed_eq("Context.Tier", "tier"));
         assert!(!unprefixed_eq("tier", "tier"));
         assert!(!unprefixed_eq("custom.tier", "level"));
-    }
-
-    #[test]
-    fn edit_distance() {
-        assert_eq!(distance("kitten", "sitting"), 3);
-        assert_eq!(distance("", "ab"), 2);
     }
 }
 

@@ -285,7 +285,7 @@ fn manifest(src: &SourceFile, max: usize, out: &mut Loaded, errors: &mut Vec<Sou
                     ),
                 );
                 d = d.with_help(
-                    match crate::suite::load::closest(key, MANIFEST_KEYS.iter().copied()) {
+                    match crate::diag::closest(key, MANIFEST_KEYS.iter().copied()) {
                         Some(c) => format!(
                             "did you mean `{c}`? (a manifest has {})",
                             MANIFEST_KEYS.join(", ")

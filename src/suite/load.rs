@@ -238,31 +238,7 @@ struct Loader<'a> {
     flow_failed: bool,
 }
 
-/// Levenshtein distance, for "did you mean".
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(!ca.eq_ignore_ascii_case(cb));
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
-/// The closest candidate within a third of the word's length (at least 2 edits).
-pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
-    let limit = (word.chars().count() / 3).max(2);
-    candidates
-        .into_iter()
-        .map(|c| (distance(word, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
+use crate::diag::closest;
 
 impl Loader<'_> {
     fn location(&self, offset: usize) -> Location {
@@ -1882,11 +1858,5 @@ mod tests {
                 .message
                 .contains("ROUTECHECK_TEST_UNSET_VAR_7 is not set")
         );
-    }
-
-    #[test]
-    fn closest_suggests_near_words_only() {
-        assert_eq!(closest("expct", ["expect", "name"]), Some("expect"));
-        assert_eq!(closest("zzzzzz", ["expect", "name"]), None);
     }
 }
