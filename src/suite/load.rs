@@ -4,6 +4,7 @@
 //! Each key is handled in one place: the `*_KEYS` tables list what a level accepts
 //! and the matching `match` arm reads it. Adding a key is one table entry and one arm.
 
+use crate::diag::closest;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
@@ -237,8 +238,6 @@ struct Loader<'a> {
     /// `flow:` was written but is unusable (already reported: no cascade of errors).
     flow_failed: bool,
 }
-
-use crate::diag::closest;
 
 impl Loader<'_> {
     fn location(&self, offset: usize) -> Location {
