@@ -4,7 +4,6 @@
 //! Each key is handled in one place: the `*_KEYS` tables list what a level accepts
 //! and the matching `match` arm reads it. Adding a key is one table entry and one arm.
 
-use crate::diag::closest;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
@@ -17,7 +16,7 @@ use super::model::{
     AttrTest, Binding, Case, Check, Expectation, FixtureRef, PathWant, Suite, SuiteFlow, ValueWant,
 };
 use super::yaml::{self, Node, NodeValue};
-use crate::diag::{SourceDiagnostic, SourceFile};
+use crate::diag::{SourceDiagnostic, SourceFile, closest};
 use crate::expr::{self, Compiled, Directory, Scope, Type, Value};
 use crate::flow::{FlowExpect, RouteExpect, Stub, Stubs};
 use crate::report::Location;
