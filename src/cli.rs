@@ -68,14 +68,22 @@ pub fn main() -> u8 {
     }
 }
 
+/// `NO_COLOR` unset or empty (https://no-color.org).
+fn color_allowed() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
 /// Whether to colour stderr: a terminal, and `NO_COLOR` unset or empty.
-#[allow(dead_code)] // used as the commands land
 pub(crate) fn stderr_color() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+    color_allowed() && std::io::stderr().is_terminal()
+}
+
+/// Whether to colour stdout: a terminal, and `NO_COLOR` unset or empty.
+pub(crate) fn stdout_color() -> bool {
+    color_allowed() && std::io::stdout().is_terminal()
 }
 
 /// Print diagnostics to stderr, rendered once.
-#[allow(dead_code)] // used as the commands land
 pub(crate) fn print_diagnostics<'a, I>(diags: I)
 where
     I: IntoIterator<Item = &'a dyn miette::Diagnostic>,

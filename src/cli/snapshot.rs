@@ -1,7 +1,6 @@
 //! `routecheck snapshot check|accept|reject`: review recorded fixtures against the live
 //! org (or a fresh export) the way `cargo insta review` reviews snapshots.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
@@ -92,10 +91,7 @@ fn check(args: CheckArgs) -> u8 {
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
-        }
+        Color::Auto => super::stdout_color(),
     };
     let fixtures = match snapshot::fixtures(&args.fixtures) {
         Ok(f) => f,

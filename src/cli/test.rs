@@ -135,7 +135,7 @@ pub fn run(args: TestArgs) -> u8 {
     let opts = ReportOptions {
         format: args.format,
         junit: args.junit.clone(),
-        color: stdout_color(),
+        color: super::stdout_color(),
         verbose: args.verbose,
     };
     if let Some(id) = &config.conversation {
@@ -160,11 +160,6 @@ pub fn run(args: TestArgs) -> u8 {
         }
     }
     result.status.exit_code()
-}
-
-fn stdout_color() -> bool {
-    use std::io::IsTerminal;
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
 }
 
 /// `routecheck schema`: the JSON Schema of the rules format.
