@@ -230,7 +230,8 @@ pub fn render(diag: &dyn Diagnostic, color: bool) -> String {
     if handler.render_report(&mut out, diag).is_err() {
         out = diag.to_string();
     }
-    out
+    // The edge every error passes: no secret or token leaves in a diagnostic.
+    crate::scrub::text(&out).into_owned()
 }
 
 /// Edit distance (Levenshtein), case-insensitive, for "did you mean" hints.

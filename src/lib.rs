@@ -12,6 +12,7 @@ pub mod flow;
 pub mod genesys;
 pub mod lint;
 pub mod report;
+pub mod scrub;
 pub mod snapshot;
 pub mod suite;
 

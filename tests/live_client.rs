@@ -411,3 +411,42 @@ fn one_client_is_shared_across_threads_with_one_token() {
     }
     assert_eq!(mock.tokens().len(), 1);
 }
+
+#[test]
+fn a_body_over_the_size_limit_is_one_clear_error_without_retry() {
+    let mock = Mock::start();
+    mock.fault("GET", "/api/", Fault::Oversized(33 * 1024 * 1024));
+    let clock = Virtual::new();
+    let c = client(&mock, clock.clone(), opts(10.0));
+    let e = c.get_conversation(WEB_ID).unwrap_err();
+    let text = e.to_string();
+    assert!(text.contains("larger than the 32 MiB limit"), "{text}");
+    assert!(
+        !text.contains("gave up") && !text.contains("broke"),
+        "{text}"
+    );
+    let help = miette::Diagnostic::help(&e).map(|h| h.to_string());
+    assert!(
+        !help.unwrap_or_default().contains("429"),
+        "no rate-limit help"
+    );
+    assert_eq!(api_requests(&mock).len(), 1, "downloaded once");
+    assert!(clock.slept().is_empty(), "no backoff");
+}
+
+#[test]
+fn a_token_issued_before_a_401_refresh_is_scrubbed_when_echoed() {
+    let mock = Mock::start();
+    let c = client(&mock, Virtual::new(), opts(10.0));
+    c.get_conversation(WEB_ID).unwrap();
+    mock.fault("GET", "/api/", Fault::ExpiredToken);
+    mock.fault("GET", "/api/", Fault::EchoTokens(400));
+    let e = c.get_conversation(WEB_ID).unwrap_err();
+    let tokens = mock.tokens();
+    assert_eq!(tokens.len(), 2, "refreshed once");
+    let shown = format!("{e}\n{e:?}\n{}", routecheck::diag::render(&e, false));
+    assert!(shown.contains("tokens seen:"), "{shown}");
+    for t in &tokens {
+        assert!(!shown.contains(t.as_str()), "token leaked: {shown}");
+    }
+}

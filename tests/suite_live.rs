@@ -254,3 +254,32 @@ fn values_of_secret_named_variables_are_never_shown() {
     );
     assert!(r.stdout.contains("[redacted]"), "{}", r.stdout);
 }
+
+#[test]
+fn secrets_interpolated_into_suite_and_case_names_are_scrubbed_in_every_format() {
+    let rules = format!(
+        "suite: checks for ${{GENESYS_CLIENT_SECRET}}
+cases:
+  - name: case ${{SUPPORT_API_TOKEN}} one
+    conversation: {WEB_ID}
+    expect:
+      - attribute: Tier
+        equals: platinum
+"
+    );
+    let mut p = Project::new(&rules);
+    let token = "tok-name-do-not-print-9931";
+    for format in ["human", "json", "github"] {
+        let junit = format!("report-{format}.xml");
+        let r = p.run(
+            &[("SUPPORT_API_TOKEN", token)],
+            &["test", "--format", format, "--junit", &junit, "rules.yaml"],
+        );
+        assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+        assert!(!r.stdout.contains(token) && !r.stderr.contains(token));
+        assert!(r.stdout.contains("[redacted]"), "{format}: {}", r.stdout);
+        let xml = std::fs::read_to_string(p.dir.path().join(&junit)).unwrap();
+        assert!(!xml.contains(token) && xml.contains("[redacted]"), "{xml}");
+    }
+    // The Project's drop checks the client secret and every token in all outputs and files.
+}

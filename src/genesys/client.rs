@@ -185,6 +185,11 @@ impl Client {
             .build()
             .into();
         let basic = basic_auth(&config.client_id, &config.client_secret);
+        // Never printed by any output of the run, whatever echoes them.
+        crate::scrub::register(config.client_secret.expose());
+        if let Some(b64) = basic.expose().strip_prefix("Basic ") {
+            crate::scrub::register(b64);
+        }
         Client {
             agent,
             basic,
@@ -331,6 +336,9 @@ impl Client {
                         detail: "the token answer has an empty access_token".into(),
                     });
                 }
+                // Every token issued stays scrubbed after a refresh replaces it: a server
+                // may still echo an old one.
+                crate::scrub::register(&parsed.access_token);
                 Ok(Token::new(
                     Secret::new(parsed.access_token),
                     self.clock.now(),
@@ -506,6 +514,19 @@ impl Client {
         let detail = self.scrub(&e.to_string());
         let retry = |why: String| Ok(Attempt::Retry { wait: None, why });
         match &e {
+            // A bigger body would be just as big on the next attempt: one clear error.
+            ureq::Error::BodyExceedsLimit(limit) => Err(GenesysError::Transport {
+                method: method.as_str(),
+                path: path.to_string(),
+                detail: format!(
+                    "the response body is larger than the {} MiB limit; not retried",
+                    limit / (1024 * 1024)
+                ),
+                help: Some(
+                    "a conversation this large is not one Genesys documents; check GENESYS_API_BASE points at the Platform API (not a proxy or a file server)"
+                        .into(),
+                ),
+            }),
             ureq::Error::Timeout(_) => retry(format!(
                 "no answer within the {} timeout ({detail})",
                 secs(&self.timeout)
@@ -612,7 +633,7 @@ impl Client {
         }
     }
 
-    /// Remove the client secret, the Basic header and the current token from `text`.
+    /// Remove the client secret, the Basic header and every token issued from `text`.
     fn scrub(&self, text: &str) -> String {
         let mut out = self.config.client_secret.scrub(text);
         if let Some(b64) = self.basic.expose().strip_prefix("Basic ") {
@@ -623,7 +644,8 @@ impl Client {
         {
             out = t.value.scrub(&out);
         }
-        out
+        // Tokens issued earlier in the run (before a 401 refresh) and any other secret.
+        crate::scrub::text(&out).into_owned()
     }
 }
 

@@ -57,6 +57,19 @@ pub fn build(opts: &ReportOptions, stdout: Box<dyn Write + Send>) -> Vec<Box<dyn
         reporters.push(Box::new(junit::Junit::new(path.clone())));
     }
     reporters
+        .into_iter()
+        .map(|r| Box::new(Scrubbed(r)) as Box<dyn Reporter>)
+        .collect()
+}
+
+/// A reporter that sees only events scrubbed of every registered secret and token
+/// ([`crate::scrub`]): every format gets the same scrubbing, at the edge.
+struct Scrubbed(Box<dyn Reporter>);
+
+impl Reporter for Scrubbed {
+    fn event(&mut self, event: &Event) -> io::Result<()> {
+        self.0.event(&crate::scrub::event(event))
+    }
 }
 
 /// Forwards every event to several reporters.

@@ -12,7 +12,7 @@ use super::yaml::{Node, NodeValue};
 use crate::diag::{SourceDiagnostic, SourceFile};
 
 /// What replaces a secret value in messages.
-pub const REDACTED: &str = "[redacted]";
+pub const REDACTED: &str = crate::scrub::REDACTED;
 
 /// Whether a variable's value must never be shown.
 pub fn is_secret_name(name: &str) -> bool {
@@ -53,6 +53,10 @@ pub fn interpolate(
     walk(root, src, lookup, errors, &mut secrets);
     secrets.sort_unstable();
     secrets.dedup();
+    // Names and every other text derived from the file are scrubbed at the output edge.
+    for s in &secrets {
+        crate::scrub::register(s);
+    }
     // Longest first, so a secret containing another is replaced whole.
     secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
     secrets

@@ -50,6 +50,11 @@ pub enum Fault {
     Malformed,
     /// 200 whose body breaks off mid-stream.
     DropMidBody,
+    /// This status with an error body that echoes every token issued so far, as a server
+    /// quoting the rejected credential would.
+    EchoTokens(u16),
+    /// 200 with a JSON body of this many bytes (to exceed the client's size limit).
+    Oversized(usize),
 }
 
 /// One request as the mock saw it.
@@ -376,6 +381,21 @@ fn handle(mut request: tiny_http::Request, state: &Mutex<State>) {
                 b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{\"id\":\"partial\",\r\nnot-a-chunk\r\n",
             );
             let _ = w.flush();
+            return;
+        }
+        Some(Fault::EchoTokens(status)) => {
+            record(status);
+            let tokens = state.lock().unwrap().tokens.join(", ");
+            let _ = request.respond(json_response(
+                status,
+                error_body(status, "fault", &format!("tokens seen: {tokens}")),
+            ));
+            return;
+        }
+        Some(Fault::Oversized(bytes)) => {
+            record(200);
+            let padding = "x".repeat(bytes.saturating_sub(16));
+            let _ = request.respond(json_response(200, format!("{{\"pad\": \"{padding}\"}}")));
             return;
         }
         Some(Fault::Slow(d)) => std::thread::sleep(d),
