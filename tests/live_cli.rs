@@ -373,3 +373,53 @@ fn wrong_secret_says_credentials_or_region_and_prints_no_secret() {
     );
     assert!(!r.stderr.contains("Another-Wrong-Secret-123"));
 }
+
+#[test]
+fn inject_checks_the_manifest_path_before_the_patch() {
+    let mock = Mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    let patches = |m: &Mock| m.seen().iter().filter(|s| s.method == "PATCH").count();
+    // A directory that does not exist, and a path that is a directory: unwritable for root
+    // as well.
+    let missing = dir.path().join("no-such-dir/sent.yaml");
+    for target in [missing.as_path(), dir.path()] {
+        let r = run(
+            &mock,
+            &[
+                "inject",
+                WEB_ID,
+                "Tier=platinum",
+                "--manifest",
+                target.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+        assert!(
+            r.stderr.contains("cannot write the manifest") && r.stderr.contains("nothing was sent"),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(patches(&mock), 0, "refused before the PATCH");
+    }
+    let stored = mock.conversation(WEB_ID).unwrap();
+    assert_ne!(stored["participants"][0]["attributes"]["Tier"], "platinum");
+}
+
+#[test]
+fn inject_reports_a_patch_it_sent_when_the_read_back_fails() {
+    let mock = Mock::start();
+    // The participant lookup is answered; the read-back after the PATCH is refused.
+    mock.fault("GET", "/api/", Fault::Pass);
+    mock.fault("GET", "/api/", Fault::Status(500, "Internal Server Error"));
+    let r = run(&mock, &["inject", WEB_ID, "Tier=platinum"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("PATCH sent: 1 attribute(s) set on participant")
+            && r.stderr.contains("the read-back failed"),
+        "{}",
+        r.stderr
+    );
+    let stored = mock.conversation(WEB_ID).unwrap();
+    assert_eq!(stored["participants"][0]["attributes"]["Tier"], "platinum");
+}

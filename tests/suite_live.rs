@@ -283,3 +283,31 @@ cases:
     }
     // The Project's drop checks the client secret and every token in all outputs and files.
 }
+
+#[test]
+fn two_customer_participants_are_the_same_error_in_test_and_inject() {
+    let mut p = Project::new(TIER_GOLD);
+    assert!(p.mock.edit_conversation(WEB_ID, |v| {
+        let parts = v["participants"].as_array_mut().unwrap();
+        let mut second = parts[0].clone();
+        second["id"] = "0d0d0d0d-1111-4222-8333-444455556666".into();
+        parts.push(second);
+    }));
+    let n = p.mock.conversation(WEB_ID).unwrap()["participants"]
+        .as_array()
+        .unwrap()
+        .len();
+    let wording = format!(
+        "the conversation has 2 customer participants ($.participants[0], $.participants[{}])",
+        n - 1
+    );
+    let r = p
+        .run(&[], &["test", "--conversation", WEB_ID, "rules.yaml"])
+        .stdout
+        .clone();
+    assert!(r.contains(&wording), "{r}");
+    assert!(!r.contains("passed") || r.contains("0 passed"), "{r}");
+    let r = p.run(&[], &["inject", WEB_ID, "Tier=platinum"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains(&wording), "{}", r.stderr);
+}

@@ -311,15 +311,31 @@ pub fn inject(args: InjectArgs) -> u8 {
         return exit::OK;
     }
 
-    if let Err(e) = client.patch_participant_attributes(&args.conversation, &pid, &attributes) {
-        return report(&e);
-    }
+    // Refuse before anything is sent: a manifest that cannot be written after the PATCH
+    // would leave a change nobody has a record of.
     if let Some(path) = &args.manifest
-        && let Err(e) = write_manifest(path, &args.conversation, &pid, &attributes)
+        && let Err(e) = check_writable(path)
     {
         return report(&e);
     }
-    match verify(&client, &args, &pid, &attributes) {
+    if let Err(e) = client.patch_participant_attributes(&args.conversation, &pid, &attributes) {
+        return report(&e);
+    }
+    let sent = format!(
+        "PATCH sent: {} attribute(s) set on participant {pid} of conversation {}",
+        attributes.len(),
+        args.conversation
+    );
+    // From here on every exit says the PATCH was applied.
+    let mut manifest_failed = false;
+    if let Some(path) = &args.manifest
+        && let Err(e) = write_manifest(path, &args.conversation, &pid, &attributes)
+    {
+        report(&e);
+        warn(&format!("{sent}, but the manifest was not written"));
+        manifest_failed = true;
+    }
+    let status = match verify(&client, &args, &pid, &attributes) {
         Ok(mismatches) if mismatches.is_empty() => {
             println!(
                 "set {} attribute(s) on participant {pid} of conversation {}; read back and verified",
@@ -343,8 +359,59 @@ pub fn inject(args: InjectArgs) -> u8 {
             );
             exit::FAILED
         }
-        Err(e) => report(&e),
+        Err(e) => {
+            report(&e);
+            warn(&format!("{sent}; the read-back failed"));
+            exit::USAGE
+        }
+    };
+    if manifest_failed { exit::USAGE } else { status }
+}
+
+/// Whether the manifest can be written at `path`, checked before the PATCH: not a
+/// directory, its directory exists and accepts a new file (the writer replaces through a
+/// temporary file beside it), and an existing file is writable.
+fn check_writable(path: &Path) -> Result<(), LiveError> {
+    let cannot = |why: String| {
+        fail(
+            format!(
+                "cannot write the manifest {}: {why}; nothing was sent",
+                path.display()
+            ),
+            Some("pass a --manifest path in a writable directory".to_string()),
+        )
+    };
+    if path.as_os_str() == "-" {
+        return Ok(());
     }
+    if path.is_dir() {
+        return Err(cannot("it is a directory".into()));
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(cannot(format!("{} is not a directory", dir.display())));
+    }
+    let probe = dir.join(format!(".routecheck-manifest-probe-{}", std::process::id()));
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+        }
+        Err(e) => return Err(cannot(e.to_string())),
+    }
+    if path.is_file() {
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map_err(|e| cannot(e.to_string()))?;
+    }
+    Ok(())
 }
 
 fn parse_pairs(pairs: &[String]) -> Result<BTreeMap<String, String>, LiveError> {
@@ -458,10 +525,12 @@ fn pick_participant<'a>(
                 )
             });
     }
-    let customers: Vec<&Value> = participants
-        .iter()
-        .filter(|p| p.get("purpose").and_then(Value::as_str) == Some("customer"))
-        .collect();
+    let indices = crate::conversation::customer_indices(
+        participants
+            .iter()
+            .map(|p| p.get("purpose").and_then(Value::as_str)),
+    );
+    let customers: Vec<&Value> = indices.iter().map(|&i| &participants[i]).collect();
     match customers.as_slice() {
         [one] if id_of(one).is_some() => Ok(one),
         [] | [_] => Err(fail(
@@ -472,7 +541,7 @@ fn pick_participant<'a>(
             )),
         )),
         _ => Err(fail(
-            "the conversation has more than one customer participant",
+            crate::conversation::ambiguous_customer_message(&indices),
             Some(format!(
                 "choose one with --participant; participants: {}",
                 describe(participants)

@@ -251,6 +251,8 @@ pub struct Conversation {
     pub id: Option<String>,
     /// Every participant, in payload order.
     pub participants: Vec<Participant>,
+    /// Set when two or more participants are customers (located at the second one).
+    ambiguous_customer: Option<FixtureError>,
 }
 
 /// The participant a case reads data from.
@@ -334,16 +336,42 @@ impl Conversation {
                 bad_attribute,
             });
         }
+        let customers = customer_indices(out.iter().map(|p| p.purpose.as_deref()));
+        let ambiguous_customer = (customers.len() > 1).then(|| {
+            let steps = [
+                PathStep::Key("participants".into()),
+                PathStep::Index(customers[1]),
+                PathStep::Key("purpose".into()),
+            ];
+            let (line, col) = locate(text, &steps).unwrap_or((1, 1));
+            FixtureError {
+                file: file.to_owned(),
+                line,
+                col,
+                message: ambiguous_customer_message(&customers),
+                path: Some(render_path(&steps)),
+            }
+        });
         Ok(Conversation {
             file: file.to_owned(),
             id: raw.id,
             participants: out,
+            ambiguous_customer,
         })
     }
 
     /// The first participant whose `purpose` is `purpose` (case-sensitive, as the API
     /// spells it), or a located error naming the purposes that do exist.
+    ///
+    /// Two customers are refused rather than the first used: which one's data a flow reads
+    /// is not knowable from the payload (`inject` refuses the same way). Other purposes
+    /// repeat legitimately (a callback offered to five agents) and the first is used.
     pub fn select(&self, purpose: &str) -> Result<Selected<'_>, FixtureError> {
+        if purpose == CUSTOMER
+            && let Some(e) = &self.ambiguous_customer
+        {
+            return Err(e.clone());
+        }
         let found = self
             .participants
             .iter()
@@ -380,6 +408,32 @@ impl Conversation {
             }
         }
     }
+}
+
+/// The purpose of the participant a conversation's routing data belongs to.
+pub const CUSTOMER: &str = "customer";
+
+/// Indices of the participants whose purpose is `customer`.
+pub fn customer_indices<'a>(purposes: impl Iterator<Item = Option<&'a str>>) -> Vec<usize> {
+    purposes
+        .enumerate()
+        .filter(|(_, p)| *p == Some(CUSTOMER))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The one wording, for fixtures, live runs and `inject`, of a conversation with more than
+/// one customer participant.
+pub fn ambiguous_customer_message(indices: &[usize]) -> String {
+    let list: Vec<String> = indices
+        .iter()
+        .map(|i| format!("$.participants[{i}]"))
+        .collect();
+    format!(
+        "the conversation has {} customer participants ({}): which one's attributes to use is ambiguous",
+        indices.len(),
+        list.join(", ")
+    )
 }
 
 /// serde_json appends " at line L column C"; the position is reported separately.
@@ -529,6 +583,17 @@ mod tests {
         assert!(!e.message.contains(" at line "), "{e}");
         let e = Conversation::parse("f.json", "[]").unwrap_err();
         assert!(e.message.starts_with("not a conversation payload"), "{e}");
+    }
+
+    #[test]
+    fn two_customer_participants_are_a_located_error() {
+        let text = "{\"participants\": [\n  {\"purpose\": \"customer\"},\n  {\"purpose\": \"acd\"},\n  {\"purpose\": \"customer\"}\n]}";
+        let c = Conversation::parse("two.json", text).unwrap();
+        let e = c.select("customer").unwrap_err();
+        assert_eq!((e.line, e.col), (4, 15));
+        assert_eq!(e.path.as_deref(), Some("$.participants[2].purpose"));
+        assert!(e.message.contains("2 customer participants"), "{e}");
+        assert!(c.select("acd").is_ok(), "other purposes are unaffected");
     }
 
     #[test]

@@ -55,6 +55,8 @@ pub enum Fault {
     EchoTokens(u16),
     /// 200 with a JSON body of this many bytes (to exceed the client's size limit).
     Oversized(usize),
+    /// Served as usual: queued first, it aims the next fault at a later request.
+    Pass,
 }
 
 /// One request as the mock saw it.
@@ -399,7 +401,7 @@ fn handle(mut request: tiny_http::Request, state: &Mutex<State>) {
             return;
         }
         Some(Fault::Slow(d)) => std::thread::sleep(d),
-        None => {}
+        Some(Fault::Pass) | None => {}
     }
 
     if method == "POST" && path == "/oauth/token" {
