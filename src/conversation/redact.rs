@@ -1,20 +1,26 @@
 //! Personal data out of recorded fixtures: a conversation fetched from Genesys is rewritten
 //! with stable placeholders (`<redacted:name:1>`) before it is written to a repository.
 //!
-//! What is redacted (string values only; keys, ids, timestamps, queue and flow data stay):
-//! - on participants (objects in a `participants` array) and on address objects (values of
-//!   keys ending in `Address`/`Addresses`, e.g. `fromAddress`, `toAddress`): `name`,
-//!   `participantName`;
-//! - anywhere: `address`, `addressNormalized`, `addressRaw`, `addressDisplayable`, `ani`,
-//!   `dnis`, `callerId`, `callbackNumbers` (address); `callerIdName`, `callbackUserName`,
-//!   `remote`, `fromName`, `toName` (name); `email`, `emailAddress` (email); `phoneNumber`
-//!   (phone); `textBody`, `text`, `body`, `subject`, `content` (text: message bodies);
-//! - anywhere: any string containing an email address;
-//! - in every `attributes` map: values whose key names an email, phone, person name or postal
-//!   address (`*email*`, `*phone*`, `*mobile*`, `*firstName`, `*lastName`, `*fullName`, a last
-//!   dotted segment starting with `address`, `*street*`, `*postalCode*`, `*zipCode*`), and
-//!   values that look like an email or a phone number (7–15 digits with `+` or separators, or
-//!   10+ digits).
+//! The rule is by what a field means (its key, split into words: `messageBody`,
+//! `postal_code`, `context.addressStreet`) and by what a value looks like, not by a list of
+//! known payloads. Ids, timestamps, states, queue and flow data stay.
+//! - Anywhere, by key: free text (last word `body`, `text`, `notes`/`note`, `comment(s)`,
+//!   `subject`, `content`, `transcript`: message bodies, wrap-up notes); email (a word
+//!   `email`); phone (`phone`, `mobile`, `msisdn`, `fax`, `e164`); address (first word
+//!   `address`, or `street`, `postal`, `zip`, `postcode`, `city`, and `ani`, `dnis`,
+//!   `callerId`, `callbackNumbers`); person names (a last word `name` after a person word:
+//!   `firstName`, `customerName`, `callerIdName`, `callbackUserName`, `displayName`, …,
+//!   and `remote`).
+//! - People: items of `participants` and address objects (`fromAddress`, …): also `name`
+//!   and `participantName`, except on participants that are not people (purpose `acd`, whose
+//!   name is the queue's, `ivr`, `workflow`, `campaign`, `dialer`). Contact objects (a last
+//!   word `contact(s)`, `customer`, `person`: `externalContact`): every string except ids,
+//!   URIs, dates, times, types and states.
+//! - In `attributes` maps, at any depth (nested objects and arrays included): the key rules
+//!   above (plus a last dotted segment `name`), and values that look like an email or a
+//!   phone number (7–15 digits with `+` or separators, or 10+ digits).
+//! - Anywhere: any string containing an email address, and any object key that is one (an
+//!   attribute keyed by the customer's email) or, in attributes, looks like a phone number.
 //!
 //! The same value gets the same placeholder everywhere in one file, so equal-value checks
 //! between participants still hold; numbering follows the sorted key order, so it is stable.
@@ -81,9 +87,19 @@ struct Redactor {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Context {
     Plain,
+    /// A participant or an address object: `name` is a person's.
     Participant,
+    /// A participant that is not a person (`acd`, `ivr`, ...): its `name` is the queue's or
+    /// the flow's.
+    NonPerson,
+    /// A contact record: every string but its ids and metadata is personal.
+    Contact,
+    /// An `attributes` map, at any depth.
     Attributes,
 }
+
+/// Purposes of participants that are not people.
+const NON_PERSON_PURPOSES: &[&str] = &["acd", "ivr", "workflow", "campaign", "dialer"];
 
 impl Redactor {
     fn placeholder(&mut self, kind: &'static str, original: &str) -> String {
@@ -105,52 +121,98 @@ impl Redactor {
     fn walk(&mut self, value: &mut Value, ctx: Context) {
         match value {
             Value::Object(map) => {
-                let mut keys: Vec<String> = map.keys().cloned().collect();
-                keys.sort();
-                for k in keys {
-                    let Some(v) = map.get_mut(&k) else { continue };
-                    let kind = match ctx {
-                        Context::Attributes => attribute_kind(&k, v),
-                        Context::Participant => field_kind(&k, true),
-                        Context::Plain => field_kind(&k, false),
-                    };
-                    if let Some(kind) = kind {
-                        self.replace_strings(v, kind);
-                        continue;
-                    }
-                    let lower = k.to_ascii_lowercase();
-                    let person = lower == "participants"
-                        || lower.ends_with("address")
-                        || lower.ends_with("addresses");
-                    let child = match &*v {
-                        Value::Object(_) if k == "attributes" => Context::Attributes,
-                        Value::Object(_) | Value::Array(_) if person => Context::Participant,
-                        _ => Context::Plain,
-                    };
-                    if ctx == Context::Attributes {
-                        // Attribute values are strings; anything nested is still scanned for emails.
-                        self.walk(v, Context::Plain);
-                    } else {
-                        self.walk(v, child);
-                    }
+                // Visit in sorted key order (stable numbering), keep the payload's order.
+                let mut entries: Vec<(String, Value)> = std::mem::take(map).into_iter().collect();
+                let mut order: Vec<usize> = (0..entries.len()).collect();
+                order.sort_by(|&a, &b| entries[a].0.cmp(&entries[b].0));
+                for i in order {
+                    let (k, v) = &mut entries[i];
+                    let original = k.clone();
+                    *k = self.redact_key(&original, ctx);
+                    self.field(&original, v, ctx);
                 }
+                map.extend(entries);
             }
             Value::Array(items) => {
-                // Items of `participants` and of address lists are people; other lists are not.
-                let item_ctx = if ctx == Context::Participant {
-                    Context::Participant
-                } else {
-                    Context::Plain
+                // Items of `participants`, of address lists and of contact lists are people;
+                // items of an attribute's array value are attribute values.
+                let item_ctx = match ctx {
+                    Context::Participant | Context::Contact | Context::Attributes => ctx,
+                    Context::Plain | Context::NonPerson => Context::Plain,
                 };
                 for item in items {
-                    self.walk(item, item_ctx);
+                    if item_ctx == Context::Participant {
+                        let purpose = item.get("purpose").and_then(Value::as_str);
+                        let person = !purpose.is_some_and(|p| NON_PERSON_PURPOSES.contains(&p));
+                        let c = if person { ctx } else { Context::NonPerson };
+                        self.walk(item, c);
+                    } else {
+                        self.walk(item, item_ctx);
+                    }
                 }
             }
-            Value::String(s) if looks_like_email(s) => {
-                *s = self.placeholder("email", s);
+            Value::String(s) => {
+                if let Some(kind) = value_kind(s, ctx) {
+                    *s = self.placeholder(kind, s);
+                }
             }
             _ => {}
         }
+    }
+
+    /// A key that is itself personal data (an email used as an attribute name) becomes a
+    /// placeholder too.
+    fn redact_key(&mut self, key: &str, ctx: Context) -> String {
+        if looks_like_email(key) {
+            self.placeholder("email", key)
+        } else if ctx == Context::Attributes && looks_like_phone(key) {
+            self.placeholder("phone", key)
+        } else {
+            key.to_string()
+        }
+    }
+
+    /// One member of an object: redact it by what its key means, or descend.
+    fn field(&mut self, key: &str, v: &mut Value, ctx: Context) {
+        let words = words(key);
+        // Objects (address objects, a contact's `workPhone: {display, e164}`) are descended
+        // into so their ids and structure stay; strings and lists of strings are replaced
+        // whole. Inside attributes everything under a personal key goes.
+        let container = match v {
+            Value::Object(_) => true,
+            Value::Array(items) => items.iter().any(Value::is_object),
+            _ => false,
+        };
+        let kind = match ctx {
+            Context::Attributes => attribute_kind(key, &words),
+            Context::Contact => contact_kind(&words),
+            Context::Participant if is_name_key(key) => Some("name"),
+            _ => field_kind(key, &words),
+        };
+        if let Some(kind) = kind
+            && (!container || ctx == Context::Attributes)
+        {
+            self.replace_strings(v, kind);
+            return;
+        }
+        let last = words.last().map(String::as_str).unwrap_or_default();
+        let child = match (&*v, ctx) {
+            (_, Context::Attributes) => Context::Attributes,
+            (_, Context::Contact) => Context::Contact,
+            (Value::Object(_), _) if key == "attributes" => Context::Attributes,
+            (Value::Object(_) | Value::Array(_), _)
+                if matches!(last, "contact" | "contacts" | "customer" | "person") =>
+            {
+                Context::Contact
+            }
+            (Value::Object(_) | Value::Array(_), _)
+                if key == "participants" || matches!(last, "address" | "addresses") =>
+            {
+                Context::Participant
+            }
+            _ => Context::Plain,
+        };
+        self.walk(v, child);
     }
 
     /// Replace a string, or every string inside an array or object (e.g. `callbackNumbers`).
@@ -176,43 +238,180 @@ impl Redactor {
     }
 }
 
-fn field_kind(key: &str, participant: bool) -> Option<&'static str> {
-    Some(match key {
-        "name" | "participantName" if participant => "name",
-        "callerIdName" | "callbackUserName" | "remote" | "fromName" | "toName" => "name",
-        "address" | "addressNormalized" | "addressRaw" | "addressDisplayable" | "ani" | "dnis"
-        | "callerId" | "callbackNumbers" => "address",
-        "email" | "emailAddress" => "email",
-        "phoneNumber" => "phone",
-        "textBody" | "text" | "body" | "subject" | "content" => "text",
-        _ => return None,
-    })
+/// A key split into lowercase words: `messageBody` → `message body`, `postal_code` →
+/// `postal code`, `context.addressStreet` → `context address street`, `address1` →
+/// `address 1`.
+fn words(key: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let mut prev: Option<char> = None;
+    for c in key.chars() {
+        let boundary = match prev {
+            _ if !c.is_alphanumeric() => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                prev = None;
+                continue;
+            }
+            Some(p) => {
+                (p.is_lowercase() && c.is_uppercase())
+                    || (p.is_alphabetic() && c.is_ascii_digit())
+                    || (p.is_ascii_digit() && c.is_alphabetic())
+            }
+            None => false,
+        };
+        if boundary && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        cur.extend(c.to_lowercase());
+        prev = Some(c);
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
 }
 
-/// The kind of an attribute value to redact, from its key or its value.
-fn attribute_kind(key: &str, value: &Value) -> Option<&'static str> {
-    let k = key.to_ascii_lowercase();
-    let last = k.rsplit('.').next().unwrap_or(&k);
-    if k.contains("email") {
+/// Words that make a following `name` a person's name.
+const PERSON_WORDS: &[&str] = &[
+    "first",
+    "last",
+    "middle",
+    "given",
+    "family",
+    "sur",
+    "full",
+    "nick",
+    "customer",
+    "contact",
+    "caller",
+    "callee",
+    "user",
+    "person",
+    "sender",
+    "recipient",
+    "from",
+    "to",
+    "display",
+    "screen",
+    "agent",
+    "client",
+    "guest",
+    "member",
+    "legal",
+    "maiden",
+];
+
+/// Single words that are a person's name field (lowercase attribute keys: `firstname`).
+const NAME_WORDS: &[&str] = &[
+    "firstname",
+    "lastname",
+    "fullname",
+    "surname",
+    "nickname",
+    "username",
+    "givenname",
+    "familyname",
+    "middlename",
+    "displayname",
+    "customername",
+    "contactname",
+    "remote",
+];
+
+/// `name` and `participantName`: a person's on a participant or an address object.
+fn is_name_key(key: &str) -> bool {
+    matches!(key, "name" | "participantName")
+}
+
+/// What a field anywhere holds, from its key's words.
+fn field_kind(key: &str, words: &[String]) -> Option<&'static str> {
+    let w = |s: &str| words.iter().any(|x| x == s);
+    let first = words.first().map(String::as_str).unwrap_or_default();
+    let last = words.last().map(String::as_str).unwrap_or_default();
+    if w("email") || w("emails") {
         return Some("email");
     }
-    if k.contains("phone") || k.contains("mobile") || k.contains("msisdn") {
+    // `e164` splits into `e 164`: matched on the joined words.
+    if ["phone", "phones", "mobile", "msisdn", "fax"]
+        .iter()
+        .any(|p| w(p))
+        || words.concat().contains("e164")
+    {
         return Some("phone");
     }
-    if last.ends_with("firstname") || last.ends_with("lastname") || last.ends_with("fullname") {
-        return Some("name");
-    }
-    if last.starts_with("address")
-        || k.contains("street")
-        || k.contains("postalcode")
-        || k.contains("zipcode")
+    if first == "address"
+        || [
+            "street", "postal", "zip", "zipcode", "postcode", "city", "ani", "dnis",
+        ]
+        .iter()
+        .any(|p| w(p))
+        || matches!(key, "callerId" | "callbackNumbers")
     {
         return Some("address");
     }
-    let s = value.as_str()?;
+    if NAME_WORDS.contains(&last)
+        || (last == "name"
+            && words[..words.len() - 1]
+                .iter()
+                .any(|x| PERSON_WORDS.contains(&x.as_str())))
+    {
+        return Some("name");
+    }
+    if matches!(
+        last,
+        "body"
+            | "text"
+            | "notes"
+            | "note"
+            | "comment"
+            | "comments"
+            | "subject"
+            | "content"
+            | "transcript"
+    ) {
+        return Some("text");
+    }
+    None
+}
+
+/// What an attribute holds, from its key: the field rules on the last dotted segment
+/// (`context.addressStreet`), and a last segment that is just `name`.
+fn attribute_kind(key: &str, words: &[String]) -> Option<&'static str> {
+    let last_segment = key.rsplit('.').next().unwrap_or(key);
+    let seg_words = self::words(last_segment);
+    if let Some(kind) = field_kind(last_segment, &seg_words) {
+        return Some(kind);
+    }
+    if seg_words.len() == 1 && seg_words[0] == "name" {
+        return Some("name");
+    }
+    // An email or phone word anywhere in a prefixed key (`customer.email.primary`).
+    match field_kind(key, words) {
+        Some(k @ ("email" | "phone")) => Some(k),
+        _ => None,
+    }
+}
+
+/// In a contact record every string is personal unless it is an id or metadata.
+fn contact_kind(words: &[String]) -> Option<&'static str> {
+    let last = words.last().map(String::as_str).unwrap_or_default();
+    if matches!(
+        last,
+        "id" | "ids" | "uri" | "date" | "time" | "type" | "state" | "version" | "purpose"
+    ) {
+        return None;
+    }
+    Some(field_kind("", words).unwrap_or("name"))
+}
+
+/// What a bare string value is, by its shape: an email anywhere; a phone number in
+/// attributes and contact records.
+fn value_kind(s: &str, ctx: Context) -> Option<&'static str> {
     if looks_like_email(s) {
         Some("email")
-    } else if looks_like_phone(s) {
+    } else if matches!(ctx, Context::Attributes | Context::Contact) && looks_like_phone(s) {
         Some("phone")
     } else {
         None
@@ -294,13 +493,14 @@ mod tests {
         let p = &v["participants"];
         // Sorted order: `attributes` comes before `name`, `note` before `participants`.
         assert_eq!(p[0]["name"], "<redacted:name:2>");
-        assert_eq!(p[1]["name"], "<redacted:name:2>");
+        // The acd participant's name is its queue's: not personal data.
+        assert_eq!(p[1]["name"], "Blanche Stokes");
         assert_eq!(p[0]["ani"], "<redacted:address:1>");
         let a = &p[0]["attributes"];
         assert_eq!(a["context.firstName"], "<redacted:name:1>");
         assert_eq!(p[1]["attributes"]["context.firstName"], "<redacted:name:1>");
-        assert_eq!(a["context.email"], "<redacted:email:2>");
-        assert_eq!(v["note"], "<redacted:email:1>");
+        assert_eq!(a["context.email"], "<redacted:email:1>");
+        assert_eq!(v["note"], "<redacted:text:1>", "free text goes whole");
         assert!(
             a["context.phoneNumber"]
                 .as_str()
@@ -321,7 +521,124 @@ mod tests {
         );
         assert_eq!(p[1]["queueName"], "Support");
         assert_eq!(v["divisions"][0]["division"]["name"], "Home");
-        assert_eq!(report.replaced.get("name"), Some(&4));
+        assert_eq!(report.replaced.get("name"), Some(&3));
+    }
+
+    /// Every field of issue 10's list, in the shapes the Platform API uses.
+    #[test]
+    fn wrapup_notes_bodies_contacts_nested_attributes_and_email_keys_are_redacted() {
+        let mut v = json!({
+            "participants": [
+                {"purpose": "customer", "name": "Ann Lee",
+                 "externalContact": {
+                    "id": "ec-1", "firstName": "Ann", "lastName": "Lee",
+                    "workPhone": {"display": "+1 (317) 555-0100", "e164": "+13175550100"},
+                    "address": {"address1": "1 Main St", "city": "Indianapolis",
+                                "postalCode": "46204"},
+                    "personalEmail": "ann@example.org",
+                    "modifyDate": "2024-01-01T00:00:00Z",
+                    "externalOrganization": {"id": "org-1", "name": "Lee Family Farm"}
+                 },
+                 "attributes": {
+                    "ann.lee@example.org": "vip",
+                    "customerName": "Ann Lee",
+                    "postal_code": "46204",
+                    "order": {"shipTo": {"street": "1 Main St", "phone": "317 555 0100"},
+                              "items": ["sku-1", "ann@example.org"]},
+                    "contacts": ["+44 20 7946 0958"],
+                    "Tier": "gold"
+                 },
+                 "messages": [{"messageBody": "my card is 4111", "messageId": "m1"}],
+                 "wrapup": {"code": "wc-1", "name": "Resolved", "notes": "angry about the bill"}},
+                {"purpose": "acd", "name": "Billing Queue", "queueName": "Billing Queue",
+                 "participantName": "Billing Queue"},
+                {"purpose": "agent", "name": "Agent Smith",
+                 "wrapup": {"code": "wc-2", "notes": "called back at home"}}
+            ]
+        });
+        redact(&mut v);
+        let text = v.to_string();
+        for pii in [
+            "Ann",
+            "Lee",
+            "555",
+            "0100",
+            "Main St",
+            "Indianapolis",
+            "46204",
+            "ann@example.org",
+            "ann.lee@example.org",
+            "4111",
+            "angry",
+            "called back",
+            "Agent Smith",
+            "7946",
+        ] {
+            assert!(!text.contains(pii), "{pii} left in {text}");
+        }
+        let p = &v["participants"];
+        assert_eq!(p[1]["name"], "Billing Queue", "queue names stay");
+        assert_eq!(p[1]["participantName"], "Billing Queue");
+        assert_eq!(p[0]["attributes"]["Tier"], "gold");
+        assert_eq!(p[0]["attributes"]["order"]["items"][0], "sku-1");
+        assert_eq!(p[0]["wrapup"]["code"], "wc-1");
+        assert_eq!(
+            p[0]["wrapup"]["name"], "Resolved",
+            "a wrap-up code's name stays"
+        );
+        let c = &p[0]["externalContact"];
+        assert_eq!(c["id"], "ec-1");
+        assert_eq!(c["modifyDate"], "2024-01-01T00:00:00Z");
+        assert_eq!(c["externalOrganization"]["id"], "org-1");
+        assert!(
+            c["workPhone"]["e164"]
+                .as_str()
+                .unwrap()
+                .starts_with("<redacted:phone:")
+        );
+        let keys: Vec<&String> = p[0]["attributes"].as_object().unwrap().keys().collect();
+        assert!(
+            keys.iter().any(|k| k.starts_with("<redacted:email:")),
+            "{keys:?}"
+        );
+    }
+
+    #[test]
+    fn real_payloads_keep_queue_and_routing_data() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/real-conversations");
+        for name in [
+            "callback-get-conversation.json",
+            "chat-v2-get-conversation.json",
+            "notification-users-conversations-callback.json",
+            "analytics-details-webchat-no-attributes.json",
+        ] {
+            let text = std::fs::read_to_string(dir.join(name)).unwrap();
+            let mut v: Value = serde_json::from_str(&text).unwrap();
+            redact(&mut v);
+            let out = v.to_string();
+            for pii in [
+                "mustafa",
+                "905394826532",
+                "Blanche",
+                "Stokes",
+                "679-8637",
+                "Dolgel",
+                "24667",
+                "Hajdidimitrov",
+                "John Doe",
+            ] {
+                assert!(!out.contains(pii), "{pii} left in {name}");
+            }
+            for kept in [
+                "Callback_Queue",
+                "CXService",
+                "PureCloud",
+                "Webchat Provider",
+            ] {
+                assert_eq!(text.contains(kept), out.contains(kept), "{kept} in {name}");
+            }
+        }
     }
 
     #[test]
