@@ -151,3 +151,39 @@ impl Expr {
         Expr::new(Kind::Error, span)
     }
 }
+
+impl Expr {
+    /// A call the checker resolved: the function, its name as written, and its arguments.
+    /// Consumers (lint) match on [`Func`], never on the spelling.
+    pub(crate) fn as_call(&self) -> Option<(Func, &str, &[Expr])> {
+        match &self.kind {
+            Kind::Call {
+                func: Some(f),
+                name,
+                args,
+                ..
+            } => Some((*f, name, args)),
+            _ => None,
+        }
+    }
+}
+
+/// Visit every node of a tree, parents first.
+pub(crate) fn visit(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+    with_stack(|| {
+        f(e);
+        match &e.kind {
+            Kind::Unary(_, a) | Kind::Member(a, ..) => visit(a, f),
+            Kind::Binary(_, a, b) | Kind::Index(a, b) => {
+                visit(a, f);
+                visit(b, f);
+            }
+            Kind::Call { args, .. } => {
+                for a in args {
+                    visit(a, f);
+                }
+            }
+            Kind::Lit(_) | Kind::NotSet | Kind::Path(_) | Kind::Var { .. } | Kind::Error => {}
+        }
+    });
+}

@@ -5,57 +5,12 @@ use super::ast::{BinOp, Expr, Kind, Member, UnOp, with_stack};
 use super::functions::{self, Func};
 use super::{ErrorKind, ExprError, Scope, Span, Type, Value};
 
-/// A type as the checker sees it: known, the still-untyped `NOT_SET` literal, or unknown
-/// after an error (which silences follow-on errors).
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum CTy {
-    T(Type),
-    NotSet,
-    Unknown,
-}
-
-impl CTy {
-    pub(crate) fn describe(&self) -> String {
-        match self {
-            CTy::T(t) => t.to_string(),
-            CTy::NotSet => "NOT_SET".into(),
-            CTy::Unknown => "an unknown type".into(),
-        }
-    }
-
-    pub(crate) fn is_numeric(&self) -> bool {
-        matches!(self, CTy::T(t) if t.is_numeric())
-    }
-}
-
-pub(crate) const NOT_SET_HELP: &str =
-    "guard it with IsSet(...) or If(IsSet(x), x, default) before using it";
+use super::call::Typer;
+pub(crate) use super::call::{CTy, NOT_SET_HELP, comparable, is_scalar};
 
 pub(crate) struct Checker<'s> {
     scope: &'s Scope,
     pub errors: Vec<ExprError>,
-}
-
-/// True for types a `NOT_SET` literal may stand for (collections are never NOT_SET).
-pub(crate) fn is_scalar(t: &Type) -> bool {
-    !matches!(t, Type::List(_))
-}
-
-/// The common type of two branches/items, with Integer→Decimal promotion.
-pub(crate) fn unify(a: &CTy, b: &CTy) -> Option<CTy> {
-    Some(match (a, b) {
-        (CTy::Unknown, _) | (_, CTy::Unknown) => CTy::Unknown,
-        (CTy::NotSet, CTy::NotSet) => CTy::NotSet,
-        (CTy::NotSet, CTy::T(t)) | (CTy::T(t), CTy::NotSet) if is_scalar(t) => CTy::T(t.clone()),
-        (CTy::T(x), CTy::T(y)) if x == y => CTy::T(x.clone()),
-        (CTy::T(x), CTy::T(y)) if x.is_numeric() && y.is_numeric() => CTy::T(Type::Decimal),
-        _ => return None,
-    })
-}
-
-/// Whether `==`/`!=` (and AreEqual, FindFirst) can compare the two types.
-pub(crate) fn comparable(a: &CTy, b: &CTy) -> bool {
-    unify(a, b).is_some()
 }
 
 impl<'s> Checker<'s> {
@@ -460,6 +415,20 @@ impl<'s> Checker<'s> {
             help,
         );
         CTy::Unknown
+    }
+}
+
+impl Typer for Checker<'_> {
+    fn error(&mut self, span: Span, message: String, help: Option<String>) {
+        Checker::error(self, span, message, help);
+    }
+
+    fn coerce(&mut self, e: &mut Expr, from: &CTy, to: &Type) {
+        Checker::coerce(self, e, from, to);
+    }
+
+    fn settle(&mut self, e: &mut Expr, t: &Type) {
+        settle(e, t);
     }
 }
 

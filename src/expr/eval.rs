@@ -4,22 +4,23 @@
 use std::cmp::Ordering;
 
 use super::ast::{BinOp, Expr, Kind, Member, UnOp, with_stack};
-use super::check::NOT_SET_HELP;
+use super::call::{Evaluator, NOT_SET_HELP, rt};
 use super::functions;
 use super::value::{DateTime, Duration};
-use super::{ErrorKind, EvalContext, ExprError, Span, Type, Value};
-
-pub(crate) fn rt(span: Span, message: impl Into<String>, help: Option<String>) -> ExprError {
-    ExprError {
-        kind: ErrorKind::Runtime,
-        message: message.into(),
-        span,
-        help,
-    }
-}
+use super::{EvalContext, ExprError, Span, Type, Value};
 
 pub(crate) struct Ev<'a> {
     pub cx: &'a EvalContext<'a>,
+}
+
+impl Evaluator for Ev<'_> {
+    fn eval(&self, e: &Expr) -> Result<Value, ExprError> {
+        Ev::eval(self, e)
+    }
+
+    fn context(&self) -> &EvalContext<'_> {
+        self.cx
+    }
 }
 
 /// Whether a value fits a declared type (NOT_SET of any type fits any scalar slot).

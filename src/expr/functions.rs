@@ -2,87 +2,140 @@
 //! NOT_SET rule and evaluation. docs/fidelity.md documents every entry.
 
 use super::ast::Expr;
-use super::check::{self, CTy, Checker, NOT_SET_HELP};
-use super::eval::{Ev, rt};
+use super::call::{self, CTy, Evaluator, NOT_SET_HELP, Typer, rt};
 use super::value::{DateTime, Duration, Entity};
 use super::{ExprError, Span, Type, Value};
 
+/// Where a function accepts NOT_SET arguments (anywhere else NOT_SET is a runtime error,
+/// and a NOT_SET literal a type error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NotSetRule {
+    /// No argument may be NOT_SET.
+    Never,
+    /// Every argument may be.
+    Always,
+    /// The first (`To<Type>(NOT_SET)` is NOT_SET of that type).
+    First,
+    /// Every argument but the first (`If`'s branches, not its condition).
+    AfterFirst,
+    /// Only this argument (the item of `AddItem`).
+    Only(usize),
+}
+
+impl NotSetRule {
+    fn allows(self, i: usize) -> bool {
+        match self {
+            NotSetRule::Never => false,
+            NotSetRule::Always => true,
+            NotSetRule::First => i == 0,
+            NotSetRule::AfterFirst => i > 0,
+            NotSetRule::Only(k) => i == k,
+        }
+    }
+}
+
+/// One function of the catalogue: its name, signature and NOT_SET rule. Its typing rule
+/// is its arm of [`check_call`] and its evaluation its arm of [`call`]; both matches are
+/// exhaustive over [`Func`], so an entry without either does not compile.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Def {
+    /// The function.
+    pub func: Func,
+    /// Canonical spelling.
+    pub name: &'static str,
+    /// The signature shown in hints.
+    pub signature: &'static str,
+    /// Which arguments may be NOT_SET.
+    pub not_set: NotSetRule,
+}
+
 macro_rules! funcs {
-    ($($v:ident => $sig:literal),* $(,)?) => {
+    ($($v:ident => $sig:literal, $ns:expr;)*) => {
         /// A known function.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub(crate) enum Func { $($v),* }
 
-        /// Every function, in catalogue order.
-        pub(crate) const ALL: &[Func] = &[$(Func::$v),*];
-
-        impl Func {
-            /// Canonical spelling.
-            pub(crate) fn name(self) -> &'static str {
-                match self { $(Func::$v => stringify!($v)),* }
-            }
-
-            /// The signature shown in hints.
-            pub(crate) fn signature(self) -> &'static str {
-                match self { $(Func::$v => $sig),* }
-            }
-        }
+        /// The catalogue, one entry per function, in [`Func`] order.
+        pub(crate) const REGISTRY: &[Def] = &[$(Def {
+            func: Func::$v,
+            name: stringify!($v),
+            signature: $sig,
+            not_set: $ns,
+        }),*];
     };
 }
 
+impl Func {
+    /// This function's entry.
+    pub(crate) fn def(self) -> &'static Def {
+        // REGISTRY is generated in declaration order, so the discriminant is the index.
+        &REGISTRY[self as usize]
+    }
+
+    /// Canonical spelling.
+    pub(crate) fn name(self) -> &'static str {
+        self.def().name
+    }
+
+    /// The signature shown in hints.
+    pub(crate) fn signature(self) -> &'static str {
+        self.def().signature
+    }
+}
+
 funcs! {
-    If => "If(Boolean, value, value)",
-    IsSet => "IsSet(any)",
-    IsNotSetOrEmpty => "IsNotSetOrEmpty(any)",
-    Append => "Append(String, String, ...)",
-    Trim => "Trim(String)",
-    Lower => "Lower(String)",
-    Upper => "Upper(String)",
-    Length => "Length(String)",
-    Substring => "Substring(String, start, length)",
-    Left => "Left(String, count)",
-    Right => "Right(String, count)",
-    Contains => "Contains(String, String)",
-    StartsWith => "StartsWith(String, String)",
-    EndsWith => "EndsWith(String, String)",
-    Replace => "Replace(String, search, replacement)",
-    Split => "Split(String, delimiter)",
-    FindString => "FindString(String, search)",
-    ToString => "ToString(any) or ToString(collection, delimiter)",
-    ToDisplayString => "ToDisplayString(any)",
-    ToInt => "ToInt(String or number)",
-    ToDecimal => "ToDecimal(String or number)",
-    ToBool => "ToBool(String or Boolean)",
-    ToDateTime => "ToDateTime(String or DateTime)",
-    ToDuration => "ToDuration(String or Duration)",
-    ToPhoneNumber => "ToPhoneNumber(String)",
-    ToScheduleGroup => "ToScheduleGroup(ScheduleGroup)",
-    GetCurrentDateTimeUtc => "GetCurrentDateTimeUtc()",
-    DateTimeDiff => "DateTimeDiff(DateTime, DateTime)",
-    AddDays => "AddDays(DateTime, Integer)",
-    AddHours => "AddHours(DateTime, Integer)",
-    AddMinutes => "AddMinutes(DateTime, Integer)",
-    AddSeconds => "AddSeconds(DateTime, Integer)",
-    MakeDuration => "MakeDuration(days, hours, minutes, seconds[, milliseconds])",
-    Round => "Round(number)",
-    Abs => "Abs(number)",
-    Min => "Min(number, number, ...)",
-    Max => "Max(number, number, ...)",
-    MakeList => "MakeList(item, item, ...)",
-    Count => "Count(collection)",
-    GetAt => "GetAt(collection, index)",
-    AddItem => "AddItem(collection, item)",
-    AddItemAt => "AddItemAt(collection, index, item)",
-    FindFirst => "FindFirst(collection, item)",
-    JsonParse => "JsonParse(String)",
-    GetJsonObjectProperty => "GetJsonObjectProperty(JSON, String)",
-    AreEqual => "AreEqual(value, value)",
-    FindQueue => "FindQueue(name)",
-    FindQueueById => "FindQueueById(id)",
-    FindSkill => "FindSkill(name)",
-    FindUserById => "FindUserById(id)",
-    FindEmergencyGroup => "FindEmergencyGroup(name)",
-    MakeListAgentScorePair => "MakeListAgentScorePair(UserCollection, IntegerCollection)",
+    If => "If(Boolean, value, value)", NotSetRule::AfterFirst;
+    IsSet => "IsSet(any)", NotSetRule::Always;
+    IsNotSetOrEmpty => "IsNotSetOrEmpty(any)", NotSetRule::Always;
+    Append => "Append(String, String, ...)", NotSetRule::Always;
+    Trim => "Trim(String)", NotSetRule::Never;
+    Lower => "Lower(String)", NotSetRule::Never;
+    Upper => "Upper(String)", NotSetRule::Never;
+    Length => "Length(String)", NotSetRule::Never;
+    Substring => "Substring(String, start, length)", NotSetRule::Never;
+    Left => "Left(String, count)", NotSetRule::Never;
+    Right => "Right(String, count)", NotSetRule::Never;
+    Contains => "Contains(String, String)", NotSetRule::Never;
+    StartsWith => "StartsWith(String, String)", NotSetRule::Never;
+    EndsWith => "EndsWith(String, String)", NotSetRule::Never;
+    Replace => "Replace(String, search, replacement)", NotSetRule::Never;
+    Split => "Split(String, delimiter)", NotSetRule::Never;
+    FindString => "FindString(String, search)", NotSetRule::Never;
+    ToString => "ToString(any) or ToString(collection, delimiter)", NotSetRule::First;
+    ToDisplayString => "ToDisplayString(any)", NotSetRule::Always;
+    ToInt => "ToInt(String or number)", NotSetRule::First;
+    ToDecimal => "ToDecimal(String or number)", NotSetRule::First;
+    ToBool => "ToBool(String or Boolean)", NotSetRule::First;
+    ToDateTime => "ToDateTime(String or DateTime)", NotSetRule::First;
+    ToDuration => "ToDuration(String or Duration)", NotSetRule::First;
+    ToPhoneNumber => "ToPhoneNumber(String)", NotSetRule::First;
+    ToScheduleGroup => "ToScheduleGroup(ScheduleGroup)", NotSetRule::First;
+    GetCurrentDateTimeUtc => "GetCurrentDateTimeUtc()", NotSetRule::Never;
+    DateTimeDiff => "DateTimeDiff(DateTime, DateTime)", NotSetRule::Never;
+    AddDays => "AddDays(DateTime, Integer)", NotSetRule::Never;
+    AddHours => "AddHours(DateTime, Integer)", NotSetRule::Never;
+    AddMinutes => "AddMinutes(DateTime, Integer)", NotSetRule::Never;
+    AddSeconds => "AddSeconds(DateTime, Integer)", NotSetRule::Never;
+    MakeDuration => "MakeDuration(days, hours, minutes, seconds[, milliseconds])", NotSetRule::Never;
+    Round => "Round(number)", NotSetRule::Never;
+    Abs => "Abs(number)", NotSetRule::Never;
+    Min => "Min(number, number, ...)", NotSetRule::Never;
+    Max => "Max(number, number, ...)", NotSetRule::Never;
+    MakeList => "MakeList(item, item, ...)", NotSetRule::Always;
+    Count => "Count(collection)", NotSetRule::Never;
+    GetAt => "GetAt(collection, index)", NotSetRule::Never;
+    AddItem => "AddItem(collection, item)", NotSetRule::Only(1);
+    AddItemAt => "AddItemAt(collection, index, item)", NotSetRule::Only(2);
+    FindFirst => "FindFirst(collection, item)", NotSetRule::Only(1);
+    JsonParse => "JsonParse(String)", NotSetRule::Never;
+    GetJsonObjectProperty => "GetJsonObjectProperty(JSON, String)", NotSetRule::Never;
+    AreEqual => "AreEqual(value, value)", NotSetRule::Always;
+    FindQueue => "FindQueue(name)", NotSetRule::Never;
+    FindQueueById => "FindQueueById(id)", NotSetRule::Never;
+    FindSkill => "FindSkill(name)", NotSetRule::Never;
+    FindUserById => "FindUserById(id)", NotSetRule::Never;
+    FindEmergencyGroup => "FindEmergencyGroup(name)", NotSetRule::Never;
+    MakeListAgentScorePair => "MakeListAgentScorePair(UserCollection, IntegerCollection)", NotSetRule::Never;
 }
 
 /// Architect caps collections at 2,000 items.
@@ -90,30 +143,20 @@ pub(crate) const MAX_LIST: usize = 2000;
 
 /// Case-insensitive lookup.
 pub(crate) fn lookup(name: &str) -> Option<Func> {
-    ALL.iter()
-        .copied()
-        .find(|f| f.name().eq_ignore_ascii_case(name))
+    REGISTRY
+        .iter()
+        .find(|d| d.name.eq_ignore_ascii_case(name))
+        .map(|d| d.func)
 }
 
 /// The known function name closest to `name`, for a hint.
 pub(crate) fn closest(name: &str) -> Option<&'static str> {
-    crate::diag::closest(name, ALL.iter().map(|f| f.name()))
+    crate::diag::closest(name, REGISTRY.iter().map(|d| d.name))
 }
 
 /// Whether argument `i` of `f` may be NOT_SET (otherwise: a runtime error).
 pub(crate) fn allows_not_set(f: Func, i: usize) -> bool {
-    use Func::*;
-    match f {
-        IsSet | IsNotSetOrEmpty | Append | ToDisplayString | AreEqual => true,
-        // To<Type>(NOT_SET) is NOT_SET of that type.
-        ToString | ToInt | ToDecimal | ToBool | ToDateTime | ToDuration | ToPhoneNumber
-        | ToScheduleGroup => i == 0,
-        If => i > 0,
-        MakeList => true,
-        AddItem | FindFirst => i == 1,
-        AddItemAt => i == 2,
-        _ => false,
-    }
+    f.def().not_set.allows(i)
 }
 
 /// A parameter kind for monomorphic signatures.
@@ -189,7 +232,8 @@ fn ordinal(i: usize) -> String {
     format!("argument {}", i + 1)
 }
 
-impl Checker<'_> {
+/// The signature checks every typing rule is written with, on top of [`Typer`].
+trait Sig: Typer {
     fn arity(&mut self, f: Func, n: usize, min: usize, max: Option<usize>, span: Span) -> bool {
         if n >= min && max.is_none_or(|m| n <= m) {
             return true;
@@ -222,7 +266,7 @@ impl Checker<'_> {
             CTy::Unknown => {}
             CTy::NotSet => {
                 if allows_not_set(f, i) {
-                    check::settle(arg, &p.not_set_type());
+                    self.settle(arg, &p.not_set_type());
                 } else {
                     self.reject_not_set(f, i, arg);
                 }
@@ -277,7 +321,7 @@ impl Checker<'_> {
     fn items(&mut self, f: Func, first: usize, args: &mut [Expr], tys: &[CTy]) -> CTy {
         let mut acc = CTy::NotSet;
         for (i, t) in tys.iter().enumerate().skip(first) {
-            match check::unify(&acc, t) {
+            match call::unify(&acc, t) {
                 Some(u) => acc = u,
                 None => {
                     self.error(
@@ -329,7 +373,7 @@ impl Checker<'_> {
         let CTy::T(item_ty) = item else { return };
         match t {
             CTy::Unknown => {}
-            CTy::NotSet => check::settle(arg, item_ty),
+            CTy::NotSet => self.settle(arg, item_ty),
             CTy::T(x) if x == item_ty => {}
             CTy::T(Type::Integer) if item_ty == &Type::Decimal => self.coerce(arg, t, item_ty),
             CTy::T(x) => self.error(
@@ -345,9 +389,11 @@ impl Checker<'_> {
     }
 }
 
+impl<T: Typer + ?Sized> Sig for T {}
+
 /// Type a call to `f`.
 pub(crate) fn check_call(
-    ck: &mut Checker<'_>,
+    ck: &mut dyn Typer,
     f: Func,
     args: &mut [Expr],
     tys: &[CTy],
@@ -362,7 +408,7 @@ pub(crate) fn check_call(
                 return CTy::Unknown;
             }
             ck.param(f, 0, &mut args[0], &tys[0], Bool);
-            match check::unify(&tys[1], &tys[2]) {
+            match call::unify(&tys[1], &tys[2]) {
                 Some(CTy::NotSet) => CTy::NotSet,
                 Some(u) => {
                     if let CTy::T(t) = &u {
@@ -465,14 +511,18 @@ pub(crate) fn check_call(
             }
             match ck.items(f, 0, args, tys) {
                 CTy::T(Type::List(_)) => {
-                    ck.error(span, "collections of collections are not supported", None);
+                    ck.error(
+                        span,
+                        "collections of collections are not supported".into(),
+                        None,
+                    );
                     CTy::Unknown
                 }
                 CTy::T(t) => CTy::T(Type::List(Box::new(t))),
                 CTy::NotSet => {
                     ck.error(
                         span,
-                        "a collection of only NOT_SET has no item type",
+                        "a collection of only NOT_SET has no item type".into(),
                         Some("give at least one item a type, e.g. MakeList(\"a\", NOT_SET)".into()),
                     );
                     CTy::Unknown
@@ -517,7 +567,7 @@ pub(crate) fn check_call(
         JsonParse => ck.fixed(f, args, tys, span, &[Str], Type::Json),
         GetJsonObjectProperty => ck.fixed(f, args, tys, span, &[Json, Str], Type::Json),
         AreEqual => {
-            if ck.arity(f, n, 2, Some(2), span) && !check::comparable(&tys[0], &tys[1]) {
+            if ck.arity(f, n, 2, Some(2), span) && !call::comparable(&tys[0], &tys[1]) {
                 ck.error(
                     span,
                     format!(
@@ -529,11 +579,11 @@ pub(crate) fn check_call(
                 );
             } else if n == 2 {
                 match (&tys[0], &tys[1]) {
-                    (CTy::NotSet, CTy::T(t)) => check::settle(&mut args[0], t),
-                    (CTy::T(t), CTy::NotSet) => check::settle(&mut args[1], t),
+                    (CTy::NotSet, CTy::T(t)) => ck.settle(&mut args[0], t),
+                    (CTy::T(t), CTy::NotSet) => ck.settle(&mut args[1], t),
                     (CTy::NotSet, CTy::NotSet) => {
-                        check::settle(&mut args[0], &Type::String);
-                        check::settle(&mut args[1], &Type::String);
+                        ck.settle(&mut args[0], &Type::String);
+                        ck.settle(&mut args[1], &Type::String);
                     }
                     _ => {}
                 }
@@ -766,7 +816,7 @@ fn convert(f: Func, v: &Value) -> Result<Value, (String, Option<String>)> {
 
 /// Evaluate a call. `span` is the whole call.
 pub(crate) fn call(
-    ev: &Ev<'_>,
+    ev: &dyn Evaluator,
     f: Func,
     args: &[Expr],
     ty: &Type,
@@ -969,7 +1019,7 @@ pub(crate) fn call(
             convert(f, &v).map_err(|(msg, help)| rt(arg_span(0), msg, help))?
         }
         ToScheduleGroup => arg(0)?,
-        GetCurrentDateTimeUtc => Value::DateTime(ev.cx.now),
+        GetCurrentDateTimeUtc => Value::DateTime(ev.context().now),
         DateTimeDiff => {
             let (a, b) = (dt(0)?, dt(1)?);
             Value::Duration(Duration(
@@ -1124,14 +1174,14 @@ pub(crate) fn call(
         AreEqual => Value::Boolean(super::eval::equal(&arg(0)?, &arg(1)?)),
         FindQueueById => {
             let id = s(0)?;
-            match ev.cx.directory.queues.get(&id) {
+            match ev.context().directory.queues.get(&id) {
                 Some(name) => entity(Type::Queue, &id, name),
                 None => Value::NotSet(Type::Queue),
             }
         }
         FindUserById => {
             let id = s(0)?;
-            match ev.cx.directory.users.get(&id) {
+            match ev.context().directory.users.get(&id) {
                 Some(name) => entity(Type::User, &id, name),
                 None => Value::NotSet(Type::User),
             }
@@ -1139,9 +1189,9 @@ pub(crate) fn call(
         FindQueue | FindSkill => {
             let name = s(0)?;
             let (map, t) = if f == FindQueue {
-                (&ev.cx.directory.queues, Type::Queue)
+                (&ev.context().directory.queues, Type::Queue)
             } else {
-                (&ev.cx.directory.skills, Type::Skill)
+                (&ev.context().directory.skills, Type::Skill)
             };
             match map.iter().find(|(_, n)| **n == name) {
                 Some((id, n)) => entity(t, id, n),
@@ -1223,8 +1273,55 @@ mod tests {
 
     #[test]
     fn every_function_has_a_distinct_name() {
-        for f in ALL {
-            assert_eq!(lookup(&f.name().to_lowercase()), Some(*f));
+        for (i, d) in REGISTRY.iter().enumerate() {
+            assert_eq!(d.func as usize, i, "{} is at its discriminant", d.name);
+            assert_eq!(lookup(&d.name.to_lowercase()), Some(d.func));
+            assert!(
+                d.signature.starts_with(&format!("{}(", d.name)),
+                "{}",
+                d.name
+            );
         }
+    }
+
+    /// Every registered function is documented (a row of the Functions table of
+    /// docs/fidelity.md) and evaluated (a call in the table-driven evaluation tests,
+    /// tests/expr_eval.rs: "the evaluation table").
+    #[test]
+    fn every_registered_function_has_a_fidelity_row_and_an_evaluation_test() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let fidelity = std::fs::read_to_string(root.join("docs/fidelity.md")).unwrap();
+        let section = fidelity
+            .split("\n## Functions")
+            .nth(1)
+            .map(|s| s.split("\n## ").next().unwrap_or(s))
+            .unwrap_or_default();
+        let rows: Vec<&str> = section.lines().filter(|l| l.starts_with("| `")).collect();
+        let eval = std::fs::read_to_string(root.join("tests/expr_eval.rs"))
+            .unwrap()
+            .to_lowercase();
+        let mut missing = vec![];
+        for d in REGISTRY {
+            // A row names the function in its first cell: "| `Name(...)`", "| `A`, `Name`".
+            let documented = rows.iter().any(|r| {
+                let first_cell = r.split(" | ").next().unwrap_or_default();
+                first_cell.contains(&format!("`{}(", d.name))
+                    || first_cell.contains(&format!("`{}`", d.name))
+            });
+            if !documented {
+                missing.push(format!("{}: no row in docs/fidelity.md", d.name));
+            }
+            let call = format!("{}(", d.name.to_lowercase());
+            let tested = eval.match_indices(&call).any(|(i, _)| {
+                !eval[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+            });
+            if !tested {
+                missing.push(format!("{}: no call in tests/expr_eval.rs", d.name));
+            }
+        }
+        assert!(missing.is_empty(), "{missing:#?}");
     }
 }

@@ -6,6 +6,7 @@
 //! [`Compiled::eval`] evaluates it against runtime [`Vars`] in an [`EvalContext`].
 
 pub(crate) mod ast;
+mod call;
 mod check;
 mod eval;
 mod functions;
@@ -14,6 +15,7 @@ mod parser;
 pub mod types;
 pub mod value;
 
+pub(crate) use functions::Func;
 pub use types::Type;
 pub use value::{DateTime, Duration, Entity, Value};
 

@@ -13,8 +13,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diag::SourceFile;
+use crate::expr::Func;
 use crate::expr::Value;
-use crate::expr::ast::{BinOp, Expr, Kind};
+use crate::expr::ast::{BinOp, Expr, Kind, visit as walk};
 use crate::flow::inspect::{ExprRole, FlowExpr};
 
 use super::inputs::{Loaded, Writer, WriterKind};
@@ -176,20 +177,20 @@ fn unset(
 fn bound_var<'a>(e: &Expr, bound: &'a HashMap<String, String>) -> Option<(&'a str, Option<bool>)> {
     match &e.kind {
         Kind::Var { key, .. } => bound.get(key.as_ref()).map(|a| (a.as_str(), None)),
-        Kind::Call { name, args, .. } if args.len() == 1 => {
-            let upper = if name.eq_ignore_ascii_case("lower") {
-                false
-            } else if name.eq_ignore_ascii_case("upper") {
-                true
-            } else {
+        _ => {
+            let (f, _, [arg]) = e.as_call()? else {
                 return None;
             };
-            match &args.first()?.kind {
+            let upper = match f {
+                Func::Lower => false,
+                Func::Upper => true,
+                _ => return None,
+            };
+            match &arg.kind {
                 Kind::Var { key, .. } => bound.get(key.as_ref()).map(|a| (a.as_str(), Some(upper))),
                 _ => None,
             }
         }
-        _ => None,
     }
 }
 
@@ -333,8 +334,7 @@ fn expressions(
                     }
                 }
             }
-            if let Kind::Call { name, args, .. } = &x.kind
-                && (name.eq_ignore_ascii_case("toint") || name.eq_ignore_ascii_case("todecimal"))
+            if let Some((Func::ToInt | Func::ToDecimal, name, args)) = x.as_call()
                 && let Some(v) = args.first()
             {
                 not_set(src, e, v, name, bound, &guarded, out);
@@ -390,10 +390,8 @@ fn not_set(
 fn guarded_vars(root: &Expr) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     walk(root, &mut |x| {
-        if let Kind::Call { name, args, .. } = &x.kind {
-            let guard = ["isset", "isnotsetorempty", "if"]
-                .iter()
-                .any(|g| name.eq_ignore_ascii_case(g));
+        if let Some((f, _, args)) = x.as_call() {
+            let guard = matches!(f, Func::IsSet | Func::IsNotSetOrEmpty | Func::If);
             if guard && let Some(a) = args.first() {
                 walk(a, &mut |y| {
                     if let Kind::Var { key, .. } = &y.kind {
@@ -404,26 +402,6 @@ fn guarded_vars(root: &Expr) -> BTreeSet<String> {
         }
     });
     out
-}
-
-/// Visit every node, parents first.
-fn walk(e: &Expr, f: &mut dyn FnMut(&Expr)) {
-    crate::expr::ast::with_stack(|| {
-        f(e);
-        match &e.kind {
-            Kind::Unary(_, a) | Kind::Member(a, ..) => walk(a, f),
-            Kind::Binary(_, a, b) | Kind::Index(a, b) => {
-                walk(a, f);
-                walk(b, f);
-            }
-            Kind::Call { args, .. } => {
-                for a in args {
-                    walk(a, f);
-                }
-            }
-            Kind::Lit(_) | Kind::NotSet | Kind::Path(_) | Kind::Var { .. } | Kind::Error => {}
-        }
-    });
 }
 
 #[cfg(test)]
