@@ -148,7 +148,7 @@ fn report(e: &dyn miette::Diagnostic) -> u8 {
 
 fn warn(message: &str) {
     let mut err = anstream::stderr();
-    let _ = writeln!(err, "warning: {message}");
+    let _ = writeln!(err, "warning: {}", crate::scrub::text(message));
 }
 
 // ---------------------------------------------------------------- record

@@ -53,7 +53,7 @@ pub struct TestArgs {
 }
 
 fn usage(msg: &str) -> u8 {
-    anstream::eprintln!("error: {msg}");
+    anstream::eprintln!("error: {}", crate::scrub::text(msg));
     exit::USAGE
 }
 
@@ -156,7 +156,7 @@ pub fn run(args: TestArgs) -> u8 {
     // machine format that a person running the command would not read.
     if opts.format != report::Format::Human {
         for line in &result.coverage_failures {
-            anstream::eprintln!("error: {line}");
+            anstream::eprintln!("error: {}", crate::scrub::text(line));
         }
     }
     result.status.exit_code()
