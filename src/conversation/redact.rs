@@ -188,7 +188,13 @@ impl Redactor {
             Context::Contact => contact_kind(&words),
             Context::Participant if is_name_key(key) => Some("name"),
             _ => field_kind(key, &words),
-        };
+        }
+        .or_else(|| {
+            // An address that is a phone number (an SMS `fromAddress`), whatever the key's
+            // first word; a UUID address (web messaging) is not one and stays.
+            let address = words.last().is_some_and(|w| w == "address");
+            (address && v.as_str().is_some_and(looks_like_phone)).then_some("phone")
+        });
         if let Some(kind) = kind
             && (!container || ctx == Context::Attributes)
         {
@@ -548,7 +554,8 @@ mod tests {
                     "contacts": ["+44 20 7946 0958"],
                     "Tier": "gold"
                  },
-                 "messages": [{"messageBody": "my card is 4111", "messageId": "m1"}],
+                 "messages": [{"messageBody": "my card is 4111", "messageId": "m1",
+                               "fromAddress": "+13175550199"}],
                  "wrapup": {"code": "wc-1", "name": "Resolved", "notes": "angry about the bill"}},
                 {"purpose": "acd", "name": "Billing Queue", "queueName": "Billing Queue",
                  "participantName": "Billing Queue"},
@@ -573,6 +580,7 @@ mod tests {
             "called back",
             "Agent Smith",
             "7946",
+            "0199",
         ] {
             assert!(!text.contains(pii), "{pii} left in {text}");
         }
