@@ -6,7 +6,7 @@
 //! to one request a second, so they get their own window.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Condvar, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// At most `max` events in any `per`.
@@ -80,43 +80,6 @@ pub fn new_connection(deployment: &str) {
     std::thread::sleep(wait);
 }
 
-/// `--guests N`: at most N sessions open at once.
-#[derive(Debug)]
-pub struct Slots {
-    free: Mutex<usize>,
-    freed: Condvar,
-}
-
-impl Slots {
-    /// `n` slots (at least 1).
-    pub fn new(n: usize) -> Self {
-        Slots {
-            free: Mutex::new(n.max(1)),
-            freed: Condvar::new(),
-        }
-    }
-
-    /// Run `f` in a slot.
-    pub fn run<T>(&self, f: impl FnOnce() -> T) -> T {
-        {
-            let mut free = self.free.lock().unwrap_or_else(|p| p.into_inner());
-            while *free == 0 {
-                free = self.freed.wait(free).unwrap_or_else(|p| p.into_inner());
-            }
-            *free -= 1;
-        }
-        struct Release<'a>(&'a Slots);
-        impl Drop for Release<'_> {
-            fn drop(&mut self) {
-                *self.0.free.lock().unwrap_or_else(|p| p.into_inner()) += 1;
-                self.0.freed.notify_one();
-            }
-        }
-        let _release = Release(self);
-        f()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,25 +101,5 @@ mod tests {
             Duration::from_millis(800)
         );
         assert_eq!(w.reserve(t + Duration::from_secs(3)), Duration::ZERO);
-    }
-
-    #[test]
-    fn slots_bound_concurrency() {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        let slots = Slots::new(2);
-        let (now, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
-        std::thread::scope(|s| {
-            for _ in 0..6 {
-                s.spawn(|| {
-                    slots.run(|| {
-                        let n = now.fetch_add(1, Ordering::SeqCst) + 1;
-                        most.fetch_max(n, Ordering::SeqCst);
-                        std::thread::sleep(Duration::from_millis(20));
-                        now.fetch_sub(1, Ordering::SeqCst);
-                    })
-                });
-            }
-        });
-        assert_eq!(most.load(Ordering::SeqCst), 2);
     }
 }

@@ -9,6 +9,7 @@
 pub mod error;
 pub mod flowpath;
 pub mod limits;
+pub mod pool;
 pub mod protocol;
 pub mod readback;
 pub mod session;
