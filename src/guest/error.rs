@@ -72,6 +72,8 @@ pub enum GuestError {
         waiting: String,
         /// The case's timeout.
         timeout: Duration,
+        /// Where.
+        at: Part,
     },
     /// The connection ended mid-session.
     #[error("the Guest API connection ended mid-session: {detail}")]
@@ -127,7 +129,7 @@ impl GuestError {
             GuestError::Refused { code: 4013, .. } | GuestError::AttributesTooLarge { .. } => {
                 Part::Attributes
             }
-            GuestError::Refused { at, .. } => *at,
+            GuestError::Refused { at, .. } | GuestError::Timeout { at, .. } => *at,
             GuestError::ReadOnly { unsent } => Part::Say(*unsent),
             _ => Part::Guest,
         }

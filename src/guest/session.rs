@@ -280,8 +280,9 @@ impl Conn<'_> {
         loop {
             let Some(frame) = self.next(self.deadline)? else {
                 return Err(GuestError::Timeout {
-                    waiting: format!("the answer to {action}"),
+                    waiting: format!("answer to {action}"),
                     timeout: self.timeout,
+                    at: part,
                 });
             };
             let wanted = matches!(

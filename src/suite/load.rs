@@ -604,7 +604,7 @@ impl Loader<'_> {
         for (key, k, v) in self.entries(node, "a case", CASE_KEYS) {
             match key {
                 "name" => name = self.string(v, "`name`"),
-                "guest" => guest = Some((k, self.guest(v))),
+                "guest" => guest = Some((k, self.guest(k, v))),
                 "fixture" | "conversation" | "attributes" | "message" if self.guest_case => {
                     self.err(k, "guest", format!("a `guest:` case starts its own conversation: `{key}:` does not apply (put custom attributes under `guest: attributes:` and messages under `guest: say:`)"));
                 }

@@ -45,7 +45,7 @@ pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
 
 impl Loader<'_> {
     /// The `guest:` mapping.
-    pub(super) fn guest(&mut self, v: &Node) -> Option<(GuestSpec, GuestAt)> {
+    pub(super) fn guest(&mut self, k: &Node, v: &Node) -> Option<(GuestSpec, GuestAt)> {
         let errors = self.diags.errors.len();
         let mut spec = GuestSpec {
             deployment: String::new(),
@@ -58,12 +58,12 @@ impl Loader<'_> {
             flow_path: false,
         };
         let mut at = GuestAt {
-            guest: self.location(v.span.0),
+            guest: self.location(k.span.0),
             attributes: None,
             say: Vec::new(),
         };
         let (mut deployment, mut say, mut quiet_node) = (false, false, None);
-        for (name, k, val) in self.entries(v, "`guest`", GUEST_KEYS) {
+        for (name, key, val) in self.entries(v, "`guest`", GUEST_KEYS) {
             match name {
                 "deployment" => {
                     deployment = true;
@@ -74,7 +74,9 @@ impl Loader<'_> {
                     spec.deployment = d.trim().to_owned();
                 }
                 "origin" => {
-                    let o = self.string(val, "`origin`")?;
+                    let Some(o) = self.string(val, "`origin`") else {
+                        continue;
+                    };
                     let ok = o.split_once("://").is_some_and(|(s, h)| {
                         matches!(s, "http" | "https")
                             && !h.is_empty()
@@ -91,7 +93,7 @@ impl Loader<'_> {
                         match value {
                             Some(value) => spec.attributes.push((name, value)),
                             None => self.err(
-                                k,
+                                key,
                                 "type",
                                 format!(
                                     "custom attribute `{name}` is null: a guest sends strings only"
@@ -117,17 +119,21 @@ impl Loader<'_> {
                     }
                 }
                 "quiet" => {
-                    spec.quiet = self.duration(val, "`quiet`")?;
-                    quiet_node = Some(val);
+                    if let Some(d) = self.duration(val, "`quiet`") {
+                        spec.quiet = d;
+                        quiet_node = Some(val);
+                    }
                 }
                 "timeout" => {
-                    spec.timeout = self.duration(val, "`timeout`")?;
+                    if let Some(d) = self.duration(val, "`timeout`") {
+                        spec.timeout = d;
+                    }
                     if spec.timeout > MAX_TIMEOUT {
                         self.err(val, "guest", "`timeout` is at most 1h");
                     }
                 }
-                "cleanup" => spec.cleanup = self.bool(val, "`cleanup`")?,
-                _ => spec.flow_path = self.bool(val, "`flow_path`")?,
+                "cleanup" => spec.cleanup = self.bool(val, "`cleanup`").unwrap_or(false),
+                _ => spec.flow_path = self.bool(val, "`flow_path`").unwrap_or(false),
             }
         }
         if !deployment {
