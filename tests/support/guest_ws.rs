@@ -246,7 +246,8 @@ fn serve(
         {
             record(&mut |c| c.breaches.push(format!("`{action}` without a token")));
         }
-        if script.noise {
+        // Not after an echo: a typing event is activity and would hold the quiet window open.
+        if script.noise && action != "echo" {
             noise(&mut ws);
         }
         match action.as_str() {
