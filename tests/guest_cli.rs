@@ -492,3 +492,57 @@ fn plain_ws_is_refused_off_loopback() {
     let all = format!("{}{}", run.stdout, run.stderr);
     assert!(all.contains("uses plain ws://"), "{all}");
 }
+
+#[test]
+fn doctor_passes_when_everything_is_permitted() {
+    let live = Live::new(
+        Script::default(),
+        &case(BASIC_GUEST, "      - responses: [\"ok\"]\n"),
+    );
+    let run = run_cli(Some(live.dir.path()), &live.env(), &["doctor"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    for line in [
+        "ok   credentials",
+        "ok   message details",
+        "ok   queue names",
+        "ok   flow execution data",
+        "ok   deployment",
+        "ok   message routing",
+    ] {
+        assert!(run.stdout.contains(line), "{line:?} in {}", run.stdout);
+    }
+    let c = live.only_connection();
+    let actions = actions(&c);
+    assert_eq!(actions, ["getConfiguration"], "doctor starts no session");
+    support::assert_runs_have_no_secrets(&live.api, &[("doctor".into(), run)], live.dir.path());
+}
+
+#[test]
+fn doctor_names_the_missing_permission_and_the_fix() {
+    let live = Live::new(
+        Script::default(),
+        &case(BASIC_GUEST, "      - responses: [\"ok\"]\n"),
+    );
+    live.api.guest(|g| {
+        g.denied.insert("/api/v2/conversations/messages/".into());
+    });
+    let mut env = live.env();
+    env.retain(|(k, _)| *k != "GENESYS_DEPLOYMENT_ID");
+    let run = run_cli(Some(live.dir.path()), &env, &["doctor"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("refused (403 missing.any.permissions)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("conversation:webmessaging:view"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("FAIL deployment: no deployment given"),
+        "{}",
+        run.stdout
+    );
+}

@@ -39,13 +39,20 @@ fn long_waits_ping_and_echo_and_noise_is_not_a_reply() {
     let c = &mock.connections()[0];
     assert!(c.breaches.is_empty(), "{:?}", c.breaches);
     assert!(c.pings >= 2, "{} pings", c.pings);
-    let actions: Vec<&str> = c.frames.iter().map(|f| f["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> = c
+        .frames
+        .iter()
+        .map(|f| f["action"].as_str().unwrap())
+        .collect();
     assert_eq!(&actions[..2], ["getConfiguration", "configureSession"]);
     assert!(actions.contains(&"echo"), "{actions:?}");
     assert_eq!(actions.last(), Some(&"closeSession"));
     // Both messages carry the attributes inside the message.
     for f in c.frames.iter().filter(|f| f["action"] == "onMessage") {
-        assert_eq!(f["message"]["channel"]["metadata"]["customAttributes"]["priority_tier"], "platinum");
+        assert_eq!(
+            f["message"]["channel"]["metadata"]["customAttributes"]["priority_tier"],
+            "platinum"
+        );
     }
 }
 

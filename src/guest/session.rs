@@ -160,26 +160,68 @@ fn encode_query(v: &str) -> String {
 
 /// Drive one session for `spec`; the socket is closed on every path.
 pub fn run(spec: &GuestSpec, opts: &SessionOptions) -> Result<Observed, GuestError> {
-    limits::new_connection(&spec.deployment);
-    let started = Instant::now();
-    let ws = connect(opts, &spec.deployment, spec.origin.as_deref())?;
-    let mut conn = Conn {
-        ws,
-        opts,
-        token: uuid::Uuid::new_v4().to_string(),
-        deadline: started + spec.timeout,
-        timeout: spec.timeout,
-        requests: limits::connection_requests(),
-        configured: false,
-        last_ping: Instant::now(),
-        last_echo: Instant::now(),
-        seen: Observed::default(),
-        arrival: 0,
-        stamped: Vec::new(),
-    };
+    let mut conn = Conn::open(opts, &spec.deployment, spec.origin.as_deref(), spec.timeout)?;
     let result = conn.drive(spec);
     conn.close();
     result.map(|()| conn.finish())
+}
+
+/// Only `getConfiguration` (no session, no conversation): the deployment's
+/// `maxCustomDataBytes` and `messageRoutingEnabled`, for `routecheck doctor`.
+pub fn configuration(
+    opts: &SessionOptions,
+    deployment: &str,
+    origin: Option<&str>,
+    timeout: Duration,
+) -> Result<Observed, GuestError> {
+    let mut conn = Conn::open(opts, deployment, origin, timeout)?;
+    let result = conn.configure(deployment);
+    conn.close();
+    result.map(|_| conn.finish())
+}
+
+impl<'o> Conn<'o> {
+    fn open(
+        opts: &'o SessionOptions,
+        deployment: &str,
+        origin: Option<&str>,
+        timeout: Duration,
+    ) -> Result<Self, GuestError> {
+        limits::new_connection(deployment);
+        let started = Instant::now();
+        let ws = connect(opts, deployment, origin)?;
+        Ok(Conn {
+            ws,
+            opts,
+            token: uuid::Uuid::new_v4().to_string(),
+            deadline: started + timeout,
+            timeout,
+            requests: limits::connection_requests(),
+            configured: false,
+            last_ping: Instant::now(),
+            last_echo: Instant::now(),
+            seen: Observed::default(),
+            arrival: 0,
+            stamped: Vec::new(),
+        })
+    }
+
+    /// `getConfiguration`, 4029 waited out: the deployment's attribute budget.
+    fn configure(&mut self, deployment: &str) -> Result<Option<u64>, GuestError> {
+        let config = protocol::get_configuration(&self.token, deployment);
+        loop {
+            self.send(&config)?;
+            if let Frame::Configuration {
+                max_custom_data_bytes,
+                message_routing_enabled,
+            } = self.answer("getConfiguration", Part::Guest)?
+            {
+                self.seen.max_custom_data_bytes = max_custom_data_bytes;
+                self.seen.message_routing_enabled = message_routing_enabled;
+                return Ok(max_custom_data_bytes);
+            }
+        }
+    }
 }
 
 impl Conn<'_> {
@@ -187,19 +229,7 @@ impl Conn<'_> {
         let attrs: BTreeMap<String, String> = spec.attributes.iter().cloned().collect();
         let bytes = protocol::attribute_bytes(&attrs);
 
-        let config = protocol::get_configuration(&self.token, &spec.deployment);
-        let (max, routing) = loop {
-            self.send(&config)?;
-            match self.answer("getConfiguration", Part::Guest)? {
-                Frame::Configuration {
-                    max_custom_data_bytes,
-                    message_routing_enabled,
-                } => break (max_custom_data_bytes, message_routing_enabled),
-                _ => continue, // 4029 waited out: resend
-            }
-        };
-        self.seen.max_custom_data_bytes = max;
-        self.seen.message_routing_enabled = routing;
+        let max = self.configure(&spec.deployment)?;
         check_budget(bytes, max)?;
 
         let configure = protocol::configure_session(&self.token, &spec.deployment);

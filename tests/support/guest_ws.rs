@@ -184,6 +184,7 @@ fn noise(ws: &mut WebSocket<std::net::TcpStream>) {
     ));
 }
 
+#[allow(clippy::result_large_err)] // the handshake callback's type is tungstenite's
 fn serve(
     tcp: std::net::TcpStream,
     index: usize,
