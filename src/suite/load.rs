@@ -109,6 +109,7 @@ pub fn known_keys() -> Vec<&'static str> {
         .iter()
         .chain(CASE_KEYS)
         .chain(SUBJECT_KEYS)
+        .chain(guest_case::GUEST_KEYS)
         .map(|k| k.name)
         .collect();
     for s in SUBJECT_KEYS {

@@ -9,7 +9,7 @@ use crate::guest::{DEFAULT_QUIET, DEFAULT_TIMEOUT, GuestSpec};
 use crate::suite::model::{Check, GuestAt, GuestCheck};
 use crate::suite::yaml::{Node, NodeValue};
 
-const GUEST_KEYS: &[Key] = &[
+pub(super) const GUEST_KEYS: &[Key] = &[
     key("deployment"),
     key("origin"),
     key("attributes"),
