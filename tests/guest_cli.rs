@@ -150,11 +150,44 @@ fn each_case_gets_its_own_session_and_token() {
         },
         &rules,
     );
-    let run = live.run(&["--guests", "2"]);
+    let run = live.run(&[]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let c = live.ws.connections();
     assert_eq!(c.len(), 2);
     assert_ne!(c[0].frames[0]["token"], c[1].frames[0]["token"]);
+    // One guest at a time by default...
+    assert_eq!(
+        live.ws.most_open.load(std::sync::atomic::Ordering::SeqCst),
+        1
+    );
+}
+
+#[test]
+fn guests_run_in_parallel_with_the_flag() {
+    let mut rules = String::from("suite: guests\ncases:\n");
+    for i in 0..4 {
+        rules.push_str(&format!(
+            "  - name: guest {i}\n    guest:\n{}    expect: [{{responses: [\"a\"]}}]\n",
+            BASIC_GUEST.replace("quiet: 300ms", "quiet: 600ms")
+        ));
+    }
+    let live = Live::new(
+        Script {
+            replies: vec![vec!["a".into()]],
+            ..Script::default()
+        },
+        &rules,
+    );
+    let run = live.run(&["--guests", "4"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(live.ws.connections().len(), 4);
+    assert!(live.ws.most_open.load(std::sync::atomic::Ordering::SeqCst) >= 2);
+    let bad = run_cli(
+        Some(live.dir.path()),
+        &live.env(),
+        &["test", "guest.yaml", "--guests", "0"],
+    );
+    assert_eq!(bad.code, 2);
 }
 
 #[test]
