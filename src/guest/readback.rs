@@ -221,3 +221,31 @@ fn execution(
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_last_acd_queue_is_read_from_either_conversation_shape() {
+        let messages = json!({"participants": [
+            {"purpose": "customer"},
+            {"purpose": "acd", "queue": {"id": "q-1", "selfUri": "/api/v2/routing/queues/q-1"}},
+            {"purpose": "acd", "queue": {"id": "q-2"}},
+            {"purpose": "agent"}
+        ]});
+        assert_eq!(last_queue(&messages), Some(("q-2".into(), None)));
+        let generic = json!({"participants": [
+            {"purpose": "acd", "queueId": "q-9", "queueName": "VIP Support"}
+        ]});
+        assert_eq!(
+            last_queue(&generic),
+            Some(("q-9".into(), Some("VIP Support".into())))
+        );
+        assert_eq!(
+            last_queue(&json!({"participants": [{"purpose": "customer"}]})),
+            None
+        );
+    }
+}
