@@ -341,8 +341,11 @@ fn an_expired_session_is_a_located_error() {
 }
 
 #[test]
-fn a_dropped_connection_mid_session_is_an_error() {
-    let rules = case(BASIC_GUEST, "      - responses: [\"ok\"]\n");
+fn a_dropped_connection_mid_session_is_an_error_and_cleanup_still_happens() {
+    let rules = case(
+        &format!("{BASIC_GUEST}      cleanup: true\n"),
+        "      - responses: [\"ok\"]\n",
+    );
     let live = Live::new(
         Script {
             drop_after_echo: true,

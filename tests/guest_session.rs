@@ -33,7 +33,9 @@ fn long_waits_ping_and_echo_and_noise_is_not_a_reply() {
     opts.ping_every = Duration::from_millis(100);
     opts.echo_every = Duration::from_millis(300);
     opts.poll = Duration::from_millis(20);
-    let seen = session::run(&spec(900), &opts).unwrap();
+    let seen = session::run(&spec(900), &opts)
+        .map_err(|f| f.error)
+        .unwrap();
     assert_eq!(seen.responses(), ["first", "second", "third"]);
     assert_eq!(seen.message_ids, ["gm-0-0", "gm-0-1"]);
     let c = &mock.connections()[0];
@@ -65,6 +67,8 @@ fn replies_overtaking_their_echo_are_kept_and_ordered() {
     });
     let mut s = spec(300);
     s.say.truncate(1);
-    let seen = session::run(&s, &SessionOptions::new(mock.base.clone())).unwrap();
+    let seen = session::run(&s, &SessionOptions::new(mock.base.clone()))
+        .map_err(|f| f.error)
+        .unwrap();
     assert_eq!(seen.responses(), ["a", "b", "c"]);
 }

@@ -7,14 +7,13 @@ use std::hash::Hash;
 use std::sync::{Arc, Condvar, Mutex};
 
 use super::GuestSpec;
-use super::error::GuestError;
-use super::session::{self, Observed, SessionOptions};
+use super::session::{self, Observed, SessionFailed, SessionOptions};
+
+/// A session's result.
+pub type Outcome = Result<Observed, Box<SessionFailed>>;
 
 /// Finished sessions; `None` once taken.
-type Results<K> = (
-    Mutex<HashMap<K, Option<Result<Observed, GuestError>>>>,
-    Condvar,
-);
+type Results<K> = (Mutex<HashMap<K, Option<Outcome>>>, Condvar);
 
 /// Sessions in flight.
 pub struct Pool<K> {
@@ -56,7 +55,7 @@ impl<K: Hash + Eq + Clone + Send + 'static> Pool<K> {
     }
 
     /// Wait for `key`'s session; `None` if it was never started (or already taken).
-    pub fn take(&self, key: &K) -> Option<Result<Observed, GuestError>> {
+    pub fn take(&self, key: &K) -> Option<Outcome> {
         if !self.known.contains(key) {
             return None;
         }

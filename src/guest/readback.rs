@@ -118,6 +118,16 @@ pub fn read_back(
     })
 }
 
+/// `cleanup: true` after a failed session: disconnect the conversation it may have
+/// started, best effort (the session's error is what the case reports).
+pub fn abandon(client: &Client, seen: &Observed, waits: Waits) {
+    if let Some(first) = seen.message_ids.first()
+        && let Ok(cid) = conversation_of(client, first, waits.details)
+    {
+        let _ = client.disconnect_message_conversation(&cid);
+    }
+}
+
 /// `GET .../messages/{id}/details`, retrying 404 (the index lags the socket) with backoff.
 fn conversation_of(
     client: &Client,

@@ -158,12 +158,28 @@ fn encode_query(v: &str) -> String {
         .collect()
 }
 
+/// A session that failed, with what it saw before (a conversation may exist: `cleanup`
+/// still needs the message ids).
+#[derive(Debug)]
+pub struct SessionFailed {
+    /// Why.
+    pub error: GuestError,
+    /// What was seen until then.
+    pub seen: Observed,
+}
+
 /// Drive one session for `spec`; the socket is closed on every path.
-pub fn run(spec: &GuestSpec, opts: &SessionOptions) -> Result<Observed, GuestError> {
-    let mut conn = Conn::open(opts, &spec.deployment, spec.origin.as_deref(), spec.timeout)?;
+pub fn run(spec: &GuestSpec, opts: &SessionOptions) -> Result<Observed, Box<SessionFailed>> {
+    let failed = |error, seen| Box::new(SessionFailed { error, seen });
+    let mut conn = Conn::open(opts, &spec.deployment, spec.origin.as_deref(), spec.timeout)
+        .map_err(|e| failed(e, Observed::default()))?;
     let result = conn.drive(spec);
     conn.close();
-    result.map(|()| conn.finish())
+    let seen = conn.finish();
+    match result {
+        Ok(()) => Ok(seen),
+        Err(e) => Err(failed(e, seen)),
+    }
 }
 
 /// Only `getConfiguration` (no session, no conversation): the deployment's

@@ -163,10 +163,19 @@ impl FixtureSource for LiveSource {
         let (Some(pool), Some(client)) = (self.pool.get(), self.client.get()) else {
             return Err(unprepared());
         };
-        let observed = pool.take(guest).ok_or_else(unprepared)??;
+        let spec = self.spec(guest);
+        let observed = match pool.take(guest).ok_or_else(unprepared)? {
+            Ok(seen) => seen,
+            Err(failed) => {
+                if spec.cleanup {
+                    readback::abandon(client, &failed.seen, self.guests.waits);
+                }
+                return Err(failed.error);
+            }
+        };
         readback::read_back(
             client,
-            &self.spec(guest),
+            &spec,
             observed,
             Some(directory),
             route,
