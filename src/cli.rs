@@ -1,6 +1,7 @@
 //! The command line: clap's raw arguments, validated per command, dispatched to the
 //! layers, and every error rendered here, once.
 
+mod doctor;
 mod eval;
 mod lint;
 mod live;
@@ -40,6 +41,9 @@ enum Command {
     Lint(lint::LintArgs),
     /// Review fixtures against live conversations or fresh exports: check, accept, reject.
     Snapshot(snapshot::SnapshotArgs),
+    /// Check region, credentials, permissions and the Messenger deployment for live and
+    /// guest checks, each with the fix.
+    Doctor(doctor::DoctorArgs),
 }
 
 /// Parse arguments, run, and return the process exit code.
@@ -64,6 +68,7 @@ pub fn main() -> u8 {
         Command::Record(args) => live::record(args),
         Command::Inject(args) => live::inject(args),
         Command::Snapshot(args) => snapshot::run(args),
+        Command::Doctor(args) => doctor::run(args),
         Command::Lint(args) => lint::run(args),
     }
 }

@@ -10,6 +10,7 @@ pub mod diag;
 pub mod expr;
 pub mod flow;
 pub mod genesys;
+pub mod guest;
 pub mod lint;
 pub mod report;
 pub mod scrub;

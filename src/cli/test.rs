@@ -48,6 +48,14 @@ pub struct TestArgs {
     /// (needs GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET and GENESYS_REGION).
     #[arg(long, value_name = "ID")]
     pub conversation: Option<String>,
+    /// `guest:` cases: run up to N guest sessions at once (1-100; the Guest API's
+    /// per-session, per-connection and per-deployment limits are kept whatever N is).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub guests: u16,
+    /// `guest:` cases: fetch the flow execution data of each conversation and, in a rules
+    /// file with `flow:`, compare it action by action with the simulation (as `flow_path: true`).
+    #[arg(long)]
+    pub flow_path: bool,
     #[command(flatten)]
     pub net: NetArgs,
 }
@@ -118,7 +126,13 @@ pub fn config(args: &TestArgs) -> Result<RunConfig, String> {
         shard,
         vars,
         // Files as before; a Genesys client only if some case reads a live conversation.
-        source: Arc::new(LiveSource::new(args.net.options())),
+        source: Arc::new(
+            LiveSource::new(args.net.options()).with_guests(suite::GuestOptions {
+                parallel: usize::from(args.guests),
+                flow_path: args.flow_path,
+                ..suite::GuestOptions::default()
+            }),
+        ),
         conversation,
         coverage: args.coverage || min_coverage.is_some(),
         min_coverage,

@@ -111,7 +111,7 @@ impl fmt::Debug for Client {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Method {
+pub(super) enum Method {
     Get,
     Patch,
     Post,
@@ -129,7 +129,7 @@ impl Method {
 
 /// What a request sends besides its method and URL.
 #[derive(Clone, Copy)]
-enum Payload<'a> {
+pub(super) enum Payload<'a> {
     Empty,
     Json(&'a str),
     Form(&'a str),
@@ -137,15 +137,17 @@ enum Payload<'a> {
 
 /// A response that is not retried: its status, correlation id and body text.
 #[derive(Debug)]
-struct Answer {
-    status: u16,
-    correlation_id: Option<String>,
-    body: String,
+pub(super) struct Answer {
+    pub(super) status: u16,
+    pub(super) correlation_id: Option<String>,
+    pub(super) body: String,
 }
 
 /// Which endpoint, to explain a 403 precisely.
 #[derive(Debug, Clone, Copy)]
-enum Endpoint {
+pub(super) enum Endpoint {
+    /// Another endpoint, with the permission it needs (routecheck's own lookups).
+    Needs(&'static str),
     GetMessage,
     GetConversation,
     PatchMessageAttributes,
@@ -268,7 +270,7 @@ impl Client {
     }
 
     /// An API call with the bearer token; a 401 refreshes the token once and retries once.
-    fn call(
+    pub(super) fn call(
         &self,
         method: Method,
         path: &str,
@@ -290,7 +292,7 @@ impl Client {
     }
 
     /// The cached token, or a new one when it is missing or about to expire.
-    fn token(&self) -> Result<Token, GenesysError> {
+    pub(super) fn token(&self) -> Result<Token, GenesysError> {
         // Held across the fetch so concurrent threads wait for one refresh, not start many.
         let mut guard = self.token.lock().unwrap_or_else(|p| p.into_inner());
         let now = self.clock.now();
@@ -378,7 +380,7 @@ impl Client {
 
     /// Send with pacing (API calls only) and retries on 429, 502/503/504, dropped
     /// connections and timeouts, within the retry budget.
-    fn send(
+    pub(super) fn send(
         &self,
         method: Method,
         url: &str,
@@ -431,12 +433,15 @@ impl Client {
         payload: Payload<'_>,
     ) -> Result<Attempt, GenesysError> {
         let result = match (method, payload) {
-            (Method::Get, _) => self
-                .agent
-                .get(url)
-                .header("Authorization", auth.expose())
-                .header("Accept", "application/json")
-                .call(),
+            (Method::Get, _) => {
+                let get = self.agent.get(url).header("Accept", "application/json");
+                // A download link (flow execution data) carries its own signature: no token.
+                if auth.expose().is_empty() {
+                    get.call()
+                } else {
+                    get.header("Authorization", auth.expose()).call()
+                }
+            }
             (Method::Patch | Method::Post, p) => {
                 let builder = match method {
                     Method::Patch => self.agent.patch(url),
@@ -566,7 +571,7 @@ impl Client {
         }
     }
 
-    fn json_object(
+    pub(super) fn json_object(
         &self,
         method: Method,
         path: &str,
@@ -599,7 +604,7 @@ impl Client {
         self.json_object(method, path, answer).map(Some)
     }
 
-    fn http_error(
+    pub(super) fn http_error(
         &self,
         method: Method,
         path: &str,
@@ -655,6 +660,7 @@ impl Client {
 /// the role cannot reach the conversation (its division), so that is what we say.
 fn permission_help(endpoint: Endpoint) -> &'static str {
     match endpoint {
+        Endpoint::Needs(help) => help,
         Endpoint::GetConversation => {
             "the OAuth client's role needs the conversation:communication:view permission (Conversation > Communication > View) in the conversation's division"
         }
@@ -668,7 +674,7 @@ fn permission_help(endpoint: Endpoint) -> &'static str {
 }
 
 /// Percent-encode one path segment; ids are UUIDs in practice but come from users.
-fn path_segment(what: &str, id: &str) -> Result<String, GenesysError> {
+pub(super) fn path_segment(what: &str, id: &str) -> Result<String, GenesysError> {
     let id = id.trim();
     if id.is_empty() {
         return Err(GenesysError::config(

@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod client;
 pub mod error;
+pub mod lookups;
 pub mod region;
 pub mod retry;
 

@@ -106,14 +106,14 @@ pub fn check_base(var: &str, value: &str) -> Result<String, GenesysError> {
 }
 
 /// The host of an authority (`host`, `host:port`, `[::1]:port`).
-fn host_of(authority: &str) -> &str {
+pub(crate) fn host_of(authority: &str) -> &str {
     if let Some(inner) = authority.strip_prefix('[') {
         return inner.split(']').next().unwrap_or("");
     }
     authority.split(':').next().unwrap_or("")
 }
 
-fn is_loopback(host: &str) -> bool {
+pub(crate) fn is_loopback(host: &str) -> bool {
     let host = host.to_ascii_lowercase();
     if host == "localhost" {
         return true;

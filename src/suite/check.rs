@@ -9,6 +9,9 @@ use crate::flow::{Flow, FlowExpect, RunInput, RunResult, SimError};
 use crate::report::{Failure, Location, Outcome};
 
 use super::model::{AttrTest, Case, Check, Expectation, PathWant, Suite, ValueWant};
+use crate::guest::GuestRun;
+
+mod guest;
 
 /// What every case of a run shares.
 #[derive(Debug, Clone, Copy)]
@@ -17,6 +20,8 @@ pub struct Env<'a> {
     pub now: DateTime,
     /// Lookup directory.
     pub directory: &'a Directory,
+    /// A `guest:` case's session and read-back.
+    pub guest: Option<&'a GuestRun>,
 }
 
 /// The participant data of one case: the fixture's attributes with the case's overlay.
@@ -210,12 +215,19 @@ pub fn evaluate(
     };
     let mut failures = Vec::new();
     for e in &case.expects {
+        if let Check::Guest(want) = &e.check {
+            failures.extend(guest::expectation(&e.location, want, env.guest));
+            continue;
+        }
         if let Some(mut f) = check(e, &data, &cx, tree, conv, run.as_ref()) {
             if let Check::Condition { expr, .. } | Check::Value { expr, .. } = &e.check {
                 add_binding_notes(suite, &data, expr.source(), &mut f.notes);
             }
             failures.push(f);
         }
+    }
+    if let Some(g) = env.guest {
+        failures.extend(guest::after(suite, case, g, env));
     }
     let outcome = if failures.is_empty() {
         Outcome::Passed
@@ -359,6 +371,7 @@ fn check(
     let loc = &e.location;
     match &e.check {
         Check::Flow(want) => flow_failure(loc, want, run),
+        Check::Guest(_) => None, // checked by `guest::expectation`
         Check::Condition { expr, expect } => match expr.eval(cx) {
             Ok(Value::Boolean(b)) if b == *expect => None,
             Ok(v) => Some(failure(

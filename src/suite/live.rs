@@ -7,15 +7,45 @@
 
 use std::sync::OnceLock;
 
-use super::model::FixtureRef;
+use super::model::{FixtureRef, GuestRef};
 use super::runner::{FileSource, FixtureSource};
 use crate::diag::{SourceDiagnostic, SourceFile};
+use crate::expr::Directory;
 use crate::genesys::{Client, GenesysError, LiveOptions};
+use crate::guest::pool::Pool;
+use crate::guest::readback::{self, Waits};
+use crate::guest::{GuestError, GuestRun, GuestSpec, SessionOptions};
 
-/// Files from disk, conversations from the API.
+/// How `guest:` cases run (`--guests`, `--flow-path`).
+#[derive(Debug, Clone)]
+pub struct GuestOptions {
+    /// Sessions open at once (`--guests N`).
+    pub parallel: usize,
+    /// Fetch the flow execution data of every guest case (`--flow-path`).
+    pub flow_path: bool,
+    /// Platform-side waits.
+    pub waits: Waits,
+    /// The Guest API connection; `None` resolves it from the environment.
+    pub session: Option<SessionOptions>,
+}
+
+impl Default for GuestOptions {
+    fn default() -> Self {
+        GuestOptions {
+            parallel: 1,
+            flow_path: false,
+            waits: Waits::default(),
+            session: None,
+        }
+    }
+}
+
+/// Files from disk, conversations from the API, guests over the Guest API.
 pub struct LiveSource {
     options: LiveOptions,
     client: OnceLock<Client>,
+    guests: GuestOptions,
+    pool: OnceLock<Pool<GuestRef>>,
 }
 
 impl LiveSource {
@@ -24,7 +54,22 @@ impl LiveSource {
         LiveSource {
             options,
             client: OnceLock::new(),
+            guests: GuestOptions::default(),
+            pool: OnceLock::new(),
         }
+    }
+
+    /// The same source running `guest:` cases with `guests`.
+    pub fn with_guests(mut self, guests: GuestOptions) -> Self {
+        self.guests = guests;
+        self
+    }
+
+    /// A case's spec with the run's `--flow-path`.
+    fn spec(&self, g: &GuestRef) -> GuestSpec {
+        let mut spec = (*g.spec).clone();
+        spec.flow_path |= self.guests.flow_path;
+        spec
     }
 
     /// A source using `client` (tests, or a caller that already has one).
@@ -60,17 +105,82 @@ fn setup_diagnostic(e: &GenesysError) -> SourceDiagnostic {
     d
 }
 
+/// The Guest API host could not be worked out.
+fn guest_setup_diagnostic(e: &GuestError) -> SourceDiagnostic {
+    let mut d =
+        SourceDiagnostic::error(&SourceFile::unlocated("environment"), (0, 0), e.to_string())
+            .with_code("routecheck::guest::config")
+            .with_label("a case drives a live guest");
+    if let Some(h) = e.help() {
+        d = d.with_help(h);
+    }
+    d
+}
+
 impl FixtureSource for LiveSource {
     fn prepare(&self, needed: &[&FixtureRef]) -> Result<(), Box<SourceDiagnostic>> {
         let live = needed
             .iter()
-            .any(|f| matches!(f, FixtureRef::Conversation(_)));
+            .any(|f| matches!(f, FixtureRef::Conversation(_) | FixtureRef::Guest(_)));
         if live && self.client.get().is_none() {
             let client =
                 Client::from_env(&self.options).map_err(|e| Box::new(setup_diagnostic(&e)))?;
             let _ = self.client.set(client);
         }
+        let guests: Vec<(GuestRef, GuestSpec)> = needed
+            .iter()
+            .filter_map(|f| match f {
+                FixtureRef::Guest(g) => Some((g.clone(), self.spec(g))),
+                _ => None,
+            })
+            .collect();
+        if !guests.is_empty() && self.pool.get().is_none() {
+            let session = match &self.guests.session {
+                Some(s) => s.clone(),
+                None => SessionOptions::new(
+                    crate::guest::webmessaging_base(|n| std::env::var(n).ok())
+                        .map_err(|e| Box::new(guest_setup_diagnostic(&e)))?,
+                ),
+            };
+            let _ = self
+                .pool
+                .set(Pool::start(guests, session, self.guests.parallel));
+        }
         Ok(())
+    }
+
+    fn guest(
+        &self,
+        guest: &GuestRef,
+        directory: &Directory,
+        route: bool,
+    ) -> Result<GuestRun, GuestError> {
+        let unprepared = || GuestError::Config {
+            message: format!("case `{}`: the run was not prepared for guests", guest.case),
+            help: "this is a bug in routecheck: please report it".into(),
+            at: crate::guest::Part::Guest,
+        };
+        let (Some(pool), Some(client)) = (self.pool.get(), self.client.get()) else {
+            return Err(unprepared());
+        };
+        let spec = self.spec(guest);
+        let observed = match pool.take(guest).ok_or_else(unprepared)? {
+            Ok(seen) => seen,
+            Err(failed) => {
+                if spec.cleanup {
+                    readback::abandon(client, &failed.seen, self.guests.waits);
+                }
+                return Err(failed.error);
+            }
+        };
+        readback::read_back(
+            client,
+            &spec,
+            observed,
+            Some(directory),
+            route,
+            self.guests.waits,
+        )
     }
 
     fn read(&self, fixture: &FixtureRef) -> Result<String, String> {

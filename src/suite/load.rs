@@ -12,8 +12,11 @@ use regex::Regex;
 use serde_json_path::JsonPath;
 
 use super::interp;
+
+mod guest_case;
 use super::model::{
-    AttrTest, Binding, Case, Check, Expectation, FixtureRef, PathWant, Suite, SuiteFlow, ValueWant,
+    AttrTest, Binding, Case, Check, Expectation, FixtureRef, GuestRef, PathWant, Suite, SuiteFlow,
+    ValueWant,
 };
 use super::yaml::{self, Node, NodeValue};
 use crate::diag::{SourceDiagnostic, SourceFile, closest};
@@ -66,6 +69,7 @@ const CASE_KEYS: &[Key] = &[
     key("stubs"),
     key("new_conversation"),
     key("conversation"),
+    key("guest"),
 ];
 
 /// The key that says what an expectation checks.
@@ -105,6 +109,7 @@ pub fn known_keys() -> Vec<&'static str> {
         .iter()
         .chain(CASE_KEYS)
         .chain(SUBJECT_KEYS)
+        .chain(guest_case::GUEST_KEYS)
         .map(|k| k.name)
         .collect();
     for s in SUBJECT_KEYS {
@@ -180,6 +185,7 @@ pub fn load_source(
         live: conversation,
         flow: None,
         flow_failed: false,
+        guest_case: false,
     };
     let suite = l.file(root, path, overrides, used_overrides);
     for d in diags.errors[before..]
@@ -236,6 +242,8 @@ struct Loader<'a> {
     flow: Option<SuiteFlow>,
     /// `flow:` was written but is unusable (already reported: no cascade of errors).
     flow_failed: bool,
+    /// The case being read has `guest:`: `responses:` and `route:` check the real org.
+    guest_case: bool,
 }
 
 impl Loader<'_> {
@@ -590,9 +598,17 @@ impl Loader<'_> {
         let mut saw_expect = false;
         let mut own_stubs = Vec::new();
         let mut new_conversation = None;
+        let mut guest: Option<(&Node, Option<_>)> = None;
+        self.guest_case = node
+            .as_map()
+            .is_some_and(|m| m.iter().any(|(k, _)| k.as_str() == Some("guest")));
         for (key, k, v) in self.entries(node, "a case", CASE_KEYS) {
             match key {
                 "name" => name = self.string(v, "`name`"),
+                "guest" => guest = Some((k, self.guest(k, v))),
+                "fixture" | "conversation" | "attributes" | "message" if self.guest_case => {
+                    self.err(k, "guest", format!("a `guest:` case starts its own conversation: `{key}:` does not apply (put custom attributes under `guest: attributes:` and messages under `guest: say:`)"));
+                }
                 "fixture" => fixture = self.fixture(v),
                 "conversation" => conversation = Some((k, self.conversation(v))),
                 "attributes" => attributes = self.overlay(v),
@@ -628,13 +644,23 @@ impl Loader<'_> {
             (f, None) => f,
             (None, Some((_, c))) => c,
         };
-        let fixture = match (fixture, self.live) {
-            (Some((f, at)), None) => Some((f, at)),
-            (f, Some(id)) => Some((
+        let fixture = match (fixture, self.live, guest) {
+            (_, _, Some((_, Some((spec, at))))) => Some((
+                FixtureRef::Guest(GuestRef {
+                    file: self.src.name.to_string(),
+                    case: name.clone().unwrap_or_default(),
+                    spec: Arc::new(spec),
+                    at: Arc::new(at.clone()),
+                }),
+                at.guest,
+            )),
+            (_, _, Some((_, None))) => None,
+            (Some((f, at)), None, None) => Some((f, at)),
+            (f, Some(id), None) => Some((
                 FixtureRef::Conversation(id.to_owned()),
                 f.map_or_else(|| location.clone(), |(_, at)| at),
             )),
-            (None, None) => {
+            (None, None, None) => {
                 if clean && !conflict {
                     self.missing(
                         node,
@@ -957,6 +983,7 @@ impl Loader<'_> {
             "attribute" => self.attribute(sv, &mods),
             "jsonpath" => self.jsonpath(sv, &mods),
             "attribute_path" => self.legacy(sk, sv, &mods),
+            "route" | "responses" if self.guest_case => self.guest_expect(subject.name, sv),
             "route" | "responses" | "participant_data" if self.needs_flow(sk) => {
                 self.flow_expect(subject.name, sv)
             }

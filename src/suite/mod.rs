@@ -14,5 +14,5 @@ pub mod runner;
 pub mod schema;
 pub mod yaml;
 
-pub use live::LiveSource;
+pub use live::{GuestOptions, LiveSource};
 pub use runner::{FileSource, FixtureSource, Loaded, RunConfig, RunReport, RunStatus, Shard, run};

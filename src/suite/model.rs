@@ -10,6 +10,7 @@ use serde_json_path::JsonPath;
 use crate::diag::SourceFile;
 use crate::expr::{Compiled, Directory, Scope, Value};
 use crate::flow::{Flow, FlowExpect, Stub, Stubs};
+use crate::guest::{GuestSpec, Part};
 use crate::report::Location;
 
 /// Where a case's conversation comes from. Today a fixture file; live mode adds a
@@ -26,6 +27,68 @@ pub enum FixtureRef {
     },
     /// A live conversation id.
     Conversation(String),
+    /// A `guest:` case: the conversation its own guest session starts.
+    Guest(GuestRef),
+}
+
+/// A `guest:` case's session. Each case opens its own session, so it is keyed by file
+/// and case name (the spec may repeat across cases).
+#[derive(Debug, Clone)]
+pub struct GuestRef {
+    /// The rules file.
+    pub file: String,
+    /// The case name.
+    pub case: String,
+    /// What the session does.
+    pub spec: Arc<GuestSpec>,
+    /// Where its parts are written (errors point there).
+    pub at: Arc<GuestAt>,
+}
+
+/// Where the parts of a `guest:` mapping are written.
+#[derive(Debug, Clone)]
+pub struct GuestAt {
+    /// The `guest:` value.
+    pub guest: Location,
+    /// `attributes:`.
+    pub attributes: Option<Location>,
+    /// Each `say:` message.
+    pub say: Vec<Location>,
+}
+
+impl GuestRef {
+    /// Where an error about `part` points.
+    pub fn location(&self, part: Part) -> Location {
+        match part {
+            Part::Attributes => self.at.attributes.as_ref(),
+            Part::Say(i) => self.at.say.get(i),
+            Part::Guest => None,
+        }
+        .unwrap_or(&self.at.guest)
+        .clone()
+    }
+}
+
+impl PartialEq for GuestRef {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.file, &self.case) == (&other.file, &other.case)
+    }
+}
+impl Eq for GuestRef {}
+impl std::hash::Hash for GuestRef {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        (&self.file, &self.case).hash(h)
+    }
+}
+impl PartialOrd for GuestRef {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for GuestRef {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (&self.file, &self.case).cmp(&(&other.file, &other.case))
+    }
 }
 
 impl FixtureRef {
@@ -34,6 +97,7 @@ impl FixtureRef {
         match self {
             FixtureRef::File { display, .. } => display,
             FixtureRef::Conversation(id) => id,
+            FixtureRef::Guest(g) => &g.case,
         }
     }
 }
@@ -169,6 +233,17 @@ pub enum Check {
     },
     /// `route:`, `responses:` or `participant_data:` — what the simulated flow did.
     Flow(FlowExpect),
+    /// In a `guest:` case, `responses:` and `route:` — what the real org did.
+    Guest(GuestCheck),
+}
+
+/// What a `guest:` case's `responses:` / `route:` compare.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GuestCheck {
+    /// The Outbound texts, in `channel.time` order.
+    Responses(Vec<String>),
+    /// The name of the queue the conversation reached.
+    Queue(String),
 }
 
 /// What a `value:` expectation wants.

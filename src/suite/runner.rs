@@ -22,11 +22,12 @@ use regex::Regex;
 use super::check::{self, Env};
 use super::interp::scrub;
 use super::load::{self, Diagnostics, VarOverrides};
-use super::model::{FixtureRef, Suite};
+use super::model::{Check, FixtureRef, GuestCheck, GuestRef, Suite};
 use crate::conversation::Conversation;
 use crate::diag::{SourceDiagnostic, SourceFile};
 use crate::expr::{DateTime, Directory};
 use crate::flow::Flow;
+use crate::guest::{GuestError, GuestRun};
 use crate::report::{CaseResult, Coverage, Event, Failure, Outcome, Reporter, SuiteInfo, Summary};
 
 /// Where a case's conversation JSON comes from: files today; live mode implements this
@@ -41,6 +42,24 @@ pub trait FixtureSource: Send + Sync {
     fn prepare(&self, _needed: &[&FixtureRef]) -> Result<(), Box<SourceDiagnostic>> {
         Ok(())
     }
+
+    /// A `guest:` case: its session and what the Platform API says of the conversation
+    /// (`route`: resolve the queue reached). Only live mode drives guests.
+    fn guest(
+        &self,
+        guest: &GuestRef,
+        _directory: &Directory,
+        _route: bool,
+    ) -> Result<GuestRun, GuestError> {
+        Err(GuestError::Config {
+            message: format!(
+                "case `{}` drives a live Web Messaging guest: that needs live mode (`routecheck test` with credentials)",
+                guest.case
+            ),
+            help: "set GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET and GENESYS_REGION".into(),
+            at: crate::guest::Part::Guest,
+        })
+    }
 }
 
 /// Reads `FixtureRef::File`; refuses conversation ids (they need live mode).
@@ -54,6 +73,10 @@ impl FixtureSource for FileSource {
                 .map_err(|e| format!("{display}: cannot read: {e}")),
             FixtureRef::Conversation(id) => Err(format!(
                 "conversation {id} is live: fetching it needs credentials (live mode)"
+            )),
+            FixtureRef::Guest(g) => Err(format!(
+                "case `{}` drives a live guest: its conversation comes from the session",
+                g.case
             )),
         }
     }
@@ -492,6 +515,7 @@ fn execute(
     let env = Env {
         now: config.now,
         directory: &config.directory,
+        guest: None,
     };
     let mut summary = Summary::default();
     let (tx, rx) = mpsc::channel::<Done>();
@@ -591,7 +615,7 @@ fn run_group(
         return;
     }
     let t0 = Instant::now();
-    let parsed = config.source.read(fixture).and_then(|text| {
+    let parse = |text: String| {
         let conv = Conversation::parse(fixture.display(), &text).map_err(|e| e.to_string())?;
         let needs_tree = seqs.iter().any(|&s| {
             let (si, ci) = selection[s];
@@ -604,7 +628,35 @@ fn run_group(
             None
         };
         Ok((conv, tree))
-    });
+    };
+    // A guest case runs its session here; its errors point into the `guest:` mapping.
+    let guest_run = match fixture {
+        FixtureRef::Guest(g) => {
+            let (si, ci) = selection[seqs[0]];
+            let suite = &loaded.suites[si];
+            let route = suite.cases[ci]
+                .expects
+                .iter()
+                .any(|e| matches!(e.check, Check::Guest(GuestCheck::Queue(_))));
+            let directory = suite.directory.as_ref().unwrap_or(&config.directory);
+            Some(
+                config
+                    .source
+                    .guest(g, directory, route)
+                    .map_err(|e| (e.render(), g.location(e.part()))),
+            )
+        }
+        _ => None,
+    };
+    let parsed = match &guest_run {
+        Some(Err((msg, _))) => Err(msg.clone()),
+        Some(Ok(run)) => parse(run.conversation.to_string()),
+        None => config.source.read(fixture).and_then(parse),
+    };
+    let env = Env {
+        guest: guest_run.as_ref().and_then(|r| r.as_ref().ok()),
+        ..env
+    };
     let parse_time = t0.elapsed();
     for &seq in seqs {
         let (si, ci) = selection[seq];
@@ -621,9 +673,12 @@ fn run_group(
                 Outcome::Error {
                     message: match fixture {
                         FixtureRef::File { .. } => format!("fixture {msg}"),
-                        FixtureRef::Conversation(_) => msg.clone(),
+                        FixtureRef::Conversation(_) | FixtureRef::Guest(_) => msg.clone(),
                     },
-                    location: Some(case.fixture_location.clone()),
+                    location: Some(match &guest_run {
+                        Some(Err((_, at))) => at.clone(),
+                        _ => case.fixture_location.clone(),
+                    }),
                 },
                 None,
             ),

@@ -73,9 +73,43 @@ struct Case {
     stubs: Option<crate::flow::Stubs>,
     /// Message.IsNewConversation for the flow run (default true).
     new_conversation: Option<bool>,
+    /// Drive a real Web Messaging guest instead of reading a fixture (live mode): its
+    /// conversation is read back through the Platform API. Excludes `fixture`,
+    /// `conversation`, `attributes` and `message`.
+    guest: Option<Guest>,
     /// What must hold.
     #[schemars(length(min = 1))]
     expect: Vec<Expectation>,
+}
+
+/// A guest session on a Messenger deployment (Guest API WebSocket).
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct Guest {
+    /// The Messenger deployment id, e.g. `${GENESYS_DEPLOYMENT_ID}`.
+    deployment: String,
+    /// The `Origin` header: an allowed domain of the deployment, e.g. `https://www.example.com`.
+    origin: Option<String>,
+    /// Custom attributes, sent in `message.channel.metadata.customAttributes` (flat strings).
+    attributes: Option<BTreeMap<String, String>>,
+    /// One message or several, sent in order.
+    say: StringOrList,
+    /// Reply collection ends after this much silence (`500ms`, `5s`, `2m`; default 5s).
+    quiet: Option<Scalar>,
+    /// The whole session's bound (default 60s, at most 1h).
+    timeout: Option<Scalar>,
+    /// Disconnect the test conversation afterwards so no agent sees it.
+    cleanup: Option<bool>,
+    /// Fetch the flow's execution data and compare it with the simulation of `flow:`.
+    flow_path: Option<bool>,
+}
+
+/// A string or a list of strings.
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+enum StringOrList {
+    One(String),
+    Many(Vec<String>),
 }
 
 /// One expectation.
@@ -95,7 +129,8 @@ enum Expectation {
     ParticipantData(ParticipantData),
 }
 
-/// Where the simulated flow routed the conversation (needs `flow:`).
+/// Where the simulated flow routed the conversation (needs `flow:`); in a `guest:` case,
+/// the queue the real conversation reached (`{ queue: NAME }` only).
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 struct Route {
@@ -103,7 +138,8 @@ struct Route {
     route: crate::flow::RouteExpect,
 }
 
-/// Every Send Response text of the simulated flow, in order (needs `flow:`).
+/// Every Send Response text of the simulated flow, in order (needs `flow:`); in a
+/// `guest:` case, the real Outbound texts ordered by `channel.time`.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 struct Responses {

@@ -4,6 +4,9 @@
 //! bounded lifetime/request count.
 #![allow(dead_code)] // each test binary uses a different part
 
+pub mod guest_api;
+pub mod guest_ws;
+
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::Write;
 use std::path::Path;
@@ -78,6 +81,8 @@ struct State {
     dropped_keys: HashSet<String>,
     seen: Vec<Seen>,
     expires_in: u64,
+    /// Guest API additions: see `guest_api`.
+    guest: guest_api::PlatformGuest,
 }
 
 /// The running mock.
@@ -165,6 +170,7 @@ impl Mock {
             expires_in: 86_399,
             ..State::default()
         };
+        state.guest.base = format!("http://127.0.0.1:{port}");
         state
             .conversations
             .insert(WEB_ID.into(), (true, web_messaging_conversation()));
@@ -264,6 +270,18 @@ impl Drop for Mock {
         if let Some(h) = self.handle.take() {
             let _ = h.join();
         }
+    }
+}
+
+impl Mock {
+    /// Change the Guest API part of the mock's state (message details, queues, flow data).
+    pub fn guest(&self, edit: impl FnOnce(&mut guest_api::PlatformGuest)) {
+        edit(&mut self.state.lock().unwrap().guest);
+    }
+
+    /// Read the Guest API part of the mock's state.
+    pub fn guest_state<T>(&self, read: impl FnOnce(&guest_api::PlatformGuest) -> T) -> T {
+        read(&self.state.lock().unwrap().guest)
     }
 }
 
@@ -404,6 +422,14 @@ fn handle(mut request: tiny_http::Request, state: &Mutex<State>) {
         Some(Fault::Pass) | None => {}
     }
 
+    // Signed download links of flow execution data carry no bearer token.
+    if let Some(id) = path.strip_prefix("/downloads/") {
+        let (status, text) = guest_api::download(state, id, !auth.is_empty());
+        record(status);
+        let _ = request.respond(json_response(status, text));
+        return;
+    }
+
     if method == "POST" && path == "/oauth/token" {
         let expected = format!(
             "Basic {}",
@@ -463,6 +489,11 @@ fn handle(mut request: tiny_http::Request, state: &Mutex<State>) {
             &format!("The requested {what} was not found."),
         )
     };
+    if let Some((status, text)) = guest_api::route(state, &method, &segments, &body) {
+        record(status);
+        let _ = request.respond(json_response(status, text));
+        return;
+    }
     let (status, text) = match (method.as_str(), segments.as_slice()) {
         ("GET", ["api", "v2", "conversations", "messages", id]) => {
             match state.lock().unwrap().conversations.get(*id) {
