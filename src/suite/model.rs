@@ -26,6 +26,9 @@ pub enum FixtureRef {
     },
     /// A live conversation id.
     Conversation(String),
+    /// No recording: the case's `attributes:` and `message:` as a minimal Web Messaging
+    /// conversation (its JSON text, see [`crate::conversation::synthetic`]).
+    Synthetic(String),
 }
 
 impl FixtureRef {
@@ -34,6 +37,7 @@ impl FixtureRef {
         match self {
             FixtureRef::File { display, .. } => display,
             FixtureRef::Conversation(id) => id,
+            FixtureRef::Synthetic(_) => "the conversation built from the case (no recording)",
         }
     }
 }

@@ -55,6 +55,7 @@ impl FixtureSource for FileSource {
             FixtureRef::Conversation(id) => Err(format!(
                 "conversation {id} is live: fetching it needs credentials (live mode)"
             )),
+            FixtureRef::Synthetic(text) => Ok(text.clone()),
         }
     }
 }
@@ -406,6 +407,7 @@ pub fn run(config: &RunConfig, reporters: &mut [Box<dyn Reporter>]) -> RunReport
     let needed: BTreeSet<&FixtureRef> = selection
         .iter()
         .map(|(si, ci)| &loaded.suites[*si].cases[*ci].fixture)
+        .filter(|f| !matches!(f, FixtureRef::Synthetic(_)))
         .collect();
     if let Err(d) = config
         .source
@@ -591,7 +593,12 @@ fn run_group(
         return;
     }
     let t0 = Instant::now();
-    let parsed = config.source.read(fixture).and_then(|text| {
+    // A case without a recording carries its conversation: no source is asked for it.
+    let text = match fixture {
+        FixtureRef::Synthetic(text) => Ok(text.clone()),
+        _ => config.source.read(fixture),
+    };
+    let parsed = text.and_then(|text| {
         let conv = Conversation::parse(fixture.display(), &text).map_err(|e| e.to_string())?;
         let needs_tree = seqs.iter().any(|&s| {
             let (si, ci) = selection[s];
@@ -621,7 +628,7 @@ fn run_group(
                 Outcome::Error {
                     message: match fixture {
                         FixtureRef::File { .. } => format!("fixture {msg}"),
-                        FixtureRef::Conversation(_) => msg.clone(),
+                        FixtureRef::Conversation(_) | FixtureRef::Synthetic(_) => msg.clone(),
                     },
                     location: Some(case.fixture_location.clone()),
                 },
