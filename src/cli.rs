@@ -2,6 +2,7 @@
 //! layers, and every error rendered here, once.
 
 mod eval;
+mod r#gen;
 mod lint;
 mod live;
 mod snapshot;
@@ -40,6 +41,8 @@ enum Command {
     Lint(lint::LintArgs),
     /// Review fixtures against live conversations or fresh exports: check, accept, reject.
     Snapshot(snapshot::SnapshotArgs),
+    /// Generate cases that reach every branch of a flow (cases without recordings).
+    Gen(r#gen::GenArgs),
 }
 
 /// Parse arguments, run, and return the process exit code.
@@ -65,6 +68,7 @@ pub fn main() -> u8 {
         Command::Inject(args) => live::inject(args),
         Command::Snapshot(args) => snapshot::run(args),
         Command::Lint(args) => lint::run(args),
+        Command::Gen(args) => r#gen::run(args),
     }
 }
 
