@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use crate::expr::{Type, Value};
 use crate::flow::Flow;
-use crate::flow::probe::BranchPoint;
+use crate::flow::probe::{BranchPoint, ExprFacts};
 
 /// Most candidates kept per variable (the search's bound multiplies these).
 pub const MAX_PER_VARIABLE: usize = 48;
@@ -16,6 +16,8 @@ pub const MAX_PER_VARIABLE: usize = 48;
 #[derive(Debug, Default)]
 pub struct Pools {
     by_var: HashMap<String, Vec<Value>>,
+    /// Name-like string literals of the whole flow (JSON property names, among others).
+    keys: Vec<String>,
 }
 
 impl Pools {
@@ -26,6 +28,17 @@ impl Pools {
         for bp in points {
             for (var, _) in &bp.facts.reads {
                 p.add(var, &bp.facts.literals);
+            }
+        }
+        for e in flow.expressions() {
+            for l in ExprFacts::of(e.compiled).literals {
+                if let Value::String(k) = l
+                    && is_key(&k)
+                    && !p.keys.contains(&k)
+                    && p.keys.len() < MAX_PER_VARIABLE
+                {
+                    p.keys.push(k);
+                }
             }
         }
         let assignments = flow.assignments();
@@ -48,6 +61,22 @@ impl Pools {
                 e.push(l.clone());
             }
         }
+    }
+
+    /// A JSON object with every name-like literal of the flow as a property (what
+    /// `GetJsonObjectProperty` may read), each valued by its own name.
+    pub fn json_shape(&self) -> String {
+        let o: serde_json::Map<String, serde_json::Value> = self
+            .keys
+            .iter()
+            .map(|k| (k.clone(), serde_json::Value::String(k.clone())))
+            .collect();
+        serde_json::Value::Object(o).to_string()
+    }
+
+    /// String candidates for a value nothing compares: JSON, empty and of the flow's shape.
+    pub fn json_strings(&self) -> [Value; 2] {
+        [Value::String("{}".into()), Value::String(self.json_shape())]
     }
 
     /// The raw literals met by `var`.
@@ -108,6 +137,14 @@ pub fn expand(lits: &[Value], ty: &Type) -> Option<Vec<Value>> {
         _ => return None,
     }
     Some(out)
+}
+
+/// A literal that reads like a property name.
+fn is_key(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 40
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
 fn flatten(lits: &[Value], out: &mut Vec<Value>) {

@@ -132,7 +132,9 @@ impl<'a> Search<'a> {
         }
         for (attr, vars) in attrs {
             let lits: Vec<Value> = vars.iter().flat_map(|v| pools.get(v).to_vec()).collect();
-            knobs.push((Knob::Attribute(attr), strings(&lits)));
+            let mut settings = strings(&lits);
+            settings.extend(pools.json_strings().iter().filter_map(json_text));
+            knobs.push((Knob::Attribute(attr), settings));
         }
         knobs.push((Knob::Message, strings(pools.get("Message.Message.body"))));
         knobs.push((Knob::NewConversation, vec![Some("false".into())]));
@@ -142,7 +144,14 @@ impl<'a> Search<'a> {
         };
         for s in stubbed {
             let first = s.outputs.first().cloned();
-            base.stubs.insert(s.name.clone(), (first, BTreeMap::new()));
+            // A data action that succeeds sets its outputs: each starts with a plain
+            // value of its type, so later actions do not fail on NOT_SET.
+            let values = s
+                .sets
+                .iter()
+                .filter_map(|(var, ty)| Some((var.clone(), typical(var, ty, pools)?)))
+                .collect();
+            base.stubs.insert(s.name.clone(), (first, values));
             if s.outputs.len() > 1 {
                 knobs.push((
                     Knob::Output(s.name.clone()),
@@ -152,13 +161,20 @@ impl<'a> Search<'a> {
         }
         for s in stubbed {
             for (var, ty) in &s.sets {
-                let Some(values) = pools.candidates(var, ty) else {
-                    continue;
-                };
-                let settings: Vec<Setting> = values.iter().filter_map(|v| json_of(v, ty)).collect();
-                if pools.get(var).is_empty() && settings.len() <= 1 {
-                    continue;
+                let mut settings: Vec<Setting> = vec![Some("null".into())];
+                for v in pools.candidates(var, ty).unwrap_or_default() {
+                    if let Some(j) = json_of(&v) {
+                        settings.push(j);
+                    }
                 }
+                if *ty == Type::String {
+                    settings.extend(pools.json_strings().iter().filter_map(json_of));
+                }
+                if settings.len() <= 2 && pools.get(var).is_empty() && *ty != Type::String {
+                    // Compared with nothing: absent or a plain value is all there is to try.
+                    settings.truncate(1);
+                }
+                settings.dedup();
                 knobs.push((Knob::Value(s.name.clone(), var.clone()), settings));
             }
         }
@@ -323,8 +339,16 @@ fn strings(lits: &[Value]) -> Vec<Setting> {
         .collect()
 }
 
+/// A string candidate as an attribute value.
+fn json_text(v: &Value) -> Option<Setting> {
+    match v {
+        Value::String(s) => Some(Some(s.clone())),
+        _ => None,
+    }
+}
+
 /// A candidate as a stub value's JSON text (`null`: NOT_SET).
-fn json_of(v: &Value, ty: &Type) -> Option<Setting> {
+fn json_of(v: &Value) -> Option<Setting> {
     let j = match v {
         Value::NotSet(_) => J::Null,
         Value::String(s) => J::String(s.clone()),
@@ -333,6 +357,21 @@ fn json_of(v: &Value, ty: &Type) -> Option<Setting> {
         Value::Boolean(b) => J::Bool(*b),
         _ => return None,
     };
-    let _ = ty;
     Some(Some(j.to_string()))
+}
+
+/// A plain value of `ty` for a variable a stub sets, as JSON text: its name's last part
+/// for strings and entities (a queue found by name), 1, true, the flow's JSON shape.
+fn typical(var: &str, ty: &Type, pools: &Pools) -> Option<String> {
+    let short = var.rsplit('.').next().unwrap_or(var);
+    let j = match ty {
+        Type::String => J::String(short.to_owned()),
+        Type::Integer => J::from(1),
+        Type::Decimal => J::from(1.0),
+        Type::Boolean => J::Bool(true),
+        Type::Json => serde_json::from_str(&pools.json_shape()).ok()?,
+        t if t.is_entity() => J::String(short.to_owned()),
+        _ => return None,
+    };
+    Some(j.to_string())
 }
