@@ -32,6 +32,9 @@ pub struct Generated {
     pub exhausted: bool,
 }
 
+/// A stub value a branch needs: `(action, variable, value as JSON)`.
+pub type StubValue = (String, String, String);
+
 /// One generated case.
 #[derive(Debug, Clone)]
 pub struct GenCase {
@@ -45,7 +48,7 @@ pub struct GenCase {
     pub reaches: Vec<String>,
     /// Of those, the ones that need a stub to set a value (outside the flow's inputs):
     /// `(branch label, [(action, variable, value JSON)])`.
-    pub needs_stub_values: Vec<(String, Vec<(String, String, String)>)>,
+    pub needs_stub_values: Vec<(String, Vec<StubValue>)>,
 }
 
 /// How to generate.
@@ -143,34 +146,41 @@ pub fn generate(
     }
 }
 
-/// The branches of `f` it reaches only because a stub sets a value: dropping the
-/// stub values loses them.
+/// The branches of `f` it reaches only because a stub sets a particular value: putting
+/// that one value back to the plain one the search starts from loses them.
 fn needs_stub_values(
     s: &search::Search<'_>,
     f: &search::Found,
     label: &dyn Fn(usize) -> String,
-) -> Vec<(String, Vec<(String, String, String)>)> {
-    let values: Vec<(String, String, String)> = f
-        .input
-        .stubs
-        .iter()
-        .flat_map(|(a, (_, vals))| {
-            vals.iter()
-                .map(move |(k, v)| (a.clone(), k.clone(), v.clone()))
-        })
-        .collect();
-    if values.is_empty() {
-        return Vec::new();
+) -> Vec<(String, Vec<StubValue>)> {
+    let mut per_branch: BTreeMap<usize, Vec<StubValue>> = BTreeMap::new();
+    for (action, (_, values)) in &f.input.stubs {
+        let plain = s.base.stubs.get(action).map(|(_, v)| v);
+        for (var, value) in values {
+            let base_value = plain.and_then(|p| p.get(var));
+            if base_value == Some(value) {
+                continue;
+            }
+            let mut reset = f.input.clone();
+            if let Some((_, vals)) = reset.stubs.get_mut(action) {
+                match base_value {
+                    Some(b) => vals.insert(var.clone(), b.clone()),
+                    None => vals.remove(var),
+                };
+            }
+            let without = s.run(&reset).map(|r| r.hits).unwrap_or_default();
+            for b in f.new.iter().filter(|b| !without.contains(b)) {
+                per_branch.entry(*b).or_default().push((
+                    action.clone(),
+                    var.clone(),
+                    value.clone(),
+                ));
+            }
+        }
     }
-    let mut bare = f.input.clone();
-    for (_, vals) in bare.stubs.values_mut() {
-        vals.clear();
-    }
-    let without = s.run(&bare).map(|r| r.hits).unwrap_or_default();
-    f.new
-        .iter()
-        .filter(|b| !without.contains(b))
-        .map(|&b| (label(b), values.clone()))
+    per_branch
+        .into_iter()
+        .map(|(b, values)| (label(b), values))
         .collect()
 }
 
