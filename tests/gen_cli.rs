@@ -14,16 +14,26 @@ fn routecheck() -> Command {
     c
 }
 
-/// What a flow's generated suite leaves out, by branch label prefix: each must be
-/// reported `unreachable-branch`. Flows not listed must reach 100%.
-const LEFT_OUT: &[(&str, &[&str])] = &[(
-    "dead-branches.yaml",
-    &[
-        "decision \"Contradiction\" yes",
-        "switch \"Shadowed\" case 2",
-        "switch \"Exhaustive\" default",
-    ],
-)];
+/// What a flow's generated suite leaves out, by branch label prefix, and how gen must
+/// report it: `unreachable-branch` (dead), or not reached because the condition reads
+/// the clock. Flows not listed must reach 100%.
+const LEFT_OUT: &[(&str, &[(&str, Why)])] = &[
+    (
+        "dead-branches.yaml",
+        &[
+            ("decision \"Contradiction\" yes", Why::Dead),
+            ("switch \"Shadowed\" case 2", Why::Dead),
+            ("switch \"Exhaustive\" default", Why::Dead),
+        ],
+    ),
+    ("inputs.yaml", &[("decision \"Time\" yes", Why::Clock)]),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Why {
+    Dead,
+    Clock,
+}
 
 /// Branches reached only through a value a stub sets (outside the flow's inputs):
 /// each must be listed as needing a stub value, naming the action.
@@ -72,6 +82,7 @@ fn flows() -> Vec<PathBuf> {
     let mut out = vec![
         PathBuf::from("flows/web-messaging-vip.yaml"),
         PathBuf::from("tests/data/gen/dead-branches.yaml"),
+        PathBuf::from("tests/data/gen/inputs.yaml"),
     ];
     let mut real: Vec<PathBuf> = std::fs::read_dir("tests/data/real-flows")
         .unwrap()
@@ -146,7 +157,7 @@ fn every_flow_gets_a_suite_that_passes_and_reaches_every_reachable_branch() {
         assert!(text.contains("must be reviewed"), "{name}");
         let (code, left) = unreached(&rules);
         assert_eq!(code, 0, "{name}: the generated suite fails");
-        let want: &[&str] = LEFT_OUT
+        let want: &[(&str, Why)] = LEFT_OUT
             .iter()
             .find(|(f, _)| *f == name)
             .map_or(&[], |(_, l)| l);
@@ -155,16 +166,17 @@ fn every_flow_gets_a_suite_that_passes_and_reaches_every_reachable_branch() {
             want.len(),
             "{name}: left out {left:?}, expected {want:?}\n{stderr}"
         );
-        for w in want {
+        for (w, why) in want {
             assert!(
                 left.iter().any(|l| l.starts_with(w)),
                 "{name}: {w} reached?"
             );
-            assert!(
-                stderr.lines().any(|l| l.contains("unreachable-branch")
-                    && l.contains(&w.split('"').nth(1).unwrap().to_string())),
-                "{name}: {w} not reported unreachable:\n{stderr}"
-            );
+            let action = w.split('"').nth(1).unwrap();
+            let reported = stderr.lines().any(|l| match why {
+                Why::Dead => l.contains("unreachable-branch") && l.contains(action),
+                Why::Clock => l.contains(&format!("not reached: {w}")) && l.contains("clock"),
+            });
+            assert!(reported, "{name}: {w} not reported as {why:?}:\n{stderr}");
         }
         for n in NEEDS_STUB_VALUE
             .iter()
@@ -247,6 +259,33 @@ const VIP_VARS: [&str; 8] = [
     "--var",
     "data_action_category=Orders",
 ];
+
+#[test]
+fn thresholds_through_arithmetic_pairs_returning_and_message_inputs_are_found() {
+    let o = routecheck()
+        .args(["gen", "--flow", "tests/data/gen/inputs.yaml"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(o.stdout).unwrap();
+    // `ToInt(score) >= 70`: a neighbour of the threshold, as text.
+    assert!(
+        text.contains("\"score\": \"70\"") || text.contains("\"score\": \"71\""),
+        "{text}"
+    );
+    // `Flow.N = ToInt(score) - 60` then `Flow.N > 15`: 75 and its neighbour.
+    assert!(text.contains("\"score\": \"76\""), "{text}");
+    // Two attributes at once.
+    assert!(
+        text.contains("\"lang\": \"fr\"") && text.contains("\"region\": \"EU\""),
+        "{text}"
+    );
+    assert!(text.contains("new_conversation: false"), "{text}");
+    // A firstMatch switch on Lower(Trim(body)): a padded or upper-case message is tried.
+    assert!(
+        text.contains("reaches: switch \"By message\" case 2"),
+        "{text}"
+    );
+}
 
 #[test]
 fn every_output_of_a_stubbed_action_and_case_variants_get_a_case() {

@@ -45,7 +45,27 @@ impl Pools {
         for _ in 0..4 {
             for (target, facts) in &assignments {
                 let mut lits = p.get(target).to_vec();
+                // `Flow.N = ToInt(Flow.Score) - 60` compared with 15: Score near 75.
+                let arithmetic: Vec<Value> = lits
+                    .iter()
+                    .filter_map(number)
+                    .flat_map(|a| {
+                        facts
+                            .literals
+                            .iter()
+                            .filter_map(number)
+                            .flat_map(move |b| [a + b, a - b, b - a])
+                    })
+                    .map(|n| {
+                        if n.fract() == 0.0 && n.abs() < 1e15 {
+                            Value::Integer(n as i64)
+                        } else {
+                            Value::Decimal(n)
+                        }
+                    })
+                    .collect();
                 lits.extend(facts.literals.iter().cloned());
+                lits.extend(arithmetic);
                 for (var, _) in &facts.reads {
                     p.add(var, &lits);
                 }

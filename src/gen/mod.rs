@@ -24,8 +24,9 @@ pub struct Generated {
     pub cases: Vec<GenCase>,
     /// Branches no input can take.
     pub dead: Vec<DeadBranch>,
-    /// Branches neither reached nor dead: the bound ran out first.
-    pub unreached: Vec<BranchInfo>,
+    /// Branches neither reached nor dead, each with why (the bound ran out first, or
+    /// the condition reads the clock or the organisation).
+    pub unreached: Vec<(BranchInfo, String)>,
     /// Simulator runs spent.
     pub runs: usize,
     /// The bound stopped the search.
@@ -89,6 +90,14 @@ pub fn generate(
         directory,
         opts.budget,
     );
+    let dead: Vec<DeadBranch> = dead::dead_branches(flow, &points, &pools);
+    s.give_up_on(dead.iter().map(|d| d.branch));
+    s.give_up_on(
+        points
+            .iter()
+            .filter(|p| p.facts.contextual)
+            .flat_map(|p| p.branches.iter().copied()),
+    );
     s.search();
     let branches = flow.branches();
     let label = |id: usize| {
@@ -128,14 +137,24 @@ pub fn generate(
             needs_stub_values,
         });
     }
-    let dead: Vec<DeadBranch> = dead::dead_branches(flow, &points, &pools)
+    let dead: Vec<DeadBranch> = dead
         .into_iter()
         .filter(|d| !s.covered.contains(&d.branch))
         .collect();
     let unreached = branches
         .iter()
         .filter(|b| !s.covered.contains(&b.id) && !dead.iter().any(|d| d.branch == b.id))
-        .cloned()
+        .map(|b| {
+            let contextual = points
+                .iter()
+                .any(|p| p.branches.contains(&b.id) && p.facts.contextual);
+            let why = if contextual {
+                "its condition reads the clock or the organisation (GetCurrentDateTimeUtc, Find*), which a case cannot set"
+            } else {
+                "no input found within the search bound"
+            };
+            (b.clone(), why.to_string())
+        })
         .collect();
     Generated {
         cases,

@@ -196,6 +196,14 @@ impl<'a> Search<'a> {
         }
     }
 
+    /// Stop searching for these branches (dead ones, ones no input controls); they
+    /// still count when reached.
+    pub fn give_up_on(&mut self, ids: impl IntoIterator<Item = usize>) {
+        for id in ids {
+            self.all.remove(&id);
+        }
+    }
+
     /// Run the flow for `input`; None when the simulation cannot finish.
     pub fn run(&self, input: &Input) -> Option<RunResult> {
         let stubs = input.stubs();
@@ -313,14 +321,14 @@ impl<'a> Search<'a> {
                 if let Some(e) = next.stubs.get_mut(action) {
                     e.0 = setting.clone();
                 }
-                format!("{action} {}", setting.as_deref().unwrap_or(""))
+                format!("stub output {}", setting.as_deref().unwrap_or(""))
             }
             Knob::Value(action, var) => {
                 let json = setting.clone().unwrap_or_else(|| "null".into());
                 if let Some(e) = next.stubs.get_mut(action) {
                     e.1.insert(var.clone(), json.clone());
                 }
-                format!("{var} {json}")
+                format!("\"{action}\" sets {var} = {json}")
             }
         };
         (next, changed)

@@ -70,11 +70,8 @@ pub fn notes(g: &Generated) -> Vec<String> {
     for d in &g.dead {
         out.push(format!("unreachable: {}", d.reason));
     }
-    for b in &g.unreached {
-        out.push(format!(
-            "not reached within the search bound: {} ({})",
-            b.label, b.location
-        ));
+    for (b, why) in &g.unreached {
+        out.push(format!("not reached: {} ({}): {why}", b.label, b.location));
     }
     for c in &g.cases {
         for (branch, values) in &c.needs_stub_values {
