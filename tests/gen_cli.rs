@@ -390,3 +390,46 @@ fn bad_input_is_a_located_error_with_exit_2() {
         .code(2)
         .stderr(predicates::str::contains("flow_name"));
 }
+
+#[test]
+fn cases_without_recordings_run_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy("flows/web-messaging-vip.yaml", dir.path().join("vip.yaml")).unwrap();
+    let rules = dir.path().join("r.yaml");
+    std::fs::write(
+        &rules,
+        r#"suite: no recordings
+participant: customer
+flow: vip.yaml
+vars: { flow_name: VIP, general_queue: General Support, vip_queue: VIP Support, data_action_category: Orders }
+stubs:
+  Look up last order: { output: success, values: { Flow.OrderStatus: shipped } }
+cases:
+  - name: gold with a message
+    attributes: { priority_tier: gold, first_name: Ann }
+    message: "Where is my order?"
+    expect:
+      - route: { queue: VIP Support, priority: 5 }
+      - responses: ["Hi Ann, an agent will be with you shortly."]
+      - jsonpath: "$.participants[0].messages[0].messages[0].textBody"
+        equals: ["Where is my order?"]
+      - value: Message.Message.body
+        equals: "Where is my order?"
+  - name: a returning guest with nothing set
+    new_conversation: false
+    expect:
+      - route: error
+      - attribute: priority_tier
+        set: false
+"#,
+    )
+    .unwrap();
+    let o = routecheck().arg("test").arg(&rules).output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.contains("2 passed, 0 failed"), "{out}");
+}
