@@ -137,7 +137,7 @@ pub fn expand(lits: &[Value], ty: &Type) -> Option<Vec<Value>> {
             push(Value::Integer(0));
             for n in flat.iter().filter_map(number) {
                 let n = n.round() as i64;
-                for k in [n, n - 1, n + 1] {
+                for k in [n, n.saturating_sub(1), n.saturating_add(1)] {
                     push(Value::Integer(k));
                 }
             }
@@ -206,7 +206,10 @@ fn string_variants(v: &Value) -> Vec<String> {
             out
         }
         Value::Integer(n) => {
-            let mut out: Vec<String> = [*n, n - 1, n + 1].iter().map(i64::to_string).collect();
+            let mut out: Vec<String> = [*n, n.saturating_sub(1), n.saturating_add(1)]
+                .iter()
+                .map(i64::to_string)
+                .collect();
             if (0..=64).contains(n) {
                 out.push("x".repeat(*n as usize + 1));
             }
@@ -259,6 +262,17 @@ mod tests {
         for n in [1.5, 2.0, 2.5, 3.0, 3.5] {
             assert!(d.contains(&Value::Decimal(n)), "{n}");
         }
+    }
+
+    #[test]
+    fn extreme_numbers_do_not_overflow() {
+        let got = expand(
+            &[Value::Integer(i64::MAX), Value::Integer(i64::MIN)],
+            &Type::Integer,
+        );
+        assert!(got.unwrap().contains(&Value::Integer(i64::MAX)));
+        let s = expand(&[Value::Integer(i64::MAX)], &Type::String).unwrap();
+        assert!(s.contains(&Value::String(i64::MAX.to_string())));
     }
 
     #[test]
