@@ -47,6 +47,9 @@ pub struct GenCase {
     pub run: RunResult,
     /// The branches it reached first (labels).
     pub reaches: Vec<String>,
+    /// Expectations left out because they change with the clock (`responses`,
+    /// `participant_data`, `route`): the run at another time differed.
+    pub clock_dependent: Vec<&'static str>,
     /// Of those, the ones that need a stub to set a value (outside the flow's inputs):
     /// `(branch label, [(action, variable, value JSON)])`.
     pub needs_stub_values: Vec<(String, Vec<StubValue>)>,
@@ -118,6 +121,7 @@ pub fn generate(
             input: s.base.clone(),
             run,
             reaches: Vec::new(),
+            clock_dependent: Vec::new(),
             needs_stub_values: Vec::new(),
         });
     }
@@ -129,7 +133,9 @@ pub fn generate(
             name = format!("{name} ({n})");
         }
         let needs_stub_values = needs_stub_values(&s, f, &label);
+        let clock_dependent = clock_dependent(&s, f, opts.now);
         cases.push(GenCase {
+            clock_dependent,
             name,
             input: f.input.clone(),
             run: f.run.clone(),
@@ -201,6 +207,26 @@ fn needs_stub_values(
         .into_iter()
         .map(|(b, values)| (label(b), values))
         .collect()
+}
+
+/// What changes when the same input runs a day and a bit later (a greeting with the
+/// date, an open/closed decision on the clock): generated expectations leave it out.
+fn clock_dependent(s: &search::Search<'_>, f: &search::Found, now: DateTime) -> Vec<&'static str> {
+    let later = DateTime(now.0.saturating_add(((25 * 60 + 7) * 60 + 11) * 1000));
+    let Some(other) = s.run_at(&f.input, later) else {
+        return vec!["responses", "participant_data", "route"];
+    };
+    let mut out = Vec::new();
+    if other.route != f.run.route {
+        out.push("route");
+    }
+    if other.responses != f.run.responses {
+        out.push("responses");
+    }
+    if other.participant_data != f.run.participant_data {
+        out.push("participant_data");
+    }
+    out
 }
 
 /// `decision "Is VIP?" yes` → `Is VIP? › yes`, with the change that reached it.

@@ -206,8 +206,13 @@ impl<'a> Search<'a> {
 
     /// Run the flow for `input`; None when the simulation cannot finish.
     pub fn run(&self, input: &Input) -> Option<RunResult> {
+        self.run_at(input, self.now)
+    }
+
+    /// [`Search::run`] with another clock.
+    pub fn run_at(&self, input: &Input, now: DateTime) -> Option<RunResult> {
         let stubs = input.stubs();
-        let mut ri = RunInput::new(CONVERSATION_ID, &stubs, self.directory, self.now);
+        let mut ri = RunInput::new(CONVERSATION_ID, &stubs, self.directory, now);
         ri.attributes = input
             .attributes
             .iter()
