@@ -80,6 +80,8 @@ pub fn run(args: GenArgs) -> u8 {
     let results = generator::generate_all(&pairs, &Directory::default(), &opts);
     for ((path, flow), g) in args.flows.iter().zip(&flows).zip(&results) {
         let out = match &args.out {
+            // `-` is stdout, as for every other output.
+            Some(o) if o.as_os_str() == "-" => None,
             Some(o) if o.is_dir() => Some(o.join(format!(
                 "{}.generated.yaml",
                 path.file_stem().map_or("flow".into(), |s| s.to_string_lossy())
