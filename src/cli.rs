@@ -3,6 +3,7 @@
 
 mod doctor;
 mod eval;
+mod r#gen;
 mod lint;
 mod live;
 mod snapshot;
@@ -44,6 +45,8 @@ enum Command {
     /// Check region, credentials, permissions and the Messenger deployment for live and
     /// guest checks, each with the fix.
     Doctor(doctor::DoctorArgs),
+    /// Generate cases that reach every branch of a flow (cases without recordings).
+    Gen(r#gen::GenArgs),
 }
 
 /// Parse arguments, run, and return the process exit code.
@@ -70,6 +73,7 @@ pub fn main() -> u8 {
         Command::Snapshot(args) => snapshot::run(args),
         Command::Doctor(args) => doctor::run(args),
         Command::Lint(args) => lint::run(args),
+        Command::Gen(args) => r#gen::run(args),
     }
 }
 

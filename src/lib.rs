@@ -9,6 +9,7 @@ pub mod conversation;
 pub mod diag;
 pub mod expr;
 pub mod flow;
+pub mod r#gen;
 pub mod genesys;
 pub mod guest;
 pub mod lint;

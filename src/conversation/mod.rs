@@ -15,6 +15,7 @@
 pub mod fixture;
 mod locate;
 pub mod redact;
+pub mod synthetic;
 
 use std::fmt;
 

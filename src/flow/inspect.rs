@@ -136,7 +136,7 @@ impl Flow {
         out
     }
 
-    fn each_action<'a>(&'a self, f: &mut dyn FnMut(&'a Action, usize)) {
+    pub(super) fn each_action<'a>(&'a self, f: &mut dyn FnMut(&'a Action, usize)) {
         fn walk<'a>(block: &'a Block, depth: usize, f: &mut dyn FnMut(&'a Action, usize)) {
             for a in block {
                 f(a, depth);

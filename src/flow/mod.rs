@@ -7,6 +7,7 @@ pub mod expect;
 pub mod inspect;
 mod model;
 pub mod placeholders;
+pub mod probe;
 pub mod simulate;
 pub mod trace;
 mod yaml;

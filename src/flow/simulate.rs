@@ -1045,6 +1045,21 @@ fn yaml_key(name: &str) -> String {
     }
 }
 
+/// Static reachability (`routecheck gen`, the `unreachable-branch` lint) asks the real
+/// engine which way one branching action goes for given variable values.
+impl Sim<'_, '_> {
+    /// Run `action` alone (the caller strips its nested actions) with `vars` set over
+    /// the built-in variables: the branch ids it reached. A runtime error reaches none.
+    pub(crate) fn probe(mut self, action: &Action, vars: &[(String, Value)]) -> BTreeSet<usize> {
+        self.builtins();
+        for (name, value) in vars {
+            self.vars.set(name, value.clone());
+        }
+        let _ = self.action(action);
+        self.result.hits
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@
 pub mod checks;
 pub mod config;
 pub mod inputs;
+pub mod unreachable;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -49,11 +50,13 @@ pub enum Code {
     PayloadTooLarge,
     /// Arithmetic, ordering or a numeric conversion on an optional attribute.
     NotSetArithmetic,
+    /// A decision outcome or switch case no input can select.
+    UnreachableBranch,
 }
 
 impl Code {
     /// Every code, for documentation and tests.
-    pub const ALL: [Code; 8] = [
+    pub const ALL: [Code; 9] = [
         Code::UnsetAttribute,
         Code::CaseMismatch,
         Code::PrefixMismatch,
@@ -62,6 +65,7 @@ impl Code {
         Code::NonStringValue,
         Code::PayloadTooLarge,
         Code::NotSetArithmetic,
+        Code::UnreachableBranch,
     ];
 
     /// The kebab-case name.
@@ -75,6 +79,7 @@ impl Code {
             Code::NonStringValue => "non-string-value",
             Code::PayloadTooLarge => "payload-too-large",
             Code::NotSetArithmetic => "not-set-arithmetic",
+            Code::UnreachableBranch => "unreachable-branch",
         }
     }
 
@@ -85,9 +90,10 @@ impl Code {
             | Code::CaseMismatch
             | Code::PrefixMismatch
             | Code::NonStringValue => Severity::Error,
-            Code::UnknownLiteral | Code::PayloadTooLarge | Code::NotSetArithmetic => {
-                Severity::Warning
-            }
+            Code::UnknownLiteral
+            | Code::PayloadTooLarge
+            | Code::NotSetArithmetic
+            | Code::UnreachableBranch => Severity::Warning,
             Code::UnreadAttribute => Severity::Info,
         }
     }
@@ -159,6 +165,7 @@ pub fn lint(inputs: &LintInputs) -> Result<LintReport, Vec<SourceDiagnostic>> {
     let loaded = inputs::load(inputs)?;
     let mut findings = loaded.findings.clone();
     findings.extend(checks::run(&loaded));
+    findings.extend(loaded.flows.iter().flat_map(unreachable::findings));
     findings.sort_by(|a, b| {
         let (fa, fb) = (&a.diagnostic.file.name, &b.diagnostic.file.name);
         (fa, a.diagnostic.span, a.code).cmp(&(fb, b.diagnostic.span, b.code))
@@ -194,7 +201,8 @@ mod tests {
                 "unread-attribute",
                 "non-string-value",
                 "payload-too-large",
-                "not-set-arithmetic"
+                "not-set-arithmetic",
+                "unreachable-branch"
             ]
         );
         assert_eq!(Code::UnreadAttribute.severity(), Severity::Info);

@@ -19,6 +19,7 @@ use super::model::{
     ValueWant,
 };
 use super::yaml::{self, Node, NodeValue};
+use crate::conversation::synthetic;
 use crate::diag::{SourceDiagnostic, SourceFile, closest};
 use crate::expr::{self, Compiled, Directory, Scope, Type, Value};
 use crate::flow::{FlowExpect, RouteExpect, Stub, Stubs};
@@ -186,6 +187,7 @@ pub fn load_source(
         flow: None,
         flow_failed: false,
         guest_case: false,
+        purpose: String::new(),
     };
     let suite = l.file(root, path, overrides, used_overrides);
     for d in diags.errors[before..]
@@ -244,6 +246,8 @@ struct Loader<'a> {
     flow_failed: bool,
     /// The case being read has `guest:`: `responses:` and `route:` check the real org.
     guest_case: bool,
+    /// `participant:` — the purpose of the participant a case without a recording has.
+    purpose: String,
 }
 
 impl Loader<'_> {
@@ -421,6 +425,7 @@ impl Loader<'_> {
             return None;
         };
         let participant = participant.unwrap_or_else(|| "customer".to_owned());
+        self.purpose.clone_from(&participant);
         let cases = self.cases(cases_node, &scope, &declared);
         let name = name.unwrap_or_else(|| {
             path.file_stem().map_or_else(
@@ -602,7 +607,9 @@ impl Loader<'_> {
         self.guest_case = node
             .as_map()
             .is_some_and(|m| m.iter().any(|(k, _)| k.as_str() == Some("guest")));
+        let mut recordless = false;
         for (key, k, v) in self.entries(node, "a case", CASE_KEYS) {
+            recordless |= matches!(key, "attributes" | "message" | "new_conversation");
             match key {
                 "name" => name = self.string(v, "`name`"),
                 "guest" => guest = Some((k, self.guest(k, v))),
@@ -660,12 +667,21 @@ impl Loader<'_> {
                 FixtureRef::Conversation(id.to_owned()),
                 f.map_or_else(|| location.clone(), |(_, at)| at),
             )),
+            // No recording: the conversation is built from the case itself.
+            (None, None, None) if recordless && !conflict => Some((
+                FixtureRef::Synthetic(synthetic::conversation_json(
+                    &self.purpose,
+                    &attributes,
+                    message.as_deref(),
+                )),
+                location.clone(),
+            )),
             (None, None, None) => {
                 if clean && !conflict {
                     self.missing(
                         node,
                         "fixture",
-                        "`fixture:` names the conversation JSON, relative to this file; `conversation:` a live conversation id (e.g. ${GENESYS_CONVERSATION_ID})",
+                        "`fixture:` names the conversation JSON, relative to this file; `conversation:` a live conversation id (e.g. ${GENESYS_CONVERSATION_ID}); or, with no recording, give `attributes:` (and `message:`) and routecheck builds the conversation",
                     );
                 }
                 None
@@ -1754,7 +1770,7 @@ mod tests {
 
     #[test]
     fn a_case_needs_name_fixture_and_expectations() {
-        let (_, d) = load_text("cases:\n  - message: hi\n", &[]);
+        let (_, d) = load_text("cases:\n  - {}\n", &[]);
         let msgs: Vec<_> = d.errors.iter().map(|e| e.message.as_str()).collect();
         assert_eq!(
             msgs,
@@ -1764,6 +1780,23 @@ mod tests {
                 "the case has no `expect:`"
             ]
         );
+    }
+
+    #[test]
+    fn a_case_without_a_recording_builds_its_conversation() {
+        let text = "participant: external\ncases:\n  - name: c\n    attributes: { tier: gold, gone: null }\n    message: hi\n    expect: [{attribute: tier, equals: gold}]\n  - name: d\n    message: hi\n    expect: [{attribute: tier, set: false}]\n";
+        let (s, d) = load_text(text, &[]);
+        assert!(d.errors.is_empty(), "{:?}", d.errors);
+        let s = s.unwrap();
+        let FixtureRef::Synthetic(json) = &s.cases[0].fixture else {
+            panic!("{:?}", s.cases[0].fixture)
+        };
+        let conv = crate::conversation::Conversation::parse("t", json).unwrap();
+        let p = conv.select("external").unwrap().participant;
+        assert_eq!(p.attribute("tier"), Some("gold"));
+        assert_eq!(p.attribute("gone"), None);
+        assert_eq!(p.last_message.body.as_deref(), Some("hi"));
+        assert!(matches!(s.cases[1].fixture, FixtureRef::Synthetic(_)));
     }
 
     #[test]

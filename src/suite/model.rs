@@ -29,6 +29,9 @@ pub enum FixtureRef {
     Conversation(String),
     /// A `guest:` case: the conversation its own guest session starts.
     Guest(GuestRef),
+    /// No recording: the case's `attributes:` and `message:` as a minimal Web Messaging
+    /// conversation (its JSON text, see [`crate::conversation::synthetic`]).
+    Synthetic(String),
 }
 
 /// A `guest:` case's session. Each case opens its own session, so it is keyed by file
@@ -98,6 +101,7 @@ impl FixtureRef {
             FixtureRef::File { display, .. } => display,
             FixtureRef::Conversation(id) => id,
             FixtureRef::Guest(g) => &g.case,
+            FixtureRef::Synthetic(_) => "the conversation built from the case (no recording)",
         }
     }
 }

@@ -78,6 +78,7 @@ impl FixtureSource for FileSource {
                 "case `{}` drives a live guest: its conversation comes from the session",
                 g.case
             )),
+            FixtureRef::Synthetic(text) => Ok(text.clone()),
         }
     }
 }
@@ -429,6 +430,7 @@ pub fn run(config: &RunConfig, reporters: &mut [Box<dyn Reporter>]) -> RunReport
     let needed: BTreeSet<&FixtureRef> = selection
         .iter()
         .map(|(si, ci)| &loaded.suites[*si].cases[*ci].fixture)
+        .filter(|f| !matches!(f, FixtureRef::Synthetic(_)))
         .collect();
     if let Err(d) = config
         .source
@@ -651,7 +653,11 @@ fn run_group(
     let parsed = match &guest_run {
         Some(Err((msg, _))) => Err(msg.clone()),
         Some(Ok(run)) => parse(run.conversation.to_string()),
-        None => config.source.read(fixture).and_then(parse),
+        // A case without a recording carries its conversation: no source is asked for it.
+        None => match fixture {
+            FixtureRef::Synthetic(text) => parse(text.clone()),
+            _ => config.source.read(fixture).and_then(parse),
+        },
     };
     let env = Env {
         guest: guest_run.as_ref().and_then(|r| r.as_ref().ok()),
@@ -673,7 +679,9 @@ fn run_group(
                 Outcome::Error {
                     message: match fixture {
                         FixtureRef::File { .. } => format!("fixture {msg}"),
-                        FixtureRef::Conversation(_) | FixtureRef::Guest(_) => msg.clone(),
+                        FixtureRef::Conversation(_)
+                        | FixtureRef::Guest(_)
+                        | FixtureRef::Synthetic(_) => msg.clone(),
                     },
                     location: Some(match &guest_run {
                         Some(Err((_, at))) => at.clone(),

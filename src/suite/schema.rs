@@ -59,13 +59,15 @@ struct Case {
     /// Unique in the file.
     name: String,
     /// Conversation JSON (GET /api/v2/conversations/{id} or /api/v2/conversations/messages/{id}), relative to this file.
-    /// Give exactly one of `fixture` and `conversation` (neither is needed with `routecheck test --conversation ID`).
+    /// Give at most one of `fixture` and `conversation` (neither is needed with `routecheck test --conversation ID`).
+    /// With neither, the case needs no recording: routecheck builds a minimal Web Messaging conversation
+    /// (one participant of the file's `participant:` purpose carrying `attributes:`, `message:` as its first inbound message).
     fixture: Option<String>,
     /// A live conversation id, fetched from the Genesys Cloud API at run time, e.g. `${GENESYS_CONVERSATION_ID}`.
     conversation: Option<String>,
     /// Overlay on the participant's attributes (what an injection script sets); null removes one.
     attributes: Option<BTreeMap<String, Option<String>>>,
-    /// Message.Message.body (default: the fixture's last customer message, else NOT_SET).
+    /// Message.Message.body (default: the fixture's last customer message, else NOT_SET; without a fixture, the built conversation's first inbound message).
     message: Option<String>,
     /// Per-case overrides of variables declared in the file.
     variables: Option<BTreeMap<String, Scalar>>,

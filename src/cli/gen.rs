@@ -1,0 +1,343 @@
+//! `routecheck gen`: write a rules file of cases without recordings that reaches every
+//! branch of a flow; `--for` appends to an existing suite only what it misses; `--check`
+//! fails (exit 1) when a flow has branches no suite reaches, printing a case for each.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::exit;
+use crate::expr::Directory;
+use crate::flow::Flow;
+use crate::r#gen::write::{self, StubMap};
+use crate::r#gen::{self as generator, Budget, GenOptions, Generated, existing};
+
+/// Arguments of `routecheck gen`.
+#[derive(Debug, clap::Args)]
+pub struct GenArgs {
+    /// The Archy flow file (repeatable).
+    #[arg(long = "flow", value_name = "FILE")]
+    pub flows: Vec<PathBuf>,
+    /// A `{{placeholder}}` value for the flow, NAME=VALUE (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Where to write the rules file (default: stdout); with several flows, a directory.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Append cases to this rules file for the branches it does not reach yet.
+    #[arg(long = "for", value_name = "RULES_FILE", conflicts_with = "out")]
+    pub for_file: Option<PathBuf>,
+    /// Exit 1 when a flow has branches no suite reaches, printing a case for each.
+    #[arg(long, conflicts_with_all = ["out", "for_file"])]
+    pub check: bool,
+    /// Rules files or directories the suites are in, for `--check` (default: rules/).
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+    /// The most flow runs the search spends per flow.
+    #[arg(long, value_name = "N", default_value_t = Budget::default().runs)]
+    pub max_runs: usize,
+}
+
+/// Run `routecheck gen`.
+pub fn run(args: GenArgs) -> u8 {
+    let usage = |m: String| {
+        let _ = writeln!(anstream::stderr(), "error: {m}");
+        exit::USAGE
+    };
+    let vars = match super::trace::pairs(&args.vars, "--var", "NAME=VALUE") {
+        Ok(v) => v,
+        Err(m) => return usage(m),
+    };
+    let opts = GenOptions {
+        budget: Budget {
+            runs: args.max_runs,
+            ..Budget::default()
+        },
+        ..GenOptions::default()
+    };
+    if let Some(rules) = &args.for_file {
+        return append(rules, &vars, &opts);
+    }
+    if args.check {
+        return check(&args, &vars, &opts);
+    }
+    if args.flows.is_empty() {
+        return usage("give the flow with --flow FILE (or --for RULES_FILE, or --check)".into());
+    }
+    if args.flows.len() > 1 && args.out.as_ref().is_none_or(|o| !o.is_dir()) {
+        return usage("with several --flow, --out names an existing directory".into());
+    }
+    let mut flows = Vec::new();
+    for path in &args.flows {
+        match load(path, &vars) {
+            Some(f) => flows.push(f),
+            None => return exit::USAGE,
+        }
+    }
+    let t0 = Instant::now();
+    let pairs: Vec<(&Flow, BTreeSet<usize>)> = flows.iter().map(|f| (f, BTreeSet::new())).collect();
+    let results = generator::generate_all(&pairs, &Directory::default(), &opts);
+    for ((path, flow), g) in args.flows.iter().zip(&flows).zip(&results) {
+        let out = match &args.out {
+            // `-` is stdout, as for every other output.
+            Some(o) if o.as_os_str() == "-" => None,
+            Some(o) if o.is_dir() => Some(o.join(format!(
+                "{}.generated.yaml",
+                path.file_stem().map_or("flow".into(), |s| s.to_string_lossy())
+            ))),
+            other => other.clone(),
+        };
+        let flow_ref = match &out {
+            Some(o) => relative(path, o.parent().unwrap_or(Path::new("."))),
+            None => path.display().to_string(),
+        };
+        let base: StubMap = flow
+            .stubbed_actions()
+            .into_iter()
+            .map(|s| (s.name, (s.outputs.first().cloned(), BTreeMap::new())))
+            .collect();
+        let text = write::rules_file(
+            &format!("{} (generated)", flow.name()),
+            &flow_ref,
+            &path.display().to_string(),
+            &vars,
+            &base,
+            g,
+        );
+        match &out {
+            Some(o) => {
+                if let Err(e) = crate::conversation::fixture::write_atomic(o, text.as_bytes(), true)
+                {
+                    return usage(e.to_string());
+                }
+            }
+            None => {
+                let _ = write!(anstream::stdout(), "{text}");
+            }
+        }
+        summary(flow, g, out.as_deref());
+    }
+    let _ = writeln!(
+        anstream::stderr(),
+        "generated in {:.2}s",
+        t0.elapsed().as_secs_f64()
+    );
+    exit::OK
+}
+
+fn load(path: &Path, vars: &BTreeMap<String, String>) -> Option<Flow> {
+    match Flow::load(path, vars) {
+        Ok(f) => Some(f),
+        Err(diags) => {
+            super::print_diagnostics(diags.iter().map(|d| d as &dyn miette::Diagnostic));
+            None
+        }
+    }
+}
+
+/// What was generated and what could not be, on stderr.
+fn summary(flow: &Flow, g: &Generated, out: Option<&Path>) {
+    let mut err = anstream::stderr();
+    let total = flow.branches().len();
+    let _ = writeln!(
+        err,
+        "{}: {} case(s){}; {} of {total} branches unreached ({} runs{})",
+        flow.file_name(),
+        g.cases.len(),
+        out.map(|o| format!(" written to {}", o.display()))
+            .unwrap_or_default(),
+        g.dead.len() + g.unreached.len(),
+        g.runs,
+        if g.exhausted {
+            ", search bound reached"
+        } else {
+            ""
+        }
+    );
+    for d in &g.dead {
+        let (line, col) = flow.source().line_col(d.at);
+        let _ = writeln!(
+            err,
+            "  {}:{line}:{col}: unreachable-branch: {}",
+            flow.file_name(),
+            d.reason
+        );
+    }
+    for line in write::notes(g)
+        .into_iter()
+        .filter(|l| !l.starts_with("unreachable:"))
+    {
+        let _ = writeln!(err, "  {line}");
+    }
+}
+
+/// `--for RULES`: append cases for the branches that file's cases do not reach.
+fn append(rules: &Path, vars: &BTreeMap<String, String>, opts: &GenOptions) -> u8 {
+    let reached = match existing::reached(&[rules.to_path_buf()], vars) {
+        Ok(r) => r,
+        Err(diags) => {
+            super::print_diagnostics(diags.iter().map(|d| d as &dyn miette::Diagnostic));
+            return exit::USAGE;
+        }
+    };
+    let [one] = reached.as_slice() else {
+        let _ = writeln!(
+            anstream::stderr(),
+            "error: {}: --for needs a rules file with a `flow:`",
+            rules.display()
+        );
+        return exit::USAGE;
+    };
+    let text = match std::fs::read_to_string(rules) {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = writeln!(
+                anstream::stderr(),
+                "error: cannot read {}: {e}",
+                rules.display()
+            );
+            return exit::USAGE;
+        }
+    };
+    let Some(indent) = cases_indent(&text) else {
+        let _ = writeln!(
+            anstream::stderr(),
+            "error: {}: cases can only be appended when `cases:` is the file's last key, a block list",
+            rules.display()
+        );
+        return exit::USAGE;
+    };
+    let g = generator::generate(&one.flow, &one.hits, &Directory::default(), opts);
+    summary(&one.flow, &g, Some(rules));
+    if g.cases.is_empty() {
+        return exit::OK;
+    }
+    let mut out = text.clone();
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push('\n');
+    for line in write::header(one.flow.file_name()).lines() {
+        out.push_str(&format!("{indent}{line}\n"));
+    }
+    // Every stub written in full: the file's own stubs apply to cases that omit one.
+    out.push_str(&write::cases_yaml(&g.cases, &StubMap::new(), &indent));
+    match crate::conversation::fixture::write_atomic(rules, out.as_bytes(), true) {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            let _ = writeln!(anstream::stderr(), "error: {e}");
+            exit::USAGE
+        }
+    }
+}
+
+/// The indentation of the items of a top-level `cases:` block list that ends the file;
+/// None when something else follows it (appending would land in the wrong place).
+fn cases_indent(text: &str) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .rposition(|l| !l.starts_with([' ', '\t', '#', '-']) && !l.trim().is_empty())?;
+    let key = lines[at].split('#').next().unwrap_or("").trim_end();
+    if key != "cases:" {
+        return None;
+    }
+    lines[at + 1..]
+        .iter()
+        .find(|l| l.trim_start().starts_with("- "))
+        .map(|l| l[..l.len() - l.trim_start().len()].to_string())
+}
+
+/// `--check`: every flow the suites simulate (or `--flow`), and a case for each branch
+/// they miss.
+fn check(args: &GenArgs, vars: &BTreeMap<String, String>, opts: &GenOptions) -> u8 {
+    let rules = if args.rules.is_empty() {
+        vec![PathBuf::from("rules")]
+    } else {
+        args.rules.clone()
+    };
+    let reached = match existing::reached(&rules, vars) {
+        Ok(r) => r,
+        Err(diags) => {
+            super::print_diagnostics(diags.iter().map(|d| d as &dyn miette::Diagnostic));
+            return exit::USAGE;
+        }
+    };
+    let same = |a: &Path, b: &str| {
+        let (a, b) = (std::fs::canonicalize(a), std::fs::canonicalize(b));
+        a.is_ok() && a.ok() == b.ok()
+    };
+    let mut todo: Vec<(std::sync::Arc<Flow>, BTreeSet<usize>)> = Vec::new();
+    if args.flows.is_empty() {
+        todo.extend(reached.iter().map(|r| (r.flow.clone(), r.hits.clone())));
+    } else {
+        for path in &args.flows {
+            let hits: BTreeSet<usize> = reached
+                .iter()
+                .filter(|r| same(path, r.flow.file_name()))
+                .flat_map(|r| r.hits.iter().copied())
+                .collect();
+            match reached.iter().find(|r| same(path, r.flow.file_name())) {
+                Some(r) => todo.push((r.flow.clone(), hits)),
+                None => match load(path, vars) {
+                    Some(f) => todo.push((std::sync::Arc::new(f), hits)),
+                    None => return exit::USAGE,
+                },
+            }
+        }
+    }
+    let pairs: Vec<(&Flow, BTreeSet<usize>)> =
+        todo.iter().map(|(f, h)| (&**f, h.clone())).collect();
+    let results = generator::generate_all(&pairs, &Directory::default(), opts);
+    let mut missing = 0;
+    let mut out = anstream::stdout();
+    for ((flow, hits), g) in todo.iter().zip(&results) {
+        let unreached: Vec<_> = flow
+            .branches()
+            .into_iter()
+            .filter(|b| !hits.contains(&b.id))
+            .collect();
+        missing += unreached.len();
+        let _ = writeln!(
+            out,
+            "{}: {} of {} branches reached by the suites",
+            flow.file_name(),
+            flow.branches().len() - unreached.len(),
+            flow.branches().len()
+        );
+        for b in &unreached {
+            let _ = writeln!(out, "  unreached: {} ({})", b.label, b.location);
+        }
+        if !g.cases.is_empty() {
+            let _ = writeln!(out, "  cases that reach them:");
+            let _ = write!(
+                out,
+                "{}",
+                write::cases_yaml(&g.cases, &StubMap::new(), "    ")
+            );
+        }
+        for line in write::notes(g) {
+            let _ = writeln!(out, "  {line}");
+        }
+    }
+    if missing > 0 { exit::FAILED } else { exit::OK }
+}
+
+/// `target` relative to the directory `from` (both made absolute first).
+fn relative(target: &Path, from: &Path) -> String {
+    let abs = |p: &Path| {
+        std::path::absolute(p)
+            .map(|a| {
+                a.components()
+                    .map(|c| c.as_os_str().to_owned())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    let (t, f) = (abs(target), abs(from));
+    let common = t.iter().zip(&f).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = f[common..].iter().map(|_| "..".to_string()).collect();
+    parts.extend(t[common..].iter().map(|c| c.to_string_lossy().into_owned()));
+    parts.join("/")
+}

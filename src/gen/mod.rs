@@ -1,0 +1,263 @@
+//! `routecheck gen`: write the suite for a flow. Find an input for every branch by
+//! re-running the flow with the real simulator over candidate values taken from the
+//! flow itself ([`candidates`], [`search`]), prove the branches no input can take dead
+//! ([`dead`]), and write the inputs found as cases without recordings ([`write`]).
+
+pub mod candidates;
+pub mod dead;
+pub mod existing;
+pub mod search;
+pub mod write;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::expr::{DateTime, Directory};
+use crate::flow::{BranchInfo, Flow, RunResult};
+
+pub use dead::DeadBranch;
+pub use search::{Budget, Input};
+
+/// What one flow's generation found.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// One case per input that reached a branch nothing reached before, in the order found.
+    pub cases: Vec<GenCase>,
+    /// Branches no input can take.
+    pub dead: Vec<DeadBranch>,
+    /// Branches neither reached nor dead, each with why (the bound ran out first, or
+    /// the condition reads the clock or the organisation).
+    pub unreached: Vec<(BranchInfo, String)>,
+    /// Simulator runs spent.
+    pub runs: usize,
+    /// The bound stopped the search.
+    pub exhausted: bool,
+}
+
+/// A stub value a branch needs: `(action, variable, value as JSON)`.
+pub type StubValue = (String, String, String);
+
+/// One generated case.
+#[derive(Debug, Clone)]
+pub struct GenCase {
+    /// Named after the first branch it reached first.
+    pub name: String,
+    /// What the case sets.
+    pub input: Input,
+    /// What the flow did.
+    pub run: RunResult,
+    /// The branches it reached first (labels).
+    pub reaches: Vec<String>,
+    /// Expectations left out because they change with the clock (`responses`,
+    /// `participant_data`, `route`): the run at another time differed.
+    pub clock_dependent: Vec<&'static str>,
+    /// Of those, the ones that need a stub to set a value (outside the flow's inputs):
+    /// `(branch label, [(action, variable, value JSON)])`.
+    pub needs_stub_values: Vec<(String, Vec<StubValue>)>,
+}
+
+/// How to generate.
+#[derive(Debug, Clone, Copy)]
+pub struct GenOptions {
+    /// The clock the flow sees.
+    pub now: DateTime,
+    /// The search bound per flow.
+    pub budget: Budget,
+}
+
+impl Default for GenOptions {
+    fn default() -> Self {
+        GenOptions {
+            now: crate::suite::runner::now(),
+            budget: Budget::default(),
+        }
+    }
+}
+
+/// Generate cases for `flow`, counting the branches in `covered` (what existing suites
+/// reach) as done.
+pub fn generate(
+    flow: &Flow,
+    covered: &BTreeSet<usize>,
+    directory: &Directory,
+    opts: &GenOptions,
+) -> Generated {
+    let points = flow.branch_points();
+    let pools = candidates::Pools::of(flow, &points);
+    let stubbed = flow.stubbed_actions();
+    let mut s = search::Search::new(
+        flow,
+        &stubbed,
+        &pools,
+        covered.clone(),
+        opts.now,
+        directory,
+        opts.budget,
+    );
+    let dead: Vec<DeadBranch> = dead::dead_branches(flow, &points, &pools);
+    s.give_up_on(dead.iter().map(|d| d.branch));
+    s.give_up_on(
+        points
+            .iter()
+            .filter(|p| p.facts.contextual)
+            .flat_map(|p| p.branches.iter().copied()),
+    );
+    s.search();
+    let branches = flow.branches();
+    let label = |id: usize| {
+        branches
+            .iter()
+            .find(|b| b.id == id)
+            .map_or_else(|| format!("branch {id}"), |b| b.label.clone())
+    };
+    let mut names = BTreeMap::<String, usize>::new();
+    let mut cases = Vec::new();
+    // A new file needs a case even for a flow without branches: the plain conversation.
+    if s.found.is_empty()
+        && covered.is_empty()
+        && let Some(run) = s.run(&s.base)
+    {
+        cases.push(GenCase {
+            name: "plain new conversation".into(),
+            input: s.base.clone(),
+            run,
+            reaches: Vec::new(),
+            clock_dependent: Vec::new(),
+            needs_stub_values: Vec::new(),
+        });
+    }
+    for f in &s.found {
+        let mut name = case_name(&label(f.new[0]), f.changed.as_deref());
+        let n = names.entry(name.clone()).or_default();
+        *n += 1;
+        if *n > 1 {
+            name = format!("{name} ({n})");
+        }
+        let needs_stub_values = needs_stub_values(&s, f, &label);
+        let clock_dependent = clock_dependent(&s, f, opts.now);
+        cases.push(GenCase {
+            clock_dependent,
+            name,
+            input: f.input.clone(),
+            run: f.run.clone(),
+            reaches: f.new.iter().map(|&b| label(b)).collect(),
+            needs_stub_values,
+        });
+    }
+    let dead: Vec<DeadBranch> = dead
+        .into_iter()
+        .filter(|d| !s.covered.contains(&d.branch))
+        .collect();
+    let unreached = branches
+        .iter()
+        .filter(|b| !s.covered.contains(&b.id) && !dead.iter().any(|d| d.branch == b.id))
+        .map(|b| {
+            let contextual = points
+                .iter()
+                .any(|p| p.branches.contains(&b.id) && p.facts.contextual);
+            let why = if contextual {
+                "its condition reads the clock or the organisation (GetCurrentDateTimeUtc, Find*), which a case cannot set"
+            } else {
+                "no input found within the search bound"
+            };
+            (b.clone(), why.to_string())
+        })
+        .collect();
+    Generated {
+        cases,
+        dead,
+        unreached,
+        runs: s.runs,
+        exhausted: s.exhausted,
+    }
+}
+
+/// The branches of `f` it reaches only because a stub sets a particular value: putting
+/// that one value back to the plain one the search starts from loses them.
+fn needs_stub_values(
+    s: &search::Search<'_>,
+    f: &search::Found,
+    label: &dyn Fn(usize) -> String,
+) -> Vec<(String, Vec<StubValue>)> {
+    let mut per_branch: BTreeMap<usize, Vec<StubValue>> = BTreeMap::new();
+    for (action, (_, values)) in &f.input.stubs {
+        let plain = s.base.stubs.get(action).map(|(_, v)| v);
+        for (var, value) in values {
+            let base_value = plain.and_then(|p| p.get(var));
+            if base_value == Some(value) {
+                continue;
+            }
+            let mut reset = f.input.clone();
+            if let Some((_, vals)) = reset.stubs.get_mut(action) {
+                match base_value {
+                    Some(b) => vals.insert(var.clone(), b.clone()),
+                    None => vals.remove(var),
+                };
+            }
+            let without = s.run(&reset).map(|r| r.hits).unwrap_or_default();
+            for b in f.new.iter().filter(|b| !without.contains(b)) {
+                per_branch.entry(*b).or_default().push((
+                    action.clone(),
+                    var.clone(),
+                    value.clone(),
+                ));
+            }
+        }
+    }
+    per_branch
+        .into_iter()
+        .map(|(b, values)| (label(b), values))
+        .collect()
+}
+
+/// What changes when the same input runs a day and a bit later (a greeting with the
+/// date, an open/closed decision on the clock): generated expectations leave it out.
+fn clock_dependent(s: &search::Search<'_>, f: &search::Found, now: DateTime) -> Vec<&'static str> {
+    let later = DateTime(now.0.saturating_add(((25 * 60 + 7) * 60 + 11) * 1000));
+    let Some(other) = s.run_at(&f.input, later) else {
+        return vec!["responses", "participant_data", "route"];
+    };
+    let mut out = Vec::new();
+    if other.route != f.run.route {
+        out.push("route");
+    }
+    if other.responses != f.run.responses {
+        out.push("responses");
+    }
+    if other.participant_data != f.run.participant_data {
+        out.push("participant_data");
+    }
+    out
+}
+
+/// `decision "Is VIP?" yes` → `Is VIP? › yes`, with the change that reached it.
+fn case_name(label: &str, changed: Option<&str>) -> String {
+    let base = match label
+        .split_once(" \"")
+        .and_then(|(_, rest)| rest.rsplit_once("\" "))
+    {
+        Some((name, branch)) => {
+            // A switch case's label carries its condition: the number names it.
+            let branch = branch.split(" (").next().unwrap_or(branch);
+            format!("{name} › {branch}")
+        }
+        None => label.to_string(),
+    };
+    match changed {
+        Some(c) => format!("{base}: {c}"),
+        None => format!("{base}: plain new conversation"),
+    }
+}
+
+/// [`generate`] for several flows at once (the project's flows), in parallel; each
+/// flow with the branches already reached for it.
+pub fn generate_all(
+    flows: &[(&Flow, BTreeSet<usize>)],
+    directory: &Directory,
+    opts: &GenOptions,
+) -> Vec<Generated> {
+    use rayon::prelude::*;
+    flows
+        .par_iter()
+        .map(|(flow, covered)| generate(flow, covered, directory, opts))
+        .collect()
+}
