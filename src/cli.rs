@@ -83,6 +83,15 @@ pub(crate) fn stdout_color() -> bool {
     color_allowed() && std::io::stdout().is_terminal()
 }
 
+/// The project's `routecheck.yaml` (nearest at or above the working directory), or
+/// the exit code after its errors were printed.
+pub(crate) fn project() -> Result<Option<crate::project::Project>, u8> {
+    crate::project::discover(std::path::Path::new(".")).map_err(|errors| {
+        print_diagnostics(errors.iter().map(|d| d as &dyn miette::Diagnostic));
+        exit::USAGE
+    })
+}
+
 /// Print diagnostics to stderr, rendered once.
 pub(crate) fn print_diagnostics<'a, I>(diags: I)
 where

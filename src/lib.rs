@@ -11,6 +11,7 @@ pub mod expr;
 pub mod flow;
 pub mod genesys;
 pub mod lint;
+pub mod project;
 pub mod report;
 pub mod snapshot;
 pub mod suite;

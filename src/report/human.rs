@@ -143,7 +143,11 @@ impl Human {
         if self.verbose {
             writeln!(self.out, "finished in {:.2}s", s.duration.as_secs_f64())?;
         }
-        let style = if s.failed > 0 || s.errors > 0 {
+        let short = s
+            .coverage
+            .as_ref()
+            .is_some_and(|c| !c.shortfalls().is_empty());
+        let style = if s.failed > 0 || s.errors > 0 || short {
             Style::new().red().bold()
         } else {
             Style::new().green().bold()
