@@ -2,6 +2,7 @@
 //! layers, and every error rendered here, once.
 
 mod eval;
+mod init;
 mod lint;
 mod live;
 mod snapshot;
@@ -28,8 +29,10 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Run rules files against conversation fixtures (default: rules/).
     Test(test::TestArgs),
-    /// Print the JSON Schema of the rules format.
-    Schema,
+    /// Print the JSON Schema of the rules format (`--config`: of routecheck.yaml).
+    Schema(test::SchemaArgs),
+    /// Write a routecheck.yaml for the layout found here (never overwrites).
+    Init(init::InitArgs),
     /// Run one Archy flow against one conversation and print the path it takes.
     Trace(trace::TraceArgs),
     /// Fetch live conversations and write them as fixtures.
@@ -59,7 +62,8 @@ pub fn main() -> u8 {
     match cli.command {
         Command::Eval(args) => eval::run(args),
         Command::Test(args) => test::run(args),
-        Command::Schema => test::schema(),
+        Command::Schema(args) => test::schema(&args),
+        Command::Init(args) => init::run(&args),
         Command::Trace(args) => trace::run(args),
         Command::Record(args) => live::record(args),
         Command::Inject(args) => live::inject(args),

@@ -178,8 +178,20 @@ pub fn run(args: TestArgs) -> u8 {
     result.status.exit_code()
 }
 
-/// `routecheck schema`: the JSON Schema of the rules format.
-pub fn schema() -> u8 {
-    println!("{}", suite::schema::json());
+/// Arguments of `routecheck schema`.
+#[derive(Debug, clap::Args)]
+pub struct SchemaArgs {
+    /// Print the schema of the project config (routecheck.yaml) instead.
+    #[arg(long)]
+    pub config: bool,
+}
+
+/// `routecheck schema`: the JSON Schema of the rules format, or of routecheck.yaml.
+pub fn schema(args: &SchemaArgs) -> u8 {
+    if args.config {
+        println!("{}", crate::project::schema_json());
+    } else {
+        println!("{}", suite::schema::json());
+    }
     exit::OK
 }

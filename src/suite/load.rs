@@ -1300,9 +1300,14 @@ impl Loader<'_> {
                 self.flow_failed = true;
                 match crate::project::resolve(self.file_path, &rel) {
                     Ok((joined, path)) if path.is_file() => {
+                        // `a/../` folded away, unless a symlink makes that another file.
+                        let display = match lexical(&joined) {
+                            l if Path::new(&l).canonicalize().is_ok_and(|c| c == path) => l,
+                            _ => joined.display().to_string(),
+                        };
                         self.flow = Some(SuiteFlow {
                             path,
-                            display: lexical(&joined),
+                            display,
                             span: node.span,
                             vars: keys.vars,
                             stubs: keys.stubs,

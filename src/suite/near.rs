@@ -79,7 +79,14 @@ pub fn closest<'c>(
     present
         .into_iter()
         .filter_map(|p| relation(name, p).map(|k| (p, k)))
-        .min_by_key(|(p, k)| (*k, edit_distance(name, p), *p))
+        .min_by_key(|(p, k)| (*k, edit_distance(name, p), case_gap(name, p), *p))
+}
+
+/// How far apart the letter case of two names is (count of capitals), so a tie in
+/// edit distance (which ignores case) goes to the candidate written like the name.
+fn case_gap(a: &str, b: &str) -> usize {
+    let caps = |s: &str| s.chars().filter(char::is_ascii_uppercase).count();
+    caps(a).abs_diff(caps(b))
 }
 
 /// The sentence every reporter shows: where the name is is the caller's location.

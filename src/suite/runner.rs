@@ -322,7 +322,9 @@ fn walk(
             if !hidden && !excluded {
                 walk(&p, excludes, out, skipped)?;
             }
-        } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+        } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml")
+            && p.file_name().is_none_or(|n| n != crate::project::FILE_NAME)
+        {
             if is_rules_file(&p) {
                 out.push(p);
             } else {
