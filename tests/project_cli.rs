@@ -328,6 +328,32 @@ fn lint_reads_the_rules_files_flow_and_names() {
         human.stdout
     );
 
+    // With the flow: the overlay key `Customer_ID` is read by nothing; its help names
+    // the key the flow reads.
+    let o = run(
+        &root,
+        &[
+            "lint",
+            "--rules",
+            f.to_str().unwrap(),
+            "--flow",
+            "flows",
+            "--format",
+            "json",
+        ],
+    );
+    let doc: Value = serde_json::from_str(&o.stdout).unwrap();
+    let overlay = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["line"] == 7 && f["col"] == 7)
+        .unwrap_or_else(|| panic!("{doc:#}"));
+    assert!(
+        overlay["help"].as_str().unwrap().contains("`customer_id`"),
+        "{overlay}"
+    );
+
     // `--rules FILE` checks FILE's flow: the sample rules file names one.
     let o = run(
         &root,
@@ -390,4 +416,35 @@ fn a_bad_config_is_a_located_error() {
     let o = run(&root.join("rules"), &["test"]);
     assert_eq!(o.code, 2);
     assert!(o.stderr.contains("routecheck.yaml:2:1"), "{}", o.stderr);
+}
+
+#[test]
+fn min_coverage_from_the_config_reddens_the_summary_line() {
+    let (_tmp, root) = project();
+    let cfg = std::fs::read_to_string(root.join("routecheck.yaml")).unwrap();
+    std::fs::write(
+        root.join("routecheck.yaml"),
+        format!("{cfg}min_coverage: 100\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("rules/one.yaml"),
+        std::fs::read_to_string(root.join("rules/web-messaging-vip-flow.yaml"))
+            .unwrap()
+            .split("\n  - name: gold")
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    let o = run(&root, &["test", "rules/one.yaml"]);
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout
+            .lines()
+            .last()
+            .unwrap()
+            .contains("coverage below 100% in 1 flow"),
+        "{}",
+        o.stdout
+    );
 }

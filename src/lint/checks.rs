@@ -58,7 +58,14 @@ pub fn run(l: &Loaded) -> Vec<Finding> {
             if w.kind == WriterKind::Fixture || read_keys.contains(w.key.as_str()) {
                 continue;
             }
-            let near = reads.iter().find(|r| normalize(r) == normalize(&w.key));
+            let near = reads
+                .iter()
+                .find(|r| normalize(r) == normalize(&w.key))
+                .map(String::as_str)
+                .or_else(|| {
+                    crate::suite::near::closest(&w.key, reads.iter().map(String::as_str))
+                        .map(|(r, _)| r)
+                });
             out.push(
                 Finding::new(
                     Code::UnreadAttribute,
