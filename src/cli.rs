@@ -4,6 +4,7 @@
 mod doctor;
 mod eval;
 mod r#gen;
+mod init;
 mod lint;
 mod live;
 mod snapshot;
@@ -30,8 +31,10 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Run rules files against conversation fixtures (default: rules/).
     Test(test::TestArgs),
-    /// Print the JSON Schema of the rules format.
-    Schema,
+    /// Print the JSON Schema of the rules format (`--config`: of routecheck.yaml).
+    Schema(test::SchemaArgs),
+    /// Write a routecheck.yaml for the layout found here (never overwrites).
+    Init(init::InitArgs),
     /// Run one Archy flow against one conversation and print the path it takes.
     Trace(trace::TraceArgs),
     /// Fetch live conversations and write them as fixtures.
@@ -66,7 +69,8 @@ pub fn main() -> u8 {
     match cli.command {
         Command::Eval(args) => eval::run(args),
         Command::Test(args) => test::run(args),
-        Command::Schema => test::schema(),
+        Command::Schema(args) => test::schema(&args),
+        Command::Init(args) => init::run(&args),
         Command::Trace(args) => trace::run(args),
         Command::Record(args) => live::record(args),
         Command::Inject(args) => live::inject(args),
@@ -90,6 +94,15 @@ pub(crate) fn stderr_color() -> bool {
 /// Whether to colour stdout: a terminal, and `NO_COLOR` unset or empty.
 pub(crate) fn stdout_color() -> bool {
     color_allowed() && std::io::stdout().is_terminal()
+}
+
+/// The project's `routecheck.yaml` (nearest at or above the working directory), or
+/// the exit code after its errors were printed.
+pub(crate) fn project() -> Result<Option<crate::project::Project>, u8> {
+    crate::project::discover(std::path::Path::new(".")).map_err(|errors| {
+        print_diagnostics(errors.iter().map(|d| d as &dyn miette::Diagnostic));
+        exit::USAGE
+    })
 }
 
 /// Print diagnostics to stderr, rendered once.

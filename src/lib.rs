@@ -13,6 +13,7 @@ pub mod r#gen;
 pub mod genesys;
 pub mod guest;
 pub mod lint;
+pub mod project;
 pub mod report;
 pub mod scrub;
 pub mod snapshot;

@@ -82,7 +82,7 @@ fn the_summary_line_is_the_last_line_ci_parses() {
     let out = human(&run(), false);
     assert_eq!(
         out.lines().last(),
-        Some("2 passed, 1 failed, 1 error, 1 skipped")
+        Some("2 passed, 1 failed, 1 error, 1 skipped, coverage below 80% in 1 flow")
     );
     let out = human(&load_failed(), false);
     assert_eq!(out.lines().last(), Some("0 passed, 0 failed, 2 errors"));

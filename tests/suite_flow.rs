@@ -24,12 +24,36 @@ fn run(args: &[&str]) -> (String, String, i32) {
     )
 }
 
-/// A rules file in a temp dir naming the sample flow and fixtures by absolute path.
+/// As [`run`], from `dir` (outside this repository's routecheck.yaml, whose `vars:`
+/// would fill the placeholders).
+fn run_in(dir: &Path, args: &[&str]) -> (String, String, i32) {
+    let out = routecheck().current_dir(dir).args(args).output().unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+/// A rules file in a temp dir beside copies of the sample flow and fixtures (paths a
+/// file names must stay inside its project root: here, the temp dir).
 /// `{VARS}` expands to every placeholder value the sample flow needs.
 fn rules(dir: &Path, body: &str) -> PathBuf {
+    std::fs::copy(Path::new(ROOT).join("flows/web-messaging-vip.yaml"), {
+        std::fs::create_dir_all(dir.join("flows")).unwrap();
+        dir.join("flows/web-messaging-vip.yaml")
+    })
+    .unwrap();
+    std::fs::create_dir_all(dir.join("fixtures")).unwrap();
+    for e in std::fs::read_dir(Path::new(ROOT).join("fixtures")).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_file() {
+            std::fs::copy(&p, dir.join("fixtures").join(p.file_name().unwrap())).unwrap();
+        }
+    }
     let text = format!(
-        "flow: {ROOT}/flows/web-messaging-vip.yaml\n{}",
-        body.replace("{FIX}", &format!("{ROOT}/fixtures")).replace(
+        "flow: flows/web-messaging-vip.yaml\n{}",
+        body.replace("{FIX}", "fixtures").replace(
             "{VARS}",
             "vars: { flow_name: VIP, general_queue: General Support, vip_queue: VIP Support, data_action_category: Orders }"
         )
@@ -124,7 +148,7 @@ fn unfilled_placeholders_are_listed_and_var_fills_them() {
         "vars: { general_queue: General Support }\nstubs:\n  Look up last order: { output: failure }\ncases:\n  - name: vip\n    fixture: {FIX}/platinum-vip.json\n    expect:\n      - route: { queue: VIP }\n",
     );
     let path = f.to_str().unwrap();
-    let (out, err, code) = run(&["test", path]);
+    let (out, err, code) = run_in(dir.path(), &["test", path]);
     let all = out + &err;
     assert_eq!(code, 2, "{all}");
     // The message may wrap: compare with the box drawing and line breaks folded away.

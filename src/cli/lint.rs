@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use crate::diag::Severity;
 use crate::exit;
 use crate::lint::{self, LintInputs, LintReport, config};
+use crate::project::{DenyLevel, Project};
 use crate::report::Format;
 use crate::report::github::{escape_data, escape_property};
 
@@ -46,15 +47,17 @@ pub struct LintArgs {
     /// Value for a flow's `{{placeholder}}` (repeatable).
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
-    /// Config file to read instead of ./.routecheck-lint.yaml.
+    /// Config file to read instead of routecheck.yaml (found by walking up) or the
+    /// deprecated ./.routecheck-lint.yaml.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Web Messaging budget in UTF-8 bytes of keys plus values (as `inject --max-bytes`).
     #[arg(long, value_name = "N")]
     pub max_bytes: Option<usize>,
-    /// Fail (exit 1) on findings at or above this severity.
-    #[arg(long, value_enum, default_value_t = Deny::Warning)]
-    pub deny: Deny,
+    /// Fail (exit 1) on findings at or above this severity (default: routecheck.yaml's
+    /// `lint.deny`, else warning).
+    #[arg(long, value_enum)]
+    pub deny: Option<Deny>,
     /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -70,10 +73,34 @@ pub fn run(args: LintArgs) -> u8 {
         }
     };
     let explicit = !(args.flows.is_empty() && args.rules.is_empty() && args.manifests.is_empty());
-    let cfg = match (&args.config, explicit) {
-        (Some(path), _) => config::load(path),
-        (None, false) => config::discover(std::path::Path::new(".")),
-        (None, true) => Ok(config::Config::default()),
+    // A legacy file in the working directory is nearer than a routecheck.yaml above it.
+    let legacy_here = std::path::Path::new(config::FILE_NAME).is_file()
+        && !std::path::Path::new(crate::project::FILE_NAME).is_file();
+    let project = match &args.config {
+        Some(_) => None,
+        None if legacy_here => None,
+        None => match super::project() {
+            Ok(p) => p,
+            Err(code) => return code,
+        },
+    };
+    let cfg = match (&args.config, &project, explicit) {
+        (Some(path), _, _) if is_project_file(path) => {
+            crate::project::load(path).map(|p| from_project(&p, false))
+        }
+        (Some(path), _, _) => config::load(path),
+        (None, Some(p), explicit) => Ok(from_project(p, explicit)),
+        (None, None, false) => {
+            let legacy = std::path::Path::new(config::FILE_NAME);
+            if legacy.is_file() {
+                anstream::eprintln!(
+                    "{}",
+                    crate::project::legacy_warning(legacy, "flows/rules/manifests/vars/lint")
+                );
+            }
+            config::discover(std::path::Path::new("."))
+        }
+        (None, None, true) => Ok(config::Config::default()),
     };
     let cfg = match cfg {
         Ok(c) => c,
@@ -114,11 +141,63 @@ pub fn run(args: LintArgs) -> u8 {
         anstream::eprintln!("error: cannot write the report: {e}");
         return exit::USAGE;
     }
-    let deny = args.deny.severity();
+    if report.flows == 0 && report.bindings == 0 {
+        anstream::eprintln!(
+            "error: nothing was checked: no flow and no rules-file binding was read (pass --flow, or --rules with a file that names a `flow:` or has `bindings:`)"
+        );
+        return exit::USAGE;
+    }
+    let deny = args
+        .deny
+        .or(match project.as_ref().and_then(|p| p.config.lint.deny) {
+            Some(DenyLevel::Info) => Some(Deny::Info),
+            Some(DenyLevel::Warning) => Some(Deny::Warning),
+            Some(DenyLevel::Error) => Some(Deny::Error),
+            None => None,
+        })
+        .unwrap_or(Deny::Warning)
+        .severity();
     if report.findings.iter().any(|f| f.severity() >= deny) {
         exit::FAILED
     } else {
         exit::OK
+    }
+}
+
+fn is_project_file(path: &std::path::Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n == crate::project::FILE_NAME)
+}
+
+/// What lint reads from routecheck.yaml: its paths unless the command line names
+/// inputs (`explicit`), and always its vars and byte budget. Without `flows:`,
+/// `rules:` or `manifests:`, the root's `flows/`, `rules/` and `manifests/` are used
+/// where they exist.
+fn from_project(p: &Project, explicit: bool) -> config::Config {
+    let c = &p.config;
+    let or_dir = |list: &[String], dir: &str| {
+        if list.is_empty() {
+            let d = p.path(dir);
+            if d.is_dir() { vec![d] } else { Vec::new() }
+        } else {
+            p.paths(list)
+        }
+    };
+    let (flows, rules, manifests) = if explicit {
+        Default::default()
+    } else {
+        (
+            or_dir(&c.flows, "flows"),
+            or_dir(&c.rules, "rules"),
+            or_dir(&c.manifests, "manifests"),
+        )
+    };
+    config::Config {
+        flows,
+        rules,
+        manifests,
+        vars: c.vars.clone(),
+        max_bytes: c.lint.max_bytes,
     }
 }
 

@@ -98,15 +98,34 @@ fn check(args: CheckArgs) -> u8 {
         Err(e) => return report(&e),
     };
     let default_config = PathBuf::from(config::DEFAULT_CONFIG);
+    let legacy = args.config.is_none() && default_config.is_file();
+    if legacy {
+        anstream::eprintln!(
+            "{}",
+            crate::project::legacy_warning(
+                &default_config,
+                "snapshot: { ignore, default_ignores }"
+            )
+        );
+    }
     let config_path = args
         .config
         .clone()
-        .or_else(|| default_config.is_file().then_some(default_config));
-    let ignore = match config::load(
-        config_path.as_deref(),
-        &args.ignore,
-        args.no_default_ignores,
-    ) {
+        .or_else(|| legacy.then_some(default_config));
+    // Without a snapshot config, routecheck.yaml's `snapshot:` section; flags add to it.
+    let mut extra = args.ignore.clone();
+    let mut no_defaults = args.no_default_ignores;
+    if config_path.is_none() {
+        match super::project() {
+            Ok(Some(p)) => {
+                extra.splice(0..0, p.config.snapshot.ignore.iter().cloned());
+                no_defaults |= p.config.snapshot.default_ignores == Some(false);
+            }
+            Ok(None) => {}
+            Err(code) => return code,
+        }
+    }
+    let ignore = match config::load(config_path.as_deref(), &extra, no_defaults) {
         Ok(i) => i,
         Err(e) => return report(&e),
     };

@@ -8,6 +8,7 @@ use regex::Regex;
 
 use super::live::NetArgs;
 use crate::exit;
+use crate::project::Project;
 use crate::report::{self, Format, ReportOptions};
 use crate::suite::{self, LiveSource, RunConfig, Shard};
 
@@ -41,6 +42,10 @@ pub struct TestArgs {
     /// Fail (exit 1) when a flow's branch coverage is below PCT (0-100); implies --coverage.
     #[arg(long, value_name = "PCT")]
     pub min_coverage: Option<String>,
+    /// Fail (exit 1) when the run reports a warning, e.g. an attribute name that nearly
+    /// matches one the participant has.
+    #[arg(long)]
+    pub deny_warnings: bool,
     /// Show durations and more detail.
     #[arg(long, short)]
     pub verbose: bool,
@@ -65,8 +70,9 @@ fn usage(msg: &str) -> u8 {
     exit::USAGE
 }
 
-/// Validate `args` into a run configuration, or a usage error message.
-pub fn config(args: &TestArgs) -> Result<RunConfig, String> {
+/// Validate `args` into a run configuration, or a usage error message. The project's
+/// `routecheck.yaml`, when there is one, fills what the flags leave out.
+pub fn config(args: &TestArgs, project: Option<&Project>) -> Result<RunConfig, String> {
     let filter = match &args.run {
         Some(r) => Some(Regex::new(r).map_err(|e| {
             format!(
@@ -115,12 +121,18 @@ pub fn config(args: &TestArgs) -> Result<RunConfig, String> {
         },
         None => None,
     };
+    let min_coverage = min_coverage.or(project.and_then(|p| p.config.min_coverage));
+    let paths = match project {
+        _ if !args.paths.is_empty() => args.paths.clone(),
+        Some(p) if !p.config.rules.is_empty() => p.paths(&p.config.rules),
+        Some(p) => vec![p.path("rules")],
+        None => vec![PathBuf::from("rules")],
+    };
     Ok(RunConfig {
-        paths: if args.paths.is_empty() {
-            vec![PathBuf::from("rules")]
-        } else {
-            args.paths.clone()
-        },
+        paths,
+        project_vars: project.map(|p| p.config.vars.clone()).unwrap_or_default(),
+        excludes: project.map(Project::excludes).unwrap_or_default(),
+        deny_warnings: args.deny_warnings,
         filter,
         fail_fast: args.fail_fast,
         shard,
@@ -142,7 +154,11 @@ pub fn config(args: &TestArgs) -> Result<RunConfig, String> {
 
 /// `routecheck test`.
 pub fn run(args: TestArgs) -> u8 {
-    let config = match config(&args) {
+    let project = match super::project() {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let config = match config(&args, project.as_ref()) {
         Ok(c) => c,
         Err(msg) => return usage(&msg),
     };
@@ -176,8 +192,20 @@ pub fn run(args: TestArgs) -> u8 {
     result.status.exit_code()
 }
 
-/// `routecheck schema`: the JSON Schema of the rules format.
-pub fn schema() -> u8 {
-    println!("{}", suite::schema::json());
+/// Arguments of `routecheck schema`.
+#[derive(Debug, clap::Args)]
+pub struct SchemaArgs {
+    /// Print the schema of the project config (routecheck.yaml) instead.
+    #[arg(long)]
+    pub config: bool,
+}
+
+/// `routecheck schema`: the JSON Schema of the rules format, or of routecheck.yaml.
+pub fn schema(args: &SchemaArgs) -> u8 {
+    if args.config {
+        println!("{}", crate::project::schema_json());
+    } else {
+        println!("{}", suite::schema::json());
+    }
     exit::OK
 }

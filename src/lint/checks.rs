@@ -18,7 +18,7 @@ use crate::expr::Value;
 use crate::expr::ast::{BinOp, Expr, Kind, visit as walk};
 use crate::flow::inspect::{ExprRole, FlowExpr};
 
-use super::inputs::{Loaded, Writer, WriterKind};
+use super::inputs::{Loaded, RuleRead, Writer, WriterKind};
 use super::{Code, Finding};
 
 /// Prefixes people add that participant attributes do not have.
@@ -47,13 +47,26 @@ pub fn run(l: &Loaded) -> Vec<Finding> {
         expressions(flow, &bound, &by_key, &mut out);
         reads.extend(flow_reads.into_iter().map(|r| r.attribute));
     }
+    for r in &l.rule_reads {
+        if !by_key.contains_key(r.attribute.as_str()) {
+            out.extend(rule_read(r, &l.writers));
+        }
+        reads.push(r.attribute.clone());
+    }
     let read_keys: BTreeSet<&str> = reads.iter().map(String::as_str).collect();
     if !l.flows.is_empty() {
         for w in &l.writers {
             if w.kind == WriterKind::Fixture || read_keys.contains(w.key.as_str()) {
                 continue;
             }
-            let near = reads.iter().find(|r| normalize(r) == normalize(&w.key));
+            let near = reads
+                .iter()
+                .find(|r| normalize(r) == normalize(&w.key))
+                .map(String::as_str)
+                .or_else(|| {
+                    crate::suite::near::closest(&w.key, reads.iter().map(String::as_str))
+                        .map(|(r, _)| r)
+                });
             out.push(
                 Finding::new(
                     Code::UnreadAttribute,
@@ -72,6 +85,35 @@ pub fn run(l: &Loaded) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// A rules file reads an attribute nothing sets while a close key is set: the typo
+/// routecheck exists to catch. A name with nothing close may be deliberately absent
+/// (`set: false`), so only near misses are findings.
+fn rule_read(r: &RuleRead, writers: &[Writer]) -> Option<Finding> {
+    use crate::suite::near::{self, Kind};
+    let (key, kind) = near::closest(&r.attribute, writers.iter().map(|w| w.key.as_str()))?;
+    let w = writers.iter().find(|w| w.key == key)?;
+    let code = match kind {
+        Kind::Case => Code::CaseMismatch,
+        Kind::Prefix => Code::PrefixMismatch,
+        Kind::Typo => Code::UnsetAttribute,
+    };
+    Some(
+        Finding::new(
+            code,
+            &r.file,
+            r.span,
+            format!(
+                "{} reads attribute `{}`, which nothing sets; the {} sets `{key}`",
+                r.role,
+                r.attribute,
+                place(w)
+            ),
+        )
+        .label(format!("did you mean `{key}`?"))
+        .help(near::help(&r.attribute, key, kind)),
+    )
 }
 
 fn strip_prefix(k: &str) -> &str {

@@ -63,9 +63,27 @@ pub struct Writer {
     pub span: (usize, usize),
 }
 
+/// An attribute a rules file reads: a binding (`Flow.X: attr`) or an `attribute:`
+/// expectation, located at the name.
+#[derive(Debug, Clone)]
+pub struct RuleRead {
+    /// The attribute, exact.
+    pub attribute: String,
+    /// What reads it, for messages: "binding `Flow.X:`" or "`attribute:`".
+    pub role: String,
+    /// The rules file.
+    pub file: SourceFile,
+    /// Byte span of the name.
+    pub span: (usize, usize),
+}
+
 /// Everything loaded.
 #[derive(Debug, Default)]
 pub struct Loaded {
+    /// Attributes rules files read (bindings and `attribute:` expectations).
+    pub rule_reads: Vec<RuleRead>,
+    /// Bindings read (a lint that read no flow and no binding checked nothing).
+    pub bindings: usize,
     /// The flows.
     pub flows: Vec<Flow>,
     /// Every writer, in input order.
@@ -84,7 +102,10 @@ pub fn load(inputs: &LintInputs) -> Result<Loaded, Vec<SourceDiagnostic>> {
     let mut out = Loaded::default();
     let yaml_ext: &[&str] = &["yaml", "yml"];
     let manifest_ext: &[&str] = &["yaml", "yml", "json"];
+    // A flow named by the config and again by a rules file's `flow:` is read once.
+    let mut flows_seen: HashSet<PathBuf> = HashSet::new();
     for path in expand(&inputs.flows, yaml_ext, &mut errors) {
+        flows_seen.insert(path.canonicalize().unwrap_or_else(|_| path.clone()));
         match Flow::load(&path, &inputs.vars) {
             Ok(f) => out.flows.push(f),
             Err(e) => errors.extend(e),
@@ -101,14 +122,24 @@ pub fn load(inputs: &LintInputs) -> Result<Loaded, Vec<SourceDiagnostic>> {
     for path in expand(&inputs.rules, yaml_ext, &mut errors) {
         out.rules_count += 1;
         match read(&path) {
-            Ok(src) => rules(
-                &path,
-                &src,
-                inputs.max_bytes,
-                &mut fixtures,
-                &mut out,
-                &mut errors,
-            ),
+            Ok(src) => {
+                rules(
+                    &path,
+                    &src,
+                    inputs.max_bytes,
+                    &mut fixtures,
+                    &mut out,
+                    &mut errors,
+                );
+                super::rules_reads::read(
+                    &path,
+                    &src,
+                    &inputs.vars,
+                    &mut flows_seen,
+                    &mut out,
+                    &mut errors,
+                );
+            }
             Err(e) => errors.push(*e),
         }
     }
@@ -185,7 +216,7 @@ fn read(path: &Path) -> Result<SourceFile, Box<SourceDiagnostic>> {
     }
 }
 
-fn parse(src: &SourceFile, what: &str) -> Result<Node, Box<SourceDiagnostic>> {
+pub(super) fn parse(src: &SourceFile, what: &str) -> Result<Node, Box<SourceDiagnostic>> {
     if src.text.trim().is_empty() {
         return Err(Box::new(
             SourceDiagnostic::error(src, (0, 0), format!("the {what} is empty"))
@@ -195,7 +226,11 @@ fn parse(src: &SourceFile, what: &str) -> Result<Node, Box<SourceDiagnostic>> {
     yaml::parse(src)
 }
 
-fn load_error(src: &SourceFile, node: &Node, message: impl Into<String>) -> SourceDiagnostic {
+pub(super) fn load_error(
+    src: &SourceFile,
+    node: &Node,
+    message: impl Into<String>,
+) -> SourceDiagnostic {
     SourceDiagnostic::error(src, node.span, message).with_code("routecheck::lint::load")
 }
 
@@ -464,7 +499,6 @@ fn rules(
             format!("`cases` must be a sequence, found {}", cases.value.kind()),
         ));
     };
-    let base = path.parent().unwrap_or(Path::new("."));
     for case in cases {
         let Some(cmap) = case.as_map() else {
             errors.push(load_error(
@@ -529,7 +563,15 @@ fn rules(
                 errors.push(load_error(src, &f, "`fixture` must be a string path"));
                 continue;
             };
-            let fpath = base.join(rel);
+            let fpath = match crate::project::resolve(path, rel) {
+                Ok((joined, _)) => joined,
+                Err(e) => {
+                    errors.push(
+                        load_error(src, &f, e.message("fixture")).with_help(e.help("fixture")),
+                    );
+                    continue;
+                }
+            };
             let key = (fpath.clone(), participant.clone());
             if fixtures.insert(key) {
                 match fixture(&fpath, &participant) {

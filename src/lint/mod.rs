@@ -9,6 +9,7 @@ pub mod checks;
 pub mod config;
 pub mod inputs;
 pub mod unreachable;
+pub mod rules_reads;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -156,6 +157,8 @@ pub struct LintReport {
     pub manifests: usize,
     /// Rules files read.
     pub rules: usize,
+    /// Rules-file bindings read.
+    pub bindings: usize,
 }
 
 /// Load everything and run every check. Any input that cannot be loaded (a bad flow,
@@ -181,6 +184,7 @@ pub fn lint(inputs: &LintInputs) -> Result<LintReport, Vec<SourceDiagnostic>> {
         flows: loaded.flows.len(),
         manifests: loaded.manifest_count,
         rules: loaded.rules_count,
+        bindings: loaded.bindings,
     })
 }
 

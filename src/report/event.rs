@@ -169,6 +169,13 @@ pub struct Summary {
     pub errors: usize,
     /// Cases skipped.
     pub skipped: usize,
+    /// Warnings reported (load warnings and attribute near misses); `--deny-warnings`
+    /// makes any of them fail the run.
+    #[serde(default)]
+    pub warnings: usize,
+    /// YAML files discovery skipped because their top level has no `cases:`.
+    #[serde(default)]
+    pub non_rules_files: usize,
     /// Wall time of the whole run.
     #[serde(serialize_with = "ser_secs")]
     pub duration: Duration,

@@ -143,7 +143,11 @@ impl Human {
         if self.verbose {
             writeln!(self.out, "finished in {:.2}s", s.duration.as_secs_f64())?;
         }
-        let style = if s.failed > 0 || s.errors > 0 {
+        let short = s
+            .coverage
+            .as_ref()
+            .is_some_and(|c| !c.shortfalls().is_empty());
+        let style = if s.failed > 0 || s.errors > 0 || short {
             Style::new().red().bold()
         } else {
             Style::new().green().bold()
@@ -177,7 +181,16 @@ impl Reporter for Human {
                     self.diagnostic(d)?;
                 }
                 let line = text::load_failed_line(errors.len());
-                writeln!(self.out, "\nnothing ran: the rules could not be loaded")?;
+                // Only usage problems (e.g. `--run` matching nothing): say so, not "load".
+                let usage = errors
+                    .iter()
+                    .all(|d| d.code.as_deref() == Some("routecheck::usage"));
+                let why = if usage {
+                    "the command line selected nothing to run"
+                } else {
+                    "the rules could not be loaded"
+                };
+                writeln!(self.out, "\nnothing ran: {why}")?;
                 let line = self.paint(&line, Style::new().red().bold());
                 writeln!(self.out, "{line}")?;
             }

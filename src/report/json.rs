@@ -239,6 +239,8 @@ struct JsonSummary {
     failed: usize,
     errors: usize,
     skipped: usize,
+    warnings: usize,
+    non_rules_files: usize,
     duration: f64,
 }
 
@@ -249,6 +251,8 @@ impl From<&Summary> for JsonSummary {
             failed: s.failed,
             errors: s.errors,
             skipped: s.skipped,
+            warnings: s.warnings,
+            non_rules_files: s.non_rules_files,
             duration: s.duration.as_secs_f64(),
         }
     }

@@ -79,8 +79,17 @@ impl Junit {
                         || (i == 0 && !self.suites.list.iter().any(|s| *w.file.name == s.file))
                 })
                 .collect();
-            if !warnings.is_empty() {
-                suite.set_system_err(&cdata(&rendered(warnings)));
+            // Attribute near misses are about checks that passed: CI tools show a suite's
+            // system-out beside its results, so they go there; other warnings stay on
+            // system-err.
+            let (near, other): (Vec<&SourceDiagnostic>, Vec<&SourceDiagnostic>) = warnings
+                .into_iter()
+                .partition(|w| w.code.as_deref() == Some("routecheck::attribute::near-miss"));
+            if !near.is_empty() {
+                suite.set_system_out(&cdata(&rendered(near)));
+            }
+            if !other.is_empty() {
+                suite.set_system_err(&cdata(&rendered(other)));
             }
             let skipped = suite.skipped();
             report.add_testsuite(suite);

@@ -13,7 +13,34 @@ const SHORT_VALUE: usize = 60;
 ///
 /// CI scripts parse this line: keep its shape stable.
 pub fn summary_line(s: &Summary) -> String {
-    counts_line(s.passed, s.failed, s.errors, s.skipped)
+    let mut line = counts_line(s.passed, s.failed, s.errors, s.skipped);
+    if s.warnings > 0 {
+        let noun = if s.warnings == 1 {
+            "warning"
+        } else {
+            "warnings"
+        };
+        line.push_str(&format!(", {} {noun}", s.warnings));
+    }
+    if let Some(cov) = &s.coverage {
+        let below = cov.shortfalls().len();
+        if let (true, Some(min)) = (below > 0, cov.min_percent) {
+            let noun = if below == 1 { "flow" } else { "flows" };
+            line.push_str(&format!(", coverage below {min}% in {below} {noun}"));
+        }
+    }
+    if s.non_rules_files > 0 {
+        let noun = if s.non_rules_files == 1 {
+            "file"
+        } else {
+            "files"
+        };
+        line.push_str(&format!(
+            " (skipped {} non-rules YAML {noun})",
+            s.non_rules_files
+        ));
+    }
+    line
 }
 
 /// The summary line of a run that could not start: its load errors are counted as errors,

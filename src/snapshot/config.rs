@@ -101,7 +101,7 @@ fn offset(source: &SourceFile, line: u64, column: u64) -> usize {
 }
 
 /// The parser's message without its own `error: line L column C:` prefix (the caret says where).
-fn message(s: &str) -> String {
+pub(crate) fn message(s: &str) -> String {
     let first = s.lines().next().unwrap_or(s);
     let rest = first.strip_prefix("error: ").unwrap_or(first);
     match rest.split_once(": ") {

@@ -12,6 +12,8 @@ use super::model::{AttrTest, Case, Check, Expectation, PathWant, Suite, ValueWan
 use crate::guest::GuestRun;
 
 mod guest;
+use super::near;
+use crate::diag::SourceDiagnostic;
 
 /// What every case of a run shares.
 #[derive(Debug, Clone, Copy)]
@@ -56,32 +58,83 @@ impl<'a> Data<'a> {
             .filter(move |k| self.get(k).is_some())
     }
 
-    /// Hints for an attribute that is not there: a different case, or a `context.` prefix.
+    /// Hints for an attribute that is not there: the present one it nearly names.
     fn near_misses(&self, name: &str) -> Vec<String> {
-        let mut notes = Vec::new();
-        if let Some(other) = self
-            .names()
-            .find(|k| *k != name && k.eq_ignore_ascii_case(name))
-        {
-            notes.push(format!(
-                "attribute names are case-sensitive: the participant has `{other}`, not `{name}`"
-            ));
-        }
-        let prefixed = format!("context.{name}");
-        if let Some(other) = self.names().find(|k| k.eq_ignore_ascii_case(&prefixed)) {
-            notes.push(format!(
-                "the participant has `{other}`: the `context.` prefix comes from legacy web chat (v2); Web Messaging attributes carry no prefix"
-            ));
-        }
-        if let Some(bare) = name.strip_prefix("context.")
-            && let Some(other) = self.names().find(|k| k.eq_ignore_ascii_case(bare))
-        {
-            notes.push(format!(
-                "the participant has `{other}`: `context.` prefixes come from legacy web chat (v2); Web Messaging attributes have none"
-            ));
-        }
-        notes
+        near::closest(name, self.names())
+            .map(|(other, kind)| {
+                format!(
+                    "the participant has `{other}`, not `{name}`: {}",
+                    kind.explain()
+                )
+            })
+            .into_iter()
+            .collect()
     }
+}
+
+/// Every attribute name the case's rules file writes (bindings, `attribute:`
+/// expectations, overlay keys) that the participant lacks while a close one exists, as
+/// warnings located at the name. A check that passes only because of such a name
+/// (`set: false`, `not_equals`, a NOT_SET condition) is then still reported.
+pub fn near_miss_warnings(
+    suite: &Suite,
+    case: &Case,
+    conv: &Conversation,
+) -> Vec<SourceDiagnostic> {
+    let Ok(sel) = conv.select(&suite.participant) else {
+        return Vec::new();
+    };
+    let base = sel.participant.attributes.as_deref().unwrap_or_default();
+    let data = Data {
+        base,
+        overlay: &case.attributes,
+    };
+    let mut out = Vec::new();
+    let mut warn = |role: String, name: &str, present: &str, kind: near::Kind, span| {
+        out.push(
+            SourceDiagnostic::warning(&suite.source, span, near::message(&role, name, present))
+                .with_code("routecheck::attribute::near-miss")
+                .with_label(format!("did you mean `{present}`?"))
+                .with_help(near::help(name, present, kind)),
+        );
+    };
+    for b in &suite.bindings {
+        if data.get(&b.attribute).is_none()
+            && let Some((p, k)) = near::closest(&b.attribute, data.names())
+        {
+            warn(
+                format!("binding `{}:`", b.variable),
+                &b.attribute,
+                p,
+                k,
+                b.span,
+            );
+        }
+    }
+    for e in &case.expects {
+        if let Check::Attribute { name, span, .. } = &e.check
+            && data.get(name).is_none()
+            && let Some((p, k)) = near::closest(name, data.names())
+        {
+            warn("`attribute:`".into(), name, p, k, *span);
+        }
+    }
+    // An overlay key the recording lacks, next to one it has: the overlay adds a new
+    // attribute and the intended one keeps its recorded value.
+    let overlaid = |n: &str| case.attributes.iter().any(|(k, _)| k == n);
+    for ((key, _), span) in case.attributes.iter().zip(&case.attribute_spans) {
+        if base.iter().any(|(k, _)| k == key) {
+            continue;
+        }
+        let recorded = base
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .filter(|k| !overlaid(k));
+        if let Some((p, k)) = near::closest(key, recorded) {
+            warn("overlay key".into(), key, p, k, *span);
+        }
+    }
+    out
 }
 
 fn quote(s: &str) -> String {
@@ -422,7 +475,7 @@ fn check(
                 f
             }),
         },
-        Check::Attribute { name, test } => attribute(loc, name, test, data),
+        Check::Attribute { name, test, .. } => attribute(loc, name, test, data),
         Check::JsonPath { source, path, want } => {
             let Some(tree) = tree else {
                 return Some(failure(

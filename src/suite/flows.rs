@@ -22,11 +22,13 @@ fn placeholder_names(path: &Path) -> Option<BTreeSet<String>> {
 
 /// Load the flow of every suite that names one and check its stubs. `--var` values
 /// whose name is a placeholder of a suite's flow fill it (over the file's `vars:`) and
-/// are recorded in `used`. Returns the distinct flows; each suite's `flow.index` points
+/// are recorded in `used`; `defaults` (routecheck.yaml's `vars:`) fill placeholders
+/// the file leaves open. Returns the distinct flows; each suite's `flow.index` points
 /// into them. Problems go to `errors`, located in the rules or flow file.
 pub fn bind(
     suites: &mut [Suite],
     overrides: &VarOverrides,
+    defaults: &VarOverrides,
     used: &mut Vec<String>,
     errors: &mut Vec<SourceDiagnostic>,
 ) -> Vec<Arc<Flow>> {
@@ -43,6 +45,11 @@ pub fn bind(
             .or_insert_with(|| placeholder_names(&sf.path));
         let mut vars = sf.vars.clone();
         if let Some(ph) = placeholders {
+            for (name, value) in defaults {
+                if ph.contains(name) && !vars.contains_key(name) {
+                    vars.insert(name.clone(), value.clone());
+                }
+            }
             for (name, value) in overrides {
                 if ph.contains(name) {
                     vars.insert(name.clone(), value.clone());

@@ -183,6 +183,7 @@ pub fn load_source(
         src: &source,
         diags,
         base_dir: path.parent().unwrap_or(Path::new(".")),
+        file_path: path,
         live: conversation,
         flow: None,
         flow_failed: false,
@@ -238,6 +239,8 @@ struct Loader<'a> {
     src: &'a SourceFile,
     diags: &'a mut Diagnostics,
     base_dir: &'a Path,
+    /// The rules file itself: paths it names follow `crate::project::resolve`.
+    file_path: &'a Path,
     /// `--conversation ID`: every case reads it, `fixture:` paths are not resolved.
     live: Option<&'a str>,
     /// The file's `flow:` (read before the cases, which need its stubs).
@@ -490,6 +493,7 @@ impl Loader<'_> {
                 Binding {
                     variable: var,
                     attribute: attr,
+                    span: v.span,
                 },
                 k,
             ));
@@ -597,6 +601,7 @@ impl Loader<'_> {
         let mut fixture = None;
         let mut conversation: Option<(&Node, Option<(FixtureRef, Location)>)> = None;
         let mut attributes = Vec::new();
+        let mut attribute_spans = Vec::new();
         let mut message = None;
         let mut variables = Vec::new();
         let mut expects = Vec::new();
@@ -618,7 +623,7 @@ impl Loader<'_> {
                 }
                 "fixture" => fixture = self.fixture(v),
                 "conversation" => conversation = Some((k, self.conversation(v))),
-                "attributes" => attributes = self.overlay(v),
+                "attributes" => (attributes, attribute_spans) = self.overlay(v).into_iter().unzip(),
                 "message" => message = self.string(v, "`message`"),
                 "variables" => variables = self.case_variables(v, declared),
                 "expect" => {
@@ -716,6 +721,7 @@ impl Loader<'_> {
             fixture_location,
             fixture,
             attributes,
+            attribute_spans,
             message,
             variables,
             expects,
@@ -768,34 +774,15 @@ impl Loader<'_> {
                 self.location(v.span.0),
             ));
         }
-        let joined = self.base_dir.join(&rel);
-        match joined.canonicalize() {
-            Ok(canonical) if !self.inside_allowed_roots(&canonical) => {
-                let d = self
-                    .error(
-                        v,
-                        format!(
-                            "fixture `{}` resolves to `{}`, outside the rules file's directory and the working directory",
-                            joined.display(),
-                            canonical.display()
-                        ),
-                    )
-                    .with_code("routecheck::rules::fixture-outside")
-                    .with_label("leaves the project")
-                    .with_help(
-                        "a fixture may not leave the rules file's directory tree or the working directory (through `..`, an absolute path or a symlink): copy it into the repository",
-                    );
-                self.push(d);
-                None
-            }
-            Ok(canonical) if canonical.is_file() => Some((
+        match crate::project::resolve(self.file_path, &rel) {
+            Ok((joined, canonical)) if canonical.is_file() => Some((
                 FixtureRef::File {
                     canonical,
                     display: joined.display().to_string(),
                 },
                 self.location(v.span.0),
             )),
-            Ok(_) => {
+            Ok((joined, _)) => {
                 self.err(
                     v,
                     "fixture",
@@ -804,35 +791,25 @@ impl Loader<'_> {
                 None
             }
             Err(e) => {
-                let d = self
-                    .error(v, format!("fixture `{}` not found: {e}", joined.display()))
-                    .with_code("routecheck::rules::fixture")
-                    .with_help("fixture paths are relative to the rules file");
+                let outside = matches!(e, crate::project::PathError::Outside { .. });
+                let mut d = self
+                    .error(v, e.message("fixture"))
+                    .with_code(if outside {
+                        "routecheck::rules::fixture-outside"
+                    } else {
+                        "routecheck::rules::fixture"
+                    })
+                    .with_help(e.help("fixture"));
+                if outside {
+                    d = d.with_label("leaves the project");
+                }
                 self.push(d);
                 None
             }
         }
     }
 
-    /// Strict reading for CI: a fixture is read only from inside the rules file's
-    /// directory tree or the working directory, so a rules file from a pull request
-    /// cannot pull in (and echo in diffs) arbitrary files of the runner.
-    fn inside_allowed_roots(&self, canonical: &Path) -> bool {
-        let base = if self.base_dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            self.base_dir
-        };
-        [
-            base.canonicalize(),
-            std::env::current_dir().and_then(|d| d.canonicalize()),
-        ]
-        .into_iter()
-        .flatten()
-        .any(|root| canonical.starts_with(root))
-    }
-
-    fn overlay(&mut self, v: &Node) -> Vec<(String, Option<String>)> {
+    fn overlay(&mut self, v: &Node) -> Vec<(OverlayEntry, (usize, usize))> {
         let Some(map) = v.as_map() else {
             self.expect_type(v, "`attributes`", "a mapping of attribute: value");
             return Vec::new();
@@ -843,8 +820,8 @@ impl Loader<'_> {
                 continue;
             };
             match &val.value {
-                NodeValue::Str(s) => out.push((name, Some(s.clone()))),
-                NodeValue::Null => out.push((name, None)),
+                NodeValue::Str(s) => out.push(((name, Some(s.clone())), k.span)),
+                NodeValue::Null => out.push(((name, None), k.span)),
                 other => {
                     let shown = val.scalar_text().unwrap_or_default();
                     let d = self
@@ -1143,7 +1120,11 @@ impl Loader<'_> {
         let name = self.string(sv, "`attribute`")?;
         let (m, v) = self.one_modifier(sv, "attribute", mods)?;
         let test = self.attr_test(m, v)?;
-        Some(Check::Attribute { name, test })
+        Some(Check::Attribute {
+            name,
+            test,
+            span: sv.span,
+        })
     }
 
     fn attr_test(&mut self, m: &str, v: &Node) -> Option<AttrTest> {
@@ -1306,7 +1287,11 @@ impl Loader<'_> {
                 "Web Messaging participant attributes are a flat map of strings (no `custom`/`system` nesting) that Architect reads with Get Participant Data; write `attribute: {name}` and `{m}: ...`"
             ));
         self.diags.warnings.push(w);
-        Some(Check::Attribute { name, test })
+        Some(Check::Attribute {
+            name,
+            test,
+            span: sv.span,
+        })
     }
 }
 
@@ -1356,12 +1341,16 @@ impl Loader<'_> {
         match keys.flow {
             Some((node, rel)) => {
                 self.flow_failed = true;
-                let joined = self.base_dir.join(&rel);
-                match joined.canonicalize() {
-                    Ok(path) if path.is_file() => {
+                match crate::project::resolve(self.file_path, &rel) {
+                    Ok((joined, path)) if path.is_file() => {
+                        // `a/../` folded away, unless a symlink makes that another file.
+                        let display = match lexical(&joined) {
+                            l if Path::new(&l).canonicalize().is_ok_and(|c| c == path) => l,
+                            _ => joined.display().to_string(),
+                        };
                         self.flow = Some(SuiteFlow {
                             path,
-                            display: lexical(&joined),
+                            display,
                             span: node.span,
                             vars: keys.vars,
                             stubs: keys.stubs,
@@ -1370,16 +1359,22 @@ impl Loader<'_> {
                         });
                         self.flow_failed = false;
                     }
-                    Ok(_) => self.err(
+                    Ok((joined, _)) => self.err(
                         node,
                         "flow",
                         format!("flow `{}` is not a file", joined.display()),
                     ),
                     Err(e) => {
+                        let code = match e {
+                            crate::project::PathError::Outside { .. } => {
+                                "routecheck::rules::flow-outside"
+                            }
+                            crate::project::PathError::NotFound { .. } => "routecheck::rules::flow",
+                        };
                         let d = self
-                            .error(node, format!("flow `{}` not found: {e}", joined.display()))
-                            .with_code("routecheck::rules::flow")
-                            .with_help("flow paths are relative to the rules file");
+                            .error(node, e.message("flow"))
+                            .with_code(code)
+                            .with_help(e.help("flow"));
                         self.push(d);
                     }
                 }
@@ -1517,6 +1512,9 @@ impl Loader<'_> {
         Some(Check::Flow(want))
     }
 }
+
+/// One overlay entry: the key and its value (`None`: YAML null removes it).
+type OverlayEntry = (String, Option<String>);
 
 /// A path with `a/../` folded away (no filesystem access), so reports name the flow
 /// file as `flows/x.yaml` rather than `rules/../flows/x.yaml`.
@@ -1698,7 +1696,7 @@ mod tests {
         let s = s.unwrap();
         assert!(matches!(
             &s.cases[0].expects[0].check,
-            Check::Attribute { name, test: AttrTest::Contains(v) } if name == "priority_tier" && v == "plat"
+            Check::Attribute { name, test: AttrTest::Contains(v), .. } if name == "priority_tier" && v == "plat"
         ));
     }
 

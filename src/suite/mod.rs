@@ -10,6 +10,7 @@ pub mod interp;
 pub mod live;
 pub mod load;
 pub mod model;
+pub mod near;
 pub mod runner;
 pub mod schema;
 pub mod yaml;

@@ -161,6 +161,8 @@ pub struct Binding {
     pub variable: String,
     /// Attribute name, exact (attribute names are case-sensitive).
     pub attribute: String,
+    /// Byte span of the attribute name in the rules file (near misses point here).
+    pub span: (usize, usize),
 }
 
 /// One case.
@@ -176,6 +178,8 @@ pub struct Case {
     pub fixture: FixtureRef,
     /// `attributes:` overlay: a value sets, `None` (YAML null) removes.
     pub attributes: Vec<(String, Option<String>)>,
+    /// Byte span of each overlay key, parallel to `attributes` (near misses point here).
+    pub attribute_spans: Vec<(usize, usize)>,
     /// `message:` — Message.Message.body.
     pub message: Option<String>,
     /// Per-case variable overrides.
@@ -225,6 +229,8 @@ pub enum Check {
         name: String,
         /// The test.
         test: AttrTest,
+        /// Byte span of the name in the rules file (near misses point here).
+        span: (usize, usize),
     },
     /// A JSONPath query over the fixture's raw JSON.
     JsonPath {

@@ -6,7 +6,7 @@
 //! dropped before the worker takes the next group. Results flow over a channel to the
 //! calling thread, which releases them in (file, case) order.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::Hasher;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -160,6 +160,9 @@ pub struct RunConfig {
     pub shard: Option<Shard>,
     /// `--var NAME=VALUE`.
     pub vars: VarOverrides,
+    /// routecheck.yaml's `vars:`: placeholder values under every rules file's own
+    /// `vars:` (unused ones are not an error, unlike `--var`).
+    pub project_vars: VarOverrides,
     /// The clock expressions see.
     pub now: DateTime,
     /// Lookup directory (queues, users, skills).
@@ -173,6 +176,10 @@ pub struct RunConfig {
     pub coverage: bool,
     /// `--min-coverage PCT`: fail the run when a flow's branch coverage is below it.
     pub min_coverage: Option<f64>,
+    /// Directories discovery does not enter (canonical; `exclude:` of routecheck.yaml).
+    pub excludes: Vec<PathBuf>,
+    /// `--deny-warnings`: a warning (e.g. an attribute near miss) fails the run.
+    pub deny_warnings: bool,
 }
 
 impl Default for RunConfig {
@@ -183,12 +190,15 @@ impl Default for RunConfig {
             fail_fast: false,
             shard: None,
             vars: VarOverrides::new(),
+            project_vars: VarOverrides::new(),
             now: now(),
             directory: Directory::default(),
             source: Arc::new(FileSource),
             conversation: None,
             coverage: false,
             min_coverage: None,
+            excludes: Vec::new(),
+            deny_warnings: false,
         }
     }
 }
@@ -210,6 +220,9 @@ pub struct Loaded {
     pub flows: Vec<Arc<Flow>>,
     /// Non-fatal diagnostics, in path order.
     pub warnings: Vec<SourceDiagnostic>,
+    /// YAML files under the given directories that are not rules files (no top-level
+    /// `cases:`), skipped.
+    pub non_rules_files: usize,
 }
 
 /// How a run ended, and its exit code.
@@ -259,20 +272,41 @@ fn usage_diag(arg: &str, message: String) -> SourceDiagnostic {
 
 /// Expand paths: files as given, directories walked for *.yaml / *.yml (sorted).
 pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<SourceDiagnostic>> {
+    discover(paths, &[]).map(|(files, _)| files)
+}
+
+/// Expand paths: files as given (always loaded), directories walked for rules files
+/// (YAML whose top level has `cases:`), sorted. Hidden directories and `excludes` are
+/// not entered. Also returns how many other YAML files were skipped.
+pub fn discover(
+    paths: &[PathBuf],
+    excludes: &[PathBuf],
+) -> Result<(Vec<PathBuf>, usize), Vec<SourceDiagnostic>> {
     let mut files = Vec::new();
+    let mut skipped = 0;
     let mut errors = Vec::new();
     for p in paths {
         if p.is_dir() {
             let before = files.len();
-            if let Err(e) = walk(p, &mut files) {
+            let skipped_before = skipped;
+            if let Err(e) = walk(p, excludes, &mut files, &mut skipped) {
                 errors.push(usage_diag(
                     &p.display().to_string(),
                     format!("cannot read directory {}: {e}", p.display()),
                 ));
             } else if files.len() == before {
+                let others = skipped - skipped_before;
                 errors.push(usage_diag(
                     &p.display().to_string(),
-                    format!("no rules files (*.yaml, *.yml) in {}", p.display()),
+                    if others > 0 {
+                        format!(
+                            "no rules files in {}: {others} YAML file{} without a top-level `cases:`",
+                            p.display(),
+                            if others == 1 { "" } else { "s" }
+                        )
+                    } else {
+                        format!("no rules files (*.yaml, *.yml) in {}", p.display())
+                    },
                 ));
             }
         } else if p.is_file() {
@@ -286,30 +320,64 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<SourceDiagno
     }
     if errors.is_empty() {
         files.dedup();
-        Ok(files)
+        Ok((files, skipped))
     } else {
         Err(errors)
     }
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+fn walk(
+    dir: &Path,
+    excludes: &[PathBuf],
+    out: &mut Vec<PathBuf>,
+    skipped: &mut usize,
+) -> io::Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
         .map(|e| e.map(|e| e.path()))
         .collect::<io::Result<_>>()?;
     entries.sort();
     for p in entries {
         if p.is_dir() {
-            walk(&p, out)?;
-        } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-            out.push(p);
+            let hidden = p
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            let excluded =
+                !excludes.is_empty() && p.canonicalize().is_ok_and(|c| excludes.contains(&c));
+            if !hidden && !excluded {
+                walk(&p, excludes, out, skipped)?;
+            }
+        } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml")
+            && p.file_name().is_none_or(|n| n != crate::project::FILE_NAME)
+        {
+            if is_rules_file(&p) {
+                out.push(p);
+            } else {
+                *skipped += 1;
+            }
         }
     }
     Ok(())
 }
 
+/// A rules file has `cases:` at its top level. Read as text (a key at column 0, in
+/// block or quoted form, or a flow mapping that names it) so discovery stays cheap on
+/// large trees; an unreadable file counts as a rules file, so loading reports why.
+fn is_rules_file(path: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return true;
+    };
+    text.lines().any(|l| {
+        let l = l.trim_end();
+        ["cases", "\"cases\"", "'cases'"].iter().any(|k| {
+            l.strip_prefix(k)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        }) || (l.starts_with('{') && l.contains("cases"))
+    })
+}
+
 /// Load and compile every file; all errors of all files, or the suites.
 pub fn load(config: &RunConfig) -> Result<Loaded, Vec<SourceDiagnostic>> {
-    let files = collect_files(&config.paths)?;
+    let (files, non_rules_files) = discover(&config.paths, &config.excludes)?;
     let results: Vec<(Option<Suite>, Diagnostics, Vec<String>)> = files
         .par_iter()
         .map(|f| {
@@ -326,7 +394,10 @@ pub fn load(config: &RunConfig) -> Result<Loaded, Vec<SourceDiagnostic>> {
             (s, diags, used)
         })
         .collect();
-    let mut loaded = Loaded::default();
+    let mut loaded = Loaded {
+        non_rules_files,
+        ..Loaded::default()
+    };
     let mut errors = Vec::new();
     let mut used_vars: Vec<String> = Vec::new();
     for (suite, diags, used) in results {
@@ -340,6 +411,7 @@ pub fn load(config: &RunConfig) -> Result<Loaded, Vec<SourceDiagnostic>> {
     loaded.flows = super::flows::bind(
         &mut loaded.suites,
         &config.vars,
+        &config.project_vars,
         &mut used_vars,
         &mut errors,
     );
@@ -448,7 +520,10 @@ pub fn run(config: &RunConfig, reporters: &mut [Box<dyn Reporter>]) -> RunReport
     let coverage_failures = below_min(&summary);
     let status = if summary.errors > 0 {
         RunStatus::Error
-    } else if summary.failed > 0 || !coverage_failures.is_empty() {
+    } else if summary.failed > 0
+        || !coverage_failures.is_empty()
+        || (config.deny_warnings && summary.warnings > 0)
+    {
         RunStatus::Failed
     } else {
         RunStatus::Passed
@@ -499,6 +574,9 @@ fn execute(
     for w in &loaded.warnings {
         em.emit(&Event::Warning(w.clone()));
     }
+    // A near miss shows in every case that reads the same name: report each once.
+    let mut warned: HashSet<(String, (usize, usize), String)> = HashSet::new();
+    let mut warnings = loaded.warnings.len();
 
     // Group by fixture, groups ordered by their first case so results arrive roughly in
     // the order they are released.
@@ -519,7 +597,10 @@ fn execute(
         directory: &config.directory,
         guest: None,
     };
-    let mut summary = Summary::default();
+    let mut summary = Summary {
+        non_rules_files: loaded.non_rules_files,
+        ..Summary::default()
+    };
     let (tx, rx) = mpsc::channel::<Done>();
     // Branches reached per flow, over the selected cases (this shard's, with --shard).
     let mut hits: Vec<Option<BTreeSet<usize>>> = vec![None; loaded.flows.len()];
@@ -534,28 +615,40 @@ fn execute(
                 run_group(loaded, selection, fixture, seqs, config, env, &stop, tx);
             });
         });
-        let mut pending: BTreeMap<usize, CaseResult> = BTreeMap::new();
+        let mut pending: BTreeMap<usize, (CaseResult, Vec<SourceDiagnostic>)> = BTreeMap::new();
         let mut next = 0usize;
-        for (seq, result, reached) in rx {
+        // Each case's near misses go out just before it, in selection order, so every
+        // reporter shows them in a stable place.
+        let mut release = |(r, near): (CaseResult, Vec<SourceDiagnostic>),
+                           summary: &mut Summary| {
+            for w in near {
+                if warned.insert((w.file.name.to_string(), w.span, w.message.clone())) {
+                    warnings += 1;
+                    em.emit(&Event::Warning(w));
+                }
+            }
+            tally(summary, &r.outcome);
+            em.emit(&Event::CaseFinished(r));
+        };
+        for (seq, result, reached, near) in rx {
             if let Some((flow, reached)) = reached
                 && let Some(Some(set)) = hits.get_mut(flow)
             {
                 set.extend(reached);
             }
-            pending.insert(seq, result);
-            while let Some(r) = pending.remove(&next) {
-                tally(&mut summary, &r.outcome);
-                em.emit(&Event::CaseFinished(r));
+            pending.insert(seq, (result, near));
+            while let Some(done) = pending.remove(&next) {
+                release(done, &mut summary);
                 next += 1;
             }
         }
         // Anything left (cannot happen unless a worker panicked) still gets reported.
-        for (_, r) in pending {
-            tally(&mut summary, &r.outcome);
-            em.emit(&Event::CaseFinished(r));
+        for (_, done) in pending {
+            release(done, &mut summary);
         }
     });
     summary.duration = started.elapsed();
+    summary.warnings = warnings;
     if config.coverage || config.min_coverage.is_some() {
         summary.coverage = Some(Coverage {
             flows: loaded
@@ -580,8 +673,14 @@ fn tally(s: &mut Summary, o: &Outcome) {
     }
 }
 
-/// A finished case: its sequence number, result, and the flow branches it reached.
-type Done = (usize, CaseResult, Option<(usize, BTreeSet<usize>)>);
+/// A finished case: its sequence number, result, the flow branches it reached, and its
+/// attribute near misses (warnings located in the rules file).
+type Done = (
+    usize,
+    CaseResult,
+    Option<(usize, BTreeSet<usize>)>,
+    Vec<SourceDiagnostic>,
+);
 
 #[allow(clippy::too_many_arguments)] // one call site; a struct would only rename these
 fn run_group(
@@ -612,7 +711,12 @@ fn run_group(
     };
     if config.fail_fast && stop.load(Ordering::Relaxed) {
         for &seq in seqs {
-            let _ = tx.send((seq, result(seq, skipped(), Duration::ZERO), None));
+            let _ = tx.send((
+                seq,
+                result(seq, skipped(), Duration::ZERO),
+                None,
+                Vec::new(),
+            ));
         }
         return;
     }
@@ -669,12 +773,21 @@ fn run_group(
         let suite = &loaded.suites[si];
         let case = &suite.cases[ci];
         if config.fail_fast && stop.load(Ordering::Relaxed) {
-            let _ = tx.send((seq, result(seq, skipped(), Duration::ZERO), None));
+            let _ = tx.send((
+                seq,
+                result(seq, skipped(), Duration::ZERO),
+                None,
+                Vec::new(),
+            ));
             continue;
         }
         let t = Instant::now();
+        let mut near = Vec::new();
         let (outcome, reached) = match &parsed {
-            Ok((conv, tree)) => check::evaluate(suite, case, conv, tree.as_ref(), env),
+            Ok((conv, tree)) => {
+                near = check::near_miss_warnings(suite, case, conv);
+                check::evaluate(suite, case, conv, tree.as_ref(), env)
+            }
             Err(msg) => (
                 Outcome::Error {
                     message: match fixture {
@@ -702,7 +815,7 @@ fn run_group(
             } else {
                 Duration::ZERO
             };
-        let _ = tx.send((seq, result(seq, outcome, spent), reached));
+        let _ = tx.send((seq, result(seq, outcome, spent), reached, near));
     }
 }
 
@@ -827,7 +940,13 @@ mod tests {
                     .map(move |c| format!("{} / {}", s.file, c.name))
             })
             .collect();
-        assert_eq!(events[1..events.len() - 1], expected[..]);
+        // The sample's deliberate case mismatches are reported as near-miss warnings.
+        let (warnings, cases): (Vec<String>, Vec<String>) = events[1..events.len() - 1]
+            .iter()
+            .cloned()
+            .partition(|e| e == "warning");
+        assert_eq!(warnings.len(), 3);
+        assert_eq!(cases, expected);
     }
 
     #[test]

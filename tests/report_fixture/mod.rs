@@ -154,6 +154,8 @@ pub fn run() -> Vec<Event> {
             errors: 1,
             skipped: 1,
             duration: Duration::from_millis(254),
+            warnings: 0,
+            non_rules_files: 0,
             coverage: Some(Coverage {
                 flows: vec![FlowCoverage {
                     file: "flows/inbound.yaml".into(),

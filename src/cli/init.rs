@@ -1,0 +1,223 @@
+//! `routecheck init`: look at the directory's layout (flows, rules, fixtures,
+//! manifests, Terraform files), write a routecheck.yaml with every key it could fill,
+//! and print the next commands. It never overwrites an existing file.
+
+use std::path::{Path, PathBuf};
+
+use crate::exit;
+use crate::project::{FILE_NAME, ProjectConfig};
+
+/// Arguments of `routecheck init`.
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The project directory (default: the working directory).
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// What a YAML file under the project looks like, from its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Rules,
+    Flow,
+    Manifest,
+    Other,
+}
+
+fn kind(path: &Path) -> Kind {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Kind::Other;
+    };
+    let top = |key: &str| {
+        text.lines().any(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with(':'))
+        })
+    };
+    if top("cases") {
+        Kind::Rules
+    } else if top("inboundShortMessage") {
+        Kind::Flow
+    } else if top("attributes") || top("values") {
+        Kind::Manifest
+    } else {
+        Kind::Other
+    }
+}
+
+/// Every file under `dir` (sorted), hidden directories and `target/` skipped.
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if p.is_dir() {
+            if !name.starts_with('.') && name != "target" && name != "node_modules" {
+                files(&p, out);
+            }
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+/// The directories holding the files of one kind, relative to `root`, each listed once
+/// (a directory whose parent is already listed is covered by it).
+fn dirs_of(root: &Path, found: &[&PathBuf]) -> Vec<String> {
+    let mut dirs: Vec<PathBuf> = found
+        .iter()
+        .filter_map(|f| f.parent()?.strip_prefix(root).ok().map(Path::to_path_buf))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    let mut out: Vec<PathBuf> = Vec::new();
+    for d in dirs {
+        if !out.iter().any(|o| d.starts_with(o)) {
+            out.push(d);
+        }
+    }
+    out.iter()
+        .map(|d| {
+            let s = d.display().to_string();
+            if s.is_empty() { ".".to_owned() } else { s }
+        })
+        .collect()
+}
+
+/// Build the config for the layout under `root`.
+fn survey(root: &Path) -> ProjectConfig {
+    let mut all = Vec::new();
+    files(root, &mut all);
+    let yaml = |p: &&PathBuf| p.extension().is_some_and(|e| e == "yaml" || e == "yml");
+    let of =
+        |k: Kind| -> Vec<&PathBuf> { all.iter().filter(yaml).filter(|p| kind(p) == k).collect() };
+    let fixtures: Vec<&PathBuf> = all
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .filter(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("\"participants\"")))
+        .collect();
+    let terraform: Vec<&PathBuf> = all
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "tf"))
+        .collect();
+    let first = |v: Vec<String>| v.into_iter().next();
+    // Placeholder values the rules files already give their flows: lint needs them too.
+    let mut vars = std::collections::BTreeMap::new();
+    for f in of(Kind::Rules) {
+        let Ok(text) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        let src = crate::diag::SourceFile::new(f.display().to_string(), text);
+        let Ok(root) = crate::suite::yaml::parse(&src) else {
+            continue;
+        };
+        let entries = root.as_map().unwrap_or_default();
+        let given = entries
+            .iter()
+            .find(|(k, _)| k.as_str() == Some("vars"))
+            .and_then(|(_, v)| v.as_map())
+            .unwrap_or_default();
+        for (k, v) in given {
+            if let (Some(k), Some(t)) = (k.as_str(), v.scalar_text()) {
+                vars.entry(k.to_owned()).or_insert(t);
+            }
+        }
+    }
+    ProjectConfig {
+        vars,
+        rules: dirs_of(root, &of(Kind::Rules)),
+        flows: dirs_of(root, &of(Kind::Flow)),
+        manifests: dirs_of(root, &of(Kind::Manifest)),
+        fixtures: first(dirs_of(root, &fixtures)),
+        terraform: first(dirs_of(root, &terraform)),
+        ..ProjectConfig::default()
+    }
+}
+
+/// `routecheck init`.
+pub fn run(args: &InitArgs) -> u8 {
+    let target = args.dir.join(FILE_NAME);
+    if target.exists() {
+        anstream::eprintln!(
+            "error: {} already exists; init never overwrites it (edit it, or delete it and run init again)",
+            target.display()
+        );
+        return exit::USAGE;
+    }
+    if !args.dir.is_dir() {
+        anstream::eprintln!("error: {} is not a directory", args.dir.display());
+        return exit::USAGE;
+    }
+    let config = survey(&args.dir);
+    let body = match serde_saphyr::to_string(&config) {
+        Ok(b) if config != ProjectConfig::default() => b,
+        Ok(_) => "rules: [rules]\n".to_owned(),
+        Err(e) => {
+            anstream::eprintln!("error: cannot write the config: {e}");
+            return exit::USAGE;
+        }
+    };
+    let text = format!(
+        "# routecheck project config, written by `routecheck init` for the layout it found.\n# Paths are relative to this file; every command run here or below reads it.\n# Every key: `routecheck schema --config`. Secrets never go here (GENESYS_* env vars).\n{body}"
+    );
+    // create_new: never overwrite, even if the file appeared since the check above.
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&target)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
+    if let Err(e) = written {
+        anstream::eprintln!("error: cannot write {}: {e}", target.display());
+        return exit::USAGE;
+    }
+    anstream::println!("wrote {}:\n\n{body}", target.display());
+    anstream::println!("next:");
+    if !config.flows.is_empty() || !config.rules.is_empty() {
+        anstream::println!("  routecheck lint        # what scripts inject vs what flows read");
+    }
+    anstream::println!("  routecheck test        # run the rules files");
+    if config.rules.is_empty() {
+        anstream::println!(
+            "  (no rules files found: write rules/NAME.yaml with `cases:`; see `routecheck schema`)"
+        );
+    }
+    exit::OK
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_survey_finds_every_kind_of_file() {
+        let d = tempfile::tempdir().unwrap();
+        let w = |p: &str, t: &str| {
+            let p = d.path().join(p);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, t).unwrap();
+        };
+        w("checks/a/x.yaml", "cases: []\n");
+        w(
+            "checks/b.yaml",
+            "flow: ../archy/f.yaml\nvars: { q: VIP }\ncases: []\n",
+        );
+        w("archy/f.yaml", "inboundShortMessage:\n  name: f\n");
+        w("scripts/m.yaml", "attributes: {a: b}\n");
+        w("recordings/c.json", "{\"participants\": []}\n");
+        w("infra/main.tf", "");
+        w(".github/w.yaml", "cases: []\n");
+        let c = survey(d.path());
+        assert_eq!(c.rules, ["checks"]);
+        assert_eq!(c.flows, ["archy"]);
+        assert_eq!(c.manifests, ["scripts"]);
+        assert_eq!(c.fixtures.as_deref(), Some("recordings"));
+        assert_eq!(c.terraform.as_deref(), Some("infra"));
+        assert_eq!(c.vars.get("q").map(String::as_str), Some("VIP"));
+    }
+}

@@ -1,0 +1,102 @@
+//! What a rules file says that lint reads besides its overlays and fixtures: its
+//! `flow:` (loaded with its `vars:` over the run's), and the attributes it reads — its
+//! `bindings:` and `attribute:` expectations — each located at the name, so a typo in
+//! a rules file is caught where it is written.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::diag::{SourceDiagnostic, SourceFile};
+use crate::flow::Flow;
+use crate::suite::yaml::{Node, NodeValue};
+
+use super::inputs::{Loaded, RuleRead, load_error, parse};
+
+fn get<'n>(m: &'n [(Node, Node)], key: &str) -> Option<&'n Node> {
+    m.iter()
+        .find(|(k, _)| k.as_str() == Some(key))
+        .map(|(_, v)| v)
+}
+
+/// Read one rules file's flow and attribute reads into `out`. Shape problems that the
+/// overlay reader already reports (not a mapping, `cases` not a sequence) are skipped.
+pub fn read(
+    path: &Path,
+    src: &SourceFile,
+    run_vars: &BTreeMap<String, String>,
+    flows_seen: &mut HashSet<PathBuf>,
+    out: &mut Loaded,
+    errors: &mut Vec<SourceDiagnostic>,
+) {
+    let Ok(root) = parse(src, "rules file") else {
+        return;
+    };
+    let Some(map) = root.as_map() else {
+        return;
+    };
+    if let Some(flow) = get(map, "flow") {
+        let mut vars = run_vars.clone();
+        if let Some(m) = get(map, "vars").and_then(Node::as_map) {
+            for (k, v) in m {
+                if let (Some(k), Some(t)) = (k.as_str(), v.scalar_text()) {
+                    vars.insert(k.to_owned(), t);
+                }
+            }
+        }
+        match flow.as_str() {
+            None => errors.push(load_error(src, flow, "`flow` must be a path")),
+            Some(rel) => match crate::project::resolve(path, rel) {
+                Ok((joined, canonical)) => {
+                    if flows_seen.insert(canonical) {
+                        match Flow::load(&joined, &vars) {
+                            Ok(f) => out.flows.push(f),
+                            Err(e) => errors.extend(e),
+                        }
+                    }
+                }
+                Err(e) => errors.push(
+                    load_error(src, flow, e.message("flow"))
+                        .with_code("routecheck::lint::path")
+                        .with_help(e.help("flow")),
+                ),
+            },
+        }
+    }
+    if let Some(m) = get(map, "bindings").and_then(Node::as_map) {
+        for (var, attr) in m {
+            if let (Some(var), Some(name)) = (var.as_str(), attr.as_str()) {
+                out.bindings += 1;
+                out.rule_reads.push(RuleRead {
+                    attribute: name.to_owned(),
+                    role: format!("binding `{var}:`"),
+                    file: src.clone(),
+                    span: attr.span,
+                });
+            }
+        }
+    }
+    let Some(NodeValue::Seq(cases)) = get(map, "cases").map(|c| &c.value) else {
+        return;
+    };
+    for case in cases {
+        let Some(NodeValue::Seq(expects)) = case
+            .as_map()
+            .and_then(|c| get(c, "expect"))
+            .map(|e| &e.value)
+        else {
+            continue;
+        };
+        for e in expects {
+            if let Some(name) = e.as_map().and_then(|m| get(m, "attribute"))
+                && let Some(attr) = name.as_str()
+            {
+                out.rule_reads.push(RuleRead {
+                    attribute: attr.to_owned(),
+                    role: "`attribute:`".into(),
+                    file: src.clone(),
+                    span: name.span,
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,441 @@
+//! The user's repository: `routecheck.yaml` (the project config, found by walking up
+//! from the working directory) and the one rule every path a file names obeys.
+//!
+//! The path rule: a path written in a file (`fixture:`, `flow:`, stubs files, tables,
+//! manifests) is relative to that file, and must stay inside the file's project root
+//! after symlinks are resolved. The root is the directory of the nearest
+//! `routecheck.yaml` above the file, else the enclosing git work tree, else the file's
+//! own directory. Nothing here depends on the working directory, so a rules file means
+//! the same thing from wherever it is run.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::diag::{SourceDiagnostic, SourceFile};
+
+/// The project config's file name.
+pub const FILE_NAME: &str = "routecheck.yaml";
+
+/// Where lint starts failing (`lint: { deny: ... }`), as `routecheck lint --deny`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DenyLevel {
+    /// Any finding fails.
+    Info,
+    /// Warnings and errors fail (the default).
+    Warning,
+    /// Only errors fail.
+    Error,
+}
+
+/// `lint:` — what `routecheck lint` reads besides the shared paths.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LintSection {
+    /// The lowest finding severity that fails the run (`--deny` overrides it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deny: Option<DenyLevel>,
+    /// Web Messaging budget in UTF-8 bytes of keys plus values (`--max-bytes`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_bytes: Option<usize>,
+}
+
+/// `snapshot:` — what `routecheck snapshot check` ignores.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SnapshotSection {
+    /// Key names (ignored at any depth) or JSONPaths (`$...`, exactly those nodes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignore: Vec<String>,
+    /// `false` compares the default volatile keys (timestamps, ids) too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_ignores: Option<bool>,
+}
+
+/// `routecheck.yaml`. Paths are relative to the file; secrets never go here (they are
+/// read from the environment).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "routecheck.yaml", description = "routecheck project config")]
+pub struct ProjectConfig {
+    /// Rules files or directories `routecheck test` runs (default `rules/`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
+    /// Archy flow files or directories `routecheck lint` reads.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flows: Vec<String>,
+    /// Injection manifests `routecheck lint` reads.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub manifests: Vec<String>,
+    /// Where recorded conversations live (`record`, `snapshot`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixtures: Option<String>,
+    /// Values for flows' `{{placeholder}}`s (`--var` overrides them).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub vars: BTreeMap<String, String>,
+    /// Stubs files shared by rules files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stubs: Vec<String>,
+    /// Terraform directory whose values fill flow substitutions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terraform: Option<String>,
+    /// Fail `routecheck test` when a flow's branch coverage is below this percentage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0, max = 100.0))]
+    pub min_coverage: Option<f64>,
+    /// Directories (relative to this file) that discovery never enters.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<String>,
+    /// Genesys Cloud region, e.g. `mypurecloud.com` (`GENESYS_REGION` overrides it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// `routecheck lint` settings.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub lint: LintSection,
+    /// `routecheck snapshot` settings.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub snapshot: SnapshotSection,
+}
+
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
+}
+
+/// A loaded `routecheck.yaml` and the directory its paths are relative to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Project {
+    /// The file, as found.
+    pub file: PathBuf,
+    /// Its directory: the project root.
+    pub root: PathBuf,
+    /// What it says.
+    pub config: ProjectConfig,
+}
+
+impl Project {
+    /// A path the config names, resolved against its directory. Printed paths stay
+    /// short when the config is in the working directory.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        if self.root.as_os_str().is_empty() || self.root == Path::new(".") {
+            PathBuf::from(rel)
+        } else {
+            self.root.join(rel)
+        }
+    }
+
+    /// Every path of a list, resolved.
+    pub fn paths(&self, rels: &[String]) -> Vec<PathBuf> {
+        rels.iter().map(|r| self.path(r)).collect()
+    }
+
+    /// The `exclude:` directories, canonical (missing ones dropped).
+    pub fn excludes(&self) -> Vec<PathBuf> {
+        self.config
+            .exclude
+            .iter()
+            .filter_map(|e| self.path(e).canonicalize().ok())
+            .collect()
+    }
+}
+
+/// The JSON Schema of `routecheck.yaml`.
+pub fn schema_json() -> String {
+    let schema = schemars::schema_for!(ProjectConfig);
+    serde_json::to_string_pretty(&schema).unwrap_or_default()
+}
+
+/// The nearest `routecheck.yaml` at or above `dir` (the working directory for commands).
+pub fn find(dir: &Path) -> Option<PathBuf> {
+    let start = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let abs = start.canonicalize().ok()?;
+    let mut cur = Some(abs.as_path());
+    while let Some(d) = cur {
+        let candidate = d.join(FILE_NAME);
+        if candidate.is_file() {
+            // Relative to the working directory when it is below it, so messages stay short.
+            return Some(
+                match std::env::current_dir().ok().and_then(|cwd| {
+                    cwd.canonicalize()
+                        .ok()
+                        .and_then(|c| candidate.strip_prefix(&c).ok().map(Path::to_path_buf))
+                }) {
+                    Some(rel) => rel,
+                    None => candidate,
+                },
+            );
+        }
+        cur = d.parent();
+    }
+    None
+}
+
+/// Find and load the project config for a command run in `dir`. `Ok(None)`: no file.
+pub fn discover(dir: &Path) -> Result<Option<Project>, Vec<SourceDiagnostic>> {
+    match find(dir) {
+        Some(file) => load(&file).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Read one `routecheck.yaml`; errors are located in it.
+pub fn load(file: &Path) -> Result<Project, Vec<SourceDiagnostic>> {
+    let name = file.display().to_string();
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        vec![
+            SourceDiagnostic::error(
+                &SourceFile::new(name.as_str(), ""),
+                (0, 0),
+                format!("cannot read: {e}"),
+            )
+            .with_code("routecheck::project::read"),
+        ]
+    })?;
+    let source = SourceFile::new(name, text.as_str());
+    let config = if text.trim().is_empty() {
+        ProjectConfig::default()
+    } else {
+        serde_saphyr::from_str::<ProjectConfig>(&text).map_err(|e| {
+            let at = e.location().map_or(0, |l| {
+                source.offset_of(
+                    usize::try_from(l.line()).unwrap_or(usize::MAX),
+                    usize::try_from(l.column()).unwrap_or(usize::MAX),
+                )
+            });
+            vec![
+                SourceDiagnostic::error(
+                    &source,
+                    (at, at),
+                    format!("invalid {FILE_NAME}: {}", crate::snapshot::config::message(&e.to_string())),
+                )
+                .with_code("routecheck::project::config")
+                .with_help(
+                    "see `routecheck schema --config` for every key; paths are relative to this file",
+                ),
+            ]
+        })?
+    };
+    if let Some(min) = config.min_coverage
+        && !(0.0..=100.0).contains(&min)
+    {
+        let at = text.find("min_coverage").unwrap_or(0);
+        return Err(vec![
+            SourceDiagnostic::error(
+                &source,
+                (at, at + "min_coverage".len()),
+                format!("`min_coverage` {min} is not a percentage from 0 to 100"),
+            )
+            .with_code("routecheck::project::config"),
+        ]);
+    }
+    Ok(Project {
+        root: file.parent().map(Path::to_path_buf).unwrap_or_default(),
+        file: file.to_path_buf(),
+        config,
+    })
+}
+
+/// How the project root of a file was chosen (named in help texts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RootKind {
+    /// The directory of the nearest `routecheck.yaml` above the file.
+    Config,
+    /// The enclosing git work tree.
+    Git,
+    /// No config, no git: the file's own directory.
+    FileDir,
+}
+
+/// The project root of a file (canonical) and how it was chosen.
+pub fn root_of(file: &Path) -> (PathBuf, RootKind) {
+    let dir = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let Ok(dir) = dir.canonicalize() else {
+        return (dir.to_path_buf(), RootKind::FileDir);
+    };
+    if let Some(d) = dir.ancestors().find(|d| d.join(FILE_NAME).is_file()) {
+        return (d.to_path_buf(), RootKind::Config);
+    }
+    // `.git` is a directory in a clone and a file in a worktree or submodule.
+    if let Some(d) = dir.ancestors().find(|d| d.join(".git").exists()) {
+        return (d.to_path_buf(), RootKind::Git);
+    }
+    (dir, RootKind::FileDir)
+}
+
+/// Why a path a file names cannot be used.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathError {
+    /// It does not exist (or cannot be read).
+    NotFound {
+        /// The path as joined (naming file's directory + the text).
+        joined: PathBuf,
+        /// The OS error.
+        reason: String,
+    },
+    /// It resolves outside the naming file's project root.
+    Outside {
+        /// The path as joined.
+        joined: PathBuf,
+        /// Where it really is.
+        canonical: PathBuf,
+        /// The root it left.
+        root: PathBuf,
+        /// How that root was chosen.
+        kind: RootKind,
+    },
+}
+
+impl PathError {
+    /// The error message (`what` is e.g. "fixture").
+    pub fn message(&self, what: &str) -> String {
+        match self {
+            PathError::NotFound { joined, reason } => {
+                format!("{what} `{}` not found: {reason}", joined.display())
+            }
+            PathError::Outside {
+                joined, canonical, ..
+            } => format!(
+                "{what} `{}` resolves to `{}`, outside the project root",
+                joined.display(),
+                canonical.display()
+            ),
+        }
+    }
+
+    /// The help: for `Outside`, the root and how to widen it.
+    pub fn help(&self, what: &str) -> String {
+        match self {
+            PathError::NotFound { .. } => {
+                format!("{what} paths are relative to the file that names them")
+            }
+            PathError::Outside { root, kind, .. } => {
+                let why = match kind {
+                    RootKind::Config => format!("the directory of its {FILE_NAME}"),
+                    RootKind::Git => "its git work tree".to_owned(),
+                    RootKind::FileDir => {
+                        "its own directory (no routecheck.yaml or git work tree above it)"
+                            .to_owned()
+                    }
+                };
+                format!(
+                    "the project root of this file is {} ({why}); a {what} must be inside it. To widen the root, put a {FILE_NAME} in a directory above both files (or move the {what} under {})",
+                    root.display(),
+                    root.display()
+                )
+            }
+        }
+    }
+}
+
+/// Resolve `rel`, written in `naming_file`, by the path rule: relative to the naming
+/// file's directory, and (after symlinks) inside its project root. Returns the joined
+/// path (for messages) and the canonical one (for reading).
+pub fn resolve(naming_file: &Path, rel: &str) -> Result<(PathBuf, PathBuf), PathError> {
+    let base = naming_file.parent().unwrap_or(Path::new(""));
+    let joined = base.join(rel);
+    let canonical = joined.canonicalize().map_err(|e| PathError::NotFound {
+        joined: joined.clone(),
+        reason: e.to_string(),
+    })?;
+    let (root, kind) = root_of(naming_file);
+    if !canonical.starts_with(&root) {
+        return Err(PathError::Outside {
+            joined,
+            canonical,
+            root,
+            kind,
+        });
+    }
+    Ok((joined, canonical))
+}
+
+/// A warning for an old config file the project config replaces (it still works).
+pub fn legacy_warning(old: &Path, key: &str) -> String {
+    format!(
+        "warning: {} is deprecated: move its settings to {FILE_NAME} under `{key}` (see `routecheck schema --config`)",
+        old.display()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_config_loads_and_unknown_keys_are_located() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join(FILE_NAME);
+        std::fs::write(
+            &f,
+            "rules: [suites]\nvars: { a: b }\nmin_coverage: 80\nlint: { deny: error }\nsnapshot: { ignore: [lastSeen] }\n",
+        )
+        .unwrap();
+        let p = load(&f).unwrap();
+        assert_eq!(p.config.rules, ["suites"]);
+        assert_eq!(p.config.min_coverage, Some(80.0));
+        assert_eq!(p.config.lint.deny, Some(DenyLevel::Error));
+        assert_eq!(p.path("suites"), dir.path().join("suites"));
+        std::fs::write(&f, "rules: [a]\nrulez: [b]\n").unwrap();
+        let e = load(&f).unwrap_err();
+        assert_eq!(e[0].location(), format!("{}:2:1", f.display()));
+        assert!(e[0].message.contains("rulez"), "{}", e[0].message);
+        std::fs::write(&f, "min_coverage: 140\n").unwrap();
+        assert!(load(&f).unwrap_err()[0].message.contains("140"));
+    }
+
+    #[test]
+    fn the_root_is_the_config_then_git_then_the_file_dir() {
+        let dir = tempfile::tempdir().unwrap();
+        let top = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(top.join("p/rules/deep")).unwrap();
+        let file = top.join("p/rules/deep/a.yaml");
+        assert_eq!(
+            root_of(&file),
+            (top.join("p/rules/deep"), RootKind::FileDir)
+        );
+        std::fs::create_dir(top.join(".git")).unwrap();
+        assert_eq!(root_of(&file), (top.clone(), RootKind::Git));
+        std::fs::write(top.join("p").join(FILE_NAME), "").unwrap();
+        assert_eq!(root_of(&file), (top.join("p"), RootKind::Config));
+        std::fs::write(top.join("outside.json"), "{}").unwrap();
+        let e = resolve(&file, "../../../outside.json").unwrap_err();
+        assert!(matches!(
+            e,
+            PathError::Outside {
+                kind: RootKind::Config,
+                ..
+            }
+        ));
+        assert!(
+            e.help("fixture")
+                .contains(&top.join("p").display().to_string())
+        );
+        std::fs::write(top.join("p/rules/x.json"), "{}").unwrap();
+        assert!(resolve(&file, "../x.json").is_ok());
+    }
+
+    #[test]
+    fn the_schema_names_every_key() {
+        let s = schema_json();
+        for key in [
+            "rules",
+            "flows",
+            "vars",
+            "min_coverage",
+            "exclude",
+            "region",
+            "deny",
+        ] {
+            assert!(s.contains(&format!("\"{key}\"")), "{key}");
+        }
+    }
+}

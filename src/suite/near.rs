@@ -1,0 +1,132 @@
+//! Attribute near misses: a participant attribute a rules file names that the
+//! participant does not have, while a close one exists. This is the mistake routecheck
+//! exists to catch (a typo makes a binding NOT_SET, and `set: false` then passes), so
+//! it is looked for wherever a rules file names an attribute: bindings, `attribute:`
+//! expectations and overlay keys, in `test` and in `lint`.
+
+use crate::diag::edit_distance;
+
+/// Prefixes that legacy chat (`context.`), Genesys system data (`system.`) and custom
+/// attribute conventions (`custom.`) put before a name; adding or dropping one is a
+/// near miss.
+pub const PREFIXES: &[&str] = &["custom.", "context.", "system."];
+
+/// How a name differs from the attribute that is present.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    /// Only in letter case (attribute names are case-sensitive).
+    Case,
+    /// By a `custom.`/`context.`/`system.` prefix added or dropped.
+    Prefix,
+    /// Within edit distance 2 (a typo).
+    Typo,
+}
+
+impl Kind {
+    /// Why the two names differ, for messages.
+    pub fn explain(self) -> &'static str {
+        match self {
+            Kind::Case => "attribute names are case-sensitive",
+            Kind::Prefix => {
+                "a `context.`/`custom.`/`system.` prefix is added or dropped (`context.` comes from legacy web chat v2; Web Messaging attributes carry the exact name the script set)"
+            }
+            Kind::Typo => "the names differ by a typo",
+        }
+    }
+}
+
+fn strip_prefix(name: &str) -> &str {
+    PREFIXES
+        .iter()
+        .find_map(|p| {
+            name.get(..p.len())
+                .filter(|h| h.eq_ignore_ascii_case(p))
+                .map(|_| &name[p.len()..])
+        })
+        .unwrap_or(name)
+}
+
+/// How `name` relates to `present`, if it is a near miss of it.
+pub fn relation(name: &str, present: &str) -> Option<Kind> {
+    if name == present {
+        return None;
+    }
+    if name.eq_ignore_ascii_case(present) {
+        return Some(Kind::Case);
+    }
+    let (a, b) = (strip_prefix(name), strip_prefix(present));
+    if (a.len() != name.len() || b.len() != present.len()) && a.eq_ignore_ascii_case(b) {
+        return Some(Kind::Prefix);
+    }
+    // Two edits in a three-letter name would match almost anything: scale with length.
+    let shorter = name.chars().count().min(present.chars().count());
+    let limit = match shorter {
+        0..=2 => 0,
+        3..=5 => 1,
+        _ => 2,
+    };
+    let d = edit_distance(name, present);
+    (d > 0 && d <= limit).then_some(Kind::Typo)
+}
+
+/// The closest present attribute `name` nearly matches (case first, then prefix, then
+/// the smallest edit distance; ties alphabetically, so reports are stable). The caller
+/// has established that `name` itself is absent.
+pub fn closest<'c>(
+    name: &str,
+    present: impl IntoIterator<Item = &'c str>,
+) -> Option<(&'c str, Kind)> {
+    present
+        .into_iter()
+        .filter_map(|p| relation(name, p).map(|k| (p, k)))
+        .min_by_key(|(p, k)| (*k, edit_distance(name, p), case_gap(name, p), *p))
+}
+
+/// How far apart the letter case of two names is (count of capitals), so a tie in
+/// edit distance (which ignores case) goes to the candidate written like the name.
+fn case_gap(a: &str, b: &str) -> usize {
+    let caps = |s: &str| s.chars().filter(char::is_ascii_uppercase).count();
+    caps(a).abs_diff(caps(b))
+}
+
+/// The sentence every reporter shows: where the name is is the caller's location.
+pub fn message(role: &str, name: &str, present: &str) -> String {
+    format!("{role} `{name}` is not an attribute of the participant, which has `{present}`")
+}
+
+/// The help line: the intended key.
+pub fn help(name: &str, present: &str, kind: Kind) -> String {
+    format!(
+        "did you mean `{present}`? ({}; `{name}` is NOT_SET)",
+        kind.explain()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_near_miss_form() {
+        assert_eq!(relation("Priority_Tier", "priority_tier"), Some(Kind::Case));
+        assert_eq!(relation("tier", "context.tier"), Some(Kind::Prefix));
+        assert_eq!(relation("custom.tier", "tier"), Some(Kind::Prefix));
+        assert_eq!(relation("System.Tier", "tier"), Some(Kind::Prefix));
+        assert_eq!(relation("priorty_tier", "priority_tier"), Some(Kind::Typo));
+        assert_eq!(relation("custmer_id", "customer_id"), Some(Kind::Typo));
+        assert_eq!(relation("prioirty_tier", "priority_tier"), Some(Kind::Typo));
+        assert_eq!(relation("tier", "tier"), None);
+        assert_eq!(relation("id", "ab"), None);
+        assert_eq!(relation("language", "region"), None);
+        let present = ["customer_id", "priority_tier", "context.lang"];
+        assert_eq!(
+            closest("priorty_tier", present),
+            Some(("priority_tier", Kind::Typo))
+        );
+        assert_eq!(
+            closest("lang", present),
+            Some(("context.lang", Kind::Prefix))
+        );
+        assert_eq!(closest("channel", present), None);
+    }
+}
