@@ -89,7 +89,7 @@ impl Loader<'_> {
                 }
                 "attributes" => {
                     at.attributes = Some(self.location(val.span.0));
-                    for (name, value) in self.overlay(val) {
+                    for ((name, value), _) in self.overlay(val) {
                         match value {
                             Some(value) => spec.attributes.push((name, value)),
                             None => self.err(
