@@ -163,6 +163,7 @@ fn child_blocks(body: &Body) -> Vec<&Block> {
         Body::Loop { body, .. } => vec![body],
         Body::CallTask { outputs, .. } => outputs.iter().map(|(_, b)| b).collect(),
         Body::External(e) => e.outputs.iter().map(|o| &o.actions).collect(),
+        Body::TableLookup(t) => t.outputs.iter().map(|o| &o.actions).collect(),
         _ => Vec::new(),
     }
 }
@@ -240,6 +241,17 @@ fn walk_exprs<'a>(block: &'a Block, guards: &mut Vec<&'a Compiled>, out: &mut Ve
             }
             Body::External(e) => {
                 for v in &e.inputs {
+                    push_val(out, v, ExprRole::Other, g);
+                }
+            }
+            Body::TableLookup(t) => push_val(out, &t.key, ExprRole::Other, g),
+            Body::TransferOther(t) => {
+                if let Some(v) = &t.target {
+                    push_val(out, v, ExprRole::Other, g);
+                }
+            }
+            Body::Record(values) => {
+                for v in values {
                     push_val(out, v, ExprRole::Other, g);
                 }
             }

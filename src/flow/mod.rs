@@ -2,12 +2,14 @@
 //! expressions), simulate one conversation with stubs, and measure branch coverage.
 
 mod archy;
+mod catalogue;
 pub mod coverage;
 pub mod expect;
 pub mod inspect;
 mod model;
 pub mod placeholders;
 pub mod simulate;
+pub mod tables;
 pub mod trace;
 mod yaml;
 
@@ -18,10 +20,11 @@ use crate::diag::{SourceDiagnostic, SourceFile};
 use crate::report::{FlowCoverage, Location};
 
 pub use coverage::BranchInfo;
-pub use expect::{FlowExpect, FlowMismatch, RouteExpect};
+pub use expect::{FlowExpect, FlowMismatch, RouteExpect, TransferExpect};
+pub use tables::{Table, TableSpec, Tables};
 pub use simulate::{
-    DEFAULT_MAX_STEPS, QueueRoute, Route, RunInput, RunResult, ScreenPop, SimError, SimErrorKind,
-    Step, Stub, Stubs,
+    DEFAULT_MAX_STEPS, ERROR_HANDLING_STEPS, QueueRoute, Route, RunInput, RunResult, ScreenPop,
+    SimError, SimErrorKind, Step, Stub, Stubs, TransferRoute,
 };
 
 /// Flow files larger than this are refused before parsing.
@@ -145,7 +148,9 @@ impl Flow {
     /// variable none of them sets. Messages are lowercase, one per problem.
     pub fn check_stubs(&self, stubs: &Stubs) -> Vec<String> {
         let mut out = Vec::new();
-        for (name, stub) in &stubs.0 {
+        for (key, stub) in &stubs.0 {
+            let (name, line) = split_stub_key(key);
+            let name = name.as_str();
             let Some(info) = self.loaded.externals.get(name) else {
                 let mut known: Vec<&str> =
                     self.loaded.externals.keys().map(String::as_str).collect();
@@ -160,6 +165,24 @@ impl Flow {
                 ));
                 continue;
             };
+            match line {
+                Some(l) if !info.actions.iter().any(|(_, at)| *at == l) => {
+                    out.push(format!(
+                        "stub for \"{key}\": no action \"{name}\" starts on line {l} (there {})",
+                        describe_actions(&info.actions)
+                    ));
+                    continue;
+                }
+                None if info.actions.len() > 1 => {
+                    out.push(format!(
+                        "stub for \"{name}\" is ambiguous: {} actions have that name ({})",
+                        info.actions.len(),
+                        describe_actions(&info.actions)
+                    ));
+                    continue;
+                }
+                _ => {}
+            }
             if let Some(o) = &stub.output
                 && !info.outputs.contains(o)
             {
@@ -194,6 +217,24 @@ impl Flow {
             col,
         }
     }
+}
+
+/// A stub key: `NAME`, or `NAME@LINE` for the action of that name starting on LINE.
+fn split_stub_key(key: &str) -> (String, Option<usize>) {
+    match key.rsplit_once('@') {
+        Some((name, line)) if !line.is_empty() && line.bytes().all(|b| b.is_ascii_digit()) => {
+            (name.trim_end().to_string(), line.parse().ok())
+        }
+        _ => (key.to_string(), None),
+    }
+}
+
+fn describe_actions(actions: &[(String, usize)]) -> String {
+    let each: Vec<String> = actions
+        .iter()
+        .map(|(kind, line)| format!("{kind} on line {line}"))
+        .collect();
+    format!("{}; address one as `NAME@LINE`", each.join(", "))
 }
 
 fn file_error(name: &str, message: String) -> SourceDiagnostic {
