@@ -160,13 +160,13 @@ Copy call PD to message PD: { output: success }
 fn dr_messenger_routes_by_intent_and_handles_the_emergency_path() {
     let flow = load("dr-webmessaging-emergency-group.yaml");
     let s = stubs(
-        "Evaluate Schedule Group: { output: open }\nCall Bot Flow: { values: { State.TheIntent: Annuity } }\n",
+        "Evaluate Schedule Group: { output: open }\nCall Bot Flow@215: { values: { State.TheIntent: Annuity } }\n",
     );
     let r = run(&flow, &[("Context.CustomerFirstName", "Ana")], &s, |_| {});
     assert_eq!(queue(&r), "mychat-life-annuity");
 
     let s = stubs(
-        "Evaluate Schedule Group: { output: emergency }\nCall Bot Flow: { values: { State.CallbackName: Ana } }\nFind Queue: { output: notFound }\n",
+        "Evaluate Schedule Group: { output: emergency }\nCall Bot Flow@103: { values: { State.CallbackName: Ana } }\nFind Queue: { output: notFound }\n",
     );
     let r = run(&flow, &[], &s, |_| {});
     assert_eq!(r.route, Route::Disconnect);

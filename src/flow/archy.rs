@@ -322,9 +322,8 @@ impl<'a> Loader<'a> {
                         "dataTableLookup" => {
                             let mut targets = Vec::new();
                             var_targets(v, false, None, true, &mut targets);
-                            writes.extend(
-                                targets.into_iter().map(|(n, off)| (n, off, Type::String)),
-                            );
+                            writes
+                                .extend(targets.into_iter().map(|(n, off)| (n, off, Type::String)));
                         }
                         k if external_outputs(k).is_some() => {
                             let ty = find_result_type(k);
@@ -604,7 +603,9 @@ impl<'a> Loader<'a> {
                 Some(Handling::Table) => {
                     Body::TableLookup(Box::new(self.table_lookup(body, kind, &name, at)?))
                 }
-                Some(Handling::Transfer) => Body::TransferOther(Box::new(self.other_transfer(k, body))),
+                Some(Handling::Transfer) => {
+                    Body::TransferOther(Box::new(self.other_transfer(k, body)))
+                }
                 Some(Handling::Record) => {
                     let mut nodes = Vec::new();
                     input_values(body, false, None, true, &mut nodes);

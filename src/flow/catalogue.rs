@@ -52,7 +52,10 @@ pub(crate) const CATALOGUE: &[ActionKind] = &[
     k("getParticipantData", Handling::Simulated),
     k("setParticipantData", Handling::Simulated),
     k("dataTableLookup", Handling::Table),
-    k("callData", Handling::Stub(&["success", "failure", "timeout"])),
+    k(
+        "callData",
+        Handling::Stub(&["success", "failure", "timeout"]),
+    ),
     k("callCommonModule", SINGLE),
     // Messaging and transfers.
     k("sendResponse", Handling::Simulated),
@@ -66,7 +69,10 @@ pub(crate) const CATALOGUE: &[ActionKind] = &[
     k("callBotFlow", SINGLE),
     k("callDigitalBotFlow", SINGLE),
     // Schedules and look-ups.
-    k("evaluateSchedule", Handling::Stub(&["active", "inactive", "holiday"])),
+    k(
+        "evaluateSchedule",
+        Handling::Stub(&["active", "inactive", "holiday"]),
+    ),
     k(
         "evaluateScheduleGroup",
         Handling::Stub(&["open", "closed", "holiday", "emergency"]),

@@ -21,11 +21,11 @@ use crate::report::{FlowCoverage, Location};
 
 pub use coverage::BranchInfo;
 pub use expect::{FlowExpect, FlowMismatch, RouteExpect, TransferExpect};
-pub use tables::{Table, TableSpec, Tables};
 pub use simulate::{
     DEFAULT_MAX_STEPS, ERROR_HANDLING_STEPS, QueueRoute, Route, RunInput, RunResult, ScreenPop,
     SimError, SimErrorKind, Step, Stub, Stubs, TransferRoute,
 };
+pub use tables::{Table, TableSpec, Tables};
 
 /// Flow files larger than this are refused before parsing.
 const MAX_FLOW_BYTES: usize = 16 * 1024 * 1024;

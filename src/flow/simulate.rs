@@ -774,7 +774,8 @@ impl<'f, 'i> Sim<'f, 'i> {
                 for v in values {
                     shown.push(show(&self.eval(v)?));
                 }
-                let detail = (!shown.is_empty()).then(|| format!("no effect on routing ({})", shown.join(", ")));
+                let detail = (!shown.is_empty())
+                    .then(|| format!("no effect on routing ({})", shown.join(", ")));
                 step(self, detail.or(Some("no effect on routing".into())), None);
                 Ok(Ctl::Next)
             }
@@ -856,7 +857,12 @@ impl<'f, 'i> Sim<'f, 'i> {
     fn table_lookup(&mut self, a: &Action, t: &TableLookup) -> Result<Ctl, Stop> {
         let key = self.eval(&t.key)?;
         if self.stub_for(a).is_some() {
-            let sets: Vec<Target> = t.found.iter().chain(&t.failure).map(|(_, x)| x.clone()).collect();
+            let sets: Vec<Target> = t
+                .found
+                .iter()
+                .chain(&t.failure)
+                .map(|(_, x)| x.clone())
+                .collect();
             return self.stubbed(a, &sets, &t.outputs);
         }
         let path = |name: &str| t.outputs.iter().find(|o| o.name == name);
@@ -864,11 +870,17 @@ impl<'f, 'i> Sim<'f, 'i> {
         let (output, failure) = match (self.input.tables.0.get(&t.table), &key) {
             (None, _) => (
                 "failure",
-                Some(("TableNotFound", format!("no table `{}` in the rules file's `tables:`", t.table))),
+                Some((
+                    "TableNotFound",
+                    format!("no table `{}` in the rules file's `tables:`", t.table),
+                )),
             ),
             (Some(_), k) if k.is_not_set() => (
                 "failure",
-                Some(("InvalidLookupValue", "the lookup value is NOT_SET".to_string())),
+                Some((
+                    "InvalidLookupValue",
+                    "the lookup value is NOT_SET".to_string(),
+                )),
             ),
             (Some(table), k) => {
                 let text = match k {
@@ -884,7 +896,10 @@ impl<'f, 'i> Sim<'f, 'i> {
                                     .map_err(|e| {
                                         self.runtime_at(
                                             target.at,
-                                            format!("column `{col}` of table `{}` holds {e}", t.table),
+                                            format!(
+                                                "column `{col}` of table `{}` holds {e}",
+                                                t.table
+                                            ),
                                         )
                                     })?,
                                 None => Value::NotSet(target.ty.clone()),
@@ -913,10 +928,20 @@ impl<'f, 'i> Sim<'f, 'i> {
             }
         }
         let Some(o) = path(output) else {
-            return Err(self.sim_at(SimErrorKind::Unsupported, a.at, "data table lookup without its output paths"));
+            return Err(self.sim_at(
+                SimErrorKind::Unsupported,
+                a.at,
+                "data table lookup without its output paths",
+            ));
         };
         self.result.hits.insert(o.branch);
-        self.push_step(&a.name, &a.kind, a.at, Some(details.join("; ")), Some(output.into()));
+        self.push_step(
+            &a.name,
+            &a.kind,
+            a.at,
+            Some(details.join("; ")),
+            Some(output.into()),
+        );
         self.block(&o.actions)
     }
 
@@ -1362,18 +1387,30 @@ mod tests {
     }
 
     #[test]
-    fn the_loop_guard_stops_runaway_flows_with_a_location() {
+    fn the_action_limit_sends_a_runaway_flow_to_error_handling() {
         let f = ok(
             "",
             "          - loop:\n              name: Forever\n              loopCount:\n                lit: 1000000\n              outputs:\n                loop:\n                  actions:\n                    - loopNext:\n                        name: Next\n",
             "",
         );
-        let e = run_with(&f, &[], &Stubs::default(), 50).unwrap_err();
-        assert_eq!(e.kind, SimErrorKind::StepLimit);
-        assert!(
-            e.diagnostic.location().starts_with("t.yaml:"),
-            "{}",
-            e.diagnostic.location()
+        let r = run_with(&f, &[], &Stubs::default(), 50).unwrap();
+        let Route::Error {
+            message,
+            location,
+            then,
+        } = &r.route
+        else {
+            panic!("{:?}", r.route)
+        };
+        assert!(message.contains("limit of 50 actions"), "{message}");
+        assert_eq!(location.file, "t.yaml");
+        assert_eq!(**then, Route::Disconnect);
+        // The default limit is Architect's: 10,000 actions, the 10,001st is refused.
+        let r = run_with(&f, &[], &Stubs::default(), DEFAULT_MAX_STEPS).unwrap();
+        assert!(matches!(r.route, Route::Error { .. }));
+        assert_eq!(
+            r.trace.last().map(|s| s.kind.as_str()),
+            Some("settingsErrorHandling")
         );
     }
 

@@ -121,8 +121,11 @@ mod tests {
     #[test]
     fn csv_rows_and_bad_tables() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("t.csv"), "Id,Queue\nA1,Sales\nB2,\"Support, EU\"\n")
-            .unwrap();
+        std::fs::write(
+            dir.path().join("t.csv"),
+            "Id,Queue\nA1,Sales\nB2,\"Support, EU\"\n",
+        )
+        .unwrap();
         let spec = TableSpec {
             key: "Id".into(),
             rows: vec![],
@@ -135,12 +138,20 @@ mod tests {
             rows: vec![BTreeMap::from([("Id".into(), "A1".into())])],
             csv: Some("t.csv".into()),
         };
-        assert!(Table::from_spec(&dup, dir.path()).unwrap_err().contains("repeats the key `A1`"));
+        assert!(
+            Table::from_spec(&dup, dir.path())
+                .unwrap_err()
+                .contains("repeats the key `A1`")
+        );
         let missing = TableSpec {
             key: "Nope".into(),
             rows: vec![],
             csv: Some("t.csv".into()),
         };
-        assert!(Table::from_spec(&missing, dir.path()).unwrap_err().contains("key column `Nope`"));
+        assert!(
+            Table::from_spec(&missing, dir.path())
+                .unwrap_err()
+                .contains("key column `Nope`")
+        );
     }
 }

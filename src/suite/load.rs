@@ -54,6 +54,7 @@ const FILE_KEYS: &[Key] = &[
     key("users"),
     key("skills"),
     key("stubs"),
+    key("tables"),
 ];
 
 const CASE_KEYS: &[Key] = &[
@@ -370,7 +371,7 @@ impl Loader<'_> {
                 "participant" => participant = self.string(v, "`participant`"),
                 "bindings" => bindings = self.bindings(v),
                 "variables" => variables = self.variables(v),
-                "flow" | "vars" | "queues" | "users" | "skills" | "stubs" => {
+                "flow" | "vars" | "queues" | "users" | "skills" | "stubs" | "tables" => {
                     self.flow_key(key, k, v, &mut flow_keys)
                 }
                 _ => self.err(k, "unknown-key", format!("unhandled key `{key}`")),
@@ -1273,7 +1274,8 @@ struct FlowKeys<'n> {
     flow: Option<(&'n Node, String)>,
     vars: BTreeMap<String, String>,
     stubs: Vec<(String, Stub, (usize, usize))>,
-    /// Keys that mean nothing without `flow:` (`vars:`, `stubs:`).
+    tables: crate::flow::Tables,
+    /// Keys that mean nothing without `flow:` (`vars:`, `stubs:`, `tables:`).
     needs_flow: Vec<&'n Node>,
     directory: Option<Directory>,
 }
@@ -1294,6 +1296,10 @@ impl Loader<'_> {
             }
             "stubs" => {
                 keys.stubs = self.stubs(v);
+                keys.needs_flow.push(k);
+            }
+            "tables" => {
+                keys.tables = self.tables(v);
                 keys.needs_flow.push(k);
             }
             _ => {
@@ -1322,6 +1328,7 @@ impl Loader<'_> {
                             span: node.span,
                             vars: keys.vars,
                             stubs: keys.stubs,
+                            tables: keys.tables,
                             loaded: None,
                             index: 0,
                         });
@@ -1410,6 +1417,40 @@ impl Loader<'_> {
                 "write `{ output: success, values: { Flow.X: value } }` (output is omitted for single-path actions)",
             ) {
                 out.push((name, stub, k.span));
+            }
+        }
+        out
+    }
+
+    /// `Table name: { key: Column, rows: [...] | csv: file.csv }` for Data Table Lookup.
+    fn tables(&mut self, v: &Node) -> crate::flow::Tables {
+        let mut out = crate::flow::Tables::default();
+        let Some(map) = v.as_map() else {
+            self.expect_type(v, "`tables`", "a mapping of table name: table");
+            return out;
+        };
+        for (k, val) in map {
+            let Some(name) = self.string(k, "a table name") else {
+                continue;
+            };
+            let Some(spec) = self.deserialize::<crate::flow::TableSpec>(
+                val,
+                "a data table",
+                "write `{ key: Column, rows: [{ Column: value, ... }] }` or `{ key: Column, csv: table.csv }`",
+            ) else {
+                continue;
+            };
+            match crate::flow::Table::from_spec(&spec, self.base_dir) {
+                Ok(t) => {
+                    out.0.insert(name, t);
+                }
+                Err(e) => {
+                    let d = self
+                        .error(val, format!("data table `{name}`: {e}"))
+                        .with_code("routecheck::rules::table")
+                        .with_help("CSV paths are relative to the rules file; the key column names the row");
+                    self.push(d);
+                }
             }
         }
         out

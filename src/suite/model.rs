@@ -79,6 +79,8 @@ pub struct SuiteFlow {
     pub vars: std::collections::BTreeMap<String, String>,
     /// File-level `stubs:`, each with the byte span of its name in the rules file.
     pub stubs: Vec<(String, Stub, (usize, usize))>,
+    /// `tables:` — data tables for Data Table Lookup.
+    pub tables: crate::flow::Tables,
     /// The loaded flow (shared by every file naming the same path and vars), set by
     /// the runner after every rules file is loaded.
     pub loaded: Option<Arc<Flow>>,
