@@ -35,6 +35,8 @@ const MAX_FLOW_BYTES: usize = 16 * 1024 * 1024;
 pub struct Flow {
     file: SourceFile,
     loaded: archy::Loaded,
+    /// Placeholder values that change the deployed YAML's structure.
+    warnings: Vec<SourceDiagnostic>,
 }
 
 impl Flow {
@@ -74,24 +76,41 @@ impl Flow {
         vars: &BTreeMap<String, String>,
     ) -> Result<Flow, Vec<SourceDiagnostic>> {
         let file = SourceFile::new(name, text);
-        let (subst, map) = placeholders::substitute(text, vars).map_err(|errs| {
+        if let Some(d) = not_a_message_flow(&file) {
+            return Err(vec![d]);
+        }
+        let placeholders::Substituted {
+            text: subst,
+            map,
+            warnings,
+        } = placeholders::substitute(text, vars).map_err(|errs| {
             errs.into_iter()
                 .map(|e| {
-                    let missing = !vars.contains_key(&e.name);
                     let d = SourceDiagnostic::error(&file, e.span, e.message)
-                        .with_code("routecheck::flow::placeholder")
-                        .with_label(if missing { "no value" } else { "line break in value" });
-                    if missing {
-                        d.with_help(format!(
+                        .with_code("routecheck::flow::placeholder");
+                    if e.spaced {
+                        d.with_label("never replaced").with_help(format!(
+                            "write `{{{{{}}}}}` without spaces, as CX as Code's substitutions expect",
+                            e.name
+                        ))
+                    } else {
+                        d.with_label("no value").with_help(format!(
                             "give it a value with `vars: {{ {}: ... }}` in the rules file or `--var {}=...`",
                             e.name, e.name
                         ))
-                    } else {
-                        d
                     }
                 })
                 .collect::<Vec<_>>()
         })?;
+        let warnings: Vec<SourceDiagnostic> = warnings
+            .into_iter()
+            .map(|w| {
+                SourceDiagnostic::warning(&file, w.span, w.message)
+                    .with_code("routecheck::flow::placeholder-structure")
+                    .with_label("replaced as text here")
+                    .with_help("CX as Code pastes the value into the file as it is: quote the placeholder in the flow (`\"{{name}}\"`) or change the value")
+            })
+            .collect();
         let root = yaml::parse(&subst).map_err(|e| {
             let at = map.to_original(e.off.unwrap_or(0));
             vec![
@@ -104,7 +123,16 @@ impl Flow {
             ]
         })?;
         let loaded = archy::Loader::new(&subst, &map, &file).load(&root)?;
-        Ok(Flow { file, loaded })
+        Ok(Flow {
+            file,
+            loaded,
+            warnings,
+        })
+    }
+
+    /// Located warnings found while loading (placeholder values that change the YAML).
+    pub fn warnings(&self) -> &[SourceDiagnostic] {
+        &self.warnings
     }
 
     /// The flow's `name:`.
@@ -217,6 +245,50 @@ impl Flow {
             col,
         }
     }
+}
+
+/// The flow types Archy exports, by top-level key, for the "not a message flow" error.
+const FLOW_TYPES: &[(&str, &str)] = &[
+    ("inboundCall", "an inbound call flow"),
+    ("inboundChat", "an inbound chat flow"),
+    ("inboundEmail", "an inbound email flow"),
+    ("inqueueCall", "an in-queue call flow"),
+    ("inqueueEmail", "an in-queue email flow"),
+    ("inqueueShortMessage", "an in-queue message flow"),
+    ("outboundCall", "an outbound call flow"),
+    ("bot", "a bot flow"),
+    ("digitalBot", "a digital bot flow"),
+    ("commonModule", "a common module"),
+    ("workflow", "a workflow"),
+    ("securecall", "a secure call flow"),
+    ("surveyInvite", "a survey invite flow"),
+    ("voicemail", "a voicemail flow"),
+    ("voiceSurvey", "a voice survey flow"),
+];
+
+/// A flow of another type, told by its top-level key before anything else is read
+/// (its placeholders would otherwise be reported first).
+fn not_a_message_flow(file: &SourceFile) -> Option<SourceDiagnostic> {
+    let mut off = 0;
+    for line in file.text.split_inclusive('\n') {
+        let start = off;
+        off += line.len();
+        let t = line.trim_end();
+        if t.is_empty() || t.starts_with(['#', ' ', '\t', '%']) || t.starts_with("---") {
+            continue;
+        }
+        let key = t.split(':').next().unwrap_or("").trim_matches(['"', '\'']);
+        if key == "inboundShortMessage" {
+            return None;
+        }
+        let (_, what) = FLOW_TYPES.iter().find(|(k, _)| *k == key)?;
+        return Some(
+            SourceDiagnostic::error(file, (start, start + key.len().max(1)), format!("not an inbound message flow: `{key}` is {what}"))
+                .with_code("routecheck::flow::load")
+                .with_help("routecheck simulates inbound message flows: an Archy export that starts with `inboundShortMessage:`"),
+        );
+    }
+    None
 }
 
 /// A stub key: `NAME`, or `NAME@LINE` for the action of that name starting on LINE.

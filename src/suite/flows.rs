@@ -16,7 +16,11 @@ fn placeholder_names(path: &Path) -> Option<BTreeSet<String>> {
     let text = std::fs::read_to_string(path).ok()?;
     Some(match placeholders::substitute(&text, &BTreeMap::new()) {
         Ok(_) => BTreeSet::new(),
-        Err(errs) => errs.into_iter().map(|e| e.name).collect(),
+        Err(errs) => errs
+            .into_iter()
+            .filter(|e| !e.spaced)
+            .map(|e| e.name)
+            .collect(),
     })
 }
 

@@ -319,6 +319,9 @@ pub fn load(config: &RunConfig) -> Result<Loaded, Vec<SourceDiagnostic>> {
         &mut used_vars,
         &mut errors,
     );
+    for f in &loaded.flows {
+        loaded.warnings.extend(f.warnings().iter().cloned());
+    }
     for (name, value) in &config.vars {
         if !used_vars.contains(name) {
             errors.push(usage_diag(
