@@ -113,14 +113,17 @@ impl Flow {
             .collect();
         let root = yaml::parse(&subst).map_err(|e| {
             let at = map.to_original(e.off.unwrap_or(0));
-            vec![
+            // The placeholder values that changed the structure explain the error.
+            let mut out = vec![
                 SourceDiagnostic::error(
                     &file,
                     (at, (at + 1).min(text.len().max(at))),
                     format!("invalid yaml: {}", e.message),
                 )
                 .with_code("routecheck::flow::yaml"),
-            ]
+            ];
+            out.extend(warnings.iter().cloned());
+            out
         })?;
         let loaded = archy::Loader::new(&subst, &map, &file).load(&root)?;
         Ok(Flow {
