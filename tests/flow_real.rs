@@ -210,26 +210,28 @@ fn dude_wheres_my_stuff_checks_the_order_or_transfers() {
 
 #[test]
 fn on_off_hours_schedule_picks_the_queue() {
-    let flow = load("webmessage-on-off-hours-schedule.yaml");
-    let r = run(
-        &flow,
-        &[],
-        &stubs("Evaluate Schedule: { output: active }\n"),
-        |_| {},
-    );
-    assert_eq!(queue(&r), "chat11");
-    let s = stubs(
-        "Evaluate Schedule: { output: inactive }\nCall Bot Flow: { values: { State.Question: refund, State.OrderNumber: '7' } }\n",
-    );
-    let r = run(&flow, &[], &s, |_| {});
-    assert_eq!(queue(&r), "After Hours");
-    assert_eq!(
-        r.screen_pops[0]
-            .inputs
-            .get("customer question")
-            .map(String::as_str),
-        Some("refund")
-    );
+    // The template (placeholders) and the deployed module version of the same flow.
+    for (name, after_hours) in [
+        ("webmessage-on-off-hours-schedule.yaml", "After Hours"),
+        ("on-off-hours-module.yaml", "zino_chat_queue"),
+    ] {
+        let flow = load(name);
+        let active = stubs("Evaluate Schedule: { output: active }\n");
+        assert_eq!(queue(&run(&flow, &[], &active, |_| {})), "chat11", "{name}");
+        let s = stubs(
+            "Evaluate Schedule: { output: inactive }\nCall Bot Flow: { values: { State.Question: refund, State.OrderNumber: '7' } }\n",
+        );
+        let r = run(&flow, &[], &s, |_| {});
+        assert_eq!(queue(&r), after_hours, "{name}");
+        assert_eq!(r.screen_pops.len(), 1, "{name}");
+        assert_eq!(
+            r.screen_pops[0]
+                .inputs
+                .get("customer question")
+                .map(String::as_str),
+            Some("refund")
+        );
+    }
 }
 
 #[test]
@@ -363,26 +365,6 @@ fn pipeline_flow_stores_the_bot_email_then_transfers() {
     let flow = load_with("pipeline-basic-message.yaml", &[("queue_name", "Sales #1")]);
     assert_eq!(queue(&run(&flow, &[], &s, |_| {})), "Sales");
     assert_eq!(flow.warnings().len(), 1);
-}
-
-#[test]
-fn on_off_hours_module_routes_by_schedule() {
-    let flow = load("on-off-hours-module.yaml");
-    let r = run(
-        &flow,
-        &[],
-        &stubs("Evaluate Schedule: { output: active }\n"),
-        |_| {},
-    );
-    assert_eq!(queue(&r), "chat11");
-    let s = stubs(
-        "Evaluate Schedule: { output: inactive }\nCall Bot Flow: { values: { State.Question: refund, State.OrderNumber: '7' } }\n",
-    );
-    let r = run(&flow, &[], &s, |_| {});
-    assert_eq!(queue(&r), "zino_chat_queue");
-    assert_eq!(r.screen_pops.len(), 1);
-    assert_eq!(r.screen_pops[0].script, "zino_chat_hours_script");
-    assert_eq!(r.screen_pops[0].inputs["customer question"], "refund");
 }
 
 #[test]

@@ -287,6 +287,10 @@ impl<'a> Loader<'a> {
     /// Declare every variable an action writes that was not declared, with the type the
     /// writing action gives it.
     fn declare_writes(&mut self, node: &Node) {
+        super::deep(|| self.declare_writes_in(node))
+    }
+
+    fn declare_writes_in(&mut self, node: &Node) {
         match &node.kind {
             Kind::Seq(items) => items.iter().for_each(|n| self.declare_writes(n)),
             Kind::Map(entries) => {
@@ -392,7 +396,10 @@ impl<'a> Loader<'a> {
             );
             return Vec::new();
         };
-        items.iter().filter_map(|i| self.action(i)).collect()
+        items
+            .iter()
+            .filter_map(|i| super::deep(|| self.action(i)))
+            .collect()
     }
 
     /// The actions of `outputs.<name>.actions`.

@@ -278,7 +278,7 @@ fn walk_exprs<'a>(block: &'a Block, guards: &mut Vec<&'a Compiled>, out: &mut Ve
         let n = pushed.len();
         guards.extend(pushed);
         for b in child_blocks(&a.body) {
-            walk_exprs(b, guards, out);
+            super::deep(|| walk_exprs(b, guards, out));
         }
         guards.truncate(guards.len() - n);
     }

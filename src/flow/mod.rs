@@ -27,6 +27,13 @@ pub use simulate::{
 };
 pub use tables::{Table, TableSpec, Tables};
 
+/// Run a step of a recursive walk with enough stack: flows nest hundreds of levels deep
+/// and frames are large in debug builds, so the walks grow the stack on demand.
+#[inline]
+pub(crate) fn deep<R>(f: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, f)
+}
+
 /// Flow files larger than this are refused before parsing.
 const MAX_FLOW_BYTES: usize = 16 * 1024 * 1024;
 

@@ -479,7 +479,7 @@ impl<'f, 'i> Sim<'f, 'i> {
     fn block(&mut self, actions: &[Action]) -> Result<Ctl, Stop> {
         for a in actions {
             self.tick(a.at)?;
-            match self.action(a)? {
+            match super::deep(|| self.action(a))? {
                 Ctl::Next => {}
                 other => return Ok(other),
             }
