@@ -10,6 +10,7 @@ mod model;
 pub mod placeholders;
 pub mod simulate;
 pub mod tables;
+pub mod terraform;
 pub mod trace;
 mod yaml;
 
