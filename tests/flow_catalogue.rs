@@ -201,3 +201,61 @@ fn other_flow_types_are_told_before_placeholders() {
     ));
     assert!(e[0].contains("`{{ who }}` is never filled"), "{e:?}");
 }
+
+#[test]
+fn a_rules_file_names_its_flow_by_terraform_resource() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::create_dir(dir.path().join("flows")).unwrap();
+    std::fs::copy(
+        root.join("tests/data/real-flows/pipeline-basic-message.yaml"),
+        dir.path().join("flows/message.yaml"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "variable \"queue\" { default = \"General\" }\nresource \"genesyscloud_flow\" \"msg\" {\n  filepath = \"${path.module}/flows/message.yaml\"\n  substitutions = {\n    flow_name = \"Messages\"\n    default_language = \"en-us\"\n    bot_flow_name = \"Email Bot\"\n    queue_name = var.queue\n    division = data.genesyscloud_auth_division_home.home.name\n  }\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("terraform.tfvars"),
+        "queue = \"Sales #1\"\n",
+    )
+    .unwrap();
+    let fixture = root.join("fixtures/anonymous-guest.json");
+    let rules = |vars: &str| {
+        format!(
+            "flow: tf:genesyscloud_flow.msg\n{vars}stubs:\n  Call Bot Flow: {{}}\ncases:\n  - name: deployed queue\n    fixture: {}\n    expect:\n      - route: {{ queue: Sales }}\n",
+            fixture.display()
+        )
+    };
+    let file = dir.path().join("rules.yaml");
+    std::fs::write(&file, rules("vars: { division: Home }\n")).unwrap();
+    let out = assert_cmd::Command::cargo_bin("routecheck")
+        .unwrap()
+        .args(["test", "--terraform"])
+        .arg(dir.path())
+        .arg(&file)
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("starts a comment"), "{text}");
+    // The division comes from a data source: without `vars:` it is listed, exit 2.
+    std::fs::write(&file, rules("")).unwrap();
+    let out = assert_cmd::Command::cargo_bin("routecheck")
+        .unwrap()
+        .args(["test", "--terraform"])
+        .arg(dir.path())
+        .arg(&file)
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("data.genesyscloud_auth_division_home.home.name"),
+        "{text}"
+    );
+}

@@ -1317,6 +1317,19 @@ impl Loader<'_> {
     /// Resolve `flow:` and keep it for the cases; returns the file's directory.
     fn flow_keys_done(&mut self, keys: FlowKeys<'_>) -> Option<Directory> {
         match keys.flow {
+            Some((node, rel)) if rel.starts_with("tf:") => {
+                self.flow = Some(SuiteFlow {
+                    path: std::path::PathBuf::from(&rel),
+                    display: rel.clone(),
+                    span: node.span,
+                    vars: keys.vars,
+                    stubs: keys.stubs,
+                    terraform: Some(rel["tf:".len()..].to_string()),
+                    tables: keys.tables,
+                    loaded: None,
+                    index: 0,
+                });
+            }
             Some((node, rel)) => {
                 self.flow_failed = true;
                 let joined = self.base_dir.join(&rel);
@@ -1328,6 +1341,7 @@ impl Loader<'_> {
                             span: node.span,
                             vars: keys.vars,
                             stubs: keys.stubs,
+                            terraform: None,
                             tables: keys.tables,
                             loaded: None,
                             index: 0,

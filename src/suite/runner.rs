@@ -149,6 +149,8 @@ pub struct RunConfig {
     pub coverage: bool,
     /// `--min-coverage PCT`: fail the run when a flow's branch coverage is below it.
     pub min_coverage: Option<f64>,
+    /// `--terraform DIR`: where `flow: tf:genesyscloud_flow.NAME` resources are read.
+    pub terraform: Option<PathBuf>,
 }
 
 impl Default for RunConfig {
@@ -165,6 +167,7 @@ impl Default for RunConfig {
             conversation: None,
             coverage: false,
             min_coverage: None,
+            terraform: None,
         }
     }
 }
@@ -313,9 +316,20 @@ pub fn load(config: &RunConfig) -> Result<Loaded, Vec<SourceDiagnostic>> {
             loaded.suites.push(s);
         }
     }
+    let terraform = match &config.terraform {
+        Some(dir) => match crate::flow::terraform::TfFlows::read(dir) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                errors.push(usage_diag(&format!("--terraform {}", dir.display()), e));
+                None
+            }
+        },
+        None => None,
+    };
     loaded.flows = super::flows::bind(
         &mut loaded.suites,
         &config.vars,
+        terraform.as_ref(),
         &mut used_vars,
         &mut errors,
     );
