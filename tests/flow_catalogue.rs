@@ -230,30 +230,26 @@ fn a_rules_file_names_its_flow_by_terraform_resource() {
         )
     };
     let file = dir.path().join("rules.yaml");
+    let run_cli = || {
+        let out = assert_cmd::Command::cargo_bin("routecheck")
+            .unwrap()
+            .args(["test", "--terraform"])
+            .arg(dir.path())
+            .arg(&file)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string()
+            + &String::from_utf8_lossy(&out.stderr);
+        (out.status.code(), text)
+    };
     std::fs::write(&file, rules("vars: { division: Home }\n")).unwrap();
-    let out = assert_cmd::Command::cargo_bin("routecheck")
-        .unwrap()
-        .args(["test", "--terraform"])
-        .arg(dir.path())
-        .arg(&file)
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{text}");
+    let (code, text) = run_cli();
+    assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("starts a comment"), "{text}");
     // The division comes from a data source: without `vars:` it is listed, exit 2.
     std::fs::write(&file, rules("")).unwrap();
-    let out = assert_cmd::Command::cargo_bin("routecheck")
-        .unwrap()
-        .args(["test", "--terraform"])
-        .arg(dir.path())
-        .arg(&file)
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{text}");
+    let (code, text) = run_cli();
+    assert_eq!(code, Some(2), "{text}");
     assert!(
         text.contains("data.genesyscloud_auth_division_home.home.name"),
         "{text}"
