@@ -122,7 +122,8 @@ fn literals_and_escapes() {
         ("NOT_SET", "String:NOT_SET"),
         (r#""a\"b\\c""#, "String:a\"b\\c"),
         (r#""tab	and ünïcode""#, "String:tab\tand ünïcode"),
-        (r#""bad \n""#, "syntax: unknown escape `\\n` in a string"),
+        (r#""line\nbreak""#, "String:line\nbreak"),
+        (r#""bad \q""#, "syntax: unknown escape `\\q` in a string"),
         (r#""open"#, "syntax: unterminated string"),
         (
             "99999999999999999999",

@@ -25,6 +25,8 @@ fn vars() -> BTreeMap<String, String> {
         ("common_module_name", "Merge Contact"),
         ("schedule_name", "Business Hours"),
         ("acd_queue_name", "After Hours"),
+        ("greeting", "Hello there"),
+        ("home_division_name", "Home"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -32,8 +34,17 @@ fn vars() -> BTreeMap<String, String> {
 }
 
 fn load(name: &str) -> Flow {
+    load_with(name, &[])
+}
+
+/// Load with some placeholder values replaced.
+fn load_with(name: &str, over: &[(&str, &str)]) -> Flow {
     let path = Path::new("tests/data/real-flows").join(name);
-    match Flow::load(&path, &vars()) {
+    let mut vars = vars();
+    for (k, v) in over {
+        vars.insert(k.to_string(), v.to_string());
+    }
+    match Flow::load(&path, &vars) {
         Ok(f) => f,
         Err(diags) => panic!(
             "{name} did not load:\n{}",
@@ -160,13 +171,13 @@ Copy call PD to message PD: { output: success }
 fn dr_messenger_routes_by_intent_and_handles_the_emergency_path() {
     let flow = load("dr-webmessaging-emergency-group.yaml");
     let s = stubs(
-        "Evaluate Schedule Group: { output: open }\nCall Bot Flow: { values: { State.TheIntent: Annuity } }\n",
+        "Evaluate Schedule Group: { output: open }\nCall Bot Flow@215: { values: { State.TheIntent: Annuity } }\n",
     );
     let r = run(&flow, &[("Context.CustomerFirstName", "Ana")], &s, |_| {});
     assert_eq!(queue(&r), "mychat-life-annuity");
 
     let s = stubs(
-        "Evaluate Schedule Group: { output: emergency }\nCall Bot Flow: { values: { State.CallbackName: Ana } }\nFind Queue: { output: notFound }\n",
+        "Evaluate Schedule Group: { output: emergency }\nCall Bot Flow@103: { values: { State.CallbackName: Ana } }\nFind Queue: { output: notFound }\n",
     );
     let r = run(&flow, &[], &s, |_| {});
     assert_eq!(r.route, Route::Disconnect);
@@ -199,26 +210,28 @@ fn dude_wheres_my_stuff_checks_the_order_or_transfers() {
 
 #[test]
 fn on_off_hours_schedule_picks_the_queue() {
-    let flow = load("webmessage-on-off-hours-schedule.yaml");
-    let r = run(
-        &flow,
-        &[],
-        &stubs("Evaluate Schedule: { output: active }\n"),
-        |_| {},
-    );
-    assert_eq!(queue(&r), "chat11");
-    let s = stubs(
-        "Evaluate Schedule: { output: inactive }\nCall Bot Flow: { values: { State.Question: refund, State.OrderNumber: '7' } }\n",
-    );
-    let r = run(&flow, &[], &s, |_| {});
-    assert_eq!(queue(&r), "After Hours");
-    assert_eq!(
-        r.screen_pops[0]
-            .inputs
-            .get("customer question")
-            .map(String::as_str),
-        Some("refund")
-    );
+    // The template (placeholders) and the deployed module version of the same flow.
+    for (name, after_hours) in [
+        ("webmessage-on-off-hours-schedule.yaml", "After Hours"),
+        ("on-off-hours-module.yaml", "zino_chat_queue"),
+    ] {
+        let flow = load(name);
+        let active = stubs("Evaluate Schedule: { output: active }\n");
+        assert_eq!(queue(&run(&flow, &[], &active, |_| {})), "chat11", "{name}");
+        let s = stubs(
+            "Evaluate Schedule: { output: inactive }\nCall Bot Flow: { values: { State.Question: refund, State.OrderNumber: '7' } }\n",
+        );
+        let r = run(&flow, &[], &s, |_| {});
+        assert_eq!(queue(&r), after_hours, "{name}");
+        assert_eq!(r.screen_pops.len(), 1, "{name}");
+        assert_eq!(
+            r.screen_pops[0]
+                .inputs
+                .get("customer question")
+                .map(String::as_str),
+            Some("refund")
+        );
+    }
 }
 
 #[test]
@@ -239,4 +252,178 @@ fn merge_contact_reports_module_status_or_fails_on_not_set() {
     );
     let r = run(&flow, &[], &s, |_| {});
     assert!(matches!(r.route, Route::Error { .. }), "{:?}", r.route);
+}
+
+// The flows below are the issue-11 corpus (tests/data/real-flows/SOURCES.md, "Added for
+// issue 11"); every expectation is read from the flow's YAML.
+
+#[test]
+fn translator_greets_then_transfers_to_the_substituted_queue() {
+    let flow = load("translator-inbound-message.yaml");
+    let r = run(&flow, &[], &Stubs::default(), |_| {});
+    assert_eq!(r.responses, vec!["Hello there"]);
+    assert_eq!(queue(&r), "General Support");
+    // The queue placeholder is quoted in the flow: a colon in the value stays text.
+    let flow = load_with(
+        "translator-inbound-message.yaml",
+        &[("queue_name", "Sales: VIP")],
+    );
+    assert!(flow.warnings().is_empty());
+    assert_eq!(
+        queue(&run(&flow, &[], &Stubs::default(), |_| {})),
+        "Sales: VIP"
+    );
+}
+
+#[test]
+fn translator_v3_transfers_and_the_action_limit_sends_it_to_error_handling() {
+    let flow = load("translator-web-messaging-v3.yaml");
+    let r = run(&flow, &[], &Stubs::default(), |_| {});
+    assert_eq!(r.responses, vec!["Hi! How may I help you?"]);
+    assert_eq!(queue(&r), "web-messaging-queue");
+    // Error handling is `disconnect`: past the action limit the transfer never runs.
+    let r = run(&flow, &[], &Stubs::default(), |i| i.max_steps = 1);
+    assert_eq!(r.responses, vec!["Hi! How may I help you?"]);
+    let Route::Error { then, .. } = &r.route else {
+        panic!("{:?}", r.route)
+    };
+    assert_eq!(**then, Route::Disconnect);
+}
+
+#[test]
+fn knowledge_inbound_hands_the_message_to_the_bot_then_disconnects() {
+    for name in [
+        "knowledge-inbound-template.yaml",
+        "knowledge-inbound-export.yaml",
+    ] {
+        let flow = load(name);
+        let r = run(&flow, &[], &stubs("Call Bot Flow: {}\n"), |_| {});
+        assert_eq!(r.route, Route::Disconnect, "{name}");
+        let kinds: Vec<&str> = r.trace.iter().map(|s| s.kind.as_str()).collect();
+        assert_eq!(kinds, vec!["callBotFlow", "disconnect"], "{name}");
+        let r = run(&flow, &[], &stubs("Call Bot Flow: {}\n"), |i| {
+            i.max_steps = 1
+        });
+        assert!(matches!(r.route, Route::Error { .. }), "{name}");
+    }
+    // Unquoted `name: {{flow_name}}`: a `#` in the value starts a comment when deployed.
+    let flow = load_with(
+        "knowledge-inbound-template.yaml",
+        &[("flow_name", "Dev #2")],
+    );
+    assert_eq!(flow.name(), "Dev");
+    assert_eq!(flow.warnings().len(), 1);
+    assert!(flow.warnings()[0].message.contains("starts a comment"));
+}
+
+#[test]
+fn scheduler_bot_inbound_runs_the_bot_named_by_a_key_placeholder() {
+    let flow = load("scheduler-bot-inbound.yaml");
+    let r = run(&flow, &[], &stubs("Call Bot Flow: {}\n"), |_| {});
+    assert_eq!(r.route, Route::Disconnect);
+    assert_eq!(r.trace.len(), 2);
+    // The bot's name sits in key position: `Booking: Bot` breaks the deployed YAML.
+    let path = Path::new("tests/data/real-flows/scheduler-bot-inbound.yaml");
+    let mut v = vars();
+    v.insert("bot_flow_name".into(), "Booking: Bot".into());
+    let errs = Flow::load(path, &v).unwrap_err();
+    assert!(
+        errs[0].message.contains("invalid yaml"),
+        "{}",
+        errs[0].message
+    );
+    let why = errs
+        .iter()
+        .find(|d| d.message.contains("starts a mapping"))
+        .unwrap();
+    assert!(why.location().contains(":29:17"), "{}", why.location());
+}
+
+#[test]
+fn provider_example_disconnects_or_errors_at_the_limit() {
+    let flow = load("provider-inboundmessage-example.yaml");
+    let r = run(&flow, &[], &Stubs::default(), |_| {});
+    assert_eq!(r.route, Route::Disconnect);
+    let r = run(&flow, &[], &Stubs::default(), |i| i.max_steps = 0);
+    assert!(matches!(r.route, Route::Error { .. }));
+}
+
+#[test]
+fn pipeline_flow_stores_the_bot_email_then_transfers() {
+    let flow = load("pipeline-basic-message.yaml");
+    let s = stubs("Call Bot Flow: { values: { State.Email: a@example.com } }\n");
+    let r = run(&flow, &[], &s, |_| {});
+    assert_eq!(queue(&r), "General Support");
+    assert_eq!(
+        r.participant_data.get("Email").map(String::as_str),
+        Some("a@example.com")
+    );
+    // No email detected: Set Participant Data skips a NOT_SET value.
+    let r = run(&flow, &[], &stubs("Call Bot Flow: {}\n"), |_| {});
+    assert!(r.participant_data.is_empty());
+    // `name: {{queue_name}}` is unquoted: deployed, `Sales #1` names the queue "Sales".
+    let flow = load_with("pipeline-basic-message.yaml", &[("queue_name", "Sales #1")]);
+    assert_eq!(queue(&run(&flow, &[], &s, |_| {})), "Sales");
+    assert_eq!(flow.warnings().len(), 1);
+}
+
+#[test]
+fn dr_fallback_offers_a_callback_or_apologises() {
+    let flow = load("dr-webmessenger-fallback.yaml");
+    let welcome = "Welcome to Commonwealth Financial. We are currently experiencing an unexpected interruption of service. ";
+    let sorry = "We are sorry. We had difficulty processing your request for a callback.  Please try to contact us at a later date.  We again apologize.";
+    let bot = "Call Bot Flow: { values: { State.CallbackPhoneNumber: '555-0100' } }\n";
+    let s = stubs(&format!(
+        "{bot}Find Queue: {{ output: found, values: {{ State.TargetQueue: mychat-general-help }} }}\nCreate Call Back Data Action: {{ output: success }}\n"
+    ));
+    let r = run(&flow, &[], &s, |_| {});
+    assert_eq!(r.route, Route::Disconnect);
+    assert_eq!(
+        r.responses,
+        vec![welcome, "Thank you. We will send a Callback to #: 555-0100"]
+    );
+    for stub in [
+        "Find Queue: { output: notFound }\n",
+        "Find Queue: { output: found, values: { State.TargetQueue: q } }\nCreate Call Back Data Action: { output: timeout }\n",
+    ] {
+        let r = run(&flow, &[], &stubs(&format!("{bot}{stub}")), |_| {});
+        assert_eq!(r.route, Route::Disconnect);
+        assert_eq!(r.responses, vec![welcome, sorry], "{stub}");
+    }
+}
+
+#[test]
+fn dude_webchat_v4_switches_on_the_intent() {
+    let flow = load("dude-webchat-message-v4.yaml");
+    let attrs = [("Context.CustomerFirstName", "Ana")];
+    let s = stubs(
+        "Call Bot Flow: { values: { State.TheIntent: Cancel my order, State.OrderNumber: '7' } }\n",
+    );
+    let r = run(&flow, &attrs, &s, |_| {});
+    assert_eq!(queue(&r), "dude-general-support");
+    assert_eq!(
+        r.participant_data.get("OrderNumber").map(String::as_str),
+        Some("7")
+    );
+    assert_eq!(
+        r.responses,
+        vec![
+            "Hi Ana I am sorry you want to cancel order number #7 Let me get you an agent to assist you with this right away."
+        ]
+    );
+    let s = stubs("Call Bot Flow: { values: { State.TheIntent: Order Questions } }\n");
+    let r = run(&flow, &attrs, &s, |_| {});
+    assert_eq!(r.responses, vec!["What is the sound of a server crashing?"]);
+    assert_eq!(queue(&r), "dude-general-support");
+    let s = stubs(
+        "Call Bot Flow: { values: { State.TheIntent: Check Order Status, State.OrderNumber: '7' } }\nCall Data Action: { output: timeout }\n",
+    );
+    let r = run(&flow, &attrs, &s, |_| {});
+    assert_eq!(
+        r.responses,
+        vec![
+            "Hi AnaWe had problems looking up order number: 7 Please sit tight and I am getting an agent to help sort this out."
+        ]
+    );
+    assert_eq!(queue(&r), "dude-general-support");
 }

@@ -284,7 +284,7 @@ fn junit_carries_coverage_and_validates() {
 fn every_real_flow_runs_through_two_routes_from_rules() {
     let (out, err, code) = run(&["test", "--coverage", "tests/data/real-flow-suites"]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("13 passed, 0 failed"), "{out}");
+    assert!(out.contains("27 passed, 0 failed"), "{out}");
     for f in std::fs::read_dir(Path::new(ROOT).join("tests/data/real-flows")).unwrap() {
         let name = f.unwrap().file_name().into_string().unwrap();
         if name.ends_with(".yaml") {

@@ -30,6 +30,10 @@ pub struct TestArgs {
     /// placeholder (over the file's `vars:`); repeatable.
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
+    /// Read `genesyscloud_flow` resources from this Terraform directory (`*.tf`,
+    /// `*.tfvars`): rules files may name a flow as `flow: tf:genesyscloud_flow.NAME`.
+    #[arg(long, value_name = "DIR")]
+    pub terraform: Option<PathBuf>,
     /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -148,6 +152,7 @@ pub fn config(args: &TestArgs, project: Option<&Project>) -> Result<RunConfig, S
         conversation,
         coverage: args.coverage || min_coverage.is_some(),
         min_coverage,
+        terraform: args.terraform.clone(),
         ..RunConfig::default()
     })
 }

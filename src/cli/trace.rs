@@ -49,7 +49,7 @@ struct FixtureFacts {
     id: String,
     attributes: BTreeMap<String, String>,
     sender_address: Option<String>,
-    last_message: Option<String>,
+    trigger_message: Option<String>,
 }
 
 /// Why a trace could not run: a usage problem, or a located problem in an input file.
@@ -113,7 +113,7 @@ fn run_inner(args: &TraceArgs) -> Result<u8, Failure> {
     let mut input = RunInput::new(facts.id, &stubs, &directory, now);
     input.attributes = facts.attributes;
     input.sender_address = facts.sender_address;
-    input.message_body = args.message.clone().or(facts.last_message);
+    input.message_body = args.message.clone().or(facts.trigger_message);
     input.is_new_conversation = !args.not_new;
     match flow.run(&input) {
         Ok(result) => {
@@ -186,8 +186,8 @@ fn read_fixture(path: &Path) -> Result<FixtureFacts, Failure> {
     Ok(FixtureFacts {
         id,
         attributes: customer.attributes.iter().flatten().cloned().collect(),
-        sender_address: customer.last_message.sender.clone(),
-        last_message: customer.last_message.body.clone(),
+        sender_address: customer.first_message.sender.clone(),
+        trigger_message: customer.first_message.body.clone(),
     })
 }
 

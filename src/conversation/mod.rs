@@ -187,6 +187,7 @@ struct RawParticipant {
 struct RawMessageItem {
     message_id: Option<String>,
     text_body: Option<String>,
+    message_time: Option<String>,
     from_address: Option<RawAddress>,
     /// Present on a Conversation's message communication.
     #[serde(default, deserialize_with = "null_as_empty")]
@@ -228,6 +229,10 @@ pub struct Participant {
     pub attributes: Option<Vec<(String, String)>>,
     /// The last message this participant sent (ids, body and sender where present).
     pub last_message: LastMessage,
+    /// The message that started the conversation: this participant's earliest message
+    /// with a body by `messageTime` (document order where times are missing). An
+    /// inbound message flow runs on it (docs/fidelity.md, "The triggering message").
+    pub first_message: LastMessage,
     /// A non-string attribute value, located: the participant cannot be used as data.
     pub bad_attribute: Option<FixtureError>,
 }
@@ -300,6 +305,7 @@ impl Conversation {
         let mut out = Vec::with_capacity(participants.len());
         for (index, p) in participants.into_iter().enumerate() {
             let last_message = last_message(&p);
+            let first_message = first_message(&p);
             let mut bad_attribute = None;
             let attributes = p.attributes.map(|AttrMap(attrs)| {
                 let mut good = Vec::with_capacity(attrs.len());
@@ -334,6 +340,7 @@ impl Conversation {
                 purpose: p.purpose,
                 attributes,
                 last_message,
+                first_message,
                 bad_attribute,
             });
         }
@@ -443,6 +450,39 @@ fn strip_serde_position(e: &serde_json::Error) -> String {
     match s.rfind(" at line ") {
         Some(i) => s[..i].to_owned(),
         None => s,
+    }
+}
+
+/// The earliest message with a body: by `messageTime` where it parses, timed messages
+/// before untimed ones, document order breaking ties.
+fn first_message(p: &RawParticipant) -> LastMessage {
+    fn walk<'a>(items: &'a [RawMessageItem], out: &mut Vec<&'a RawMessageItem>) {
+        for m in items {
+            if m.text_body.is_some() {
+                out.push(m);
+            }
+            walk(&m.messages, out);
+        }
+    }
+    let mut with_body = Vec::new();
+    walk(&p.messages, &mut with_body);
+    let time = |m: &RawMessageItem| {
+        m.message_time
+            .as_deref()
+            .and_then(|t| crate::expr::DateTime::parse(t).ok())
+    };
+    let chosen = with_body
+        .iter()
+        .enumerate()
+        .min_by_key(|(i, m)| (time(m).is_none(), time(m), *i))
+        .map(|(_, m)| *m);
+    let sender = chosen
+        .and_then(|m| m.from_address.as_ref().and_then(RawAddress::text))
+        .or_else(|| p.from_address.as_ref().and_then(RawAddress::text));
+    LastMessage {
+        id: chosen.and_then(|m| m.message_id.clone()),
+        body: chosen.and_then(|m| m.text_body.clone()),
+        sender: sender.map(str::to_owned),
     }
 }
 
@@ -618,6 +658,23 @@ mod tests {
         assert_eq!(m.id.as_deref(), Some("m2"));
         assert_eq!(m.body.as_deref(), Some("second"));
         assert_eq!(m.sender.as_deref(), Some("guest-1"));
+    }
+
+    #[test]
+    fn the_triggering_message_is_the_earliest_by_time() {
+        let text = r#"{"id":"c1","participants":[{"purpose":"customer",
+            "messages":[{"messageId":"m2","textBody":"are you there?","messageTime":"2026-11-20T09:14:09.104Z"},
+                        {"messageId":"m1","textBody":"agent","messageTime":"2026-11-20T09:14:02.512Z"},
+                        {"messageId":"m0","textBody":"untimed"}]}]}"#;
+        let c = Conversation::parse("f.json", text).unwrap();
+        let p = &c.select("customer").unwrap().participant;
+        assert_eq!(p.first_message.body.as_deref(), Some("agent"));
+        assert_eq!(p.last_message.body.as_deref(), Some("untimed"));
+        let untimed = r#"{"participants":[{"purpose":"customer",
+            "messages":[{"textBody":"agent"},{"textBody":"are you there?"}]}]}"#;
+        let c = Conversation::parse("f.json", untimed).unwrap();
+        let p = &c.select("customer").unwrap().participant;
+        assert_eq!(p.first_message.body.as_deref(), Some("agent"));
     }
 
     #[test]

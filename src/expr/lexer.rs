@@ -211,11 +211,16 @@ fn lex_string(src: &str, start: usize, errors: &mut Vec<ExprError>) -> (String, 
             '\\' => match chars.next() {
                 Some((_, '"')) => out.push('"'),
                 Some((_, '\\')) => out.push('\\'),
+                // `\n` is seen in a published Genesys blueprint; `\r` and `\t` are read
+                // the same way (docs/fidelity.md, "String literals").
+                Some((_, 'n')) => out.push('\n'),
+                Some((_, 'r')) => out.push('\r'),
+                Some((_, 't')) => out.push('\t'),
                 Some((_, other)) => {
                     errors.push(syntax(
                         Span::new(at, at + 1 + other.len_utf8()),
                         format!("unknown escape `\\{}` in a string", other.escape_debug()),
-                        Some("Architect strings know only `\\\"` and `\\\\`; write other characters as they are"),
+                        Some("Architect strings know `\\\"`, `\\\\`, `\\n`, `\\r` and `\\t`; write other characters as they are"),
                     ));
                     out.push(other);
                 }
@@ -338,16 +343,23 @@ mod tests {
     }
 
     #[test]
+    fn line_break_and_tab_escapes_read_as_their_characters() {
+        let (t, e) = kinds(r#""a\nb\tc\rd \"q\" \\""#);
+        assert_eq!(e, 0);
+        assert_eq!(t, vec![Tok::Str("a\nb\tc\rd \"q\" \\".into()), Tok::Eof]);
+    }
+
+    #[test]
     fn errors_are_collected() {
         let mut errs = Vec::new();
-        lex("'a' \"b\\n\" 99999999999999999999 \"open", &mut errs);
+        lex("'a' \"b\\q\" 99999999999999999999 \"open", &mut errs);
         let msgs: Vec<_> = errs.iter().map(|e| e.message.as_str()).collect();
         assert_eq!(
             msgs,
             vec![
                 "unexpected character `\\'`",
                 "unexpected character `\\'`",
-                "unknown escape `\\n` in a string",
+                "unknown escape `\\q` in a string",
                 "integer literal out of range",
                 "unterminated string"
             ]

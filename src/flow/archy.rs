@@ -8,6 +8,7 @@ use crate::diag::{SourceDiagnostic, SourceFile};
 use crate::expr::{self, Entity, Scope, Type, Value};
 use crate::report::Location;
 
+use super::catalogue::{self, Handling};
 use super::coverage::BranchInfo;
 use super::model::*;
 use super::placeholders::OffsetMap;
@@ -34,38 +35,10 @@ pub(crate) struct ExternalInfo {
     pub kinds: Vec<String>,
     pub outputs: Vec<String>,
     pub sets: Vec<String>,
+    /// Each action of this name: its kind and its line in the flow file (a stub keyed
+    /// by the bare name must match exactly one).
+    pub actions: Vec<(String, usize)>,
 }
-
-/// Action kinds the simulator runs, for the unknown-kind hint.
-const KINDS: &[&str] = &[
-    "getParticipantData",
-    "setParticipantData",
-    "updateData",
-    "decision",
-    "switch",
-    "loop",
-    "loopNext",
-    "loopExit",
-    "callTask",
-    "endTask",
-    "changeState",
-    "sendResponse",
-    "transferToAcd",
-    "disconnect",
-    "setScreenPop",
-    "callData",
-    "callBotFlow",
-    "callCommonModule",
-    "evaluateSchedule",
-    "evaluateScheduleGroup",
-    "findQueue",
-    "findUser",
-    "findGroup",
-    "findSkill",
-    "findLanguageSkill",
-    "findSchedule",
-    "findScheduleGroup",
-];
 
 const WRITE_KEYS: &[&str] = &[
     "successOutputs",
@@ -73,6 +46,7 @@ const WRITE_KEYS: &[&str] = &[
     "intent",
     "exitReason",
     "findResult",
+    "foundOutputs",
 ];
 
 pub(crate) struct Loader<'a> {
@@ -313,6 +287,10 @@ impl<'a> Loader<'a> {
     /// Declare every variable an action writes that was not declared, with the type the
     /// writing action gives it.
     fn declare_writes(&mut self, node: &Node) {
+        super::deep(|| self.declare_writes_in(node))
+    }
+
+    fn declare_writes_in(&mut self, node: &Node) {
         match &node.kind {
             Kind::Seq(items) => items.iter().for_each(|n| self.declare_writes(n)),
             Kind::Map(entries) => {
@@ -344,6 +322,12 @@ impl<'a> Loader<'a> {
                             if let Some((n, off)) = v.get("currentIndex").and_then(var_name) {
                                 writes.push((n, off, Type::Integer));
                             }
+                        }
+                        "dataTableLookup" => {
+                            let mut targets = Vec::new();
+                            var_targets(v, false, None, true, &mut targets);
+                            writes
+                                .extend(targets.into_iter().map(|(n, off)| (n, off, Type::String)));
                         }
                         k if external_outputs(k).is_some() => {
                             let ty = find_result_type(k);
@@ -412,7 +396,10 @@ impl<'a> Loader<'a> {
             );
             return Vec::new();
         };
-        items.iter().filter_map(|i| self.action(i)).collect()
+        items
+            .iter()
+            .filter_map(|i| super::deep(|| self.action(i)))
+            .collect()
     }
 
     /// The actions of `outputs.<name>.actions`.
@@ -616,15 +603,42 @@ impl<'a> Loader<'a> {
                 }
                 Body::ScreenPop { script, inputs }
             }
-            k => match external_outputs(k) {
-                Some(known) => {
+            k => match catalogue::lookup(k).map(|c| c.handling) {
+                Some(Handling::Stub(known)) => {
                     Body::External(Box::new(self.external(body, kind, &name, at, known)))
                 }
-                None => {
+                Some(Handling::Table) => {
+                    Body::TableLookup(Box::new(self.table_lookup(body, kind, &name, at)?))
+                }
+                Some(Handling::Transfer) => {
+                    Body::TransferOther(Box::new(self.other_transfer(k, body)))
+                }
+                Some(Handling::Record) => {
+                    let mut nodes = Vec::new();
+                    input_values(body, false, None, true, &mut nodes);
+                    let values = nodes
+                        .into_iter()
+                        .filter_map(|n| self.val(n, None))
+                        .collect();
+                    Body::Record(values)
+                }
+                Some(Handling::NotModelled(why)) => {
+                    self.err_help(
+                        knode,
+                        format!("the simulator does not model `{k}`: {why}"),
+                        "docs/fidelity.md lists every action kind and how it is simulated",
+                    );
+                    return None;
+                }
+                Some(Handling::Simulated) | None => {
+                    let known = catalogue::runnable();
+                    let near = crate::diag::closest(k, known.iter().copied())
+                        .map(|n| format!("did you mean `{n}`? "))
+                        .unwrap_or_default();
                     self.err_help(
                         knode,
                         format!("unknown action kind `{k}`"),
-                        format!("the simulator runs: {}", KINDS.join(", ")),
+                        format!("{near}the simulator runs: {}", known.join(", ")),
                     );
                     return None;
                 }
@@ -732,6 +746,132 @@ impl<'a> Loader<'a> {
         })
     }
 
+    /// `dataTableLookup`: `lookupValue`, `dataTable: { NAME: { foundOutputs,
+    /// failureOutputs } }` and the found / notFound / failure paths.
+    fn table_lookup(
+        &mut self,
+        body: &Node,
+        kind: &str,
+        name: &str,
+        at: usize,
+    ) -> Option<TableLookup> {
+        let Some((table, _, tbody)) = body.get("dataTable").and_then(Node::single_entry) else {
+            self.err(
+                body,
+                "a data table lookup needs `dataTable:` with one entry, the table's name",
+            );
+            return None;
+        };
+        // Archy writes `lookupValue` beside `dataTable`; it is also read inside the
+        // table's entry, where the exported shape may put it.
+        let key = match body.get("lookupValue").or_else(|| tbody.get("lookupValue")) {
+            Some(n) => self.val(n, None),
+            None => {
+                self.err(body, "missing `lookupValue`");
+                None
+            }
+        };
+        let found = self.column_targets(tbody.get("foundOutputs"));
+        let failure = self.column_targets(tbody.get("failureOutputs"));
+        let known: &[&str] = &["found", "notFound", "failure"];
+        self.check_outputs(body, kind, known);
+        let sets: Vec<&Target> = found.iter().chain(failure.iter()).map(|(_, t)| t).collect();
+        self.register_external(name, kind, at, known, &sets);
+        let outputs = self.outputs(body, kind, name, at, known);
+        Some(TableLookup {
+            table: table.to_string(),
+            key: key?,
+            found,
+            failure,
+            outputs,
+        })
+    }
+
+    /// `column: { var: Flow.X }` entries (`noValue: true` sets nothing).
+    fn column_targets(&mut self, node: Option<&Node>) -> Vec<(String, Target)> {
+        let mut out = Vec::new();
+        for (k, v) in node.and_then(Node::as_map).unwrap_or(&[]) {
+            let Some(col) = k.scalar_text() else { continue };
+            if v.get("var").is_none() {
+                continue;
+            }
+            if let Some(t) = self.target(v) {
+                out.push((col, t));
+            }
+        }
+        out
+    }
+
+    /// `transferToFlow` / `transferToUser` / …: the `target…` value, or a target
+    /// written as a mapping key (`targetFlow: { Billing: {...} }`).
+    fn other_transfer(&mut self, kind: &str, body: &Node) -> OtherTransfer {
+        let to = kind
+            .strip_prefix("transferTo")
+            .unwrap_or(kind)
+            .to_ascii_lowercase();
+        let mut out = OtherTransfer {
+            to,
+            target: None,
+            target_name: None,
+        };
+        let entries = body.as_map().unwrap_or(&[]);
+        let Some((_, v)) = entries
+            .iter()
+            .find(|(k, _)| k.as_str().is_some_and(|k| k.starts_with("target")))
+        else {
+            return out;
+        };
+        match v.single_entry() {
+            Some(("lit" | "exp" | "var" | "noValue", _, _)) => out.target = self.val(v, None),
+            Some((name, _, _)) if v.get("name").is_none() => out.target_name = Some(name.into()),
+            _ => out.target_name = v.get("name").and_then(Node::scalar_text),
+        }
+        out
+    }
+
+    /// Record an action stubs may address by name.
+    fn register_external(
+        &mut self,
+        name: &str,
+        kind: &str,
+        at: usize,
+        known: &[&str],
+        sets: &[&Target],
+    ) {
+        let line = self.file.line_col(at).0;
+        let info = self.externals.entry(name.to_string()).or_default();
+        push_new(&mut info.kinds, kind);
+        for o in known {
+            push_new(&mut info.outputs, o);
+        }
+        for t in sets {
+            push_new(&mut info.sets, &t.name);
+        }
+        info.actions.push((kind.to_string(), line));
+    }
+
+    /// The branch and actions of each output path an action kind has.
+    fn outputs(
+        &mut self,
+        body: &Node,
+        kind: &str,
+        name: &str,
+        at: usize,
+        known: &[&str],
+    ) -> Vec<Output> {
+        let mut outputs = Vec::new();
+        for o in known {
+            let branch = self.branch(format!("{kind} \"{name}\" {o}"), at);
+            let actions = self.output_block(body, o);
+            outputs.push(Output {
+                name: o.to_string(),
+                branch,
+                actions,
+            });
+        }
+        outputs
+    }
+
     fn external(
         &mut self,
         body: &Node,
@@ -760,25 +900,9 @@ impl<'a> Loader<'a> {
             .filter_map(|n| self.val(n, None))
             .collect();
         self.check_outputs(body, kind, known);
-        let info = self.externals.entry(name.to_string()).or_default();
-        push_new(&mut info.kinds, kind);
-        for o in known {
-            push_new(&mut info.outputs, o);
-        }
-        for t in &sets {
-            let t: &Target = t;
-            push_new(&mut info.sets, &t.name);
-        }
-        let mut outputs = Vec::new();
-        for o in known {
-            let branch = self.branch(format!("{kind} \"{name}\" {o}"), at);
-            let actions = self.output_block(body, o);
-            outputs.push(Output {
-                name: o.to_string(),
-                branch,
-                actions,
-            });
-        }
+        let set_refs: Vec<&Target> = sets.iter().collect();
+        self.register_external(name, kind, at, known, &set_refs);
+        let outputs = self.outputs(body, kind, name, at, known);
         External {
             inputs,
             sets,

@@ -32,6 +32,19 @@ pub enum RouteExpect {
     Keyword(RouteKeyword),
     /// `{ queue: NAME }`, optionally with skills and priority.
     Queue(QueueExpect),
+    /// `{ transfer: NAME }`: a transfer to a flow, user, group or number of that name.
+    Transfer(TransferExpect),
+}
+
+/// An expected transfer that is not to an ACD queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferExpect {
+    /// The target's name (exact, case-sensitive).
+    pub transfer: String,
+    /// `flow`, `user`, `group` or `number`, when given.
+    #[serde(default)]
+    pub to: Option<String>,
 }
 
 /// A route named by one word.
@@ -140,6 +153,9 @@ impl RouteExpect {
                     && skills_ok
                     && want.priority.is_none_or(|p| q.priority == Some(p))
             }
+            (RouteExpect::Transfer(want), Route::Transfer(t)) => {
+                want.transfer == t.target && want.to.as_ref().is_none_or(|k| *k == t.to)
+            }
             _ => false,
         }
     }
@@ -159,6 +175,10 @@ impl RouteExpect {
                 }
                 s
             }
+            RouteExpect::Transfer(t) => match &t.to {
+                Some(to) => format!("transfer to {to} \"{}\"", t.transfer),
+                None => format!("transfer to \"{}\"", t.transfer),
+            },
         }
     }
 }

@@ -163,6 +163,7 @@ fn child_blocks(body: &Body) -> Vec<&Block> {
         Body::Loop { body, .. } => vec![body],
         Body::CallTask { outputs, .. } => outputs.iter().map(|(_, b)| b).collect(),
         Body::External(e) => e.outputs.iter().map(|o| &o.actions).collect(),
+        Body::TableLookup(t) => t.outputs.iter().map(|o| &o.actions).collect(),
         _ => Vec::new(),
     }
 }
@@ -243,6 +244,17 @@ fn walk_exprs<'a>(block: &'a Block, guards: &mut Vec<&'a Compiled>, out: &mut Ve
                     push_val(out, v, ExprRole::Other, g);
                 }
             }
+            Body::TableLookup(t) => push_val(out, &t.key, ExprRole::Other, g),
+            Body::TransferOther(t) => {
+                if let Some(v) = &t.target {
+                    push_val(out, v, ExprRole::Other, g);
+                }
+            }
+            Body::Record(values) => {
+                for v in values {
+                    push_val(out, v, ExprRole::Other, g);
+                }
+            }
             Body::LoopNext
             | Body::LoopExit
             | Body::CallTask { .. }
@@ -266,7 +278,7 @@ fn walk_exprs<'a>(block: &'a Block, guards: &mut Vec<&'a Compiled>, out: &mut Ve
         let n = pushed.len();
         guards.extend(pushed);
         for b in child_blocks(&a.body) {
-            walk_exprs(b, guards, out);
+            super::deep(|| walk_exprs(b, guards, out));
         }
         guards.truncate(guards.len() - n);
     }

@@ -2,6 +2,7 @@
 //! expressions), simulate one conversation with stubs, and measure branch coverage.
 
 mod archy;
+mod catalogue;
 pub mod coverage;
 pub mod expect;
 pub mod inspect;
@@ -9,6 +10,8 @@ mod model;
 pub mod placeholders;
 pub mod probe;
 pub mod simulate;
+pub mod tables;
+pub mod terraform;
 pub mod trace;
 mod yaml;
 
@@ -19,11 +22,19 @@ use crate::diag::{SourceDiagnostic, SourceFile};
 use crate::report::{FlowCoverage, Location};
 
 pub use coverage::BranchInfo;
-pub use expect::{FlowExpect, FlowMismatch, RouteExpect};
+pub use expect::{FlowExpect, FlowMismatch, RouteExpect, TransferExpect};
 pub use simulate::{
-    DEFAULT_MAX_STEPS, QueueRoute, Route, RunInput, RunResult, ScreenPop, SimError, SimErrorKind,
-    Step, Stub, Stubs,
+    DEFAULT_MAX_STEPS, ERROR_HANDLING_STEPS, QueueRoute, Route, RunInput, RunResult, ScreenPop,
+    SimError, SimErrorKind, Step, Stub, Stubs, TransferRoute,
 };
+pub use tables::{Table, TableSpec, Tables};
+
+/// Run a step of a recursive walk with enough stack: flows nest hundreds of levels deep
+/// and frames are large in debug builds, so the walks grow the stack on demand.
+#[inline]
+pub(crate) fn deep<R>(f: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, f)
+}
 
 /// Flow files larger than this are refused before parsing.
 const MAX_FLOW_BYTES: usize = 16 * 1024 * 1024;
@@ -33,6 +44,8 @@ const MAX_FLOW_BYTES: usize = 16 * 1024 * 1024;
 pub struct Flow {
     file: SourceFile,
     loaded: archy::Loaded,
+    /// Placeholder values that change the deployed YAML's structure.
+    warnings: Vec<SourceDiagnostic>,
 }
 
 impl Flow {
@@ -72,37 +85,66 @@ impl Flow {
         vars: &BTreeMap<String, String>,
     ) -> Result<Flow, Vec<SourceDiagnostic>> {
         let file = SourceFile::new(name, text);
-        let (subst, map) = placeholders::substitute(text, vars).map_err(|errs| {
+        if let Some(d) = not_a_message_flow(&file) {
+            return Err(vec![d]);
+        }
+        let placeholders::Substituted {
+            text: subst,
+            map,
+            warnings,
+        } = placeholders::substitute(text, vars).map_err(|errs| {
             errs.into_iter()
                 .map(|e| {
-                    let missing = !vars.contains_key(&e.name);
                     let d = SourceDiagnostic::error(&file, e.span, e.message)
-                        .with_code("routecheck::flow::placeholder")
-                        .with_label(if missing { "no value" } else { "line break in value" });
-                    if missing {
-                        d.with_help(format!(
+                        .with_code("routecheck::flow::placeholder");
+                    if e.spaced {
+                        d.with_label("never replaced").with_help(format!(
+                            "write `{{{{{}}}}}` without spaces, as CX as Code's substitutions expect",
+                            e.name
+                        ))
+                    } else {
+                        d.with_label("no value").with_help(format!(
                             "give it a value with `vars: {{ {}: ... }}` in the rules file or `--var {}=...`",
                             e.name, e.name
                         ))
-                    } else {
-                        d
                     }
                 })
                 .collect::<Vec<_>>()
         })?;
+        let warnings: Vec<SourceDiagnostic> = warnings
+            .into_iter()
+            .map(|w| {
+                SourceDiagnostic::warning(&file, w.span, w.message)
+                    .with_code("routecheck::flow::placeholder-structure")
+                    .with_label("replaced as text here")
+                    .with_help("CX as Code pastes the value into the file as it is: quote the placeholder in the flow (`\"{{name}}\"`) or change the value")
+            })
+            .collect();
         let root = yaml::parse(&subst).map_err(|e| {
             let at = map.to_original(e.off.unwrap_or(0));
-            vec![
+            // The placeholder values that changed the structure explain the error.
+            let mut out = vec![
                 SourceDiagnostic::error(
                     &file,
                     (at, (at + 1).min(text.len().max(at))),
                     format!("invalid yaml: {}", e.message),
                 )
                 .with_code("routecheck::flow::yaml"),
-            ]
+            ];
+            out.extend(warnings.iter().cloned());
+            out
         })?;
         let loaded = archy::Loader::new(&subst, &map, &file).load(&root)?;
-        Ok(Flow { file, loaded })
+        Ok(Flow {
+            file,
+            loaded,
+            warnings,
+        })
+    }
+
+    /// Located warnings found while loading (placeholder values that change the YAML).
+    pub fn warnings(&self) -> &[SourceDiagnostic] {
+        &self.warnings
     }
 
     /// The flow's `name:`.
@@ -146,7 +188,9 @@ impl Flow {
     /// variable none of them sets. Messages are lowercase, one per problem.
     pub fn check_stubs(&self, stubs: &Stubs) -> Vec<String> {
         let mut out = Vec::new();
-        for (name, stub) in &stubs.0 {
+        for (key, stub) in &stubs.0 {
+            let (name, line) = split_stub_key(key);
+            let name = name.as_str();
             let Some(info) = self.loaded.externals.get(name) else {
                 let mut known: Vec<&str> =
                     self.loaded.externals.keys().map(String::as_str).collect();
@@ -161,6 +205,24 @@ impl Flow {
                 ));
                 continue;
             };
+            match line {
+                Some(l) if !info.actions.iter().any(|(_, at)| *at == l) => {
+                    out.push(format!(
+                        "stub for \"{key}\": no action \"{name}\" starts on line {l} (there {})",
+                        describe_actions(&info.actions)
+                    ));
+                    continue;
+                }
+                None if info.actions.len() > 1 => {
+                    out.push(format!(
+                        "stub for \"{name}\" is ambiguous: {} actions have that name ({})",
+                        info.actions.len(),
+                        describe_actions(&info.actions)
+                    ));
+                    continue;
+                }
+                _ => {}
+            }
             if let Some(o) = &stub.output
                 && !info.outputs.contains(o)
             {
@@ -195,6 +257,68 @@ impl Flow {
             col,
         }
     }
+}
+
+/// The flow types Archy exports, by top-level key, for the "not a message flow" error.
+const FLOW_TYPES: &[(&str, &str)] = &[
+    ("inboundCall", "an inbound call flow"),
+    ("inboundChat", "an inbound chat flow"),
+    ("inboundEmail", "an inbound email flow"),
+    ("inqueueCall", "an in-queue call flow"),
+    ("inqueueEmail", "an in-queue email flow"),
+    ("inqueueShortMessage", "an in-queue message flow"),
+    ("outboundCall", "an outbound call flow"),
+    ("bot", "a bot flow"),
+    ("digitalBot", "a digital bot flow"),
+    ("commonModule", "a common module"),
+    ("workflow", "a workflow"),
+    ("securecall", "a secure call flow"),
+    ("surveyInvite", "a survey invite flow"),
+    ("voicemail", "a voicemail flow"),
+    ("voiceSurvey", "a voice survey flow"),
+];
+
+/// A flow of another type, told by its top-level key before anything else is read
+/// (its placeholders would otherwise be reported first).
+fn not_a_message_flow(file: &SourceFile) -> Option<SourceDiagnostic> {
+    let mut off = 0;
+    for line in file.text.split_inclusive('\n') {
+        let start = off;
+        off += line.len();
+        let t = line.trim_end();
+        if t.is_empty() || t.starts_with(['#', ' ', '\t', '%']) || t.starts_with("---") {
+            continue;
+        }
+        let key = t.split(':').next().unwrap_or("").trim_matches(['"', '\'']);
+        if key == "inboundShortMessage" {
+            return None;
+        }
+        let (_, what) = FLOW_TYPES.iter().find(|(k, _)| *k == key)?;
+        return Some(
+            SourceDiagnostic::error(file, (start, start + key.len().max(1)), format!("not an inbound message flow: `{key}` is {what}"))
+                .with_code("routecheck::flow::load")
+                .with_help("routecheck simulates inbound message flows: an Archy export that starts with `inboundShortMessage:`"),
+        );
+    }
+    None
+}
+
+/// A stub key: `NAME`, or `NAME@LINE` for the action of that name starting on LINE.
+fn split_stub_key(key: &str) -> (String, Option<usize>) {
+    match key.rsplit_once('@') {
+        Some((name, line)) if !line.is_empty() && line.bytes().all(|b| b.is_ascii_digit()) => {
+            (name.trim_end().to_string(), line.parse().ok())
+        }
+        _ => (key.to_string(), None),
+    }
+}
+
+fn describe_actions(actions: &[(String, usize)]) -> String {
+    let each: Vec<String> = actions
+        .iter()
+        .map(|(kind, line)| format!("{kind} on line {line}"))
+        .collect();
+    format!("{}; address one as `NAME@LINE`", each.join(", "))
 }
 
 fn file_error(name: &str, message: String) -> SourceDiagnostic {

@@ -101,6 +101,36 @@ pub(crate) enum Body {
     },
     /// An action that reaches outside the flow; its outcome comes from a stub.
     External(Box<External>),
+    /// Data Table Lookup: looked up in the rules file's `tables:` (or a stub).
+    TableLookup(Box<TableLookup>),
+    /// A transfer that is not to an ACD queue (to a flow, user, group or number).
+    TransferOther(Box<OtherTransfer>),
+    /// An action with no effect on routing (milestones, outcomes, wrap-up codes, …):
+    /// its values are evaluated (a runtime error follows error handling) and recorded.
+    Record(Vec<Val>),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct TableLookup {
+    /// The data table's name, as the flow names it.
+    pub table: String,
+    /// The key looked up (`lookupValue`).
+    pub key: Val,
+    /// `foundOutputs`: column name and the variable it sets.
+    pub found: Vec<(String, Target)>,
+    /// `failureOutputs`: `errorType` / `errorMessage` and the variable each sets.
+    pub failure: Vec<(String, Target)>,
+    /// found, notFound and failure, in that order.
+    pub outputs: Vec<Output>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct OtherTransfer {
+    /// What the transfer targets: the word after `transferTo` (`flow`, `user`, …).
+    pub to: String,
+    /// The target: a value, or a name written as a mapping key.
+    pub target: Option<Val>,
+    pub target_name: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -148,17 +178,10 @@ pub(crate) enum ErrorHandling {
 
 /// The output paths of each external action kind (empty: a single path).
 pub(crate) fn external_outputs(kind: &str) -> Option<&'static [&'static str]> {
-    Some(match kind {
-        "callData" => &["success", "failure", "timeout"],
-        "callBotFlow" | "callCommonModule" => &[],
-        "evaluateSchedule" => &["active", "inactive", "holiday"],
-        "evaluateScheduleGroup" => &["open", "closed", "holiday", "emergency"],
-        "findQueue" | "findUser" | "findGroup" | "findSkill" | "findLanguageSkill"
-        | "findSchedule" | "findScheduleGroup" | "findUserById" | "findQueueById" => {
-            &["found", "notFound"]
-        }
-        _ => return None,
-    })
+    match super::catalogue::lookup(kind)?.handling {
+        super::catalogue::Handling::Stub(outputs) => Some(outputs),
+        _ => None,
+    }
 }
 
 /// The type a `find*` action's `findResult` holds.
@@ -171,6 +194,7 @@ pub(crate) fn find_result_type(kind: &str) -> Type {
         "findLanguageSkill" => Type::LanguageSkill,
         "findSchedule" => Type::Schedule,
         "findScheduleGroup" => Type::ScheduleGroup,
+        "findEmergencyGroup" => Type::EmergencyGroup,
         _ => Type::String,
     }
 }

@@ -1,19 +1,25 @@
-//! `{{placeholder}}` substitution done on the raw text before YAML parsing, because real
-//! Archy exports (Terraform templates) put placeholders where YAML cannot hold them
-//! (`name: {{flow_name}}`, `{{category}}:` as a mapping key). A [`OffsetMap`] remembers
-//! every replacement so diagnostics found in the substituted text point at the original.
+//! `{{placeholder}}` substitution exactly as CX as Code deploys a flow: the provider's
+//! `genesyscloud_flow` replaces each `{{key}}` in the file's text (literal,
+//! case-sensitive, every occurrence, no trimming, no escaping) before Archy parses the
+//! YAML. So a value lands as raw text and can change the YAML's structure; each such
+//! value gets a located warning saying what the deployed YAML now reads. An
+//! [`OffsetMap`] remembers every replacement so diagnostics in the substituted text
+//! point at the original.
 
 use std::collections::BTreeMap;
 
-/// A placeholder with no value, or a value that cannot be substituted.
+/// A placeholder with no value, or one the provider never fills (`{{ key }}`); or, as
+/// a warning, a value that changes the YAML's structure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlaceholderError {
-    /// The placeholder's name.
+    /// The placeholder's name (trimmed).
     pub name: String,
     /// Byte range of `{{...}}` in the original text.
     pub span: (usize, usize),
     /// What is wrong, lowercase.
     pub message: String,
+    /// `{{ key }}` with spaces: never replaced by the provider, whatever `vars:` says.
+    pub spaced: bool,
 }
 
 /// Maps byte offsets in the substituted text back to the original text.
@@ -41,23 +47,32 @@ impl OffsetMap {
     }
 }
 
-/// Substitute every `{{name}}` (inner spaces allowed) from `vars`. Values are escaped
-/// for the YAML context they land in (double-quoted, single-quoted, or a whole plain
-/// scalar, which is emitted double-quoted so `name: {{x}}` stays a string whatever x is).
-/// Every missing name and every value with a line break is reported, each located.
+/// The deployed text, its offset map, and a warning for each value that changes the
+/// YAML's structure where it lands.
+#[derive(Debug, Clone, Default)]
+pub struct Substituted {
+    pub text: String,
+    pub map: OffsetMap,
+    pub warnings: Vec<PlaceholderError>,
+}
+
+/// Replace every `{{name}}` from `vars` as the provider does. Every placeholder without
+/// a value, and every `{{ name }}` written with spaces, is an error, each located.
 pub fn substitute(
     text: &str,
     vars: &BTreeMap<String, String>,
-) -> Result<(String, OffsetMap), Vec<PlaceholderError>> {
-    let mut out = String::with_capacity(text.len());
-    let mut map = OffsetMap::default();
+) -> Result<Substituted, Vec<PlaceholderError>> {
+    let mut out = Substituted {
+        text: String::with_capacity(text.len()),
+        ..Substituted::default()
+    };
     let mut errors = Vec::new();
     let mut line_start = 0;
     let mut i = 0;
     let bytes = text.as_bytes();
     while i < text.len() {
         if bytes[i] == b'\n' {
-            out.push('\n');
+            out.text.push('\n');
             i += 1;
             line_start = i;
             continue;
@@ -67,27 +82,42 @@ pub fn substitute(
         {
             let inner = &text[i + 2..i + 2 + close];
             let name = inner.trim();
+            let end = i + 2 + close + 2;
+            if is_name(name) && name != inner {
+                errors.push(PlaceholderError {
+                    name: name.to_string(),
+                    span: (i, end),
+                    message: format!(
+                        "placeholder `{{{{{inner}}}}}` is never filled: CX as Code replaces `{{{{{name}}}}}` exactly, and spaces make it another key"
+                    ),
+                    spaced: true,
+                });
+                i = end;
+                continue;
+            }
             if is_name(name) {
-                let end = i + 2 + close + 2;
                 match vars.get(name) {
                     None => errors.push(PlaceholderError {
                         name: name.to_string(),
                         span: (i, end),
                         message: format!("placeholder `{name}` has no value"),
-                    }),
-                    Some(v) if v.contains(['\n', '\r']) => errors.push(PlaceholderError {
-                        name: name.to_string(),
-                        span: (i, end),
-                        message: format!(
-                            "the value of placeholder `{name}` contains a line break, which a flow file cannot hold"
-                        ),
+                        spaced: false,
                     }),
                     Some(v) => {
                         let ctx = context(&text[line_start..i], &text[end..]);
-                        let rendered = render(v, ctx);
-                        let ns = out.len();
-                        out.push_str(&rendered);
-                        map.edits.push((ns, out.len(), i, end));
+                        if let Some(what) = structure_change(v, ctx, &text[line_start..i]) {
+                            out.warnings.push(PlaceholderError {
+                                name: name.to_string(),
+                                span: (i, end),
+                                message: format!(
+                                    "the value of placeholder `{name}` ({v:?}) {what}"
+                                ),
+                                spaced: false,
+                            });
+                        }
+                        let ns = out.text.len();
+                        out.text.push_str(v);
+                        out.map.edits.push((ns, out.text.len(), i, end));
                     }
                 }
                 i = end;
@@ -95,11 +125,11 @@ pub fn substitute(
             }
         }
         let ch_len = text[i..].chars().next().map_or(1, char::len_utf8);
-        out.push_str(&text[i..i + ch_len]);
+        out.text.push_str(&text[i..i + ch_len]);
         i += ch_len;
     }
     if errors.is_empty() {
-        Ok((out, map))
+        Ok(out)
     } else {
         Err(errors)
     }
@@ -174,26 +204,98 @@ fn context(before: &str, after: &str) -> Ctx {
     }
 }
 
-fn render(v: &str, ctx: Ctx) -> String {
-    match ctx {
-        Ctx::Double => escape_double(v),
-        Ctx::Single => v.replace('\'', "''"),
-        Ctx::WholePlain => format!("\"{}\"", escape_double(v)),
-        Ctx::PartPlain => v.to_string(),
+/// How a value inserted as raw text changes the YAML where it lands, if it does:
+/// "starts a comment: the deployed YAML reads `Sales`", … (YAML 1.2 core schema).
+fn structure_change(v: &str, ctx: Ctx, before: &str) -> Option<String> {
+    if v.contains(['\n', '\r']) {
+        return Some("contains a line break, which changes the YAML's lines".into());
     }
+    match ctx {
+        Ctx::Double if v.contains('"') => {
+            return Some("contains `\"`, which ends the double-quoted string early".into());
+        }
+        Ctx::Double if v.contains('\\') => {
+            return Some(
+                "contains `\\`, which starts an escape in the double-quoted string".into(),
+            );
+        }
+        Ctx::Single if v.contains('\'') => {
+            return Some("contains `'`, which ends the single-quoted string early".into());
+        }
+        Ctx::Double | Ctx::Single => return None,
+        Ctx::WholePlain | Ctx::PartPlain => {}
+    }
+    let whole = ctx == Ctx::WholePlain;
+    let hash = if v.starts_with('#') && (before.is_empty() || before.ends_with([' ', '\t'])) {
+        Some(0)
+    } else {
+        v.find(" #").or_else(|| v.find("\t#"))
+    };
+    if let Some(at) = hash {
+        let kept = format!("{}{}", before.trim_start(), &v[..at]);
+        return Some(format!(
+            "starts a comment: the deployed YAML reads `{}`",
+            kept.trim_end()
+        ));
+    }
+    if v.contains(": ") || v.ends_with(':') {
+        return Some(
+            "contains `: `, which starts a mapping: the deployed YAML no longer parses as written"
+                .into(),
+        );
+    }
+    if !whole {
+        return None;
+    }
+    let lead = v.chars().next();
+    let what = match lead {
+        None => return Some("is empty: the deployed YAML reads null".into()),
+        Some('&') => "starts with `&`, an anchor",
+        Some('*') => "starts with `*`, an alias",
+        Some('!') => "starts with `!`, a tag",
+        Some('[' | '{') => "starts a flow collection",
+        Some('|' | '>') => "starts a block scalar",
+        Some('"' | '\'') => "starts a quoted string",
+        Some('@' | '`' | '%') => "starts with a character YAML reserves",
+        Some(' ' | '\t') => "starts with spaces, which YAML drops",
+        _ if v.starts_with("- ") || v == "-" => "starts a list item",
+        _ if v.starts_with("? ") => "starts a complex key",
+        _ if v.ends_with([' ', '\t']) => "ends with spaces, which YAML drops",
+        _ => match v {
+            "null" | "Null" | "NULL" | "~" => {
+                return Some("is null in YAML: the deployed flow has no value here".into());
+            }
+            "true" | "True" | "TRUE" | "false" | "False" | "FALSE" => {
+                return Some(format!(
+                    "is a boolean in YAML: the deployed YAML reads {}",
+                    v.to_ascii_lowercase()
+                ));
+            }
+            _ if is_number(v) => {
+                return Some(format!(
+                    "is a number in YAML: the deployed YAML reads the number {v}, not the string {v:?}"
+                ));
+            }
+            _ => return None,
+        },
+    };
+    Some(format!(
+        "{what}: the deployed YAML no longer reads it as the text {v:?}"
+    ))
 }
 
-fn escape_double(v: &str) -> String {
-    let mut s = String::with_capacity(v.len());
-    for c in v.chars() {
-        match c {
-            '\\' => s.push_str("\\\\"),
-            '"' => s.push_str("\\\""),
-            '\t' => s.push_str("\\t"),
-            c => s.push(c),
-        }
+/// A YAML 1.2 core-schema number.
+fn is_number(v: &str) -> bool {
+    let t = v.strip_prefix(['-', '+']).unwrap_or(v);
+    if let Some(h) = t.strip_prefix("0x") {
+        return !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit());
     }
-    s
+    if let Some(o) = t.strip_prefix("0o") {
+        return !o.is_empty() && o.chars().all(|c| ('0'..='7').contains(&c));
+    }
+    matches!(t, ".inf" | ".Inf" | ".INF")
+        || matches!(v, ".nan" | ".NaN" | ".NAN")
+        || (t.starts_with(|c: char| c.is_ascii_digit() || c == '.') && t.parse::<f64>().is_ok())
 }
 
 #[cfg(test)]
@@ -207,53 +309,96 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn whole_plain_scalars_and_keys_become_double_quoted() {
-        let (out, _) = substitute(
-            "name: {{flow_name}}\n{{cat}}:\n  x: 1\n",
-            &vars(&[("flow_name", "Web: VIP"), ("cat", "My \"Cat\"")]),
-        )
-        .unwrap();
-        assert_eq!(out, "name: \"Web: VIP\"\n\"My \\\"Cat\\\"\":\n  x: 1\n");
+    fn one(src: &str, value: &str) -> Substituted {
+        substitute(src, &vars(&[("x", value)])).unwrap()
     }
 
     #[test]
-    fn quoted_contexts_are_escaped_for_their_quote() {
-        let (out, _) = substitute(
-            "a: \"q {{x}}\"\nb: '{{x}}'\nc: pre {{x}} post\n",
-            &vars(&[("x", "it's \"so\"")]),
-        )
-        .unwrap();
-        assert_eq!(
-            out,
-            "a: \"q it's \\\"so\\\"\"\nb: 'it''s \"so\"'\nc: pre it's \"so\" post\n"
+    fn values_land_as_raw_text_like_the_provider_writes_them() {
+        let s = one("name: {{x}}\n{{x}}:\n  a: '{{x}}'\n", "Web");
+        assert_eq!(s.text, "name: Web\nWeb:\n  a: 'Web'\n");
+        assert!(s.warnings.is_empty());
+        // Case-sensitive, every occurrence.
+        let e = substitute("a: {{X}}\n", &vars(&[("x", "1")])).unwrap_err();
+        assert_eq!(e[0].name, "X");
+    }
+
+    #[test]
+    fn a_hash_starts_a_comment_and_the_warning_says_what_is_left() {
+        let s = one("  name: {{x}}\n", "Sales #1");
+        assert_eq!(s.text, "  name: Sales #1\n");
+        assert_eq!(s.warnings.len(), 1);
+        assert!(
+            s.warnings[0]
+                .message
+                .contains("starts a comment: the deployed YAML reads `name: Sales`"),
+            "{}",
+            s.warnings[0].message
         );
+        assert_eq!(s.warnings[0].span, (8, 13));
+        // Inside quotes a hash is text.
+        assert!(one("name: \"{{x}}\"\n", "Sales #1").warnings.is_empty());
+    }
+
+    #[test]
+    fn a_colon_null_alias_and_quotes_change_the_structure() {
+        let w = |src: &str, v: &str| {
+            one(src, v)
+                .warnings
+                .first()
+                .map(|w| w.message.clone())
+                .unwrap_or_default()
+        };
+        assert!(w("name: {{x}}\n", "Sales: VIP").contains("starts a mapping"));
+        assert!(w("name: {{x}}\n", "null").contains("is null"));
+        assert!(w("name: {{x}}\n", "").contains("reads null"));
+        assert!(w("name: {{x}}\n", "*x").contains("an alias"));
+        assert!(w("name: {{x}}\n", "&x").contains("an anchor"));
+        assert!(w("name: {{x}}\n", "true").contains("boolean"));
+        assert!(w("name: {{x}}\n", "007").contains("number"));
+        assert!(w("name: \"{{x}}\"\n", "say \"hi\"").contains("ends the double-quoted string"));
+        assert!(w("name: '{{x}}'\n", "it's").contains("ends the single-quoted string"));
+        assert!(
+            w("name: \"{{x}}\"\n", "null").is_empty(),
+            "quoted null is text"
+        );
+        assert!(
+            w("name: pre {{x}} post\n", "007").is_empty(),
+            "part of a longer scalar"
+        );
+    }
+
+    #[test]
+    fn spaced_placeholders_are_never_filled_and_say_so() {
+        let errs = substitute("a: {{ key }}\n", &vars(&[("key", "v")])).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].spaced);
+        assert!(
+            errs[0].message.contains("never filled"),
+            "{}",
+            errs[0].message
+        );
+        assert!(errs[0].message.contains("`{{key}}`"), "{}", errs[0].message);
     }
 
     #[test]
     fn every_missing_name_is_reported_with_its_span() {
-        let errs = substitute("a: {{one}}\nb: {{ two }}\nc: {{one}}\n", &vars(&[])).unwrap_err();
+        let errs = substitute("a: {{one}}\nb: {{two}}\nc: {{one}}\n", &vars(&[])).unwrap_err();
         let got: Vec<_> = errs.iter().map(|e| (e.name.as_str(), e.span)).collect();
         assert_eq!(
             got,
-            vec![("one", (3, 10)), ("two", (14, 23)), ("one", (27, 34))]
+            vec![("one", (3, 10)), ("two", (14, 21)), ("one", (25, 32))]
         );
-    }
-
-    #[test]
-    fn line_breaks_in_values_are_rejected() {
-        let errs = substitute("a: {{x}}\n", &vars(&[("x", "1\n2")])).unwrap_err();
-        assert!(errs[0].message.contains("line break"));
     }
 
     #[test]
     fn offsets_after_a_replacement_map_back_to_the_original() {
         let src = "name: {{n}} # c\nnext: {{m}}z\n";
-        let (out, map) = substitute(src, &vars(&[("n", "abcdefgh"), ("m", "q")])).unwrap();
-        let new_z = out.find('z').unwrap();
-        assert_eq!(map.to_original(new_z), src.find('z').unwrap());
-        let new_hash = out.find('#').unwrap();
-        assert_eq!(map.to_original(new_hash), src.find('#').unwrap());
-        assert_eq!(map.to_original(out.find("abc").unwrap() + 2), 6);
+        let s = substitute(src, &vars(&[("n", "abcdefgh"), ("m", "q")])).unwrap();
+        let new_z = s.text.find('z').unwrap();
+        assert_eq!(s.map.to_original(new_z), src.find('z').unwrap());
+        let new_hash = s.text.find('#').unwrap();
+        assert_eq!(s.map.to_original(new_hash), src.find('#').unwrap());
+        assert_eq!(s.map.to_original(s.text.find("abc").unwrap() + 2), 6);
     }
 }

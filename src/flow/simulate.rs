@@ -14,8 +14,12 @@ use super::Flow;
 use super::archy::expr_diagnostic;
 use super::model::*;
 
-/// The largest number of action executions (loop iterations included) in one run.
+/// Architect's action limit: at most this many actions per flow invocation, then the
+/// flow's error handling (help.mypurecloud.com/?p=20587; docs/fidelity.md).
 pub const DEFAULT_MAX_STEPS: usize = 10_000;
+/// The actions error handling may run once the action limit is reached; past them
+/// the conversation is disconnected silently.
+pub const ERROR_HANDLING_STEPS: usize = 1_000;
 /// How deeply tasks may call tasks.
 const MAX_TASK_DEPTH: usize = 64;
 
@@ -71,8 +75,10 @@ pub struct RunInput<'a> {
     pub directory: &'a Directory,
     /// The clock.
     pub now: DateTime,
-    /// Loop guard: the most actions one run may execute.
+    /// The action limit: the most actions one run may execute before error handling.
     pub max_steps: usize,
+    /// Data tables for Data Table Lookup.
+    pub tables: &'a super::tables::Tables,
 }
 
 impl<'a> RunInput<'a> {
@@ -96,6 +102,7 @@ impl<'a> RunInput<'a> {
             directory,
             now,
             max_steps: DEFAULT_MAX_STEPS,
+            tables: &super::tables::NO_TABLES,
         }
     }
 }
@@ -108,6 +115,8 @@ pub enum Route {
     Queue(QueueRoute),
     /// The flow disconnected (explicitly, or by running out of actions).
     Disconnect,
+    /// Transferred somewhere other than an ACD queue (a flow, a user, a group, a number).
+    Transfer(TransferRoute),
     /// A runtime error sent the flow to its error handling.
     Error {
         /// The error, lowercase.
@@ -136,6 +145,15 @@ pub struct QueueRoute {
     pub language_skill: Option<String>,
     /// Direct agent, where set.
     pub direct_agent: Option<String>,
+}
+
+/// A transfer that is not to an ACD queue.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TransferRoute {
+    /// `flow`, `user`, `group` or `number` (from `transferToFlow`, …).
+    pub to: String,
+    /// The target's name (or number), as the flow gave it.
+    pub target: String,
 }
 
 /// One action executed.
@@ -408,15 +426,15 @@ impl<'f, 'i> Sim<'f, 'i> {
         });
     }
 
-    /// Count one execution against the loop guard.
+    /// Count one action against Architect's action limit; past it the flow goes to
+    /// its error handling (entering a task does not count, each action does).
     fn tick(&mut self, at: usize) -> Result<(), Stop> {
         self.steps += 1;
         if self.steps > self.input.max_steps {
-            return Err(self.sim_at(
-                SimErrorKind::StepLimit,
+            return Err(self.runtime_at(
                 at,
                 format!(
-                    "the flow ran more than {} actions: stopped here as a runaway loop",
+                    "the flow reached Architect's limit of {} actions in one run",
                     self.input.max_steps
                 ),
             ));
@@ -461,7 +479,7 @@ impl<'f, 'i> Sim<'f, 'i> {
     fn block(&mut self, actions: &[Action]) -> Result<Ctl, Stop> {
         for a in actions {
             self.tick(a.at)?;
-            match self.action(a)? {
+            match super::deep(|| self.action(a))? {
                 Ctl::Next => {}
                 other => return Ok(other),
             }
@@ -731,7 +749,48 @@ impl<'f, 'i> Sim<'f, 'i> {
                 Ok(Ctl::Next)
             }
             Body::External(ext) => self.external(a, ext),
+            Body::TableLookup(t) => self.table_lookup(a, t),
+            Body::TransferOther(t) => {
+                let target = match (&t.target, &t.target_name) {
+                    (Some(v), _) => match self.eval(v)? {
+                        Value::Entity(_, e) => e.name,
+                        other if other.is_not_set() => {
+                            return Err(self.runtime_at(v.at, "the transfer's target is NOT_SET"));
+                        }
+                        other => other.to_string(),
+                    },
+                    (None, Some(n)) => n.clone(),
+                    (None, None) => String::new(),
+                };
+                let route = Route::Transfer(TransferRoute {
+                    to: t.to.clone(),
+                    target,
+                });
+                step(self, Some(route_summary(&route)), None);
+                Ok(Ctl::Done(route))
+            }
+            Body::Record(values) => {
+                let mut shown = Vec::new();
+                for v in values {
+                    shown.push(show(&self.eval(v)?));
+                }
+                let detail = (!shown.is_empty())
+                    .then(|| format!("no effect on routing ({})", shown.join(", ")));
+                step(self, detail.or(Some("no effect on routing".into())), None);
+                Ok(Ctl::Next)
+            }
         }
+    }
+
+    /// The stub for an action: one addressed to it by line (`NAME@LINE`), else the
+    /// one keyed by its name (load-time checks make that one unambiguous).
+    fn stub_for(&self, a: &Action) -> Option<&'i Stub> {
+        let line = self.flow.file.line_col(a.at).0;
+        let stubs = self.input.stubs;
+        stubs
+            .0
+            .get(&format!("{}@{line}", a.name))
+            .or_else(|| stubs.0.get(&a.name))
     }
 
     fn transfer(&mut self, t: &Transfer) -> Result<Route, Stop> {
@@ -791,8 +850,105 @@ impl<'f, 'i> Sim<'f, 'i> {
         for v in &ext.inputs {
             self.eval(v)?;
         }
-        let Some(stub) = self.input.stubs.0.get(&a.name) else {
-            let example = match ext.outputs.first() {
+        self.stubbed(a, &ext.sets, &ext.outputs)
+    }
+
+    /// Run a table lookup from the rules file's tables, unless a stub addresses it.
+    fn table_lookup(&mut self, a: &Action, t: &TableLookup) -> Result<Ctl, Stop> {
+        let key = self.eval(&t.key)?;
+        if self.stub_for(a).is_some() {
+            let sets: Vec<Target> = t
+                .found
+                .iter()
+                .chain(&t.failure)
+                .map(|(_, x)| x.clone())
+                .collect();
+            return self.stubbed(a, &sets, &t.outputs);
+        }
+        let path = |name: &str| t.outputs.iter().find(|o| o.name == name);
+        let mut details = Vec::new();
+        let (output, failure) = match (self.input.tables.0.get(&t.table), &key) {
+            (None, _) => (
+                "failure",
+                Some((
+                    "TableNotFound",
+                    format!("no table `{}` in the rules file's `tables:`", t.table),
+                )),
+            ),
+            (Some(_), k) if k.is_not_set() => (
+                "failure",
+                Some((
+                    "InvalidLookupValue",
+                    "the lookup value is NOT_SET".to_string(),
+                )),
+            ),
+            (Some(table), k) => {
+                let text = match k {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                match table.row(&text) {
+                    Some(row) => {
+                        details.push(format!("row `{text}` of `{}`", t.table));
+                        for (col, target) in &t.found {
+                            let value = match row.get(col) {
+                                Some(raw) => stub_value(raw, &target.ty, self.input.directory)
+                                    .map_err(|e| {
+                                        self.runtime_at(
+                                            target.at,
+                                            format!(
+                                                "column `{col}` of table `{}` holds {e}",
+                                                t.table
+                                            ),
+                                        )
+                                    })?,
+                                None => Value::NotSet(target.ty.clone()),
+                            };
+                            details.push(format!("{} = {}", target.name, show(&value)));
+                            self.vars.set(&target.name, value);
+                        }
+                        ("found", None)
+                    }
+                    None => {
+                        details.push(format!("no row `{text}` in `{}`", t.table));
+                        ("notFound", None)
+                    }
+                }
+            }
+        };
+        if let Some((kind, message)) = failure {
+            details.push(message.clone());
+            for (col, target) in &t.failure {
+                let v = match col.as_str() {
+                    "errorType" => Value::String(kind.into()),
+                    "errorMessage" => Value::String(message.clone()),
+                    _ => Value::NotSet(target.ty.clone()),
+                };
+                self.vars.set(&target.name, v);
+            }
+        }
+        let Some(o) = path(output) else {
+            return Err(self.sim_at(
+                SimErrorKind::Unsupported,
+                a.at,
+                "data table lookup without its output paths",
+            ));
+        };
+        self.result.hits.insert(o.branch);
+        self.push_step(
+            &a.name,
+            &a.kind,
+            a.at,
+            Some(details.join("; ")),
+            Some(output.into()),
+        );
+        self.block(&o.actions)
+    }
+
+    /// An action whose outcome is its stub: the output path taken and the values set.
+    fn stubbed(&mut self, a: &Action, sets: &[Target], outputs: &[Output]) -> Result<Ctl, Stop> {
+        let Some(stub) = self.stub_for(a) else {
+            let example = match outputs.first() {
                 Some(o) => format!("{}: {{ output: {} }}", yaml_key(&a.name), o.name),
                 None => format!("{}: {{ values: {{}} }}", yaml_key(&a.name)),
             };
@@ -806,7 +962,7 @@ impl<'f, 'i> Sim<'f, 'i> {
                 Box::new(d.with_help(format!("add a stub such as `{example}`"))),
             ));
         };
-        let names: Vec<&str> = ext.outputs.iter().map(|o| o.name.as_str()).collect();
+        let names: Vec<&str> = outputs.iter().map(|o| o.name.as_str()).collect();
         let output = match (&stub.output, names.is_empty()) {
             (None, true) => None,
             (Some(o), true) => {
@@ -830,7 +986,7 @@ impl<'f, 'i> Sim<'f, 'i> {
                     ),
                 ));
             }
-            (Some(o), false) => match ext.outputs.iter().find(|x| x.name == *o) {
+            (Some(o), false) => match outputs.iter().find(|x| x.name == *o) {
                 Some(x) => Some(x),
                 None => {
                     return Err(self.sim_at(
@@ -851,7 +1007,7 @@ impl<'f, 'i> Sim<'f, 'i> {
             // Stubs are keyed by name and several actions may share one: a value for a
             // variable another same-named action sets is skipped here; one that no
             // action of that name sets was rejected by `Flow::check_stubs`.
-            let Some(target) = ext.sets.iter().find(|t| t.name.eq_ignore_ascii_case(name)) else {
+            let Some(target) = sets.iter().find(|t| t.name.eq_ignore_ascii_case(name)) else {
                 let known = self
                     .flow
                     .loaded
@@ -861,7 +1017,7 @@ impl<'f, 'i> Sim<'f, 'i> {
                 if known {
                     continue;
                 }
-                let sets: Vec<&str> = ext.sets.iter().map(|t| t.name.as_str()).collect();
+                let sets: Vec<&str> = sets.iter().map(|t| t.name.as_str()).collect();
                 let has = if sets.is_empty() {
                     "it sets no variables".to_string()
                 } else {
@@ -888,6 +1044,15 @@ impl<'f, 'i> Sim<'f, 'i> {
             };
             details.push(format!("{} = {}", target.name, show(&value)));
             self.vars.set(&target.name, value);
+        }
+        // A bot returns its exit reason, intent and outputs every time: what the stub
+        // does not give was not detected, so it reads NOT_SET.
+        if matches!(a.kind.as_str(), "callBotFlow" | "callDigitalBotFlow") {
+            for t in sets {
+                if !stub.values.keys().any(|k| k.eq_ignore_ascii_case(&t.name)) {
+                    self.vars.set(&t.name, Value::NotSet(t.ty.clone()));
+                }
+            }
         }
         let branch = output.map(|o| o.name.clone());
         if let Some(o) = output {
@@ -1021,6 +1186,7 @@ pub fn route_summary(r: &Route) -> String {
             s
         }
         Route::Disconnect => "disconnect".into(),
+        Route::Transfer(t) => format!("transfer to {} \"{}\"", t.to, t.target),
         Route::Error {
             message,
             location,
@@ -1236,18 +1402,30 @@ mod tests {
     }
 
     #[test]
-    fn the_loop_guard_stops_runaway_flows_with_a_location() {
+    fn the_action_limit_sends_a_runaway_flow_to_error_handling() {
         let f = ok(
             "",
             "          - loop:\n              name: Forever\n              loopCount:\n                lit: 1000000\n              outputs:\n                loop:\n                  actions:\n                    - loopNext:\n                        name: Next\n",
             "",
         );
-        let e = run_with(&f, &[], &Stubs::default(), 50).unwrap_err();
-        assert_eq!(e.kind, SimErrorKind::StepLimit);
-        assert!(
-            e.diagnostic.location().starts_with("t.yaml:"),
-            "{}",
-            e.diagnostic.location()
+        let r = run_with(&f, &[], &Stubs::default(), 50).unwrap();
+        let Route::Error {
+            message,
+            location,
+            then,
+        } = &r.route
+        else {
+            panic!("{:?}", r.route)
+        };
+        assert!(message.contains("limit of 50 actions"), "{message}");
+        assert_eq!(location.file, "t.yaml");
+        assert_eq!(**then, Route::Disconnect);
+        // The default limit is Architect's: 10,000 actions, the 10,001st is refused.
+        let r = run_with(&f, &[], &Stubs::default(), DEFAULT_MAX_STEPS).unwrap();
+        assert!(matches!(r.route, Route::Error { .. }));
+        assert_eq!(
+            r.trace.last().map(|s| s.kind.as_str()),
+            Some("settingsErrorHandling")
         );
     }
 

@@ -99,7 +99,7 @@ impl<'de> Deserialize<'de> for Raw {
                 Ok(Raw::Map(v))
             }
         }
-        d.deserialize_any(V)
+        super::deep(|| d.deserialize_any(V))
     }
 }
 
@@ -114,22 +114,33 @@ pub struct YamlError {
 
 /// Parse `text` into a located tree.
 pub fn parse(text: &str) -> Result<Node, YamlError> {
-    let raw: Spanned<Raw> = serde_saphyr::from_str(text).map_err(|e| YamlError {
-        off: e
-            .location()
-            .and_then(|l| l.span().byte_offset())
-            .map(|o| o as usize),
-        message: e
-            .to_string()
-            .lines()
-            .next()
-            .unwrap_or("invalid yaml")
-            .to_string(),
-    })?;
+    // Nesting grows with the flow (a 200-deep decision chain is ~1,200 levels): the
+    // depth budget scales with the input, as the rules loader's node budget does.
+    let mut options = serde_saphyr::Options::default();
+    let mut budget = crate::suite::yaml::budget_for(text.len());
+    budget.max_depth = budget.max_depth.max(text.len() / 4);
+    options.budget = Some(budget);
+    let raw: Spanned<Raw> =
+        serde_saphyr::from_str_with_options(text, options).map_err(|e| YamlError {
+            off: e
+                .location()
+                .and_then(|l| l.span().byte_offset())
+                .map(|o| o as usize),
+            message: e
+                .to_string()
+                .lines()
+                .next()
+                .unwrap_or("invalid yaml")
+                .to_string(),
+        })?;
     Ok(convert(raw, text))
 }
 
 fn convert(raw: Spanned<Raw>, text: &str) -> Node {
+    super::deep(|| convert_node(raw, text))
+}
+
+fn convert_node(raw: Spanned<Raw>, text: &str) -> Node {
     let span = raw.referenced.span();
     let off = span.byte_offset().map_or(0, |o| o as usize).min(text.len());
     let len = span.byte_len().map_or(0, |l| l as usize);

@@ -184,6 +184,7 @@ fn expectations(run: &RunResult) -> Vec<String> {
             }
             format!("{{ {} }}", parts.join(", "))
         }
+        Route::Transfer(t) => format!("{{ transfer: {}, to: {} }}", q(&t.target), q(&t.to)),
         Route::Disconnect => "disconnect".into(),
         Route::Error { .. } => "error".into(),
     };

@@ -168,6 +168,10 @@ pub(crate) fn branch_text(b: &Branch) -> String {
 /// `Main flow (flows/a.yaml): 75.0% of branches (3/4)`.
 pub(crate) fn coverage_headline(flow: &FlowCoverage) -> String {
     let (hit, total) = branch_counts(flow);
+    if total == 0 {
+        // A straight-line flow: a percentage of nothing would read as a result.
+        return format!("{} ({}): no branches", flow.name, flow.file);
+    }
     format!(
         "{} ({}): {:.1}% of branches ({hit}/{total})",
         flow.name,

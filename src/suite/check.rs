@@ -222,8 +222,12 @@ pub fn evaluate(
         directory: suite.directory.as_ref().unwrap_or(env.directory),
         ..env
     };
-    let run = match suite.flow.as_ref().and_then(|f| f.loaded.as_deref()) {
-        Some(flow) => match simulate(flow, case, conv, participant, &data, env) {
+    let run = match suite
+        .flow
+        .as_ref()
+        .and_then(|f| f.loaded.as_deref().map(|l| (l, &f.tables)))
+    {
+        Some((flow, tables)) => match simulate(flow, tables, case, conv, participant, &data, env) {
             Ok(r) => Some(r),
             Err(e) => return (sim_error(&e), None),
         },
@@ -254,12 +258,12 @@ pub fn evaluate(
         "Message.Message.body",
         case.message
             .as_deref()
-            .or(participant.last_message.body.as_deref()),
+            .or(participant.first_message.body.as_deref()),
     );
     set_str(
         &mut vars,
         "Message.Message.senderAddress",
-        participant.last_message.sender.as_deref(),
+        participant.first_message.sender.as_deref(),
     );
     let cx = EvalContext {
         vars: &vars,
@@ -294,6 +298,7 @@ pub fn evaluate(
 /// the conversation and message from the fixture (or `message:`), the case's stubs.
 fn simulate(
     flow: &Flow,
+    tables: &crate::flow::Tables,
     case: &Case,
     conv: &Conversation,
     participant: &Participant,
@@ -309,9 +314,10 @@ fn simulate(
     input.message_body = case
         .message
         .clone()
-        .or_else(|| participant.last_message.body.clone());
-    input.sender_address = participant.last_message.sender.clone();
+        .or_else(|| participant.first_message.body.clone());
+    input.sender_address = participant.first_message.sender.clone();
     input.is_new_conversation = case.new_conversation;
+    input.tables = tables;
     flow.run(&input)
 }
 

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use super::load::VarOverrides;
 use super::model::Suite;
 use crate::diag::SourceDiagnostic;
+use crate::flow::terraform::TfFlows;
 use crate::flow::{Flow, Stub, Stubs, placeholders};
 
 /// The `{{placeholder}}` names of a flow file (`None`: unreadable; loading reports it).
@@ -16,7 +17,11 @@ fn placeholder_names(path: &Path) -> Option<BTreeSet<String>> {
     let text = std::fs::read_to_string(path).ok()?;
     Some(match placeholders::substitute(&text, &BTreeMap::new()) {
         Ok(_) => BTreeSet::new(),
-        Err(errs) => errs.into_iter().map(|e| e.name).collect(),
+        Err(errs) => errs
+            .into_iter()
+            .filter(|e| !e.spaced)
+            .map(|e| e.name)
+            .collect(),
     })
 }
 
@@ -29,6 +34,7 @@ pub fn bind(
     suites: &mut [Suite],
     overrides: &VarOverrides,
     defaults: &VarOverrides,
+    terraform: Option<&TfFlows>,
     used: &mut Vec<String>,
     errors: &mut Vec<SourceDiagnostic>,
 ) -> Vec<Arc<Flow>> {
@@ -40,6 +46,24 @@ pub fn bind(
         let Some(sf) = suite.flow.as_mut() else {
             continue;
         };
+        if let Some(resource) = sf.terraform.clone() {
+            match resolve_terraform(&resource, terraform, &sf.vars) {
+                Ok((path, vars)) => {
+                    sf.display = path.display().to_string();
+                    sf.path = path.canonicalize().unwrap_or(path);
+                    sf.vars = vars;
+                }
+                Err((message, help)) => {
+                    errors.push(
+                        SourceDiagnostic::error(&suite.source, sf.span, message)
+                            .with_code("routecheck::rules::terraform")
+                            .with_label("flow named here")
+                            .with_help(help),
+                    );
+                    continue;
+                }
+            }
+        }
         let placeholders = names
             .entry(sf.path.clone())
             .or_insert_with(|| placeholder_names(&sf.path));
@@ -125,4 +149,80 @@ pub fn bind(
         sf.index = index;
     }
     flows
+}
+
+/// The flow file and placeholder values of `genesyscloud_flow.NAME`: the resource's
+/// substitutions, with the rules file's `vars:` filling (or replacing) them. Every
+/// substitution that cannot be known offline must be given under `vars:`.
+fn resolve_terraform(
+    resource: &str,
+    terraform: Option<&TfFlows>,
+    own: &BTreeMap<String, String>,
+) -> Result<(PathBuf, BTreeMap<String, String>), (String, String)> {
+    let Some(tf) = terraform else {
+        return Err((
+            format!(
+                "`tf:{resource}` names a Terraform resource, but no Terraform directory was given"
+            ),
+            "run with `--terraform DIR` (the directory holding the `*.tf` files)".into(),
+        ));
+    };
+    let known = || {
+        tf.0.keys()
+            .map(|k| format!("genesyscloud_flow.{k}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let Some(name) = resource.strip_prefix("genesyscloud_flow.") else {
+        return Err((
+            format!("`tf:{resource}` is not a `genesyscloud_flow` resource"),
+            format!(
+                "write `flow: tf:genesyscloud_flow.NAME`; the directory has {}",
+                known()
+            ),
+        ));
+    };
+    let Some(flow) = tf.0.get(name) else {
+        return Err((
+            format!("no `genesyscloud_flow.{name}` resource in the Terraform directory"),
+            format!(
+                "the directory has: {}",
+                if tf.0.is_empty() {
+                    "none".into()
+                } else {
+                    known()
+                }
+            ),
+        ));
+    };
+    let Some(path) = flow.filepath.clone() else {
+        return Err((
+            format!(
+                "`genesyscloud_flow.{name}` has no readable `filepath`{}",
+                flow.filepath_problem
+                    .as_deref()
+                    .map(|p| format!(": {p}"))
+                    .unwrap_or_default()
+            ),
+            "routecheck reads literal paths and `${path.module}/...` templates".into(),
+        ));
+    };
+    let missing: Vec<String> = flow
+        .unresolved
+        .iter()
+        .filter(|(k, _)| !own.contains_key(k))
+        .map(|(k, e)| format!("`{k}` = {e}"))
+        .collect();
+    if !missing.is_empty() {
+        return Err((
+            format!(
+                "substitutions of `genesyscloud_flow.{name}` that cannot be known offline: {}",
+                missing.join(", ")
+            ),
+            "give each under `vars:` in this rules file".into(),
+        ));
+    }
+    let mut vars = flow.substitutions.clone();
+    vars.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
+    Ok((path, vars))
 }

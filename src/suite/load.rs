@@ -58,6 +58,7 @@ const FILE_KEYS: &[Key] = &[
     key("users"),
     key("skills"),
     key("stubs"),
+    key("tables"),
 ];
 
 const CASE_KEYS: &[Key] = &[
@@ -385,7 +386,7 @@ impl Loader<'_> {
                 "participant" => participant = self.string(v, "`participant`"),
                 "bindings" => bindings = self.bindings(v),
                 "variables" => variables = self.variables(v),
-                "flow" | "vars" | "queues" | "users" | "skills" | "stubs" => {
+                "flow" | "vars" | "queues" | "users" | "skills" | "stubs" | "tables" => {
                     self.flow_key(key, k, v, &mut flow_keys)
                 }
                 _ => self.err(k, "unknown-key", format!("unhandled key `{key}`")),
@@ -1301,7 +1302,8 @@ struct FlowKeys<'n> {
     flow: Option<(&'n Node, String)>,
     vars: BTreeMap<String, String>,
     stubs: Vec<(String, Stub, (usize, usize))>,
-    /// Keys that mean nothing without `flow:` (`vars:`, `stubs:`).
+    tables: crate::flow::Tables,
+    /// Keys that mean nothing without `flow:` (`vars:`, `stubs:`, `tables:`).
     needs_flow: Vec<&'n Node>,
     directory: Option<Directory>,
 }
@@ -1324,6 +1326,10 @@ impl Loader<'_> {
                 keys.stubs = self.stubs(v);
                 keys.needs_flow.push(k);
             }
+            "tables" => {
+                keys.tables = self.tables(v);
+                keys.needs_flow.push(k);
+            }
             _ => {
                 let map = self.string_map(v, &format!("`{key}`"), "id: name");
                 let d = keys.directory.get_or_insert_with(Directory::default);
@@ -1339,6 +1345,19 @@ impl Loader<'_> {
     /// Resolve `flow:` and keep it for the cases; returns the file's directory.
     fn flow_keys_done(&mut self, keys: FlowKeys<'_>) -> Option<Directory> {
         match keys.flow {
+            Some((node, rel)) if rel.starts_with("tf:") => {
+                self.flow = Some(SuiteFlow {
+                    path: std::path::PathBuf::from(&rel),
+                    display: rel.clone(),
+                    span: node.span,
+                    vars: keys.vars,
+                    stubs: keys.stubs,
+                    terraform: Some(rel["tf:".len()..].to_string()),
+                    tables: keys.tables,
+                    loaded: None,
+                    index: 0,
+                });
+            }
             Some((node, rel)) => {
                 self.flow_failed = true;
                 match crate::project::resolve(self.file_path, &rel) {
@@ -1354,6 +1373,8 @@ impl Loader<'_> {
                             span: node.span,
                             vars: keys.vars,
                             stubs: keys.stubs,
+                            terraform: None,
+                            tables: keys.tables,
                             loaded: None,
                             index: 0,
                         });
@@ -1448,6 +1469,40 @@ impl Loader<'_> {
                 "write `{ output: success, values: { Flow.X: value } }` (output is omitted for single-path actions)",
             ) {
                 out.push((name, stub, k.span));
+            }
+        }
+        out
+    }
+
+    /// `Table name: { key: Column, rows: [...] | csv: file.csv }` for Data Table Lookup.
+    fn tables(&mut self, v: &Node) -> crate::flow::Tables {
+        let mut out = crate::flow::Tables::default();
+        let Some(map) = v.as_map() else {
+            self.expect_type(v, "`tables`", "a mapping of table name: table");
+            return out;
+        };
+        for (k, val) in map {
+            let Some(name) = self.string(k, "a table name") else {
+                continue;
+            };
+            let Some(spec) = self.deserialize::<crate::flow::TableSpec>(
+                val,
+                "a data table",
+                "write `{ key: Column, rows: [{ Column: value, ... }] }` or `{ key: Column, csv: table.csv }`",
+            ) else {
+                continue;
+            };
+            match crate::flow::Table::from_spec(&spec, self.base_dir) {
+                Ok(t) => {
+                    out.0.insert(name, t);
+                }
+                Err(e) => {
+                    let d = self
+                        .error(val, format!("data table `{name}`: {e}"))
+                        .with_code("routecheck::rules::table")
+                        .with_help("CSV paths are relative to the rules file; the key column names the row");
+                    self.push(d);
+                }
             }
         }
         out

@@ -147,6 +147,11 @@ pub struct SuiteFlow {
     pub vars: std::collections::BTreeMap<String, String>,
     /// File-level `stubs:`, each with the byte span of its name in the rules file.
     pub stubs: Vec<(String, Stub, (usize, usize))>,
+    /// `flow: tf:genesyscloud_flow.NAME`: the Terraform resource named, resolved by the
+    /// runner against `--terraform DIR`.
+    pub terraform: Option<String>,
+    /// `tables:` — data tables for Data Table Lookup.
+    pub tables: crate::flow::Tables,
     /// The loaded flow (shared by every file naming the same path and vars), set by
     /// the runner after every rules file is loaded.
     pub loaded: Option<Arc<Flow>>,

@@ -180,6 +180,8 @@ pub struct RunConfig {
     pub excludes: Vec<PathBuf>,
     /// `--deny-warnings`: a warning (e.g. an attribute near miss) fails the run.
     pub deny_warnings: bool,
+    /// `--terraform DIR`: where `flow: tf:genesyscloud_flow.NAME` resources are read.
+    pub terraform: Option<PathBuf>,
 }
 
 impl Default for RunConfig {
@@ -199,6 +201,7 @@ impl Default for RunConfig {
             min_coverage: None,
             excludes: Vec::new(),
             deny_warnings: false,
+            terraform: None,
         }
     }
 }
@@ -408,13 +411,27 @@ pub fn load(config: &RunConfig) -> Result<Loaded, Vec<SourceDiagnostic>> {
             loaded.suites.push(s);
         }
     }
+    let terraform = match &config.terraform {
+        Some(dir) => match crate::flow::terraform::TfFlows::read(dir) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                errors.push(usage_diag(&format!("--terraform {}", dir.display()), e));
+                None
+            }
+        },
+        None => None,
+    };
     loaded.flows = super::flows::bind(
         &mut loaded.suites,
         &config.vars,
         &config.project_vars,
+        terraform.as_ref(),
         &mut used_vars,
         &mut errors,
     );
+    for f in &loaded.flows {
+        loaded.warnings.extend(f.warnings().iter().cloned());
+    }
     for (name, value) in &config.vars {
         if !used_vars.contains(name) {
             errors.push(usage_diag(

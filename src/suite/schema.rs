@@ -37,6 +37,9 @@ struct RulesFile {
     skills: Option<BTreeMap<String, String>>,
     /// Outcomes of the flow's external actions (data actions, bots, …) by action name.
     stubs: Option<crate::flow::Stubs>,
+    /// Data tables for the flow's Data Table Lookup actions, by table name: rows inline
+    /// or a CSV file, keyed by the `key` column.
+    tables: Option<BTreeMap<String, crate::flow::TableSpec>>,
     /// The cases.
     #[schemars(length(min = 1))]
     cases: Vec<Case>,
