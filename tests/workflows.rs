@@ -15,21 +15,35 @@ fn workflow(name: &str) -> Value {
     serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// Every `run:` script of a job.
-fn runs(job: &Value) -> Vec<&str> {
+/// Every `run:` script of a job, and `routecheck ARGS` for each step that uses the
+/// routecheck action (`OWNER/routecheck@REF` or `./`) with `args: ARGS`.
+fn runs(job: &Value) -> Vec<String> {
     job["steps"]
         .as_array()
         .unwrap()
         .iter()
-        .filter_map(|s| s["run"].as_str())
+        .filter_map(|s| match (s["run"].as_str(), s["uses"].as_str()) {
+            (Some(run), _) => Some(run.to_owned()),
+            (None, Some(uses)) if uses == "./" || uses.contains("/routecheck@") => {
+                s["with"]["args"]
+                    .as_str()
+                    .map(|args| format!("routecheck {args}"))
+            }
+            _ => None,
+        })
         .collect()
+}
+
+fn runs_command(job: &Value, command: &str) -> bool {
+    runs(job).iter().any(|r| r.starts_with(command))
 }
 
 /// The `routecheck test ...` command line of a job, with `${{ matrix.shard }}` set to `k`.
 fn test_command(job: &Value, k: u64) -> Vec<String> {
-    let line = runs(job)
-        .into_iter()
-        .flat_map(str::lines)
+    let runs = runs(job);
+    let line = runs
+        .iter()
+        .flat_map(|r| r.lines())
         .find(|l| l.trim_start().starts_with("routecheck test"))
         .expect("a `routecheck test` step");
     line.replace("${{ matrix.shard }}", &k.to_string())
@@ -94,7 +108,11 @@ fn check_sharded_job(job: &Value) {
 fn the_example_gate_lints_tests_in_shards_and_gates_the_deploy() {
     let wf = workflow("example-gate.yml");
     let jobs = &wf["jobs"];
-    assert!(runs(&jobs["lint"]).contains(&"routecheck lint"));
+    assert!(
+        runs_command(&jobs["lint"], "routecheck lint"),
+        "{:?}",
+        runs(&jobs["lint"])
+    );
     check_sharded_job(&jobs["test"]);
     let needs: Vec<&str> = jobs["deploy"]["needs"]
         .as_array()
@@ -113,7 +131,80 @@ fn the_example_gate_lints_tests_in_shards_and_gates_the_deploy() {
 fn the_projects_ci_runs_the_gate_on_the_samples() {
     let wf = workflow("ci.yml");
     let samples = &wf["jobs"]["samples"];
-    assert!(runs(samples).contains(&"routecheck lint"));
+    assert!(runs_command(samples, "routecheck lint"));
     check_sharded_job(samples);
-    assert!(runs(&wf["jobs"]["check"]).contains(&"bash .ci/run"));
+    assert!(runs_command(&wf["jobs"]["check"], "bash .ci/run"));
+}
+
+fn yaml_file(path: &str) -> (String, Value) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let doc = serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    (text, doc)
+}
+
+#[test]
+fn the_action_downloads_exactly_what_the_release_workflow_publishes() {
+    let (action_text, action) = yaml_file("action.yml");
+    assert_eq!(action["runs"]["using"], "composite");
+    for input in ["args", "version", "working-directory"] {
+        assert!(
+            action_text.contains(&format!("inputs.{input}")),
+            "input {input} is never used"
+        );
+    }
+    let release = workflow("release.yml");
+    assert!(
+        release["on"]["push"]["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t == "v*")
+    );
+    let targets: Vec<&str> = release["jobs"]["build"]["strategy"]["matrix"]["include"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["target"].as_str().unwrap())
+        .collect();
+    for needed in [
+        "x86_64-unknown-linux-musl",
+        "aarch64-unknown-linux-musl",
+        "x86_64-apple-darwin",
+        "aarch64-apple-darwin",
+        "x86_64-pc-windows-msvc",
+    ] {
+        assert!(targets.contains(&needed), "release misses {needed}");
+        assert!(
+            action_text.contains(needed),
+            "the action cannot install {needed}"
+        );
+    }
+    // Both name assets routecheck-<target>.{tar.gz,zip} with a .sha256 beside each.
+    let (release_text, _) = yaml_file(".github/workflows/release.yml");
+    for text in [&action_text, &release_text] {
+        assert!(text.contains("routecheck-$TARGET") || text.contains("routecheck-$target"));
+        assert!(text.contains(".sha256"));
+    }
+}
+
+#[test]
+fn the_example_gate_uses_the_action_and_the_genesys_names_routecheck_reads() {
+    let (text, _) = yaml_file(".github/workflows/example-gate.yml");
+    assert!(
+        !text.contains("GENESYS_CLOUD_"),
+        "routecheck reads GENESYS_*, not GENESYS_CLOUD_*"
+    );
+    for name in [
+        "GENESYS_CLIENT_ID",
+        "GENESYS_CLIENT_SECRET",
+        "GENESYS_REGION",
+    ] {
+        assert!(text.contains(name), "{name}");
+    }
+    assert!(text.contains("/routecheck@v1"));
+    assert!(
+        !text.contains("cargo install"),
+        "the gate installs a release, it does not build"
+    );
 }

@@ -225,12 +225,8 @@ pub struct RunReport {
 
 /// A usage error, shown against the command-line argument that caused it.
 fn usage_diag(arg: &str, message: String) -> SourceDiagnostic {
-    SourceDiagnostic::error(
-        &SourceFile::new("command line", arg),
-        (0, arg.len()),
-        message,
-    )
-    .with_code("routecheck::usage")
+    SourceDiagnostic::error(&SourceFile::command_line(arg), (0, arg.len()), message)
+        .with_code("routecheck::usage")
 }
 
 /// Expand paths: files as given, directories walked for *.yaml / *.yml (sorted).
@@ -468,6 +464,10 @@ fn execute(
                 name: s.name.clone(),
                 file: s.file.clone(),
                 cases: *n,
+                flow: s
+                    .flow
+                    .as_ref()
+                    .map(|f| loaded.flows[f.index].file_name().to_owned()),
             })
             .collect(),
     });
@@ -493,7 +493,10 @@ fn execute(
         now: config.now,
         directory: &config.directory,
     };
-    let mut summary = Summary::default();
+    let mut summary = Summary {
+        warnings: loaded.warnings.len(),
+        ..Summary::default()
+    };
     let (tx, rx) = mpsc::channel::<Done>();
     // Branches reached per flow, over the selected cases (this shard's, with --shard).
     let mut hits: Vec<Option<BTreeSet<usize>>> = vec![None; loaded.flows.len()];
