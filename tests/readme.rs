@@ -2,7 +2,7 @@
 //! and passes, in a temporary copy of the repository, in README order. README and tool
 //! cannot drift.
 //!
-//! Conventions (also in docs/readme-examples.md):
+//! Conventions (also in README.md, "Development"):
 //! - ```text blocks are output and are not run; other languages are ignored.
 //! - A block that cannot run offline is marked by the line
 //!   `<!-- readme-test: skip (REASON) -->` immediately before its fence; it is skipped
