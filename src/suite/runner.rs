@@ -366,6 +366,8 @@ impl Emitter<'_> {
 /// Load, compile, select, run and report. The one entry point of `routecheck test`;
 /// `trace` and live mode call it with their own config and fixture source.
 pub fn run(config: &RunConfig, reporters: &mut [Box<dyn Reporter>]) -> RunReport {
+    // The summary's duration is the whole command's: loading a large suite is most of it.
+    let started = Instant::now();
     let mut em = Emitter {
         reporters,
         io_error: None,
@@ -415,7 +417,7 @@ pub fn run(config: &RunConfig, reporters: &mut [Box<dyn Reporter>]) -> RunReport
             coverage_failures: Vec::new(),
         };
     }
-    let summary = execute(&loaded, &selection, config, &mut em);
+    let summary = execute(&loaded, &selection, config, &mut em, started);
     let coverage_failures = below_min(&summary);
     let status = if summary.errors > 0 {
         RunStatus::Error
@@ -448,8 +450,8 @@ fn execute(
     selection: &[(usize, usize)],
     config: &RunConfig,
     em: &mut Emitter<'_>,
+    started: Instant,
 ) -> Summary {
-    let started = Instant::now();
     let mut per_suite: Vec<usize> = vec![0; loaded.suites.len()];
     for (si, _) in selection {
         per_suite[*si] += 1;
