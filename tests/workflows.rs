@@ -208,3 +208,100 @@ fn the_example_gate_uses_the_action_and_the_genesys_names_routecheck_reads() {
         "the gate installs a release, it does not build"
     );
 }
+
+/// The action's install step, run with a stand-in `curl` that serves a local "release":
+/// it picks the runner's asset, verifies the checksum, and puts routecheck on PATH; a
+/// tampered asset stops it.
+#[test]
+fn the_action_installs_a_release_and_refuses_a_bad_checksum() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_, action) = yaml_file("action.yml");
+    let script = action["runs"]["steps"][0]["run"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let tmp = tempfile::tempdir().unwrap();
+    let (release, bin, runner) = (
+        tmp.path().join("release"),
+        tmp.path().join("bin"),
+        tmp.path().join("runner"),
+    );
+    for d in [&release, &bin, &runner] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    let asset = "routecheck-x86_64-unknown-linux-musl.tar.gz";
+    let sh = |cmd: &str| {
+        let ok = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(cmd)
+            .current_dir(&release)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "{cmd}");
+    };
+    sh(&format!(
+        "printf '#!/bin/sh\\necho routecheck 9.9.9\\n' > routecheck && chmod +x routecheck \
+         && tar czf {asset} routecheck && rm routecheck && sha256sum {asset} > {asset}.sha256"
+    ));
+    // `curl -fsSL --retry 3 -o FILE URL`: copy the URL's last segment from the release.
+    let curl = bin.join("curl");
+    std::fs::write(
+        &curl,
+        format!(
+            "#!/bin/bash\nwhile [ $# -gt 1 ]; do [ \"$1\" = -o ] && out=$2; shift; done\n\
+             echo \"$1\" >> '{}/urls'\ncp \"{}/$(basename \"$1\")\" \"$out\"\n",
+            tmp.path().display(),
+            release.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&curl, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let install = || {
+        let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+        std::process::Command::new("bash")
+            .arg("-c")
+            .arg(&script)
+            .env("PATH", path)
+            .env("VERSION", "v9.9.9")
+            .env("REPO", "your-org/routecheck")
+            .env("RUNNER_OS_NAME", "Linux")
+            .env("RUNNER_ARCH_NAME", "X64")
+            .env("RUNNER_TEMP", &runner)
+            .env("GITHUB_PATH", runner.join("path"))
+            .env("GITHUB_OUTPUT", runner.join("output"))
+            .output()
+            .unwrap()
+    };
+    let out = install();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("routecheck 9.9.9"));
+    let urls = std::fs::read_to_string(tmp.path().join("urls")).unwrap();
+    assert!(
+        urls.contains(&format!(
+            "https://github.com/your-org/routecheck/releases/download/v9.9.9/{asset}"
+        )),
+        "{urls}"
+    );
+    let output = std::fs::read_to_string(runner.join("output")).unwrap();
+    assert!(
+        output.starts_with("path=") && output.contains("/routecheck"),
+        "{output}"
+    );
+    assert!(
+        std::fs::read_to_string(runner.join("path"))
+            .unwrap()
+            .contains("routecheck-v9.9.9-x86_64-unknown-linux-musl")
+    );
+    // A tampered asset: the checksum no longer matches and nothing is installed.
+    std::fs::remove_dir_all(&runner).unwrap();
+    std::fs::create_dir_all(&runner).unwrap();
+    sh(&format!("echo tampered >> {asset}"));
+    let out = install();
+    assert!(!out.status.success());
+    assert!(!runner.join("path").exists());
+}
