@@ -12,6 +12,7 @@ mod test;
 mod trace;
 
 use std::io::IsTerminal;
+use std::sync::OnceLock;
 
 use clap::{Parser, Subcommand};
 
@@ -23,7 +24,26 @@ use crate::exit;
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Colour: `auto` colours a terminal unless NO_COLOR is set (CLICOLOR_FORCE or
+    /// FORCE_COLOR force it, e.g. in a CI log); `always` and `never` override all three.
+    #[arg(long, global = true, value_enum, default_value_t, value_name = "WHEN")]
+    color: ColorChoice,
 }
+
+/// `--color`, on every command.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour a terminal, as the environment says (NO_COLOR, CLICOLOR_FORCE, FORCE_COLOR).
+    #[default]
+    Auto,
+    /// Always colour (ANSI escapes even in a pipe or a file).
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// The run's `--color`, set once before the command runs.
+static COLOR: OnceLock<ColorChoice> = OnceLock::new();
 
 #[derive(Debug, Subcommand)]
 enum Command {
@@ -66,6 +86,13 @@ pub fn main() -> u8 {
             return code;
         }
     };
+    let _ = COLOR.set(cli.color);
+    // anstream strips escapes from non-terminals on its own; make it agree with us.
+    anstream::ColorChoice::write_global(match forced(cli.color, &env_var) {
+        Some(true) => anstream::ColorChoice::AlwaysAnsi,
+        Some(false) => anstream::ColorChoice::Never,
+        None => anstream::ColorChoice::Auto,
+    });
     match cli.command {
         Command::Eval(args) => eval::run(args),
         Command::Test(args) => test::run(args),
@@ -81,19 +108,45 @@ pub fn main() -> u8 {
     }
 }
 
-/// `NO_COLOR` unset or empty (https://no-color.org).
-fn color_allowed() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok()
 }
 
-/// Whether to colour stderr: a terminal, and `NO_COLOR` unset or empty.
+/// The colour decision that does not depend on the stream: `Some(true)` forced on,
+/// `Some(false)` off, `None` a terminal decides.
+///
+/// `--color always|never` wins; then `NO_COLOR` set and non-empty turns colour off
+/// (https://no-color.org, which it beats the force variables over: the strict reading);
+/// then `CLICOLOR_FORCE` set and not `0` (https://bixense.com/clicolors/) or
+/// `FORCE_COLOR` set and not `0`/`false` (Node's and chalk's convention) force it.
+fn forced(choice: ColorChoice, env: &dyn Fn(&str) -> Option<String>) -> Option<bool> {
+    match choice {
+        ColorChoice::Always => return Some(true),
+        ColorChoice::Never => return Some(false),
+        ColorChoice::Auto => {}
+    }
+    if env("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        return Some(false);
+    }
+    let clicolor_force = env("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0");
+    let force_color = env("FORCE_COLOR").is_some_and(|v| v != "0" && v != "false");
+    (clicolor_force || force_color).then_some(true)
+}
+
+/// Whether to colour a stream, the one NO_COLOR/terminal check for every command.
+fn color_for(terminal: bool) -> bool {
+    let choice = COLOR.get().copied().unwrap_or_default();
+    forced(choice, &env_var).unwrap_or(terminal)
+}
+
+/// Whether to colour stderr (`--color`, the environment, a terminal).
 pub(crate) fn stderr_color() -> bool {
-    color_allowed() && std::io::stderr().is_terminal()
+    color_for(std::io::stderr().is_terminal())
 }
 
-/// Whether to colour stdout: a terminal, and `NO_COLOR` unset or empty.
+/// Whether to colour stdout (`--color`, the environment, a terminal).
 pub(crate) fn stdout_color() -> bool {
-    color_allowed() && std::io::stdout().is_terminal()
+    color_for(std::io::stdout().is_terminal())
 }
 
 /// The project's `routecheck.yaml` (nearest at or above the working directory), or
@@ -115,5 +168,44 @@ where
     for d in diags {
         use std::io::Write;
         let _ = write!(err, "{}", crate::diag::render(d, color));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    }
+
+    #[test]
+    fn the_flag_beats_the_environment() {
+        let env = with(&[("NO_COLOR", "1")]);
+        assert_eq!(forced(ColorChoice::Always, &env), Some(true));
+        let env = with(&[("FORCE_COLOR", "1")]);
+        assert_eq!(forced(ColorChoice::Never, &env), Some(false));
+    }
+
+    #[test]
+    fn auto_reads_no_color_then_the_force_variables() {
+        let auto = |vars: &[(&str, &str)]| forced(ColorChoice::Auto, &with(vars));
+        assert_eq!(auto(&[]), None);
+        assert_eq!(auto(&[("NO_COLOR", "")]), None);
+        assert_eq!(auto(&[("NO_COLOR", "1")]), Some(false));
+        assert_eq!(
+            auto(&[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")]),
+            Some(false)
+        );
+        assert_eq!(auto(&[("CLICOLOR_FORCE", "1")]), Some(true));
+        assert_eq!(auto(&[("CLICOLOR_FORCE", "0")]), None);
+        assert_eq!(auto(&[("FORCE_COLOR", "")]), Some(true));
+        assert_eq!(auto(&[("FORCE_COLOR", "3")]), Some(true));
+        assert_eq!(auto(&[("FORCE_COLOR", "0")]), None);
+        assert_eq!(auto(&[("FORCE_COLOR", "false")]), None);
     }
 }

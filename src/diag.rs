@@ -44,6 +44,17 @@ impl SourceFile {
         Self::new(format!("<{what}>"), "")
     }
 
+    /// A command-line argument shown as its own one-line source (a caret under the bad
+    /// part), named `<command line>`: not a file, so no annotation points at one.
+    pub fn command_line(arg: &str) -> Self {
+        Self::new("<command line>", arg)
+    }
+
+    /// A real file (not `<expr>`, `<command line>` or an [`SourceFile::unlocated`] stand-in).
+    pub fn is_file(&self) -> bool {
+        !self.name.starts_with('<')
+    }
+
     /// True for [`SourceFile::unlocated`].
     pub fn is_unlocated(&self) -> bool {
         self.text.is_empty() && self.name.starts_with('<')

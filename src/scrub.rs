@@ -67,6 +67,7 @@ pub fn event(event: &Event) -> Event {
                     name: own(&s.name),
                     file: own(&s.file),
                     cases: s.cases,
+                    flow: s.flow.clone(),
                 })
                 .collect(),
         },
@@ -174,6 +175,7 @@ mod tests {
                 name: "suite scrub-test-name-token".into(),
                 file: "f.yaml".into(),
                 cases: 1,
+                flow: None,
             }],
         });
         let Event::RunStarted { suites } = e else {

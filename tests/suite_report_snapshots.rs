@@ -21,6 +21,7 @@ fn stable(text: &str) -> String {
         (r#"time="[0-9.e-]+""#, r#"time="[time]""#),
         (r#"timestamp="[^"]+""#, r#"timestamp="[timestamp]""#),
         (r#"hostname="[^"]+""#, r#"hostname="[hostname]""#),
+        (r"(?m) in [0-9]+\.[0-9]{2}s$", " in [elapsed]"),
     ];
     let mut out = text.to_string();
     for (re, with) in patterns {

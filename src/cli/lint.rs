@@ -240,7 +240,7 @@ fn summary(report: &LintReport) -> String {
 }
 
 fn write_human(out: &mut dyn Write, report: &LintReport) -> std::io::Result<()> {
-    let color = super::stderr_color() && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let color = super::stdout_color();
     for f in &report.findings {
         write!(out, "{}", crate::diag::render(&f.diagnostic, color))?;
     }

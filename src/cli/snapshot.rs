@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Subcommand, ValueEnum};
+use clap::Subcommand;
 use owo_colors::OwoColorize;
 
 use super::live::NetArgs;
@@ -48,21 +48,8 @@ struct CheckArgs {
     /// Snapshot config file (default: .routecheck-snapshot.yaml when it exists).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Colour the diff.
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    color: Color,
     #[command(flatten)]
     net: NetArgs,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Color {
-    /// On a terminal, unless NO_COLOR is set.
-    Auto,
-    /// Always, e.g. for a CI log that renders ANSI colours.
-    Always,
-    /// Never.
-    Never,
 }
 
 #[derive(Debug, clap::Args)]
@@ -88,11 +75,8 @@ fn report(e: &dyn miette::Diagnostic) -> u8 {
 }
 
 fn check(args: CheckArgs) -> u8 {
-    let color = match args.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => super::stdout_color(),
-    };
+    // `--color` is global now (every command); it still reads `snapshot check --color`.
+    let color = super::stdout_color();
     let fixtures = match snapshot::fixtures(&args.fixtures) {
         Ok(f) => f,
         Err(e) => return report(&e),

@@ -1,8 +1,10 @@
 //! `routecheck test` and `routecheck schema`: validate arguments into a `RunConfig`,
 //! build the reporters, run, and turn the result into an exit code.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use regex::Regex;
 
@@ -53,6 +55,10 @@ pub struct TestArgs {
     /// Show durations and more detail.
     #[arg(long, short)]
     pub verbose: bool,
+    /// Print the selected cases (after --run and --shard) instead of running them: one
+    /// `file:line:col: suite › case` line each, or JSON with --format json.
+    #[arg(long)]
+    pub list: bool,
     /// Run every selected case against this live conversation instead of its `fixture:`
     /// (needs GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET and GENESYS_REGION).
     #[arg(long, value_name = "ID")]
@@ -167,6 +173,9 @@ pub fn run(args: TestArgs) -> u8 {
         Ok(c) => c,
         Err(msg) => return usage(&msg),
     };
+    if args.list {
+        return list(&config, args.format);
+    }
     let opts = ReportOptions {
         format: args.format,
         junit: args.junit.clone(),
@@ -178,7 +187,18 @@ pub fn run(args: TestArgs) -> u8 {
             "note: every selected case runs against live conversation {id}; `fixture:` paths are ignored"
         );
     }
-    let mut reporters = report::build(&opts, Box::new(anstream::stdout()));
+    let progress =
+        report::progress::wanted(std::io::stderr().is_terminal(), &|n| std::env::var(n).ok())
+            .then(|| report::progress::Progress::start(PROGRESS_AFTER));
+    let stdout: Box<dyn std::io::Write + Send> = match &progress {
+        Some(p) => p.around(Box::new(anstream::stdout())),
+        None => Box::new(anstream::stdout()),
+    };
+    let mut reporters = report::build(&opts, stdout);
+    // First, so the bar is gone before any reporter prints the end of the run.
+    if let Some(p) = progress {
+        reporters.insert(0, Box::new(p));
+    }
     let result = suite::run(&config, &mut reporters);
     drop(reporters);
     if let Some(e) = result.io_error
@@ -196,6 +216,71 @@ pub fn run(args: TestArgs) -> u8 {
     }
     result.status.exit_code()
 }
+
+/// A run shows its progress bar (on a terminal, outside CI) once it has lasted this long.
+const PROGRESS_AFTER: Duration = Duration::from_millis(700);
+
+/// One selected case, as `--list` prints it.
+#[derive(serde::Serialize)]
+struct Listed<'a> {
+    suite: &'a str,
+    file: &'a str,
+    case: &'a str,
+    location: &'a report::Location,
+}
+
+/// `routecheck test --list`: load, select (`--run`, `--shard`), print; nothing runs.
+/// Exit 0, or 2 when the rules cannot be loaded or `--run` matches nothing.
+fn list(config: &RunConfig, format: Format) -> u8 {
+    let loaded = match suite::runner::load(config) {
+        Ok(l) => l,
+        Err(errors) => {
+            super::print_diagnostics(errors.iter().map(|d| d as &dyn miette::Diagnostic));
+            return exit::USAGE;
+        }
+    };
+    let selection = suite::runner::select(&loaded, config);
+    if selection.is_empty()
+        && let Some(r) = &config.filter
+    {
+        return usage(&format!(
+            "--run: no case or suite name matches `{}`",
+            r.as_str()
+        ));
+    }
+    let cases: Vec<Listed<'_>> = selection
+        .iter()
+        .map(|&(si, ci)| {
+            let s = &loaded.suites[si];
+            let c = &s.cases[ci];
+            Listed {
+                suite: &s.name,
+                file: &s.file,
+                case: &c.name,
+                location: &c.location,
+            }
+        })
+        .collect();
+    let text = match format {
+        Format::Json => {
+            let doc = serde_json::json!({ "version": 1, "count": cases.len(), "cases": cases });
+            serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+        }
+        Format::Human | Format::Github => cases
+            .iter()
+            .map(|c| format!("{}: {} › {}\n", c.location, c.suite, c.case))
+            .collect(),
+    };
+    let mut out = anstream::stdout();
+    match std::io::Write::write_all(&mut out, text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            anstream::eprintln!("error: writing the list: {e}");
+            exit::USAGE
+        }
+        _ => exit::OK,
+    }
+}
+
 
 /// Arguments of `routecheck schema`.
 #[derive(Debug, clap::Args)]

@@ -16,6 +16,8 @@ pub(crate) struct SuiteCases {
     pub(crate) file: String,
     /// Cases the runner said it would run (0 for a suite it never announced).
     pub(crate) announced: usize,
+    /// The flow file the rules file simulates, as announced.
+    pub(crate) flow: Option<String>,
     pub(crate) cases: Vec<CaseResult>,
 }
 
@@ -28,7 +30,11 @@ impl SuiteCases {
 
 impl Suites {
     pub(crate) fn announce(&mut self, info: &SuiteInfo) {
-        self.entry(&info.name, &info.file).announced += info.cases;
+        let entry = self.entry(&info.name, &info.file);
+        entry.announced += info.cases;
+        if info.flow.is_some() {
+            entry.flow.clone_from(&info.flow);
+        }
     }
 
     // A case from a suite that was never announced is still reported, after the others.
@@ -46,6 +52,7 @@ impl Suites {
                     name: name.to_string(),
                     file: file.to_string(),
                     announced: 0,
+                    flow: None,
                     cases: Vec::new(),
                 });
                 self.list.len() - 1

@@ -32,6 +32,10 @@ pub struct SuiteInfo {
     pub file: String,
     /// Cases selected to run in this file (after `--run` and `--shard`).
     pub cases: usize,
+    /// The flow file this rules file simulates (`FlowCoverage::file`), if any: its
+    /// coverage is reported with this suite.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow: Option<String>,
 }
 
 /// One expectation that did not hold.
@@ -135,6 +139,11 @@ pub struct Coverage {
 }
 
 impl Coverage {
+    /// Whether this flow is below `min_percent`.
+    pub fn is_short(&self, flow: &FlowCoverage) -> bool {
+        self.min_percent.is_some_and(|min| flow.percent() < min)
+    }
+
     /// The flows below `min_percent`, each with the sentence that says why the run failed.
     pub fn shortfalls(&self) -> Vec<(&FlowCoverage, String)> {
         let Some(min) = self.min_percent else {

@@ -76,8 +76,10 @@ impl Github {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
-        let loc = text::diag_location(d);
-        let end = d.file.line_col(d.span.1);
+        // A usage error is about the command line, not a file: annotate the run.
+        let located = d.file.is_file();
+        let loc = located.then(|| text::diag_location(d));
+        let end = located.then(|| d.file.line_col(d.span.1));
         let title = d.code.as_deref().unwrap_or("routecheck");
         let mut message = d.message.clone();
         if let Some(label) = &d.label {
@@ -86,7 +88,10 @@ impl Github {
         if let Some(help) = &d.help {
             message.push_str(&format!("\nhelp: {help}"));
         }
-        self.command(kind, Some(&loc), Some(end), title, &message)
+        if !located {
+            message = format!("{}: {message}", d.file.name);
+        }
+        self.command(kind, loc.as_ref(), end, title, &message)
     }
 }
 

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use owo_colors::{OwoColorize, Style};
 
-use super::text::{self, DiffSide};
+use super::text::{self, DiffLine, DiffSide};
 use super::{CaseResult, Coverage, Event, Failure, Outcome, Reporter, Summary};
 use crate::diag::SourceDiagnostic;
 
@@ -83,12 +83,8 @@ impl Human {
                 let plus = Style::new().green();
                 writeln!(self.out, "      {}", self.paint("--- expected", minus))?;
                 writeln!(self.out, "      {}", self.paint("+++ actual", plus))?;
-                for (side, line) in text::diff_lines(e, a) {
-                    let shown = match side {
-                        DiffSide::Expected => self.paint(&format!("- {line}"), minus),
-                        DiffSide::Actual => self.paint(&format!("+ {line}"), plus),
-                        DiffSide::Both => format!("  {line}"),
-                    };
+                for line in text::diff_lines(e, a) {
+                    let shown = self.diff_line(&line, minus, plus);
                     writeln!(self.out, "      {shown}")?;
                 }
             }
@@ -108,6 +104,30 @@ impl Human {
             writeln!(self.out, "      {label}: {note}")?;
         }
         Ok(())
+    }
+
+    /// A diff line: in colour the differing characters are reversed; without colour
+    /// they are wrapped in `[-…-]` / `{+…+}`.
+    fn diff_line(&self, line: &DiffLine, minus: Style, plus: Style) -> String {
+        let (sign, style) = match line.side {
+            DiffSide::Expected => ("-", minus),
+            DiffSide::Actual => ("+", plus),
+            DiffSide::Both => (" ", Style::new()),
+        };
+        if !self.color {
+            return format!("{sign} {}", text::plain_line(line));
+        }
+        let whole = line.parts.iter().all(|(m, _)| *m);
+        let mut out = self.paint(&format!("{sign} "), style);
+        for (marked, part) in &line.parts {
+            let st = if *marked && !whole {
+                style.reversed()
+            } else {
+                style
+            };
+            out.push_str(&self.paint(part, st));
+        }
+        out
     }
 
     fn diagnostic(&mut self, d: &SourceDiagnostic) -> io::Result<()> {
@@ -140,9 +160,6 @@ impl Human {
             self.coverage(cov)?;
         }
         writeln!(self.out)?;
-        if self.verbose {
-            writeln!(self.out, "finished in {:.2}s", s.duration.as_secs_f64())?;
-        }
         let short = s
             .coverage
             .as_ref()
@@ -152,7 +169,13 @@ impl Human {
         } else {
             Style::new().green().bold()
         };
-        writeln!(self.out, "{}", self.paint(&text::summary_line(s), style))
+        // Elapsed time goes after the counts, so parsers of the counts are not disturbed.
+        let line = format!(
+            "{} in {:.2}s",
+            text::summary_line(s),
+            s.duration.as_secs_f64()
+        );
+        writeln!(self.out, "{}", self.paint(&line, style))
     }
 }
 

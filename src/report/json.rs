@@ -85,6 +85,7 @@ impl Reporter for Json {
             }
             Event::LoadFailed { errors } => {
                 let warnings = std::mem::take(&mut self.warnings);
+                let warnings_seen = warnings.len();
                 write_doc(
                     &mut self.out,
                     &Document {
@@ -93,7 +94,12 @@ impl Reporter for Json {
                         suites: Vec::new(),
                         warnings,
                         errors: errors.iter().map(JsonDiagnostic::from).collect(),
-                        summary: JsonSummary::default(),
+                        // Counted as the human and JUnit reports count them.
+                        summary: JsonSummary {
+                            errors: errors.len().max(1),
+                            warnings: warnings_seen,
+                            ..JsonSummary::default()
+                        },
                         coverage: None,
                     },
                 )
@@ -127,6 +133,8 @@ struct JsonFlow<'a> {
     percent: f64,
     reached: usize,
     total: usize,
+    /// Below `min_percent`: the run fails (exit 1).
+    below_min: bool,
     branches: &'a [Branch],
 }
 
@@ -146,6 +154,7 @@ impl<'a> From<&'a Coverage> for JsonCoverage<'a> {
                         percent: (f.percent() * 10.0).round() / 10.0,
                         reached,
                         total,
+                        below_min: c.is_short(f),
                         branches: &f.branches,
                     }
                 })
@@ -241,6 +250,8 @@ struct JsonSummary {
     skipped: usize,
     warnings: usize,
     non_rules_files: usize,
+    /// Flows below `--min-coverage` (each also has `below_min: true`).
+    coverage_shortfalls: usize,
     duration: f64,
 }
 
@@ -253,6 +264,7 @@ impl From<&Summary> for JsonSummary {
             skipped: s.skipped,
             warnings: s.warnings,
             non_rules_files: s.non_rules_files,
+            coverage_shortfalls: s.coverage.as_ref().map_or(0, |c| c.shortfalls().len()),
             duration: s.duration.as_secs_f64(),
         }
     }

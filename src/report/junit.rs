@@ -18,13 +18,11 @@ use quick_xml::events::{BytesEnd, BytesStart, Event as Xml};
 
 use super::collect::{SuiteCases, Suites};
 use super::text;
-use super::{CaseResult, Coverage, Event, Outcome, Reporter, Summary};
+use super::{CaseResult, Coverage, Event, FlowCoverage, Outcome, Reporter, Summary};
 use crate::diag::SourceDiagnostic;
 
 /// The suite that holds the errors of a run that could not start.
 const LOAD_SUITE: &str = "routecheck";
-/// The suite that records `--min-coverage` verdicts, one testcase per flow.
-const COVERAGE_SUITE: &str = "routecheck coverage";
 
 /// Collects the run and writes the JUnit file at `RunFinished` or `LoadFailed`.
 pub struct Junit {
@@ -79,6 +77,25 @@ impl Junit {
                         || (i == 0 && !self.suites.list.iter().any(|s| *w.file.name == s.file))
                 })
                 .collect();
+            // A flow's coverage goes with the rules file that simulates it; a flow no
+            // announced suite claims (cannot happen from the runner) with the first.
+            let flows: Vec<&FlowCoverage> = summary
+                .coverage
+                .iter()
+                .flat_map(|c| &c.flows)
+                .filter(|f| {
+                    s.flow.as_deref() == Some(f.file.as_str())
+                        || (i == 0
+                            && !self
+                                .suites
+                                .list
+                                .iter()
+                                .any(|s| s.flow.as_deref() == Some(f.file.as_str())))
+                })
+                .collect();
+            // A flow below --min-coverage is not a test case (the counts stay those of
+            // every other reporter): it is said in this suite's properties and its
+            // system-err, and the exit code (1) fails the job.
             // Attribute near misses are about checks that passed: CI tools show a suite's
             // system-out beside its results, so they go there; other warnings stay on
             // system-err.
@@ -88,45 +105,23 @@ impl Junit {
             if !near.is_empty() {
                 suite.set_system_out(&cdata(&rendered(near)));
             }
-            if !other.is_empty() {
-                suite.set_system_err(&cdata(&rendered(other)));
+            let mut err_text = rendered(other);
+            if let Some(cov) = &summary.coverage {
+                for (f, msg) in cov.shortfalls() {
+                    if flows.iter().any(|g| std::ptr::eq(*g, f)) {
+                        err_text.push_str(&format!("error: {msg}\n"));
+                    }
+                }
+            }
+            if !err_text.is_empty() {
+                suite.set_system_err(&cdata(&err_text));
             }
             let skipped = suite.skipped();
             report.add_testsuite(suite);
             extras.push(SuiteExtras {
                 file: Some(s.file.clone()),
                 skipped,
-                properties: coverage_properties(summary.coverage.as_ref()),
-            });
-        }
-        // `--min-coverage` fails the run: a pipeline reading only this file must see it.
-        if let Some(cov) = summary
-            .coverage
-            .as_ref()
-            .filter(|c| c.min_percent.is_some())
-        {
-            let shortfalls = cov.shortfalls();
-            let mut suite = new_suite(COVERAGE_SUITE, at);
-            for flow in &cov.flows {
-                let name = attr(&format!("branch coverage of {}", flow.file));
-                let case = match shortfalls.iter().find(|(f, _)| std::ptr::eq(*f, flow)) {
-                    Some((_, msg)) => TestCaseBuilder::failure(
-                        &name,
-                        junit_report::Duration::ZERO,
-                        "coverage",
-                        &attr(msg),
-                    ),
-                    None => TestCaseBuilder::success(&name, junit_report::Duration::ZERO),
-                };
-                let mut case = case;
-                case.set_classname(COVERAGE_SUITE);
-                suite.add_testcase(case.build());
-            }
-            report.add_testsuite(suite);
-            extras.push(SuiteExtras {
-                file: None,
-                skipped: 0,
-                properties: coverage_properties(Some(cov)),
+                properties: coverage_properties(summary.coverage.as_ref(), &flows),
             });
         }
         let totals = Totals {
@@ -267,9 +262,13 @@ fn missing_case(s: &SuiteCases) -> TestCase {
     case.build()
 }
 
-fn coverage_properties(cov: Option<&Coverage>) -> Vec<(String, String)> {
+/// The coverage of `flows` as properties (names are unique within a suite).
+fn coverage_properties(cov: Option<&Coverage>, flows: &[&FlowCoverage]) -> Vec<(String, String)> {
     let mut props = Vec::new();
-    for flow in cov.map(|c| c.flows.as_slice()).unwrap_or_default() {
+    let Some(cov) = cov else {
+        return props;
+    };
+    for flow in flows.iter().copied() {
         let (hit, total) = text::branch_counts(flow);
         props.push((
             format!("coverage:{}", flow.file),
@@ -293,6 +292,13 @@ fn coverage_properties(cov: Option<&Coverage>) -> Vec<(String, String)> {
             props.push((
                 format!("coverage:{}:unreached", flow.file),
                 unreached.join("; "),
+            ));
+        }
+        if let Some(min) = cov.min_percent {
+            let verdict = if cov.is_short(flow) { "below" } else { "met" };
+            props.push((
+                format!("coverage:{}:min", flow.file),
+                format!("{verdict} --min-coverage {min}"),
             ));
         }
     }
@@ -478,6 +484,7 @@ mod tests {
                     name: "s".into(),
                     file: "rules/s.yaml".into(),
                     cases: 2,
+                    flow: None,
                 }],
             },
             Event::RunFinished(Summary::default()),
@@ -502,6 +509,7 @@ mod tests {
                     name: "empty".into(),
                     file: "rules/empty.yaml".into(),
                     cases: 0,
+                    flow: Some("flows/f.yaml".into()),
                 }],
             },
             Event::RunFinished(Summary {

@@ -9,6 +9,7 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod progress;
 mod text;
 
 use std::io::{self, Write};

@@ -1,34 +1,34 @@
 //! Plain-text pieces every reporter shares, so the summary line, the failure text and
 //! the diff read the same in a terminal, a JUnit file and a GitHub annotation.
 
-use similar::{ChangeTag, TextDiff};
+use similar::{ChangeTag, InlineChangeMode, InlineChangeOptions, TextDiff};
 
 use super::{Branch, CaseResult, Failure, FlowCoverage, Location, Summary};
 use crate::diag::SourceDiagnostic;
 
 /// Values longer than this (in characters) are shown as a diff rather than side by side.
 const SHORT_VALUE: usize = 60;
+/// A diff shows at most this many lines; the rest is counted, not shown.
+const MAX_DIFF_LINES: usize = 40;
+/// Unchanged text kept on each side of a change in a long diff line.
+const DIFF_CONTEXT: usize = 24;
+/// A diff line is cut to about this many characters.
+const MAX_DIFF_LINE: usize = 240;
 
-/// `N passed, N failed` plus `, N errors` and `, N skipped` where non-zero.
+/// `N passed, N failed` plus `, N errors`, `, N skipped`, `, N warnings` and
+/// `, N flows below --min-coverage` where non-zero: the counts every reporter shares.
 ///
-/// CI scripts parse this line: keep its shape stable.
+/// CI scripts parse this line: keep its shape stable (new parts are only appended).
 pub fn summary_line(s: &Summary) -> String {
     let mut line = counts_line(s.passed, s.failed, s.errors, s.skipped);
-    if s.warnings > 0 {
-        let noun = if s.warnings == 1 {
-            "warning"
-        } else {
-            "warnings"
-        };
-        line.push_str(&format!(", {} {noun}", s.warnings));
-    }
-    if let Some(cov) = &s.coverage {
-        let below = cov.shortfalls().len();
-        if let (true, Some(min)) = (below > 0, cov.min_percent) {
-            let noun = if below == 1 { "flow" } else { "flows" };
-            line.push_str(&format!(", coverage below {min}% in {below} {noun}"));
-        }
-    }
+    push_count(&mut line, s.warnings, "warning", "warnings");
+    let short = s.coverage.as_ref().map_or(0, |c| c.shortfalls().len());
+    push_count(
+        &mut line,
+        short,
+        "flow below --min-coverage",
+        "flows below --min-coverage",
+    );
     if s.non_rules_files > 0 {
         let noun = if s.non_rules_files == 1 {
             "file"
@@ -51,14 +51,15 @@ pub(crate) fn load_failed_line(errors: usize) -> String {
 
 fn counts_line(passed: usize, failed: usize, errors: usize, skipped: usize) -> String {
     let mut line = format!("{passed} passed, {failed} failed");
-    if errors > 0 {
-        let noun = if errors == 1 { "error" } else { "errors" };
-        line.push_str(&format!(", {errors} {noun}"));
-    }
-    if skipped > 0 {
-        line.push_str(&format!(", {skipped} skipped"));
-    }
+    push_count(&mut line, errors, "error", "errors");
+    push_count(&mut line, skipped, "skipped", "skipped");
     line
+}
+
+fn push_count(line: &mut String, n: usize, one: &str, many: &str) {
+    if n > 0 {
+        line.push_str(&format!(", {n} {}", if n == 1 { one } else { many }));
+    }
 }
 
 /// `suite › case`.
@@ -93,18 +94,110 @@ pub(crate) enum DiffSide {
     Both,
 }
 
-/// Expected vs actual as lines tagged with the side they belong to.
-pub(crate) fn diff_lines(expected: &str, actual: &str) -> Vec<(DiffSide, String)> {
+/// One line of a diff: its side and its text in pieces, `true` marking the characters
+/// that differ from the other side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DiffLine {
+    pub(crate) side: DiffSide,
+    pub(crate) parts: Vec<(bool, String)>,
+}
+
+/// Expected vs actual, line by line, each replaced line with the differing characters
+/// marked (similar's inline diff); capped at [`MAX_DIFF_LINES`] lines of about
+/// [`MAX_DIFF_LINE`] characters, with what was left out said in a last line.
+pub(crate) fn diff_lines(expected: &str, actual: &str) -> Vec<DiffLine> {
     let diff = TextDiff::from_lines(expected, actual);
-    diff.iter_all_changes()
-        .map(|c| {
-            let side = match c.tag() {
+    let mut opts = InlineChangeOptions::new();
+    opts.mode(InlineChangeMode::Chars);
+    let mut lines = Vec::new();
+    for op in diff.ops() {
+        for change in diff.iter_inline_changes_with_options(op, opts) {
+            let side = match change.tag() {
                 ChangeTag::Delete => DiffSide::Expected,
                 ChangeTag::Insert => DiffSide::Actual,
                 ChangeTag::Equal => DiffSide::Both,
             };
-            let line = c.value().strip_suffix('\n').unwrap_or(c.value());
-            (side, line.strip_suffix('\r').unwrap_or(line).to_string())
+            let mut parts: Vec<(bool, String)> = change
+                .iter_strings_lossy()
+                .map(|(marked, s)| (marked, s.into_owned()))
+                .collect();
+            if let Some((_, last)) = parts.last_mut() {
+                let trimmed = last.trim_end_matches(['\n', '\r']).len();
+                last.truncate(trimmed);
+            }
+            parts.retain(|(_, s)| !s.is_empty());
+            lines.push(DiffLine {
+                side,
+                parts: shorten(parts),
+            });
+        }
+    }
+    if lines.len() > MAX_DIFF_LINES {
+        let more = lines.len() - MAX_DIFF_LINES;
+        lines.truncate(MAX_DIFF_LINES);
+        lines.push(DiffLine {
+            side: DiffSide::Both,
+            parts: vec![(false, format!("… {more} more diff lines not shown"))],
+        });
+    }
+    lines
+}
+
+/// A long line cut down to its changes: unchanged runs keep [`DIFF_CONTEXT`] characters
+/// next to each change, the rest becomes `…`; then the line is cut at about
+/// [`MAX_DIFF_LINE`] characters.
+fn shorten(parts: Vec<(bool, String)>) -> Vec<(bool, String)> {
+    let total: usize = parts.iter().map(|(_, s)| s.chars().count()).sum();
+    if total <= MAX_DIFF_LINE {
+        return parts;
+    }
+    let n = parts.len();
+    let mut out: Vec<(bool, String)> = Vec::with_capacity(n);
+    for (i, (marked, s)) in parts.into_iter().enumerate() {
+        let chars: Vec<char> = s.chars().collect();
+        let keep_front = if i > 0 { DIFF_CONTEXT } else { 0 };
+        let keep_back = if i + 1 < n { DIFF_CONTEXT } else { 0 };
+        if marked || chars.len() <= keep_front + keep_back + 1 {
+            out.push((marked, s));
+            continue;
+        }
+        let front: String = chars[..keep_front].iter().collect();
+        let back: String = chars[chars.len() - keep_back..].iter().collect();
+        out.push((false, format!("{front}…{back}")));
+    }
+    let mut budget = MAX_DIFF_LINE;
+    let mut capped = Vec::with_capacity(out.len());
+    for (marked, s) in out {
+        let len = s.chars().count();
+        if len <= budget {
+            budget -= len;
+            capped.push((marked, s));
+        } else {
+            capped.push((marked, s.chars().take(budget).collect::<String>() + "…"));
+            break;
+        }
+    }
+    capped
+}
+
+/// A diff line as plain text: the changed characters of expected wrapped in `[-…-]`,
+/// of actual in `{+…+}` (wdiff's marks), so the difference shows without colour.
+pub(crate) fn plain_line(line: &DiffLine) -> String {
+    let (open, close) = match line.side {
+        DiffSide::Expected => ("[-", "-]"),
+        DiffSide::Actual => ("{+", "+}"),
+        DiffSide::Both => ("", ""),
+    };
+    let whole = line.parts.iter().all(|(m, _)| *m);
+    line.parts
+        .iter()
+        .map(|(marked, s)| {
+            // A line changed as a whole needs no marks: its sign says it all.
+            if *marked && !whole {
+                format!("{open}{s}{close}")
+            } else {
+                s.clone()
+            }
         })
         .collect()
 }
@@ -112,15 +205,15 @@ pub(crate) fn diff_lines(expected: &str, actual: &str) -> Vec<(DiffSide, String)
 /// The diff as text: `-` expected, `+` actual, two spaces for shared lines.
 pub(crate) fn plain_diff(expected: &str, actual: &str) -> String {
     let mut out = String::from("--- expected\n+++ actual\n");
-    for (side, line) in diff_lines(expected, actual) {
-        let sign = match side {
+    for line in diff_lines(expected, actual) {
+        let sign = match line.side {
             DiffSide::Expected => '-',
             DiffSide::Actual => '+',
             DiffSide::Both => ' ',
         };
         out.push(sign);
         out.push(' ');
-        out.push_str(&line);
+        out.push_str(&plain_line(&line));
         out.push('\n');
     }
     out
@@ -226,6 +319,59 @@ mod tests {
         assert_eq!(
             plain_diff("a\nb\nc", "a\nB\nc"),
             "--- expected\n+++ actual\n  a\n- b\n+ B\n  c\n"
+        );
+    }
+
+    #[test]
+    fn a_long_value_shows_the_differing_characters_marked() {
+        let e = format!("{}platinum{}", "x".repeat(40), "y".repeat(40));
+        let a = format!("{}Platinum{}", "x".repeat(40), "y".repeat(40));
+        assert!(wants_diff(&e, &a));
+        let d = plain_diff(&e, &a);
+        assert!(d.contains("[-p-]latinum"), "{d}");
+        assert!(d.contains("{+P+}latinum"), "{d}");
+    }
+
+    #[test]
+    fn a_huge_value_is_cut_around_its_change() {
+        let e = format!("{}<gold>{}", "a".repeat(5000), "b".repeat(5000));
+        let a = format!("{}<silver>{}", "a".repeat(5000), "b".repeat(5000));
+        let d = plain_diff(&e, &a);
+        assert!(
+            d.lines().all(|l| l.chars().count() < MAX_DIFF_LINE + 20),
+            "{d}"
+        );
+        assert!(d.contains('…') && d.contains("[-"), "{d}");
+        let many_e: String = (0..100).map(|i| format!("line {i}\n")).collect();
+        let many_a: String = (0..100).map(|i| format!("LINE {i}\n")).collect();
+        let d = plain_diff(&many_e, &many_a);
+        assert!(d.contains("more diff lines not shown"), "{d}");
+        assert!(d.lines().count() <= MAX_DIFF_LINES + 3, "{d}");
+    }
+
+    #[test]
+    fn summary_line_counts_warnings_and_coverage_shortfalls() {
+        let mut s = summary(2, 0, 0, 0);
+        s.warnings = 1;
+        s.coverage = Some(super::super::Coverage {
+            flows: vec![FlowCoverage {
+                file: "f.yaml".into(),
+                name: "f".into(),
+                branches: vec![Branch {
+                    label: "decision".into(),
+                    location: Location {
+                        file: "f.yaml".into(),
+                        line: 1,
+                        col: 1,
+                    },
+                    hit: false,
+                }],
+            }],
+            min_percent: Some(50.0),
+        });
+        assert_eq!(
+            summary_line(&s),
+            "2 passed, 0 failed, 1 warning, 1 flow below --min-coverage"
         );
     }
 }

@@ -265,12 +265,8 @@ pub struct RunReport {
 
 /// A usage error, shown against the command-line argument that caused it.
 fn usage_diag(arg: &str, message: String) -> SourceDiagnostic {
-    SourceDiagnostic::error(
-        &SourceFile::new("command line", arg),
-        (0, arg.len()),
-        message,
-    )
-    .with_code("routecheck::usage")
+    SourceDiagnostic::error(&SourceFile::command_line(arg), (0, arg.len()), message)
+        .with_code("routecheck::usage")
 }
 
 /// Expand paths: files as given, directories walked for *.yaml / *.yml (sorted).
@@ -483,6 +479,8 @@ impl Emitter<'_> {
 /// Load, compile, select, run and report. The one entry point of `routecheck test`;
 /// `trace` and live mode call it with their own config and fixture source.
 pub fn run(config: &RunConfig, reporters: &mut [Box<dyn Reporter>]) -> RunReport {
+    // The summary's duration is the whole command's: loading a large suite is most of it.
+    let started = Instant::now();
     let mut em = Emitter {
         reporters,
         io_error: None,
@@ -533,7 +531,7 @@ pub fn run(config: &RunConfig, reporters: &mut [Box<dyn Reporter>]) -> RunReport
             coverage_failures: Vec::new(),
         };
     }
-    let summary = execute(&loaded, &selection, config, &mut em);
+    let summary = execute(&loaded, &selection, config, &mut em, started);
     let coverage_failures = below_min(&summary);
     let status = if summary.errors > 0 {
         RunStatus::Error
@@ -569,8 +567,8 @@ fn execute(
     selection: &[(usize, usize)],
     config: &RunConfig,
     em: &mut Emitter<'_>,
+    started: Instant,
 ) -> Summary {
-    let started = Instant::now();
     let mut per_suite: Vec<usize> = vec![0; loaded.suites.len()];
     for (si, _) in selection {
         per_suite[*si] += 1;
@@ -585,6 +583,10 @@ fn execute(
                 name: s.name.clone(),
                 file: s.file.clone(),
                 cases: *n,
+                flow: s
+                    .flow
+                    .as_ref()
+                    .map(|f| loaded.flows[f.index].file_name().to_owned()),
             })
             .collect(),
     });

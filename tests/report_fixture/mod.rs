@@ -81,11 +81,13 @@ pub fn run() -> Vec<Event> {
                     name: "after hours".into(),
                     file: HOURS_FILE.into(),
                     cases: 2,
+                    flow: None,
                 },
                 SuiteInfo {
                     name: "VIP routing".into(),
                     file: VIP_FILE.into(),
                     cases: 3,
+                    flow: Some("flows/inbound.yaml".into()),
                 },
             ],
         },
@@ -153,8 +155,8 @@ pub fn run() -> Vec<Event> {
             failed: 1,
             errors: 1,
             skipped: 1,
+            warnings: 1,
             duration: Duration::from_millis(254),
-            warnings: 0,
             non_rules_files: 0,
             coverage: Some(Coverage {
                 flows: vec![FlowCoverage {
