@@ -2,6 +2,7 @@
 //! layers, and every error rendered here, once.
 
 mod eval;
+mod graph;
 mod lint;
 mod live;
 mod snapshot;
@@ -32,6 +33,8 @@ enum Command {
     Schema,
     /// Run one Archy flow against one conversation and print the path it takes.
     Trace(trace::TraceArgs),
+    /// Print an Archy flow as a Mermaid flowchart.
+    Graph(graph::GraphArgs),
     /// Fetch live conversations and write them as fixtures.
     Record(live::RecordArgs),
     /// Set participant attributes on a live conversation and verify them.
@@ -61,6 +64,7 @@ pub fn main() -> u8 {
         Command::Test(args) => test::run(args),
         Command::Schema => test::schema(),
         Command::Trace(args) => trace::run(args),
+        Command::Graph(args) => graph::run(args),
         Command::Record(args) => live::record(args),
         Command::Inject(args) => live::inject(args),
         Command::Snapshot(args) => snapshot::run(args),

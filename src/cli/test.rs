@@ -48,8 +48,30 @@ pub struct TestArgs {
     /// (needs GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET and GENESYS_REGION).
     #[arg(long, value_name = "ID")]
     pub conversation: Option<String>,
+    /// Also write the run as Markdown (verdict, failures, warnings, coverage diagrams):
+    /// to FILE, `-` for stdout, or with no FILE appended to `$GITHUB_STEP_SUMMARY`.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
+    pub summary: Option<PathBuf>,
     #[command(flatten)]
     pub net: NetArgs,
+}
+
+/// Where `--summary` writes, from its value and `$GITHUB_STEP_SUMMARY`.
+fn summary_target(arg: &std::path::Path) -> Result<report::summary::Target, String> {
+    use report::summary::Target;
+    if arg.as_os_str().is_empty() {
+        return match std::env::var_os("GITHUB_STEP_SUMMARY") {
+            Some(p) if !p.is_empty() => Ok(Target::Append(PathBuf::from(p))),
+            _ => Err(
+                "--summary without a FILE writes to $GITHUB_STEP_SUMMARY, which is not set (give a FILE, or `-` for stdout)"
+                    .into(),
+            ),
+        };
+    }
+    if arg.as_os_str() == "-" {
+        return Ok(Target::Stdout);
+    }
+    Ok(Target::File(arg.to_path_buf()))
 }
 
 fn usage(msg: &str) -> u8 {
@@ -122,6 +144,10 @@ pub fn config(args: &TestArgs) -> Result<RunConfig, String> {
         conversation,
         coverage: args.coverage || min_coverage.is_some(),
         min_coverage,
+        pictures: args
+            .summary
+            .is_some()
+            .then(|| Arc::new(std::sync::Mutex::new(report::summary::Pictures::default()))),
         ..RunConfig::default()
     })
 }
@@ -144,6 +170,12 @@ pub fn run(args: TestArgs) -> u8 {
         );
     }
     let mut reporters = report::build(&opts, Box::new(anstream::stdout()));
+    if let (Some(arg), Some(sink)) = (&args.summary, &config.pictures) {
+        match summary_target(arg) {
+            Ok(t) => reporters.push(Box::new(report::summary::JobSummary::new(t, sink.clone()))),
+            Err(msg) => return usage(&msg),
+        }
+    }
     let result = suite::run(&config, &mut reporters);
     drop(reporters);
     if let Some(e) = result.io_error

@@ -4,6 +4,7 @@
 mod archy;
 pub mod coverage;
 pub mod expect;
+pub mod graph;
 pub mod inspect;
 mod model;
 pub mod placeholders;

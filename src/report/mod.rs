@@ -9,6 +9,8 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod mermaid;
+pub mod summary;
 mod text;
 
 use std::io::{self, Write};
