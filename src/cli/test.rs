@@ -51,15 +51,15 @@ pub struct TestArgs {
     /// Also write the run as Markdown (verdict, failures, warnings, coverage diagrams):
     /// to FILE, `-` for stdout, or with no FILE appended to `$GITHUB_STEP_SUMMARY`.
     #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
-    pub summary: Option<PathBuf>,
+    pub summary: Option<String>,
     #[command(flatten)]
     pub net: NetArgs,
 }
 
 /// Where `--summary` writes, from its value and `$GITHUB_STEP_SUMMARY`.
-fn summary_target(arg: &std::path::Path) -> Result<report::summary::Target, String> {
+fn summary_target(arg: &str) -> Result<report::summary::Target, String> {
     use report::summary::Target;
-    if arg.as_os_str().is_empty() {
+    if arg.is_empty() {
         return match std::env::var_os("GITHUB_STEP_SUMMARY") {
             Some(p) if !p.is_empty() => Ok(Target::Append(PathBuf::from(p))),
             _ => Err(
@@ -68,10 +68,10 @@ fn summary_target(arg: &std::path::Path) -> Result<report::summary::Target, Stri
             ),
         };
     }
-    if arg.as_os_str() == "-" {
+    if arg == "-" {
         return Ok(Target::Stdout);
     }
-    Ok(Target::File(arg.to_path_buf()))
+    Ok(Target::File(PathBuf::from(arg)))
 }
 
 fn usage(msg: &str) -> u8 {

@@ -327,12 +327,8 @@ impl Writer {
                 if piece.chars().count() > MAX_LINE {
                     self.notes.push(line.clone());
                     let short: String = piece.chars().take(MAX_LINE - 1).collect();
-                    parts.push(format!(
-                        "{}{} [{}]",
-                        escape(&short),
-                        escape("…"),
-                        self.notes.len()
-                    ));
+                    let mark = format!("… [{}]", self.notes.len());
+                    parts.push(format!("{}{}", escape(&short), escape(&mark)));
                     break;
                 }
                 parts.push(escape(piece));
