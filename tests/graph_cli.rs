@@ -285,3 +285,38 @@ fn torture_labels_are_escaped() {
     );
     assert!(text.contains("#8230; #91;4#93;"), "{text}");
 }
+
+#[test]
+fn a_large_flow_is_split_into_diagrams_within_mermaids_limits() {
+    let (code, md) = summary(&["tests/data/suites/summary-large", "--coverage"]);
+    assert_eq!(code, Some(1));
+    assert!(md.len() < routecheck::report::summary::MAX_BYTES);
+    let whole = cmd()
+        .args(["graph", "--flow", "tests/data/flows/large-generated.yaml"])
+        .output()
+        .unwrap();
+    assert!(stdout_ok(&whole).len() > routecheck::report::mermaid::MAX_TEXT);
+    let blocks: Vec<&str> = md
+        .split("```mermaid\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap())
+        .collect();
+    // The path and the coverage picture are each split, neither dropped.
+    assert!(blocks.len() >= 4, "{}", blocks.len());
+    for b in &blocks {
+        assert!(
+            b.len() <= routecheck::report::mermaid::MAX_TEXT,
+            "{}",
+            b.len()
+        );
+        assert!(
+            b.lines().filter(|l| l.contains("--")).count()
+                <= routecheck::report::mermaid::MAX_EDGES
+        );
+    }
+    // Every state appears in some coverage diagram.
+    let cov = md.split("Coverage of \"").nth(1).unwrap();
+    for s in 0..30 {
+        assert!(cov.contains(&format!("State: Stage {s} of")), "stage {s}");
+    }
+}

@@ -461,26 +461,26 @@ impl Graph {
         u < self.states
     }
 
-    /// The node a trace step ran, matched by the action's place in the flow file.
-    fn step_node(&self, flow: &Flow, step: &Step) -> Option<usize> {
+    /// The node a trace step ran, matched by the action's place in the flow file
+    /// (`places`: each unit node's line and column, see [`Graph::walk`]).
+    fn step_node(
+        &self,
+        places: &HashMap<(usize, usize), Vec<usize>>,
+        step: &Step,
+    ) -> Option<usize> {
         if step.kind == "settingsErrorHandling" {
             return Some(self.error_node);
         }
         let end_of_state = step.kind == "disconnect" && step.name == "end of state";
-        let pos = (step.location.line, step.location.col);
-        let at_pos = |n: &Node| n.unit.is_some() && flow.source().line_col(n.at) == pos;
-        if end_of_state {
-            return self
-                .ends
-                .iter()
-                .flatten()
-                .copied()
-                .find(|&n| at_pos(&self.nodes[n]));
-        }
-        (0..self.nodes.len()).find(|&n| {
-            at_pos(&self.nodes[n])
-                && !self.ends.contains(&Some(n))
-                && self.nodes[n].lines[0] == format!("{}: {}", step.kind, step.name)
+        let here = places.get(&(step.location.line, step.location.col))?;
+        let head = format!("{}: {}", step.kind, step.name);
+        here.iter().copied().find(|&n| {
+            let is_end = self.ends.contains(&Some(n));
+            if end_of_state {
+                is_end
+            } else {
+                !is_end && self.nodes[n].lines[0] == head
+            }
         })
     }
 
@@ -488,9 +488,17 @@ impl Graph {
     pub fn walk(&self, flow: &Flow, trace: &[Step], route: &Route) -> Walk {
         let mut w = Walk::default();
         let start = 0;
+        // Line and column of every node in a state or task, computed once.
+        let mut places: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+        let src = flow.source();
+        for (i, n) in self.nodes.iter().enumerate() {
+            if n.unit.is_some() {
+                places.entry(src.line_col(n.at)).or_default().push(i);
+            }
+        }
         let mut prev: Option<(usize, Option<&str>)> = None;
         for s in trace {
-            let Some(n) = self.step_node(flow, s) else {
+            let Some(n) = self.step_node(&places, s) else {
                 continue;
             };
             let from = match prev {

@@ -272,14 +272,44 @@ pub fn diagrams(g: &Graph, paint: &Paint, path_only: bool) -> Vec<Diagram> {
         Some(s) => s.iter().copied().collect(),
         None => (0..g.units()).collect(),
     };
-    units
-        .into_iter()
-        .map(|u| {
-            let mut d = render(g, paint, Some(&BTreeSet::from([u])));
-            d.title = Some(g.clusters[u].title.clone());
-            d
-        })
-        .collect()
+    // Consecutive states and tasks packed greedily into diagrams that fit; a unit too
+    // large on its own is still drawn alone.
+    let fits = |d: &Diagram| d.text.len() <= MAX_TEXT && edge_count(&d.text) <= MAX_EDGES;
+    let titled = |group: &BTreeSet<usize>, mut d: Diagram| {
+        let names: Vec<&str> = group
+            .iter()
+            .map(|&u| g.clusters[u].title.as_str())
+            .collect();
+        d.title = Some(match names.as_slice() {
+            [first, .., last] if names.len() > 3 => {
+                format!("{first} … {last} ({} states and tasks)", names.len())
+            }
+            _ => names.join(", "),
+        });
+        d
+    };
+    let mut out = Vec::new();
+    let mut group: BTreeSet<usize> = BTreeSet::new();
+    let mut last: Option<Diagram> = None;
+    for u in units {
+        let mut next = group.clone();
+        next.insert(u);
+        let d = render(g, paint, Some(&next));
+        if fits(&d) || group.is_empty() {
+            group = next;
+            last = Some(d);
+            continue;
+        }
+        if let Some(prev) = last.take() {
+            out.push(titled(&group, prev));
+        }
+        group = BTreeSet::from([u]);
+        last = Some(render(g, paint, Some(&group)));
+    }
+    if let Some(prev) = last {
+        out.push(titled(&group, prev));
+    }
+    out
 }
 
 fn edge_count(text: &str) -> usize {

@@ -190,10 +190,13 @@ fn mermaid_block(d: &Diagram) -> String {
 
 /// A collapsed section.
 fn details(summary: &str, body: &str) -> String {
-    format!(
-        "<details><summary>{}</summary>\n\n{body}</details>\n\n",
-        cell(summary)
-    )
+    // HTML, not a table cell: only markup characters and line breaks need care.
+    let summary = summary
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace(['\n', '\r'], " ");
+    format!("<details><summary>{summary}</summary>\n\n{body}</details>\n\n")
 }
 
 /// Sections in order; the first are kept whole, later ones dropped when over budget.
