@@ -4,6 +4,7 @@
 mod doctor;
 mod eval;
 mod r#gen;
+mod graph;
 mod init;
 mod lint;
 mod live;
@@ -57,6 +58,8 @@ enum Command {
     Init(init::InitArgs),
     /// Run one Archy flow against one conversation and print the path it takes.
     Trace(trace::TraceArgs),
+    /// Print an Archy flow as a Mermaid flowchart.
+    Graph(graph::GraphArgs),
     /// Fetch live conversations and write them as fixtures.
     Record(live::RecordArgs),
     /// Set participant attributes on a live conversation and verify them.
@@ -99,6 +102,7 @@ pub fn main() -> u8 {
         Command::Schema(args) => test::schema(&args),
         Command::Init(args) => init::run(&args),
         Command::Trace(args) => trace::run(args),
+        Command::Graph(args) => graph::run(args),
         Command::Record(args) => live::record(args),
         Command::Inject(args) => live::inject(args),
         Command::Snapshot(args) => snapshot::run(args),

@@ -86,12 +86,19 @@ fn check_sharded_job(job: &Value) {
         assert_eq!(args[at], format!("reports/junit-{k}.xml"));
         let junit = tmp.path().join(format!("junit-{k}.xml"));
         args[at] = junit.display().to_string();
+        // GitHub sets it on every step; `--summary` appends there.
+        let summary = tmp.path().join(format!("summary-{k}.md"));
         Command::cargo_bin("routecheck")
             .unwrap()
             .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("GITHUB_STEP_SUMMARY", &summary)
             .args(&args)
             .assert()
             .code(0);
+        if args.iter().any(|a| a == "--summary") {
+            let md = std::fs::read_to_string(&summary).unwrap();
+            assert!(md.contains("routecheck: passed"), "{md}");
+        }
         total += junit_tests(&std::fs::read_to_string(junit).unwrap());
     }
     let all = tmp.path().join("all.xml");

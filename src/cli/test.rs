@@ -71,8 +71,30 @@ pub struct TestArgs {
     /// file with `flow:`, compare it action by action with the simulation (as `flow_path: true`).
     #[arg(long)]
     pub flow_path: bool,
+    /// Also write the run as Markdown (verdict, failures, warnings, coverage diagrams):
+    /// to FILE, `-` for stdout, or with no FILE appended to `$GITHUB_STEP_SUMMARY`.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
+    pub summary: Option<String>,
     #[command(flatten)]
     pub net: NetArgs,
+}
+
+/// Where `--summary` writes, from its value and `$GITHUB_STEP_SUMMARY`.
+fn summary_target(arg: &str) -> Result<report::summary::Target, String> {
+    use report::summary::Target;
+    if arg.is_empty() {
+        return match std::env::var_os("GITHUB_STEP_SUMMARY") {
+            Some(p) if !p.is_empty() => Ok(Target::Append(PathBuf::from(p))),
+            _ => Err(
+                "--summary without a FILE writes to $GITHUB_STEP_SUMMARY, which is not set (give a FILE, or `-` for stdout)"
+                    .into(),
+            ),
+        };
+    }
+    if arg == "-" {
+        return Ok(Target::Stdout);
+    }
+    Ok(Target::File(PathBuf::from(arg)))
 }
 
 fn usage(msg: &str) -> u8 {
@@ -159,6 +181,10 @@ pub fn config(args: &TestArgs, project: Option<&Project>) -> Result<RunConfig, S
         coverage: args.coverage || min_coverage.is_some(),
         min_coverage,
         terraform: args.terraform.clone(),
+        pictures: args
+            .summary
+            .is_some()
+            .then(|| Arc::new(std::sync::Mutex::new(report::summary::Pictures::default()))),
         ..RunConfig::default()
     })
 }
@@ -198,6 +224,14 @@ pub fn run(args: TestArgs) -> u8 {
     // First, so the bar is gone before any reporter prints the end of the run.
     if let Some(p) = progress {
         reporters.insert(0, Box::new(p));
+    }
+    if let (Some(arg), Some(sink)) = (&args.summary, &config.pictures) {
+        match summary_target(arg) {
+            Ok(t) => reporters.push(report::scrubbed(Box::new(
+                report::summary::JobSummary::new(t, sink.clone()),
+            ))),
+            Err(msg) => return usage(&msg),
+        }
     }
     let result = suite::run(&config, &mut reporters);
     drop(reporters);
@@ -280,7 +314,6 @@ fn list(config: &RunConfig, format: Format) -> u8 {
         _ => exit::OK,
     }
 }
-
 
 /// Arguments of `routecheck schema`.
 #[derive(Debug, clap::Args)]

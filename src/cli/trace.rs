@@ -42,6 +42,19 @@ pub struct TraceArgs {
     /// Run as a returning conversation (`Message.IsNewConversation` false).
     #[arg(long)]
     pub not_new: bool,
+    /// Output: the steps as text, or the flow as a Mermaid flowchart with the path
+    /// coloured and its edges numbered in order.
+    #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
+    pub format: TraceFormat,
+}
+
+/// What `routecheck trace` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TraceFormat {
+    /// One line per step, then the route.
+    Text,
+    /// A Mermaid flowchart of the flow with the path painted on it.
+    Mermaid,
 }
 
 /// What the flow reads from a conversation fixture.
@@ -116,6 +129,14 @@ fn run_inner(args: &TraceArgs) -> Result<u8, Failure> {
     input.message_body = args.message.clone().or(facts.trigger_message);
     input.is_new_conversation = !args.not_new;
     match flow.run(&input) {
+        Ok(result) if args.format == TraceFormat::Mermaid => {
+            let _ = write!(
+                anstream::stdout(),
+                "{}",
+                super::graph::path_diagram(&flow, &result)
+            );
+            Ok(exit::OK)
+        }
         Ok(result) => {
             let _ = write!(anstream::stdout(), "{}", render_run(&result));
             Ok(exit::OK)

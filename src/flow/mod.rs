@@ -5,6 +5,7 @@ mod archy;
 mod catalogue;
 pub mod coverage;
 pub mod expect;
+pub mod graph;
 pub mod inspect;
 mod model;
 pub mod placeholders;

@@ -8,8 +8,8 @@
 pub mod checks;
 pub mod config;
 pub mod inputs;
-pub mod unreachable;
 pub mod rules_reads;
+pub mod unreachable;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -425,7 +425,7 @@ fn xml_chars(s: &str) -> String {
 }
 
 /// Write to a temporary file beside `path`, then rename it over `path`.
-fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

@@ -9,7 +9,9 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod mermaid;
 pub mod progress;
+pub mod summary;
 mod text;
 
 use std::io::{self, Write};
@@ -57,10 +59,13 @@ pub fn build(opts: &ReportOptions, stdout: Box<dyn Write + Send>) -> Vec<Box<dyn
     if let Some(path) = &opts.junit {
         reporters.push(Box::new(junit::Junit::new(path.clone())));
     }
-    reporters
-        .into_iter()
-        .map(|r| Box::new(Scrubbed(r)) as Box<dyn Reporter>)
-        .collect()
+    reporters.into_iter().map(scrubbed).collect()
+}
+
+/// `r` behind the scrubber: every reporter a command adds outside [`build`] (the job
+/// summary) goes through this too, so no format can leak a secret.
+pub fn scrubbed(r: Box<dyn Reporter>) -> Box<dyn Reporter> {
+    Box::new(Scrubbed(r))
 }
 
 /// A reporter that sees only events scrubbed of every registered secret and token

@@ -204,6 +204,18 @@ pub fn evaluate(
     tree: Option<&serde_json::Value>,
     env: Env<'_>,
 ) -> (Outcome, Option<BTreeSet<usize>>) {
+    let (outcome, run) = evaluate_run(suite, case, conv, tree, env);
+    (outcome, run.map(|r| r.hits))
+}
+
+/// Like [`evaluate`], with the whole flow run (its path, for pictures).
+pub fn evaluate_run(
+    suite: &Suite,
+    case: &Case,
+    conv: &Conversation,
+    tree: Option<&serde_json::Value>,
+    env: Env<'_>,
+) -> (Outcome, Option<RunResult>) {
     let participant: &Participant = match conv.select(&suite.participant) {
         Ok(sel) => sel.participant,
         Err(e) => {
@@ -291,7 +303,7 @@ pub fn evaluate(
     } else {
         Outcome::Failed { failures }
     };
-    (outcome, run.map(|r| r.hits))
+    (outcome, run)
 }
 
 /// Run the file's flow for this case: the participant data with the case's overlay,

@@ -28,6 +28,7 @@ use crate::diag::{SourceDiagnostic, SourceFile};
 use crate::expr::{DateTime, Directory};
 use crate::flow::Flow;
 use crate::guest::{GuestError, GuestRun};
+use crate::report::summary::{CoveragePicture, PathPicture};
 use crate::report::{CaseResult, Coverage, Event, Failure, Outcome, Reporter, SuiteInfo, Summary};
 
 /// Where a case's conversation JSON comes from: files today; live mode implements this
@@ -182,6 +183,9 @@ pub struct RunConfig {
     pub deny_warnings: bool,
     /// `--terraform DIR`: where `flow: tf:genesyscloud_flow.NAME` resources are read.
     pub terraform: Option<PathBuf>,
+    /// `--summary`: where the runner leaves failing cases' flow paths and each flow's
+    /// reached branches, for the job summary's diagrams (events carry no flows).
+    pub pictures: Option<crate::report::summary::PictureSink>,
 }
 
 impl Default for RunConfig {
@@ -202,6 +206,7 @@ impl Default for RunConfig {
             excludes: Vec::new(),
             deny_warnings: false,
             terraform: None,
+            pictures: None,
         }
     }
 }
@@ -669,6 +674,22 @@ fn execute(
     summary.duration = started.elapsed();
     summary.warnings = warnings;
     if config.coverage || config.min_coverage.is_some() {
+        if let Some(sink) = &config.pictures
+            && let Ok(mut p) = sink.lock()
+        {
+            // The same flows and hit sets, in the same order, as the coverage below.
+            p.coverage = loaded
+                .flows
+                .iter()
+                .zip(&hits)
+                .filter_map(|(f, h)| {
+                    h.as_ref().map(|h| CoveragePicture {
+                        flow: f.clone(),
+                        hits: h.clone(),
+                    })
+                })
+                .collect();
+        }
         summary.coverage = Some(Coverage {
             flows: loaded
                 .flows
@@ -805,7 +826,23 @@ fn run_group(
         let (outcome, reached) = match &parsed {
             Ok((conv, tree)) => {
                 near = check::near_miss_warnings(suite, case, conv);
-                check::evaluate(suite, case, conv, tree.as_ref(), env)
+                let (outcome, run) = check::evaluate_run(suite, case, conv, tree.as_ref(), env);
+                if let (Some(sink), Some(run), Some(flow), Outcome::Failed { .. }) = (
+                    &config.pictures,
+                    &run,
+                    suite.flow.as_ref().and_then(|f| f.loaded.clone()),
+                    &outcome,
+                ) && let Ok(mut p) = sink.lock()
+                {
+                    p.paths.push(PathPicture {
+                        suite_file: suite.file.clone(),
+                        case_name: case.name.clone(),
+                        flow,
+                        trace: run.trace.clone(),
+                        route: run.route.clone(),
+                    });
+                }
+                (outcome, run.map(|r| r.hits))
             }
             Err(msg) => (
                 Outcome::Error {
