@@ -4,10 +4,9 @@
 //! only the CLI renders them, through miette, so the caret output looks the same for a
 //! broken expression, a rules file and a flow.
 
-use std::path::Path;
-use std::sync::Arc;
-
 use miette::{Diagnostic, SourceSpan};
+
+pub use crate::source::SourceFile;
 
 /// Severity of a diagnostic that is not fatal on its own (warnings from loaders).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -18,73 +17,6 @@ pub enum Severity {
     Warning,
     /// Fatal: exit 2.
     Error,
-}
-
-/// A source file's name and text, shared cheaply between the diagnostics that point into it.
-#[derive(Debug, Clone)]
-pub struct SourceFile {
-    /// Display name (a path as the user gave it, or `<expr>`).
-    pub name: Arc<str>,
-    /// Full text.
-    pub text: Arc<str>,
-}
-
-impl SourceFile {
-    /// A named source.
-    pub fn new(name: impl Into<Arc<str>>, text: impl Into<Arc<str>>) -> Self {
-        SourceFile {
-            name: name.into(),
-            text: text.into(),
-        }
-    }
-
-    /// A stand-in for a problem that is about no file (the environment, the command
-    /// line): named `<what>`, with no text, and rendered without a snippet.
-    pub fn unlocated(what: &str) -> Self {
-        Self::new(format!("<{what}>"), "")
-    }
-
-    /// True for [`SourceFile::unlocated`].
-    pub fn is_unlocated(&self) -> bool {
-        self.text.is_empty() && self.name.starts_with('<')
-    }
-
-    /// A source for a file path.
-    pub fn from_path(path: &Path, text: impl Into<Arc<str>>) -> Self {
-        Self::new(path.display().to_string(), text)
-    }
-
-    /// 1-based line and column (in characters) of a byte offset.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let before = &self.text[..floor_char_boundary(&self.text, offset)];
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        (line, col)
-    }
-
-    /// Byte offset of a 1-based line and column (in characters); clamps to the text.
-    pub fn offset_of(&self, line: usize, col: usize) -> usize {
-        let mut off = 0;
-        for (i, l) in self.text.split_inclusive('\n').enumerate() {
-            if i + 1 == line {
-                let c = l
-                    .char_indices()
-                    .nth(col.saturating_sub(1))
-                    .map_or(l.len(), |(b, _)| b);
-                return off + c;
-            }
-            off += l.len();
-        }
-        self.text.len()
-    }
-}
-
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// A message about a span of a source file: the one shape every located error takes.
@@ -218,19 +150,17 @@ impl miette::SourceCode for SourceDiagnostic {
     }
 }
 
-/// Render a diagnostic for a terminal or a log (the one place errors become text).
-pub fn render(diag: &dyn Diagnostic, color: bool) -> String {
-    let handler = miette::GraphicalReportHandler::new_themed(if color {
-        miette::GraphicalTheme::unicode()
-    } else {
-        miette::GraphicalTheme::unicode_nocolor()
-    })
-    .with_width(100);
-    let mut out = String::new();
-    if handler.render_report(&mut out, diag).is_err() {
-        out = diag.to_string();
+/// Render a diagnostic for a terminal or a log (the one place errors become text). A
+/// located diagnostic whose line is too long to lay out is shown as a window of that line.
+pub fn render(diag: &(dyn Diagnostic + 'static), color: bool) -> String {
+    let as_error: &(dyn std::error::Error + 'static) = diag;
+    match as_error
+        .downcast_ref::<SourceDiagnostic>()
+        .and_then(crate::source::render::windowed)
+    {
+        Some(w) => crate::source::render::render(&w, color),
+        None => crate::source::render::render(diag, color),
     }
-    out
 }
 
 /// Edit distance (Levenshtein), case-insensitive, for "did you mean" hints.

@@ -13,6 +13,7 @@ pub mod genesys;
 pub mod lint;
 pub mod report;
 pub mod snapshot;
+pub mod source;
 pub mod suite;
 
 /// Process exit codes, shared by every subcommand.
