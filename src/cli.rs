@@ -56,7 +56,7 @@ pub fn main() -> u8 {
             return code;
         }
     };
-    match cli.command {
+    let code = match cli.command {
         Command::Eval(args) => eval::run(args),
         Command::Test(args) => test::run(args),
         Command::Schema => test::schema(),
@@ -65,7 +65,10 @@ pub fn main() -> u8 {
         Command::Inject(args) => live::inject(args),
         Command::Snapshot(args) => snapshot::run(args),
         Command::Lint(args) => lint::run(args),
-    }
+    };
+    // Output still buffered must reach stdout, or the failure be said, before the exit.
+    crate::source::render::flush_stdout();
+    code
 }
 
 /// `NO_COLOR` unset or empty (https://no-color.org).

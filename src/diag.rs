@@ -179,13 +179,22 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// Words longer than this get no "did you mean": nothing that long is a typo of a known
+/// name, and comparing a multi-megabyte identifier with every name took seconds.
+const MAX_HINT_CHARS: usize = 128;
+
 /// The candidate closest to `word` if it is a plausible typo: within a third of the
 /// word's length (at least 2 edits). Ties go to the alphabetically first, so hints are
-/// stable.
+/// stable. Candidates whose length alone rules them out are not compared.
 pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
-    let limit = (word.chars().count() / 3).max(2);
+    let len = word.chars().take(MAX_HINT_CHARS + 1).count();
+    if len > MAX_HINT_CHARS {
+        return None;
+    }
+    let limit = (len / 3).max(2);
     candidates
         .into_iter()
+        .filter(|c| c.chars().take(len + limit + 1).count().abs_diff(len) <= limit)
         .map(|c| (edit_distance(word, c), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, *c))
@@ -227,5 +236,7 @@ mod tests {
         assert_eq!(edit_distance("Flow.Tier", "flow.tier"), 0);
         assert_eq!(closest("expct", ["expect", "name"]), Some("expect"));
         assert_eq!(closest("zzzzzz", ["expect", "name"]), None);
+        let huge = "x".repeat(4 * 1024 * 1024);
+        assert_eq!(closest(&huge, ["expect", &huge[..10]]), None);
     }
 }

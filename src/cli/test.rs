@@ -53,7 +53,7 @@ pub struct TestArgs {
 }
 
 fn usage(msg: &str) -> u8 {
-    anstream::eprintln!("error: {msg}");
+    crate::errln!("error: {msg}");
     exit::USAGE
 }
 
@@ -139,7 +139,7 @@ pub fn run(args: TestArgs) -> u8 {
         verbose: args.verbose,
     };
     if let Some(id) = &config.conversation {
-        anstream::eprintln!(
+        crate::errln!(
             "note: every selected case runs against live conversation {id}; `fixture:` paths are ignored"
         );
     }
@@ -149,14 +149,14 @@ pub fn run(args: TestArgs) -> u8 {
     if let Some(e) = result.io_error
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
-        anstream::eprintln!("error: writing the report: {e}");
+        crate::errln!("error: writing the report: {e}");
         return exit::USAGE;
     }
     // Reporters print coverage shortfalls on stdout; say it on stderr too when stdout is a
     // machine format that a person running the command would not read.
     if opts.format != report::Format::Human {
         for line in &result.coverage_failures {
-            anstream::eprintln!("error: {line}");
+            crate::errln!("error: {line}");
         }
     }
     result.status.exit_code()
@@ -164,6 +164,6 @@ pub fn run(args: TestArgs) -> u8 {
 
 /// `routecheck schema`: the JSON Schema of the rules format.
 pub fn schema() -> u8 {
-    println!("{}", suite::schema::json());
+    crate::outln!("{}", suite::schema::json());
     exit::OK
 }

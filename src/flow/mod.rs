@@ -9,13 +9,14 @@ mod model;
 pub mod placeholders;
 pub mod simulate;
 pub mod trace;
-mod yaml;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::diag::{SourceDiagnostic, SourceFile};
-use crate::report::{FlowCoverage, Location};
+use crate::report::FlowCoverage;
+use crate::source::yaml;
+use crate::source::{FileKind, Location};
 
 pub use coverage::BranchInfo;
 pub use expect::{FlowExpect, FlowMismatch, RouteExpect};
@@ -23,9 +24,6 @@ pub use simulate::{
     DEFAULT_MAX_STEPS, QueueRoute, Route, RunInput, RunResult, ScreenPop, SimError, SimErrorKind,
     Step, Stub, Stubs,
 };
-
-/// Flow files larger than this are refused before parsing.
-const MAX_FLOW_BYTES: usize = 16 * 1024 * 1024;
 
 /// A loaded, compiled flow, ready to run any number of times.
 #[derive(Debug, Clone)]
@@ -43,24 +41,8 @@ impl Flow {
         vars: &BTreeMap<String, String>,
     ) -> Result<Flow, Vec<SourceDiagnostic>> {
         let name = path.display().to_string();
-        let text = match std::fs::read(path) {
-            Ok(bytes) if bytes.len() > MAX_FLOW_BYTES => {
-                return Err(vec![file_error(
-                    &name,
-                    format!("the flow file is larger than {MAX_FLOW_BYTES} bytes"),
-                )]);
-            }
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(_) => return Err(vec![file_error(&name, "the flow file is not UTF-8".into())]),
-            },
-            Err(e) => {
-                return Err(vec![file_error(
-                    &name,
-                    format!("cannot read the flow file: {e}"),
-                )]);
-            }
-        };
+        let text = crate::source::read_text(path)
+            .map_err(|e| vec![e.diagnostic(FileKind::Flow, &name)])?;
         Flow::from_text(&name, &text, vars)
     }
 
@@ -89,16 +71,16 @@ impl Flow {
                 })
                 .collect::<Vec<_>>()
         })?;
-        let root = yaml::parse(&subst).map_err(|e| {
-            let at = map.to_original(e.off.unwrap_or(0));
-            vec![
-                SourceDiagnostic::error(
-                    &file,
-                    (at, (at + 1).min(text.len().max(at))),
-                    format!("invalid yaml: {}", e.message),
-                )
-                .with_code("routecheck::flow::yaml"),
-            ]
+        // Flow keys are names (`Yes:`, `1:`), kept as written.
+        let opts = yaml::Options {
+            keys_as_text: true,
+            ..yaml::Options::for_len(subst.len())
+        };
+        let root = yaml::parse_with(&subst, opts).map_err(|e| {
+            let at = map.to_original(e.span.0);
+            let mut d = e.diagnostic(&file, FileKind::Flow);
+            d.span = (at, (at + 1).min(text.len().max(at)));
+            vec![d]
         })?;
         let loaded = archy::Loader::new(&subst, &map, &file).load(&root)?;
         Ok(Flow { file, loaded })
@@ -187,16 +169,6 @@ impl Flow {
     }
 
     fn location(&self, at: usize) -> Location {
-        let (line, col) = self.file.line_col(at);
-        Location {
-            file: self.file.name.to_string(),
-            line,
-            col,
-        }
+        self.file.location(at)
     }
-}
-
-fn file_error(name: &str, message: String) -> SourceDiagnostic {
-    SourceDiagnostic::error(&SourceFile::new(name, ""), (0, 0), message)
-        .with_code("routecheck::flow::io")
 }

@@ -21,7 +21,7 @@ impl<'a> Mapping<'a> {
         kind: FileKind,
         node: &'a Node,
         known: &'a [&'a str],
-    ) -> Result<Self, SourceDiagnostic> {
+    ) -> Result<Self, Box<SourceDiagnostic>> {
         match node.as_map() {
             Some(entries) => Ok(Mapping {
                 src,
@@ -30,16 +30,18 @@ impl<'a> Mapping<'a> {
                 entries,
                 known,
             }),
-            None => Err(SourceDiagnostic::error(
-                src,
-                node.span,
-                format!(
-                    "expected a mapping with {}, found {}",
-                    known.join(", "),
-                    node.value.kind()
-                ),
-            )
-            .with_code(kind.code(Problem::WrongType))),
+            None => Err(Box::new(
+                SourceDiagnostic::error(
+                    src,
+                    node.span,
+                    format!(
+                        "expected a mapping with {}, found {}",
+                        known.join(", "),
+                        node.value.kind()
+                    ),
+                )
+                .with_code(kind.code(Problem::WrongType)),
+            )),
         }
     }
 
@@ -74,14 +76,14 @@ impl<'a> Mapping<'a> {
     }
 
     /// The value of a required `key`, or an error at the mapping naming it.
-    pub fn require(&self, key: &str) -> Result<&'a Node, SourceDiagnostic> {
+    pub fn require(&self, key: &str) -> Result<&'a Node, Box<SourceDiagnostic>> {
         self.get(key).ok_or_else(|| {
             let d = self.error(
                 self.node,
                 Problem::MissingKey,
                 format!("missing key `{key}`"),
             );
-            d.with_help(format!("add `{key}:`"))
+            Box::new(d.with_help(format!("add `{key}:`")))
         })
     }
 
@@ -90,26 +92,26 @@ impl<'a> Mapping<'a> {
         key: &str,
         what: &str,
         f: impl FnOnce(&'a Node) -> Option<T>,
-    ) -> Result<Option<T>, SourceDiagnostic> {
+    ) -> Result<Option<T>, Box<SourceDiagnostic>> {
         let Some(v) = self.get(key) else {
             return Ok(None);
         };
         f(v).map(Some).ok_or_else(|| {
-            self.error(
+            Box::new(self.error(
                 v,
                 Problem::WrongType,
                 format!("`{key}` must be {what}, found {}", v.value.kind()),
-            )
+            ))
         })
     }
 
     /// A string value.
-    pub fn str(&self, key: &str) -> Result<Option<&'a str>, SourceDiagnostic> {
+    pub fn str(&self, key: &str) -> Result<Option<&'a str>, Box<SourceDiagnostic>> {
         self.typed(key, "a string", Node::as_str)
     }
 
     /// A boolean value.
-    pub fn bool(&self, key: &str) -> Result<Option<bool>, SourceDiagnostic> {
+    pub fn bool(&self, key: &str) -> Result<Option<bool>, Box<SourceDiagnostic>> {
         self.typed(key, "`true` or `false`", |v| match v.value {
             NodeValue::Bool(b) => Some(b),
             _ => None,
@@ -117,7 +119,7 @@ impl<'a> Mapping<'a> {
     }
 
     /// A sequence value.
-    pub fn seq(&self, key: &str) -> Result<Option<&'a [Node]>, SourceDiagnostic> {
+    pub fn seq(&self, key: &str) -> Result<Option<&'a [Node]>, Box<SourceDiagnostic>> {
         self.typed(key, "a list", Node::as_seq)
     }
 }

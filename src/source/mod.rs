@@ -89,7 +89,7 @@ impl FileKind {
             (F::Rules, P::UnknownKey) => "routecheck::rules::unknown-key",
             (F::Rules, P::MissingKey) => "routecheck::rules::missing-key",
             (F::Rules, P::WrongType) => "routecheck::rules::type",
-            (F::Flow, P::Read) => "routecheck::flow::read",
+            (F::Flow, P::Read) => "routecheck::flow::io",
             (F::Flow, P::Yaml | P::Json | P::Empty) => "routecheck::flow::yaml",
             (F::Flow, _) => "routecheck::flow::structure",
             (F::Fixture, P::Read) => "routecheck::fixture::read",

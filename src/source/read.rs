@@ -20,7 +20,7 @@ pub enum ReadError {
     NotRegular(&'static str),
     /// Larger than [`MAX_FILE_BYTES`].
     TooLarge,
-    /// Not UTF-8; the text up to the first bad byte, to point at it.
+    /// Not UTF-8; the text up to the first bad byte, to say where it is.
     NotUtf8 {
         /// The valid prefix.
         valid: String,
@@ -34,9 +34,12 @@ impl std::fmt::Display for ReadError {
         match self {
             ReadError::NotRegular(what) => write!(f, "it is {what}, not a regular file"),
             ReadError::TooLarge => write!(f, "it is larger than {MAX_FILE_BYTES} bytes"),
-            ReadError::NotUtf8 { .. } => f.write_str("it is not UTF-8 text"),
-            ReadError::Io(e) if e.kind() == io::ErrorKind::NotFound => {
-                f.write_str("no such file or directory")
+            ReadError::NotUtf8 { valid } => {
+                let (line, col) = super::LineIndex::new(valid).line_col(valid, valid.len());
+                write!(
+                    f,
+                    "it is not UTF-8 text (the first bad byte is at line {line}, column {col})"
+                )
             }
             ReadError::Io(e) => write!(f, "{e}"),
         }
@@ -47,13 +50,11 @@ impl ReadError {
     /// The one located message for a file of `kind` named `display` that could not be
     /// read: `cannot read the flow file: it is a named pipe (FIFO), not a regular file`.
     pub fn diagnostic(&self, kind: FileKind, display: &str) -> SourceDiagnostic {
-        let (text, at) = match self {
-            ReadError::NotUtf8 { valid } => (valid.clone(), valid.len()),
-            _ => (String::new(), 0),
-        };
+        // The file as a whole is refused: the location is its start, the message says
+        // where a bad byte is.
         SourceDiagnostic::error(
-            &SourceFile::new(display, text),
-            (at, at),
+            &SourceFile::new(display, ""),
+            (0, 0),
             format!("cannot read the {}: {self}", kind.noun()),
         )
         .with_code(kind.code(Problem::Read))
@@ -154,7 +155,7 @@ mod tests {
             assert!(e.to_string().contains("device"), "{e}");
         }
         let e = read_text(&dir.path().join("missing")).unwrap_err();
-        assert_eq!(e.to_string(), "no such file or directory");
+        assert!(e.to_string().contains("No such file"), "{e}");
     }
 
     #[test]
@@ -163,7 +164,8 @@ mod tests {
         let f = dir.path().join("a.yaml");
         std::fs::write(&f, b"ok: 1\nb: \xff\n").unwrap();
         let d = read_source(&f, "a.yaml", FileKind::Rules).unwrap_err();
-        assert_eq!(d.location(), "a.yaml:2:4");
+        assert_eq!(d.location(), "a.yaml:1:1");
         assert!(d.message.contains("not UTF-8"), "{}", d.message);
+        assert!(d.message.contains("line 2, column 4"), "{}", d.message);
     }
 }

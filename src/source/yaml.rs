@@ -120,6 +120,25 @@ impl Node {
         })
     }
 
+    /// The node as JSON (null stays null; a float JSON cannot hold becomes null).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            NodeValue::Null => J::Null,
+            NodeValue::Bool(b) => J::Bool(*b),
+            NodeValue::Int(i) => J::from(*i),
+            NodeValue::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+            NodeValue::Str(s) => J::String(s.clone()),
+            NodeValue::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
+            NodeValue::Map(entries) => J::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.scalar_text().unwrap_or_default(), v.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+
     /// A short description of the node's shape, for flow error messages.
     pub fn shape(&self) -> &'static str {
         match self.value {
@@ -659,24 +678,16 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
     parse_with(text, Options::for_len(text.len()))
 }
 
-/// Parse a whole file of `kind`: an empty (or comments-only) file and every YAML error
+/// Parse a whole file of `kind`: an empty (whitespace-only) file and every YAML error
 /// become located diagnostics.
 pub fn parse_file(source: &SourceFile, kind: FileKind) -> Result<Node, Box<SourceDiagnostic>> {
-    let root = parse(&source.text).map_err(|e| Box::new(e.diagnostic(source, kind)))?;
-    if matches!(root.value, NodeValue::Null) && root.span == (0, 0) && is_blank(&source.text) {
+    if source.text.trim().is_empty() {
         return Err(Box::new(
             SourceDiagnostic::error(source, (0, 0), format!("the {} is empty", kind.noun()))
                 .with_code(kind.code(Problem::Empty)),
         ));
     }
-    Ok(root)
-}
-
-/// Only whitespace and comments.
-pub fn is_blank(text: &str) -> bool {
-    text.lines()
-        .map(str::trim)
-        .all(|l| l.is_empty() || l.starts_with('#') || l == "---" || l == "...")
+    parse(&source.text).map_err(|e| Box::new(e.diagnostic(source, kind)))
 }
 
 /// For a string scalar at `off` in `text` whose decoded value is `value`, the offset in

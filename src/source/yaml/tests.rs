@@ -131,13 +131,15 @@ fn depth_budget_scales_with_the_input() {
 }
 
 #[test]
-fn empty_and_comment_only_files_are_empty() {
-    let e = parse_file(&src("# nothing\n"), FileKind::Flow).unwrap_err();
+fn whitespace_only_files_are_empty_and_comments_only_is_null() {
+    let e = parse_file(&src(" \n\n"), FileKind::Flow).unwrap_err();
     assert!(
         e.message.contains("the flow file is empty"),
         "{}",
         e.message
     );
+    let root = parse_file(&src("# nothing\n"), FileKind::Flow).unwrap();
+    assert!(matches!(root.value, NodeValue::Null));
 }
 
 #[test]
