@@ -275,8 +275,9 @@ fn scan_error(e: &ScanError) -> YamlError {
     {
         message.replace_range(..1, &c.to_ascii_lowercase());
     }
-    let message = message.trim_end_matches('.').to_string();
+    let mut message = message.trim_end_matches('.').to_string();
     let kind = if message.contains("nesting") || message.contains("limit") {
+        message = format!("budget exceeded: {message}");
         ErrorKind::Budget
     } else {
         ErrorKind::Syntax
@@ -479,7 +480,7 @@ impl Builder<'_> {
                 ErrorKind::Budget,
                 span,
                 format!(
-                    "the document has more than {} nodes (aliases counted in full)",
+                    "budget exceeded: the document has more than {} nodes (aliases counted in full)",
                     self.opts.limits.max_nodes
                 ),
             ));
@@ -495,7 +496,10 @@ impl Builder<'_> {
             return Err(YamlError::new(
                 ErrorKind::Budget,
                 node.span,
-                format!("more than {} anchors", self.opts.limits.max_anchors),
+                format!(
+                    "budget exceeded: more than {} anchors",
+                    self.opts.limits.max_anchors
+                ),
             ));
         }
         self.anchors.insert(anchor, (node.clone(), count));
@@ -507,7 +511,10 @@ impl Builder<'_> {
             return Err(YamlError::new(
                 ErrorKind::Budget,
                 (start, start),
-                format!("nesting deeper than {} levels", self.opts.limits.max_depth),
+                format!(
+                    "budget exceeded: nesting deeper than {} levels",
+                    self.opts.limits.max_depth
+                ),
             ));
         }
         self.count(1, (start, start))?;
@@ -618,7 +625,10 @@ pub fn parse_with(text: &str, opts: Options) -> Result<Node, YamlError> {
                     return Err(YamlError::new(
                         ErrorKind::Budget,
                         at,
-                        format!("more than {} aliases", opts.limits.max_aliases),
+                        format!(
+                            "budget exceeded: more than {} aliases",
+                            opts.limits.max_aliases
+                        ),
                     ));
                 }
                 let Some((node, count)) = b.anchors.get(&id).cloned() else {
