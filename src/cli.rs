@@ -89,7 +89,7 @@ pub(crate) fn stdout_color() -> bool {
 /// Print diagnostics to stderr, rendered once.
 pub(crate) fn print_diagnostics<'a, I>(diags: I)
 where
-    I: IntoIterator<Item = &'a (dyn miette::Diagnostic + 'static)>,
+    I: IntoIterator<Item = &'a dyn miette::Diagnostic>,
 {
     let color = stderr_color();
     let mut err = anstream::stderr();

@@ -150,17 +150,10 @@ impl miette::SourceCode for SourceDiagnostic {
     }
 }
 
-/// Render a diagnostic for a terminal or a log (the one place errors become text). A
-/// located diagnostic whose line is too long to lay out is shown as a window of that line.
-pub fn render(diag: &(dyn Diagnostic + 'static), color: bool) -> String {
-    let as_error: &(dyn std::error::Error + 'static) = diag;
-    match as_error
-        .downcast_ref::<SourceDiagnostic>()
-        .and_then(crate::source::render::windowed)
-    {
-        Some(w) => crate::source::render::render(&w, color),
-        None => crate::source::render::render(diag, color),
-    }
+/// Render a diagnostic for a terminal or a log (the one place errors become text; see
+/// [`crate::source::render`]).
+pub fn render(diag: &dyn Diagnostic, color: bool) -> String {
+    crate::source::render::render(diag, color)
 }
 
 /// Edit distance (Levenshtein), case-insensitive, for "did you mean" hints.

@@ -141,7 +141,7 @@ fn fail(message: impl Into<String>, help: impl Into<Option<String>>) -> LiveErro
     }
 }
 
-fn report(e: &(dyn miette::Diagnostic + 'static)) -> u8 {
+fn report(e: &dyn miette::Diagnostic) -> u8 {
     super::print_diagnostics([e]);
     exit::USAGE
 }

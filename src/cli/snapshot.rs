@@ -82,7 +82,7 @@ pub fn run(args: SnapshotArgs) -> u8 {
     }
 }
 
-fn report(e: &(dyn miette::Diagnostic + 'static)) -> u8 {
+fn report(e: &dyn miette::Diagnostic) -> u8 {
     super::print_diagnostics([e]);
     exit::USAGE
 }

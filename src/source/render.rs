@@ -1,7 +1,8 @@
 //! Rendering diagnostics, and writing to stdout and stderr, without ever panicking.
 //!
-//! miette lays a snippet out by columns and fails on a span far along one line (a
-//! minified export); a snippet here is a window of the line around the span instead.
+//! miette lays a snippet out by columns and panics on a span past column 65,535 (a
+//! minified export); every snippet here is read through [`Window`], which cuts a long line
+//! to a window around the span.
 //! `println!` panics when stdout is closed or full; [`out`] ends the process cleanly:
 //! quietly with exit 2 on a closed pipe, with a message and exit 2 otherwise.
 
@@ -9,10 +10,6 @@ use std::io::{self, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use miette::Diagnostic;
-
-use crate::diag::SourceDiagnostic;
-use crate::source::SourceFile;
-use crate::source::location::floor_char_boundary;
 
 /// Lines longer than this are shown as a window around the span.
 const MAX_SHOWN_LINE: usize = 240;
@@ -27,116 +24,123 @@ pub fn render(diag: &dyn Diagnostic, color: bool) -> String {
         miette::GraphicalTheme::unicode_nocolor()
     })
     .with_width(100);
+    let clamped = Clamped {
+        inner: diag,
+        source: diag.source_code().map(Window),
+    };
     let mut out = String::new();
     // The layout code is not ours: whatever it does, the message still gets out.
-    let ok = catch_unwind(AssertUnwindSafe(|| handler.render_report(&mut out, diag)))
-        .is_ok_and(|r| r.is_ok());
+    let ok = catch_unwind(AssertUnwindSafe(|| {
+        handler.render_report(&mut out, &clamped)
+    }))
+    .is_ok_and(|r| r.is_ok());
     if !ok {
         out = format!("error: {diag}\n");
     }
     out
 }
 
-/// A diagnostic whose snippet is a window of one long line; its source reports the real
-/// line and column so the header and gutter still say where in the file the span is.
-#[derive(Debug, thiserror::Error)]
-#[error("{inner}")]
-pub struct Windowed {
-    inner: SourceDiagnostic,
-    /// Real 0-based line of the window.
-    line0: usize,
-    /// Added to a 0-based column in the window to give the real 0-based column.
-    col0: usize,
+/// A diagnostic shown through [`Window`]: everything else is the inner one's.
+struct Clamped<'a> {
+    inner: &'a dyn Diagnostic,
+    source: Option<Window<'a>>,
 }
 
-/// When the span's line is longer than [`MAX_SHOWN_LINE`], `d` cut to a window of that
-/// line around the span.
-pub fn windowed(d: &SourceDiagnostic) -> Option<Windowed> {
-    if d.file.is_unlocated() {
-        return None;
+impl std::fmt::Debug for Clamped<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.inner, f)
     }
-    let text: &str = &d.file.text;
-    let lines = d.file.lines();
-    let (line, _) = lines.line_col(text, d.span.0);
-    let start = lines.line_start(line);
-    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    if end - start <= MAX_SHOWN_LINE {
-        return None;
-    }
-    let at = floor_char_boundary(text, d.span.0.clamp(start, end));
-    let from = floor_char_boundary(text, at.saturating_sub(WINDOW_CONTEXT).max(start));
-    let span_end = d.span.1.clamp(at, end).min(at + WINDOW_CONTEXT);
-    let to = ceil_char_boundary(text, (span_end + WINDOW_CONTEXT).min(end));
-    let cut_before = from > start;
-    let window = format!(
-        "{}{}{}",
-        if cut_before { "…" } else { "" },
-        &text[from..to],
-        if to < end { "…" } else { "" }
-    );
-    let shift = if cut_before { "…".len() } else { 0 };
-    let new_at = at - from + shift;
-    let new_end = ceil_char_boundary(text, span_end) - from + shift;
-    let (_, from_col) = lines.line_col(text, from);
-    let mut inner = d.clone();
-    inner.file = SourceFile::new(d.file.name.clone(), window);
-    inner.span = (new_at, new_end.max(new_at));
-    Some(Windowed {
-        inner,
-        line0: line - 1,
-        // miette counts columns in bytes within the window.
-        col0: (from_col - 1).saturating_sub(shift),
-    })
 }
 
-impl Diagnostic for Windowed {
-    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+impl std::fmt::Display for Clamped<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self.inner, f)
+    }
+}
+
+impl std::error::Error for Clamped<'_> {}
+
+impl Diagnostic for Clamped<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
         self.inner.code()
     }
     fn severity(&self) -> Option<miette::Severity> {
         self.inner.severity()
     }
-    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
         self.inner.help()
     }
+    fn url<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        self.inner.url()
+    }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(self)
+        self.source.as_ref().map(|w| w as &dyn miette::SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         self.inner.labels()
     }
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
+        self.inner.related()
+    }
+    fn diagnostic_source(&self) -> Option<&dyn Diagnostic> {
+        self.inner.diagnostic_source()
+    }
 }
 
-impl miette::SourceCode for Windowed {
-    fn read_span<'a>(
-        &'a self,
+/// A source whose snippets never hold a line longer than [`MAX_SHOWN_LINE`]: a long line
+/// is cut to a window around the span, with the real line and column kept.
+struct Window<'a>(&'a dyn miette::SourceCode);
+
+impl miette::SourceCode for Window<'_> {
+    fn read_span<'b>(
+        &'b self,
         span: &miette::SourceSpan,
         before: usize,
         after: usize,
-    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let inner = self.inner.read_span(span, before, after)?;
-        let column = if inner.line() == 0 {
-            inner.column() + self.col0
-        } else {
-            inner.column()
+    ) -> Result<Box<dyn miette::SpanContents<'b> + 'b>, miette::MietteError> {
+        let bare = self.0.read_span(span, before, after)?;
+        let data = bare.data();
+        if data
+            .split(|&b| b == b'\n')
+            .all(|l| l.len() <= MAX_SHOWN_LINE)
+        {
+            return Ok(bare);
+        }
+        let base = bare.span().offset();
+        let at = span.offset().saturating_sub(base).min(data.len());
+        let end = (span.offset() + span.len())
+            .saturating_sub(base)
+            .clamp(at, data.len())
+            .min(at + WINDOW_CONTEXT);
+        let mut from = at.saturating_sub(WINDOW_CONTEXT);
+        while from > 0 && (data[from] & 0xC0) == 0x80 {
+            from -= 1;
+        }
+        let mut to = (end + WINDOW_CONTEXT).min(data.len());
+        while to < data.len() && (data[to] & 0xC0) == 0x80 {
+            to += 1;
+        }
+        let newlines = data[..from].iter().filter(|&&b| b == b'\n').count();
+        let column = match data[..from].iter().rposition(|&b| b == b'\n') {
+            Some(nl) => from - nl - 1,
+            None => bare.column() + from,
         };
-        Ok(Box::new(miette::MietteSpanContents::new_named(
-            self.inner.file.name.to_string(),
-            inner.data(),
-            *inner.span(),
-            inner.line() + self.line0,
-            column,
-            inner.line_count(),
-        )))
+        let window = &data[from..to];
+        let span = miette::SourceSpan::new((base + from).into(), to - from);
+        let lines = window.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line = bare.line() + newlines;
+        Ok(Box::new(match bare.name() {
+            Some(name) => miette::MietteSpanContents::new_named(
+                name.to_owned(),
+                window,
+                span,
+                line,
+                column,
+                lines,
+            ),
+            None => miette::MietteSpanContents::new(window, span, line, column, lines),
+        }))
     }
-}
-
-fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while i < s.len() && !s.is_char_boundary(i) {
-        i += 1;
-    }
-    i
 }
 
 /// Write `text` to stdout; on failure end the process: quietly on a closed pipe (the
@@ -186,7 +190,8 @@ macro_rules! errln {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::diag::SourceDiagnostic;
+    use crate::source::SourceFile;
 
     #[test]
     fn a_span_far_along_one_line_renders_a_window() {

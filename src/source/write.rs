@@ -97,24 +97,28 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), Wr
             .and_then(|()| out.flush())
             .map_err(|e| io_err("write", e));
     }
-    let target = resolve(path);
-    if let Ok(meta) = std::fs::metadata(&target) {
-        if !overwrite {
-            return Err(WriteError::Exists(path.to_path_buf()));
-        }
-        match irregular(&meta) {
-            None => {}
-            Some(_) if writes_through(&meta) => {
-                return write_through(&target, bytes).map_err(|e| io_err("write", e));
+    // The kernel follows the links (including /proc's magic ones such as /dev/stdout).
+    let target = match std::fs::metadata(path) {
+        Ok(meta) => {
+            if !overwrite {
+                return Err(WriteError::Exists(path.to_path_buf()));
             }
-            Some(what) => {
-                return Err(WriteError::Refused {
-                    path: path.to_path_buf(),
-                    what,
-                });
+            match irregular(&meta) {
+                None => std::fs::canonicalize(path).unwrap_or_else(|_| resolve(path)),
+                Some(_) if writes_through(&meta) => {
+                    return write_through(path, bytes).map_err(|e| io_err("write", e));
+                }
+                Some(what) => {
+                    return Err(WriteError::Refused {
+                        path: path.to_path_buf(),
+                        what,
+                    });
+                }
             }
         }
-    }
+        // Nothing there yet, or a dangling link: create what the link names.
+        Err(_) => resolve(path),
+    };
     replace(&target, bytes, overwrite).map_err(|(action, e)| match e.kind() {
         io::ErrorKind::AlreadyExists if !overwrite => WriteError::Exists(path.to_path_buf()),
         _ => io_err(action, e),

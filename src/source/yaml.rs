@@ -608,6 +608,11 @@ pub fn parse_with(text: &str, opts: Options) -> Result<Node, YamlError> {
     for item in parser {
         let (event, span) = item.map_err(|e| scan_error(&e))?;
         let at = span_of(&span);
+        // A tag error points at the tag.
+        let tag_at = span
+            .tag_start
+            .and_then(|m| m.byte_offset())
+            .map_or(at, |t| (t.min(at.0), at.1));
         match event {
             Event::DocumentStart(..) => {
                 documents += 1;
@@ -638,28 +643,28 @@ pub fn parse_with(text: &str, opts: Options) -> Result<Node, YamlError> {
                 b.push(Node { span: at, ..node })?;
             }
             Event::Scalar(v, style, anchor, tag) => {
-                let tag = core_tag(tag.as_ref(), at)?;
-                let value = resolve_scalar(v, style, tag.as_deref(), at)?;
+                let tag = core_tag(tag.as_ref(), tag_at)?;
+                let value = resolve_scalar(v, style, tag.as_deref(), tag_at)?;
                 b.count(1, at)?;
                 let node = Node { span: at, value };
                 b.remember(anchor, &node, 1)?;
                 b.push(node)?;
             }
             Event::SequenceStart(_, anchor, tag) => {
-                if let Some(t) = core_tag(tag.as_ref(), at)?.filter(|t| t != "seq") {
+                if let Some(t) = core_tag(tag.as_ref(), tag_at)?.filter(|t| t != "seq") {
                     return Err(YamlError::new(
                         ErrorKind::Tag,
-                        at,
+                        tag_at,
                         format!("a sequence cannot have the tag `!!{t}`"),
                     ));
                 }
                 b.open(at.0, anchor, Body::Seq(Vec::new()))?;
             }
             Event::MappingStart(_, anchor, tag) => {
-                if let Some(t) = core_tag(tag.as_ref(), at)?.filter(|t| t != "map") {
+                if let Some(t) = core_tag(tag.as_ref(), tag_at)?.filter(|t| t != "map") {
                     return Err(YamlError::new(
                         ErrorKind::Tag,
-                        at,
+                        tag_at,
                         format!("a mapping cannot have the tag `!!{t}`"),
                     ));
                 }
