@@ -104,3 +104,49 @@ impl FileKind {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// docs/hardening.md states these limits; it must say what the code decides.
+    #[test]
+    fn the_hardening_doc_states_the_limits_the_code_uses() {
+        let doc =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/hardening.md"))
+                .unwrap();
+        let limits = super::yaml::Limits::for_len(0);
+        let big = super::yaml::Limits::for_len(usize::MAX);
+        for fact in [
+            super::MAX_FILE_BYTES.to_string(),
+            format!("nesting deeper than {}", super::json::MAX_DEPTH),
+            format!("between {} and {}", limits.max_depth, big.max_depth),
+            format!("more than {} anchors", fmt_thousands(limits.max_anchors)),
+            format!("{} aliases", fmt_thousands(limits.max_aliases)),
+            format!("max({}", fmt_thousands(limits.max_nodes)),
+        ] {
+            assert!(
+                doc.contains(&fact),
+                "docs/hardening.md does not say `{fact}`"
+            );
+        }
+        for kind in [
+            super::FileKind::Rules,
+            super::FileKind::Flow,
+            super::FileKind::Manifest,
+            super::FileKind::Stubs,
+        ] {
+            assert!(doc.contains(kind.code(super::Problem::Yaml)) || doc.contains(kind.noun()));
+        }
+    }
+
+    fn fmt_thousands(n: usize) -> String {
+        let s = n.to_string();
+        let mut out = String::new();
+        for (i, c) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    }
+}
