@@ -96,7 +96,7 @@ pub fn main() -> u8 {
         Some(false) => anstream::ColorChoice::Never,
         None => anstream::ColorChoice::Auto,
     });
-    match cli.command {
+    let code = match cli.command {
         Command::Eval(args) => eval::run(args),
         Command::Test(args) => test::run(args),
         Command::Schema(args) => test::schema(&args),
@@ -109,7 +109,10 @@ pub fn main() -> u8 {
         Command::Doctor(args) => doctor::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Gen(args) => r#gen::run(args),
-    }
+    };
+    // Output still buffered must reach stdout, or the failure be said, before the exit.
+    crate::source::render::flush_stdout();
+    code
 }
 
 fn env_var(name: &str) -> Option<String> {

@@ -4,10 +4,9 @@
 //! only the CLI renders them, through miette, so the caret output looks the same for a
 //! broken expression, a rules file and a flow.
 
-use std::path::Path;
-use std::sync::Arc;
-
 use miette::{Diagnostic, SourceSpan};
+
+pub use crate::source::SourceFile;
 
 /// Severity of a diagnostic that is not fatal on its own (warnings from loaders).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -18,84 +17,6 @@ pub enum Severity {
     Warning,
     /// Fatal: exit 2.
     Error,
-}
-
-/// A source file's name and text, shared cheaply between the diagnostics that point into it.
-#[derive(Debug, Clone)]
-pub struct SourceFile {
-    /// Display name (a path as the user gave it, or `<expr>`).
-    pub name: Arc<str>,
-    /// Full text.
-    pub text: Arc<str>,
-}
-
-impl SourceFile {
-    /// A named source.
-    pub fn new(name: impl Into<Arc<str>>, text: impl Into<Arc<str>>) -> Self {
-        SourceFile {
-            name: name.into(),
-            text: text.into(),
-        }
-    }
-
-    /// A stand-in for a problem that is about no file (the environment, the command
-    /// line): named `<what>`, with no text, and rendered without a snippet.
-    pub fn unlocated(what: &str) -> Self {
-        Self::new(format!("<{what}>"), "")
-    }
-
-    /// A command-line argument shown as its own one-line source (a caret under the bad
-    /// part), named `<command line>`: not a file, so no annotation points at one.
-    pub fn command_line(arg: &str) -> Self {
-        Self::new("<command line>", arg)
-    }
-
-    /// A real file (not `<expr>`, `<command line>` or an [`SourceFile::unlocated`] stand-in).
-    pub fn is_file(&self) -> bool {
-        !self.name.starts_with('<')
-    }
-
-    /// True for [`SourceFile::unlocated`].
-    pub fn is_unlocated(&self) -> bool {
-        self.text.is_empty() && self.name.starts_with('<')
-    }
-
-    /// A source for a file path.
-    pub fn from_path(path: &Path, text: impl Into<Arc<str>>) -> Self {
-        Self::new(path.display().to_string(), text)
-    }
-
-    /// 1-based line and column (in characters) of a byte offset.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let before = &self.text[..floor_char_boundary(&self.text, offset)];
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        (line, col)
-    }
-
-    /// Byte offset of a 1-based line and column (in characters); clamps to the text.
-    pub fn offset_of(&self, line: usize, col: usize) -> usize {
-        let mut off = 0;
-        for (i, l) in self.text.split_inclusive('\n').enumerate() {
-            if i + 1 == line {
-                let c = l
-                    .char_indices()
-                    .nth(col.saturating_sub(1))
-                    .map_or(l.len(), |(b, _)| b);
-                return off + c;
-            }
-            off += l.len();
-        }
-        self.text.len()
-    }
-}
-
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// A message about a span of a source file: the one shape every located error takes.
@@ -229,20 +150,10 @@ impl miette::SourceCode for SourceDiagnostic {
     }
 }
 
-/// Render a diagnostic for a terminal or a log (the one place errors become text).
+/// Render a diagnostic for a terminal or a log (the one place errors become text; see
+/// [`crate::source::render`]).
 pub fn render(diag: &dyn Diagnostic, color: bool) -> String {
-    let handler = miette::GraphicalReportHandler::new_themed(if color {
-        miette::GraphicalTheme::unicode()
-    } else {
-        miette::GraphicalTheme::unicode_nocolor()
-    })
-    .with_width(100);
-    let mut out = String::new();
-    if handler.render_report(&mut out, diag).is_err() {
-        out = diag.to_string();
-    }
-    // The edge every error passes: no secret or token leaves in a diagnostic.
-    crate::scrub::text(&out).into_owned()
+    crate::source::render::render(diag, color)
 }
 
 /// Edit distance (Levenshtein), case-insensitive, for "did you mean" hints.
@@ -261,13 +172,22 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// Words longer than this get no "did you mean": nothing that long is a typo of a known
+/// name, and comparing a multi-megabyte identifier with every name took seconds.
+const MAX_HINT_CHARS: usize = 128;
+
 /// The candidate closest to `word` if it is a plausible typo: within a third of the
 /// word's length (at least 2 edits). Ties go to the alphabetically first, so hints are
-/// stable.
+/// stable. Candidates whose length alone rules them out are not compared.
 pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
-    let limit = (word.chars().count() / 3).max(2);
+    let len = word.chars().take(MAX_HINT_CHARS + 1).count();
+    if len > MAX_HINT_CHARS {
+        return None;
+    }
+    let limit = (len / 3).max(2);
     candidates
         .into_iter()
+        .filter(|c| c.chars().take(len + limit + 1).count().abs_diff(len) <= limit)
         .map(|c| (edit_distance(word, c), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, *c))
@@ -309,5 +229,7 @@ mod tests {
         assert_eq!(edit_distance("Flow.Tier", "flow.tier"), 0);
         assert_eq!(closest("expct", ["expect", "name"]), Some("expect"));
         assert_eq!(closest("zzzzzz", ["expect", "name"]), None);
+        let huge = "x".repeat(4 * 1024 * 1024);
+        assert_eq!(closest(&huge, ["expect", &huge[..10]]), None);
     }
 }

@@ -17,6 +17,7 @@ pub mod project;
 pub mod report;
 pub mod scrub;
 pub mod snapshot;
+pub mod source;
 pub mod suite;
 
 /// Process exit codes, shared by every subcommand.

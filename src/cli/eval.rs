@@ -76,7 +76,7 @@ pub fn run(args: EvalArgs) -> u8 {
         if json {
             print_json(&serde_json::json!({"error": {"kind": "usage", "message": msg}}));
         } else {
-            eprintln!("error: {msg}: {}", args.expr.to_string_lossy());
+            crate::errln!("error: {msg}: {}", args.expr.to_string_lossy());
         }
         return exit::USAGE;
     };
@@ -154,7 +154,7 @@ pub fn run(args: EvalArgs) -> u8 {
                 }
                 print_json(&out);
             } else {
-                println!("{} : {}", human(&v), v.ty());
+                crate::outln!("{} : {}", human(&v), v.ty());
             }
             exit::OK
         }
@@ -173,7 +173,7 @@ fn system_now() -> DateTime {
 }
 
 fn print_json(v: &serde_json::Value) {
-    println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+    crate::outln!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
 }
 
 fn kind_name(k: ErrorKind) -> &'static str {

@@ -114,7 +114,7 @@ fn survey(root: &Path) -> ProjectConfig {
             continue;
         };
         let src = crate::diag::SourceFile::new(f.display().to_string(), text);
-        let Ok(root) = crate::suite::yaml::parse(&src) else {
+        let Ok(root) = crate::source::yaml::parse_file(&src, crate::source::FileKind::Rules) else {
             continue;
         };
         let entries = root.as_map().unwrap_or_default();

@@ -68,7 +68,7 @@ pub fn run(args: LintArgs) -> u8 {
     let vars = match super::trace::pairs(&args.vars, "--var", "NAME=VALUE") {
         Ok(v) => v,
         Err(e) => {
-            anstream::eprintln!("error: {e}");
+            crate::errln!("error: {e}");
             return exit::USAGE;
         }
     };
@@ -121,7 +121,7 @@ pub fn run(args: LintArgs) -> u8 {
     inputs.manifests.extend(args.manifests);
     inputs.vars.extend(vars);
     if inputs.flows.is_empty() && inputs.manifests.is_empty() && inputs.rules.is_empty() {
-        anstream::eprintln!(
+        crate::errln!(
             "error: nothing to lint: pass --flow, --manifest and --rules, write {}, or create flows/, manifests/ and rules/",
             config::FILE_NAME
         );
@@ -138,7 +138,7 @@ pub fn run(args: LintArgs) -> u8 {
         Format::Github => write_github(&mut out, &report),
     };
     if let Err(e) = written.and_then(|()| out.flush()) {
-        anstream::eprintln!("error: cannot write the report: {e}");
+        crate::errln!("error: cannot write the report: {e}");
         return exit::USAGE;
     }
     if report.flows == 0 && report.bindings == 0 {
@@ -203,7 +203,7 @@ fn from_project(p: &Project, explicit: bool) -> config::Config {
 
 fn load_failed(errors: &[crate::diag::SourceDiagnostic]) -> u8 {
     super::print_diagnostics(errors.iter().map(|d| d as &dyn miette::Diagnostic));
-    anstream::eprintln!(
+    crate::errln!(
         "error: lint stopped: {} input error{} (nothing was checked)",
         errors.len(),
         if errors.len() == 1 { "" } else { "s" }

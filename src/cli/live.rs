@@ -194,7 +194,7 @@ pub fn record(args: RecordArgs) -> u8 {
             None => f(),
         };
         match outcome {
-            Ok(_) => print(&|| println!("{line}")),
+            Ok(_) => print(&|| crate::outln!("{line}")),
             Err(e) => {
                 failed += 1;
                 print(&|| {
@@ -210,7 +210,7 @@ pub fn record(args: RecordArgs) -> u8 {
         b.finish_and_clear();
     }
     if failed > 0 {
-        eprintln!(
+        crate::errln!(
             "error: {failed} of {} conversation(s) could not be recorded",
             targets.len()
         );
@@ -337,7 +337,7 @@ pub fn inject(args: InjectArgs) -> u8 {
     }
     let status = match verify(&client, &args, &pid, &attributes) {
         Ok(mismatches) if mismatches.is_empty() => {
-            println!(
+            crate::outln!(
                 "set {} attribute(s) on participant {pid} of conversation {}; read back and verified",
                 attributes.len(),
                 args.conversation
@@ -571,10 +571,10 @@ fn describe(participants: &[Value]) -> String {
 
 fn print_request(base: &str, cid: &str, pid: &str, attrs: &BTreeMap<String, String>) {
     let body = serde_json::json!({ "attributes": attrs });
-    println!("PATCH {base}/api/v2/conversations/messages/{cid}/participants/{pid}/attributes");
-    println!("Content-Type: application/json");
-    println!();
-    println!(
+    crate::outln!("PATCH {base}/api/v2/conversations/messages/{cid}/participants/{pid}/attributes");
+    crate::outln!("Content-Type: application/json");
+    crate::outln!();
+    crate::outln!(
         "{}",
         serde_json::to_string_pretty(&body).unwrap_or_else(|_| body.to_string())
     );

@@ -152,7 +152,7 @@ fn check(args: CheckArgs) -> u8 {
                         } else {
                             String::new()
                         };
-                        println!(
+                        crate::outln!(
                             "{} {}{kept}{stale}",
                             status("ok", color),
                             c.fixture.display()
@@ -164,39 +164,36 @@ fn check(args: CheckArgs) -> u8 {
                         new_text,
                     } => {
                         changed += 1;
-                        println!(
+                        crate::outln!(
                             "{} {}{kept}: fresh version written to {}",
                             status("changed", color),
                             c.fixture.display(),
                             c.pending.display()
                         );
                         for ch in &changes {
-                            println!("  {ch}");
+                            crate::outln!("  {ch}");
                         }
                         let old_name = format!("{} (stored)", c.fixture.display());
                         let new_name = format!("{} (fresh)", c.pending.display());
-                        print!(
-                            "{}",
-                            snapshot::diff::unified(
-                                &old_text, &new_text, &old_name, &new_name, color
-                            )
-                        );
+                        crate::source::render::out(&snapshot::diff::unified(
+                            &old_text, &new_text, &old_name, &new_name, color,
+                        ));
                     }
                 }
             }
             Err(e) => {
                 failed += 1;
-                println!("{} {}", status("error", color), path.display());
+                crate::outln!("{} {}", status("error", color), path.display());
                 super::print_diagnostics([&e as &dyn miette::Diagnostic]);
             }
         }
     }
-    println!(
+    crate::outln!(
         "{} fixture(s): {same} unchanged, {changed} changed, {failed} could not be checked",
         fixtures.len()
     );
     if changed > 0 {
-        println!(
+        crate::outln!(
             "review the diffs, then `routecheck snapshot accept` to keep the fresh versions or `routecheck snapshot reject` to drop them"
         );
     }
@@ -228,13 +225,13 @@ fn review(args: ReviewArgs, accept: bool) -> u8 {
         Err(e) => return report(&e),
     };
     for idle in &found.idle {
-        println!("nothing pending for {}", idle.display());
+        crate::outln!("nothing pending for {}", idle.display());
     }
     if found.pending.is_empty() {
         if args.fixtures.is_empty() {
-            println!("no pending snapshots under {}/", snapshot::DEFAULT_DIR);
+            crate::outln!("no pending snapshots under {}/", snapshot::DEFAULT_DIR);
         } else if found.idle.is_empty() {
-            println!("no pending snapshots");
+            crate::outln!("no pending snapshots");
         }
         return exit::OK;
     }
@@ -252,7 +249,7 @@ fn review(args: ReviewArgs, accept: bool) -> u8 {
             snapshot::reject(p).map(|()| format!("rejected {}", p.new.display()))
         };
         match done {
-            Ok(line) => println!("{line}"),
+            Ok(line) => crate::outln!("{line}"),
             Err(e) => {
                 failed += 1;
                 super::print_diagnostics([&e as &dyn miette::Diagnostic]);

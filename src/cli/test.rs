@@ -98,7 +98,7 @@ fn summary_target(arg: &str) -> Result<report::summary::Target, String> {
 }
 
 fn usage(msg: &str) -> u8 {
-    anstream::eprintln!("error: {}", crate::scrub::text(msg));
+    crate::errln!("error: {msg}");
     exit::USAGE
 }
 
@@ -209,7 +209,7 @@ pub fn run(args: TestArgs) -> u8 {
         verbose: args.verbose,
     };
     if let Some(id) = &config.conversation {
-        anstream::eprintln!(
+        crate::errln!(
             "note: every selected case runs against live conversation {id}; `fixture:` paths are ignored"
         );
     }
@@ -238,14 +238,14 @@ pub fn run(args: TestArgs) -> u8 {
     if let Some(e) = result.io_error
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
-        anstream::eprintln!("error: writing the report: {e}");
+        crate::errln!("error: writing the report: {e}");
         return exit::USAGE;
     }
     // Reporters print coverage shortfalls on stdout; say it on stderr too when stdout is a
     // machine format that a person running the command would not read.
     if opts.format != report::Format::Human {
         for line in &result.coverage_failures {
-            anstream::eprintln!("error: {}", crate::scrub::text(line));
+            crate::errln!("error: {line}");
         }
     }
     result.status.exit_code()
@@ -326,9 +326,9 @@ pub struct SchemaArgs {
 /// `routecheck schema`: the JSON Schema of the rules format, or of routecheck.yaml.
 pub fn schema(args: &SchemaArgs) -> u8 {
     if args.config {
-        println!("{}", crate::project::schema_json());
+        crate::outln!("{}", crate::project::schema_json());
     } else {
-        println!("{}", suite::schema::json());
+        crate::outln!("{}", suite::schema::json());
     }
     exit::OK
 }

@@ -6,10 +6,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::conversation::Conversation;
-use crate::diag::{SourceDiagnostic, SourceFile};
+use crate::diag::SourceDiagnostic;
 use crate::exit;
 use crate::expr::{DateTime, Directory};
 use crate::flow::{Flow, RunInput, Stub, Stubs, trace::render_run, trace::render_step};
+use crate::source::{self, FileKind, Problem};
 
 /// Arguments of `routecheck trace`.
 #[derive(Debug, clap::Args)]
@@ -171,22 +172,46 @@ pub(super) fn pairs(
 }
 
 fn read_stubs(path: &Path) -> Result<Stubs, Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    serde_saphyr::from_str(&text).map_err(|e| {
-        let source = SourceFile::from_path(path, text.as_str());
+    let name = path.display().to_string();
+    let source = source::read_source(path, &name, FileKind::Stubs).map_err(Failure::Located)?;
+    let root = source::yaml::parse_file(&source, FileKind::Stubs).map_err(Failure::Located)?;
+    let error = |n: &source::yaml::Node, message: String| {
         Failure::Located(Box::new(
-            crate::suite::yaml::yaml_error(&source, &e).with_code("routecheck::trace::stubs"),
+            SourceDiagnostic::error(&source, n.span, message)
+                .with_code(FileKind::Stubs.code(Problem::WrongType))
+                .with_help("write `Action name: { output: success, values: { Flow.X: value } }`"),
         ))
-    })
+    };
+    let Some(entries) = root.as_map() else {
+        return Err(error(
+            &root,
+            format!(
+                "expected a mapping of action name: stub, found {}",
+                root.value.kind()
+            ),
+        ));
+    };
+    let mut stubs = Stubs::default();
+    for (k, v) in entries {
+        let Some(action) = k.as_str() else {
+            return Err(error(
+                k,
+                format!("an action name must be a string, found {}", k.value.kind()),
+            ));
+        };
+        let stub = serde_json::from_value(v.to_json())
+            .map_err(|e| error(v, format!("invalid stub for \"{action}\": {e}")))?;
+        stubs.0.insert(action.to_string(), stub);
+    }
+    Ok(stubs)
 }
 
 /// The conversation id, the customer participant's attributes, its address and last
 /// message text, read by the same conversation loader the rules runner uses.
 fn read_fixture(path: &Path) -> Result<FixtureFacts, Failure> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {name}: {e}"))?;
-    let source = SourceFile::new(name.as_str(), text.as_str());
+    let source = source::read_source(path, &name, FileKind::Fixture).map_err(Failure::Located)?;
+    let text: &str = &source.text;
     // A caret under the offending JSON, like every other located error.
     let located = |e: crate::conversation::FixtureError| {
         let at = source.offset_of(e.line, e.col);
@@ -198,7 +223,7 @@ fn read_fixture(path: &Path) -> Result<FixtureFacts, Failure> {
         }
         Failure::Located(Box::new(d))
     };
-    let conv = Conversation::parse(&name, &text).map_err(located)?;
+    let conv = Conversation::parse(&name, text).map_err(located)?;
     let customer = conv.select("customer").map_err(located)?.participant;
     let id = conv
         .id

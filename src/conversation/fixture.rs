@@ -2,9 +2,6 @@
 //! written: `record` and `snapshot check` share both, so a re-recorded conversation compares
 //! byte for byte with the fixture recorded from it.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-
 use serde_json::Value;
 
 use super::redact;
@@ -55,67 +52,8 @@ pub fn is_fixture_id(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
-/// Why a file could not be written.
-#[derive(Debug, thiserror::Error)]
-pub enum WriteError {
-    /// The target exists and overwriting was not asked for.
-    #[error("refusing to overwrite {}", .0.display())]
-    Exists(PathBuf),
-    /// The file system refused.
-    #[error("cannot {action} {}: {source}", .path.display())]
-    Io {
-        /// What was being done (`write`, `replace`, ...).
-        action: &'static str,
-        /// The target.
-        path: PathBuf,
-        /// The cause.
-        source: std::io::Error,
-    },
-}
-
-/// Write via a temporary file in the same directory and a rename, so a reader never sees
-/// half a file. Without `overwrite`, the final step is a hard link, which fails if the
-/// target appeared meanwhile.
-pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), WriteError> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let io = |action: &'static str, source: std::io::Error| {
-        let _ = std::fs::remove_file(&tmp);
-        WriteError::Io {
-            action,
-            path: path.to_path_buf(),
-            source,
-        }
-    };
-    {
-        let mut f =
-            std::fs::File::create(&tmp).map_err(|e| io("create a temporary file for", e))?;
-        f.write_all(bytes).map_err(|e| io("write", e))?;
-        f.sync_all().map_err(|e| io("write", e))?;
-    }
-    if overwrite {
-        return std::fs::rename(&tmp, path).map_err(|e| io("replace", e));
-    }
-    match std::fs::hard_link(&tmp, path) {
-        Ok(()) => {
-            let _ = std::fs::remove_file(&tmp);
-            Ok(())
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(WriteError::Exists(path.to_path_buf()))
-        }
-        Err(_) if !path.exists() => std::fs::rename(&tmp, path).map_err(|e| io("write", e)),
-        Err(e) => Err(io("write", e)),
-    }
-}
+/// The one writer (see [`crate::source::write`]), kept under its old name here.
+pub use crate::source::write::{WriteError, write_atomic};
 
 #[cfg(test)]
 mod tests {

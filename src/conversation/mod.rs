@@ -286,13 +286,16 @@ impl Participant {
 impl Conversation {
     /// Parse a fixture's text. `file` names it in errors.
     pub fn parse(file: &str, text: &str) -> Result<Conversation, FixtureError> {
-        let raw: RawConversation = serde_json::from_str(text).map_err(|e| FixtureError {
-            file: file.to_owned(),
-            line: e.line().max(1),
-            col: e.column().max(1),
-            message: format!("not a conversation payload: {}", strip_serde_position(&e)),
-            path: None,
-        })?;
+        // Duplicate keys and depth are checked over the whole document, read or not.
+        let raw: RawConversation = crate::source::json::check(text)
+            .and_then(|()| serde_json::from_str(text))
+            .map_err(|e| FixtureError {
+                file: file.to_owned(),
+                line: e.line().max(1),
+                col: e.column().max(1),
+                message: format!("not a conversation payload: {}", strip_serde_position(&e)),
+                path: None,
+            })?;
         let Some(participants) = raw.participants else {
             return Err(FixtureError {
                 file: file.to_owned(),

@@ -6,13 +6,13 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::diag::{SourceDiagnostic, SourceFile};
 use crate::expr::{self, Entity, Scope, Type, Value};
-use crate::report::Location;
+use crate::source::Location;
 
 use super::catalogue::{self, Handling};
 use super::coverage::BranchInfo;
 use super::model::*;
 use super::placeholders::OffsetMap;
-use super::yaml::{self, Kind, Node};
+use crate::source::yaml::{self, Node, NodeValue as Kind};
 
 /// Everything the loader produces.
 #[derive(Debug, Clone)]
@@ -84,8 +84,13 @@ impl<'a> Loader<'a> {
     }
 
     fn span(&self, node: &Node) -> (usize, usize) {
-        let s = self.orig(node.off);
-        let e = self.orig(node.off + node.len.max(1)).max(s + 1);
+        // A collection is pointed at by its first character, as a scalar by its text.
+        let len = match node.value {
+            Kind::Seq(_) | Kind::Map(_) => 0,
+            _ => node.span.1 - node.span.0,
+        };
+        let s = self.orig(node.off());
+        let e = self.orig(node.off() + len.max(1)).max(s + 1);
         (s, e.min(self.file.text.len().max(s)))
     }
 
@@ -103,12 +108,7 @@ impl<'a> Loader<'a> {
     }
 
     pub fn location(&self, orig_off: usize) -> Location {
-        let (line, col) = self.file.line_col(orig_off);
-        Location {
-            file: self.file.name.to_string(),
-            line,
-            col,
-        }
+        self.file.location(orig_off)
     }
 
     fn branch(&mut self, label: String, at: usize) -> usize {
@@ -205,7 +205,7 @@ impl<'a> Loader<'a> {
     }
 
     fn units_of<'n>(&mut self, list: Option<&'n Node>, key: &str) -> Vec<(&'n Node, &'n Node)> {
-        let Some(list) = list.filter(|l| !matches!(l.kind, Kind::Null)) else {
+        let Some(list) = list.filter(|l| !matches!(l.value, Kind::Null)) else {
             return Vec::new();
         };
         let Some(items) = list.as_seq() else {
@@ -268,7 +268,7 @@ impl<'a> Loader<'a> {
             let target = Target {
                 name: name.to_string(),
                 ty: ty.clone(),
-                at: self.orig(name_node.off),
+                at: self.orig(name_node.off()),
             };
             let init = match body.get("initialValue") {
                 Some(v) => self.val(v, Some(&ty)),
@@ -291,7 +291,7 @@ impl<'a> Loader<'a> {
     }
 
     fn declare_writes_in(&mut self, node: &Node) {
-        match &node.kind {
+        match &node.value {
             Kind::Seq(items) => items.iter().for_each(|n| self.declare_writes(n)),
             Kind::Map(entries) => {
                 for (k, v) in entries {
@@ -303,7 +303,7 @@ impl<'a> Loader<'a> {
                                 if let Some(var) = a.get("variable")
                                     && let Some(n) = var.as_str()
                                 {
-                                    writes.push((n.to_string(), var.off, Type::String));
+                                    writes.push((n.to_string(), var.off(), Type::String));
                                 }
                             }
                         }
@@ -314,7 +314,7 @@ impl<'a> Loader<'a> {
                                     && let Some(var) = body.get("variable")
                                     && let Some(n) = var.as_str()
                                 {
-                                    writes.push((n.to_string(), var.off, ty));
+                                    writes.push((n.to_string(), var.off(), ty));
                                 }
                             }
                         }
@@ -342,9 +342,8 @@ impl<'a> Loader<'a> {
                             && let Err(e) = self.scope.declare(&name, ty)
                         {
                             let at = Node {
-                                kind: Kind::Null,
-                                off,
-                                len: name.len(),
+                                value: Kind::Null,
+                                span: (off, off + name.len()),
                             };
                             self.err(&at, e);
                         }
@@ -378,7 +377,7 @@ impl<'a> Loader<'a> {
         self.output_paths.clear();
         Unit {
             name,
-            at: self.orig(key.off),
+            at: self.orig(key.off()),
             vars,
             actions,
         }
@@ -386,7 +385,7 @@ impl<'a> Loader<'a> {
 
     fn block(&mut self, node: Option<&Node>) -> Block {
         let Some(node) = node else { return Vec::new() };
-        if matches!(node.kind, Kind::Null) {
+        if matches!(node.value, Kind::Null) {
             return Vec::new();
         }
         let Some(items) = node.as_seq() else {
@@ -423,7 +422,7 @@ impl<'a> Loader<'a> {
             .get("name")
             .and_then(Node::scalar_text)
             .unwrap_or_else(|| kind.to_string());
-        let at = self.orig(knode.off);
+        let at = self.orig(knode.off());
         let label = |what: &str| format!("{kind} \"{name}\" {what}");
         let body_kind = match kind {
             "getParticipantData" => {
@@ -886,9 +885,8 @@ impl<'a> Loader<'a> {
             .iter()
             .filter_map(|(n, off)| {
                 let node = Node {
-                    kind: Kind::Str(n.clone()),
-                    off: *off,
-                    len: n.len(),
+                    value: Kind::Str(n.clone()),
+                    span: (*off, *off + n.len()),
                 };
                 self.target(&node)
             })
@@ -1019,7 +1017,7 @@ impl<'a> Loader<'a> {
 
     /// A `lit:` / `exp:` / `var:` / `noValue:` value for a slot of type `ty` (None: any).
     fn val(&mut self, node: &Node, ty: Option<&Type>) -> Option<Val> {
-        let at = self.orig(node.off);
+        let at = self.orig(node.off());
         let (key, knode, inner) = match node.single_entry() {
             Some(e) => e,
             None => {
@@ -1042,7 +1040,7 @@ impl<'a> Loader<'a> {
                 let v = self.lit(inner, ty)?;
                 Some(Val {
                     kind: ValKind::Lit(v),
-                    at: self.orig(inner.off),
+                    at: self.orig(inner.off()),
                 })
             }
             "exp" | "var" => {
@@ -1054,12 +1052,12 @@ impl<'a> Loader<'a> {
                     return None;
                 };
                 let offsets: Vec<usize> = if key == "exp" {
-                    yaml::scalar_offsets(self.text, inner.off, &src)
+                    yaml::scalar_offsets(self.text, inner.off(), &src)
                         .into_iter()
                         .map(|o| self.orig(o))
                         .collect()
                 } else {
-                    vec![self.orig(inner.off); src.len() + 1]
+                    vec![self.orig(inner.off()); src.len() + 1]
                 };
                 let result = match ty {
                     Some(t) => expr::compile_as(&src, &self.scope, t),
@@ -1071,7 +1069,7 @@ impl<'a> Loader<'a> {
                             compiled: Box::new(c),
                             offsets,
                         },
-                        at: self.orig(inner.off),
+                        at: self.orig(inner.off()),
                     }),
                     Err(errs) => {
                         for e in errs {
@@ -1101,7 +1099,7 @@ impl<'a> Loader<'a> {
             None
         };
         let Some(ty) = ty else {
-            return Some(match &node.kind {
+            return Some(match &node.value {
                 Kind::Str(s) => Value::String(s.clone()),
                 Kind::Int(i) => Value::Integer(*i),
                 Kind::Float(f) => Value::Decimal(*f),
@@ -1115,17 +1113,17 @@ impl<'a> Loader<'a> {
         match ty {
             Type::String => match node.scalar_text() {
                 Some(s) => Some(Value::String(s)),
-                None if matches!(node.kind, Kind::Null) => Some(Value::String(String::new())),
+                None if matches!(node.value, Kind::Null) => Some(Value::String(String::new())),
                 None => bad(self, "string"),
             },
-            Type::Integer => match &node.kind {
+            Type::Integer => match &node.value {
                 Kind::Int(i) => Some(Value::Integer(*i)),
                 Kind::Str(s) if s.trim().parse::<i64>().is_ok() => {
                     s.trim().parse().ok().map(Value::Integer)
                 }
                 _ => bad(self, "integer"),
             },
-            Type::Decimal => match &node.kind {
+            Type::Decimal => match &node.value {
                 Kind::Int(i) => Some(Value::Decimal(*i as f64)),
                 Kind::Float(f) => Some(Value::Decimal(*f)),
                 Kind::Str(s) if s.trim().parse::<f64>().is_ok() => {
@@ -1133,7 +1131,7 @@ impl<'a> Loader<'a> {
                 }
                 _ => bad(self, "decimal"),
             },
-            Type::Boolean => match &node.kind {
+            Type::Boolean => match &node.value {
                 Kind::Bool(b) => Some(Value::Boolean(*b)),
                 Kind::Str(s) if s == "true" || s == "false" => Some(Value::Boolean(s == "true")),
                 _ => bad(self, "boolean"),
@@ -1155,7 +1153,7 @@ impl<'a> Loader<'a> {
                             return None;
                         }
                     };
-                    let Kind::Int(n) = v.kind else {
+                    let Kind::Int(n) = v.value else {
                         return bad(self, "whole number of units");
                     };
                     ms = ms.saturating_add(n.saturating_mul(unit));
@@ -1196,11 +1194,11 @@ fn attributes(body: &Node) -> Vec<&Node> {
 
 /// `Flow.X` or `{var: Flow.X}`: the name and the offset of its text.
 fn var_name(node: &Node) -> Option<(String, usize)> {
-    match &node.kind {
-        Kind::Str(s) => Some((s.clone(), node.off)),
+    match &node.value {
+        Kind::Str(s) => Some((s.clone(), node.off())),
         Kind::Map(_) => {
             let v = node.get("var")?;
-            Some((v.as_str()?.to_string(), v.off))
+            Some((v.as_str()?.to_string(), v.off()))
         }
         _ => None,
     }
@@ -1220,13 +1218,13 @@ fn var_targets(
     top: bool,
     out: &mut Vec<(String, usize)>,
 ) {
-    match &node.kind {
+    match &node.value {
         Kind::Map(entries) => {
             if write
                 && let Some(v) = node.get("var")
                 && let Some(n) = v.as_str()
             {
-                out.push((n.to_string(), v.off));
+                out.push((n.to_string(), v.off()));
                 return;
             }
             for (k, v) in entries {
@@ -1252,7 +1250,7 @@ fn input_values<'n>(
     top: bool,
     out: &mut Vec<&'n Node>,
 ) {
-    match &node.kind {
+    match &node.value {
         Kind::Map(entries) => {
             if node.get("exp").is_some() || node.get("var").is_some() {
                 if !write && entries.len() == 1 {
@@ -1313,7 +1311,7 @@ fn one_line(s: &str) -> String {
 
 fn to_json(node: &Node) -> serde_json::Value {
     use serde_json::Value as J;
-    match &node.kind {
+    match &node.value {
         Kind::Null => J::Null,
         Kind::Bool(b) => J::Bool(*b),
         Kind::Int(i) => J::from(*i),

@@ -3,7 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::report::{Branch, FlowCoverage, Location};
+use crate::report::{Branch, FlowCoverage};
+use crate::source::Location;
 
 /// One branch of a flow.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -14,13 +14,14 @@ pub mod simulate;
 pub mod tables;
 pub mod terraform;
 pub mod trace;
-mod yaml;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::diag::{SourceDiagnostic, SourceFile};
-use crate::report::{FlowCoverage, Location};
+use crate::report::FlowCoverage;
+use crate::source::yaml;
+use crate::source::{FileKind, Location};
 
 pub use coverage::BranchInfo;
 pub use expect::{FlowExpect, FlowMismatch, RouteExpect, TransferExpect};
@@ -36,9 +37,6 @@ pub use tables::{Table, TableSpec, Tables};
 pub(crate) fn deep<R>(f: impl FnOnce() -> R) -> R {
     stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, f)
 }
-
-/// Flow files larger than this are refused before parsing.
-const MAX_FLOW_BYTES: usize = 16 * 1024 * 1024;
 
 /// A loaded, compiled flow, ready to run any number of times.
 #[derive(Debug, Clone)]
@@ -58,24 +56,8 @@ impl Flow {
         vars: &BTreeMap<String, String>,
     ) -> Result<Flow, Vec<SourceDiagnostic>> {
         let name = path.display().to_string();
-        let text = match std::fs::read(path) {
-            Ok(bytes) if bytes.len() > MAX_FLOW_BYTES => {
-                return Err(vec![file_error(
-                    &name,
-                    format!("the flow file is larger than {MAX_FLOW_BYTES} bytes"),
-                )]);
-            }
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(_) => return Err(vec![file_error(&name, "the flow file is not UTF-8".into())]),
-            },
-            Err(e) => {
-                return Err(vec![file_error(
-                    &name,
-                    format!("cannot read the flow file: {e}"),
-                )]);
-            }
-        };
+        let text = crate::source::read_text(path)
+            .map_err(|e| vec![e.diagnostic(FileKind::Flow, &name)])?;
         Flow::from_text(&name, &text, vars)
     }
 
@@ -121,17 +103,17 @@ impl Flow {
                     .with_help("CX as Code pastes the value into the file as it is: quote the placeholder in the flow (`\"{{name}}\"`) or change the value")
             })
             .collect();
-        let root = yaml::parse(&subst).map_err(|e| {
-            let at = map.to_original(e.off.unwrap_or(0));
+        // Flow keys are names (`Yes:`, `1:`), kept as written.
+        let opts = yaml::Options {
+            keys_as_text: true,
+            ..yaml::Options::for_len(subst.len())
+        };
+        let root = yaml::parse_with(&subst, opts).map_err(|e| {
+            let at = map.to_original(e.span.0);
+            let mut d = e.diagnostic(&file, FileKind::Flow);
+            d.span = (at, (at + 1).min(text.len().max(at)));
             // The placeholder values that changed the structure explain the error.
-            let mut out = vec![
-                SourceDiagnostic::error(
-                    &file,
-                    (at, (at + 1).min(text.len().max(at))),
-                    format!("invalid yaml: {}", e.message),
-                )
-                .with_code("routecheck::flow::yaml"),
-            ];
+            let mut out = vec![d];
             out.extend(warnings.iter().cloned());
             out
         })?;
@@ -251,12 +233,7 @@ impl Flow {
     }
 
     fn location(&self, at: usize) -> Location {
-        let (line, col) = self.file.line_col(at);
-        Location {
-            file: self.file.name.to_string(),
-            line,
-            col,
-        }
+        self.file.location(at)
     }
 }
 
@@ -320,9 +297,4 @@ fn describe_actions(actions: &[(String, usize)]) -> String {
         .map(|(kind, line)| format!("{kind} on line {line}"))
         .collect();
     format!("{}; address one as `NAME@LINE`", each.join(", "))
-}
-
-fn file_error(name: &str, message: String) -> SourceDiagnostic {
-    SourceDiagnostic::error(&SourceFile::new(name, ""), (0, 0), message)
-        .with_code("routecheck::flow::io")
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::SourceDiagnostic;
 use crate::expr::{DateTime, Directory, Entity, EvalContext, Type, Value, Vars};
-use crate::report::Location;
+use crate::source::Location;
 
 use super::Flow;
 use super::archy::expr_diagnostic;
@@ -349,12 +349,7 @@ impl<'f, 'i> Sim<'f, 'i> {
     }
 
     fn error_route(&mut self, d: &SourceDiagnostic) -> Result<Route, SimError> {
-        let (line, col) = d.file.line_col(d.span.0);
-        let location = Location {
-            file: d.file.name.to_string(),
-            line,
-            col,
-        };
+        let location = d.file.location(d.span.0);
         let then = match &self.flow.loaded.error_handling {
             ErrorHandling::Disconnect => Route::Disconnect,
             ErrorHandling::Transfer(t) => match self.transfer(t) {

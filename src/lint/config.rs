@@ -9,8 +9,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::diag::{SourceDiagnostic, SourceFile};
-use crate::suite::yaml::{self, Node, NodeValue};
+use crate::diag::SourceDiagnostic;
+use crate::source::FileKind;
+use crate::source::yaml::{self, Node, NodeValue};
 
 /// The config file's name.
 pub const FILE_NAME: &str = ".routecheck-lint.yaml";
@@ -62,22 +63,13 @@ pub fn discover(dir: &Path) -> Result<Config, Vec<SourceDiagnostic>> {
 /// Parse a config file; paths in it are relative to its directory.
 pub fn load(path: &Path) -> Result<Config, Vec<SourceDiagnostic>> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        vec![
-            SourceDiagnostic::error(
-                &SourceFile::new(name.as_str(), ""),
-                (0, 0),
-                format!("cannot read: {e}"),
-            )
-            .with_code("routecheck::lint::config"),
-        ]
-    })?;
-    let src = SourceFile::new(name, text);
+    let src =
+        crate::source::read_source(path, &name, FileKind::LintConfig).map_err(|e| vec![*e])?;
     let mut cfg = Config::default();
     if src.text.trim().is_empty() {
         return Ok(cfg);
     }
-    let root = yaml::parse(&src).map_err(|e| vec![*e])?;
+    let root = yaml::parse_file(&src, FileKind::LintConfig).map_err(|e| vec![*e])?;
     let base = path.parent().unwrap_or(Path::new("."));
     let err = |n: &Node, m: String| {
         SourceDiagnostic::error(&src, n.span, m).with_code("routecheck::lint::config")

@@ -9,12 +9,10 @@ use std::path::{Path, PathBuf};
 use crate::conversation::{Conversation, PathStep, locate};
 use crate::diag::{SourceDiagnostic, SourceFile};
 use crate::flow::Flow;
-use crate::suite::yaml::{self, Node, NodeValue};
+use crate::source::FileKind;
+use crate::source::yaml::{self, Node, NodeValue};
 
 use super::{Code, Finding, LintInputs};
-
-/// Files larger than this are refused before parsing.
-const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Top-level keys of a manifest.
 const MANIFEST_KEYS: &[&str] = &[
@@ -113,7 +111,7 @@ pub fn load(inputs: &LintInputs) -> Result<Loaded, Vec<SourceDiagnostic>> {
     }
     for path in expand(&inputs.manifests, manifest_ext, &mut errors) {
         out.manifest_count += 1;
-        match read(&path) {
+        match read(&path, FileKind::Manifest) {
             Ok(src) => manifest(&src, inputs.max_bytes, &mut out, &mut errors),
             Err(e) => errors.push(*e),
         }
@@ -121,7 +119,7 @@ pub fn load(inputs: &LintInputs) -> Result<Loaded, Vec<SourceDiagnostic>> {
     let mut fixtures = HashSet::new();
     for path in expand(&inputs.rules, yaml_ext, &mut errors) {
         out.rules_count += 1;
-        match read(&path) {
+        match read(&path, FileKind::Rules) {
             Ok(src) => {
                 rules(
                     &path,
@@ -196,34 +194,12 @@ fn expand(paths: &[PathBuf], exts: &[&str], errors: &mut Vec<SourceDiagnostic>) 
     out
 }
 
-fn read(path: &Path) -> Result<SourceFile, Box<SourceDiagnostic>> {
-    let name = path.display().to_string();
-    match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_FILE_BYTES => {
-            return Err(Box::new(io_error(
-                &name,
-                format!("the file is larger than {MAX_FILE_BYTES} bytes"),
-            )));
-        }
-        _ => {}
-    }
-    match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(t) => Ok(SourceFile::new(name, t)),
-            Err(_) => Err(Box::new(io_error(&name, "the file is not UTF-8".into()))),
-        },
-        Err(e) => Err(Box::new(io_error(&name, format!("cannot read: {e}")))),
-    }
+fn read(path: &Path, kind: FileKind) -> Result<SourceFile, Box<SourceDiagnostic>> {
+    crate::source::read_source(path, &path.display().to_string(), kind)
 }
 
-pub(super) fn parse(src: &SourceFile, what: &str) -> Result<Node, Box<SourceDiagnostic>> {
-    if src.text.trim().is_empty() {
-        return Err(Box::new(
-            SourceDiagnostic::error(src, (0, 0), format!("the {what} is empty"))
-                .with_code("routecheck::lint::load"),
-        ));
-    }
-    yaml::parse(src)
+pub(super) fn parse(src: &SourceFile, kind: FileKind) -> Result<Node, Box<SourceDiagnostic>> {
+    yaml::parse_file(src, kind)
 }
 
 pub(super) fn load_error(
@@ -243,7 +219,9 @@ fn key_error(src: &SourceFile, k: &Node) -> SourceDiagnostic {
             k.value.kind()
         ),
     )
-    .with_help("quote it: YAML reads some plain words (y, n, on, off, true, 1) as other types")
+    .with_help(
+        "quote it: YAML reads some plain words (true, false, null, ~, 1, 2.5) as other types",
+    )
 }
 
 fn non_string(src: &SourceFile, key: &str, v: &Node) -> Finding {
@@ -280,7 +258,7 @@ fn too_large(src: &SourceFile, at: &Node, bytes: usize, max: usize, what: &str) 
 
 /// Parse one manifest into writers.
 fn manifest(src: &SourceFile, max: usize, out: &mut Loaded, errors: &mut Vec<SourceDiagnostic>) {
-    let root = match parse(src, "manifest") {
+    let root = match parse(src, FileKind::Manifest) {
         Ok(r) => r,
         Err(e) => return errors.push(*e),
     };
@@ -465,7 +443,7 @@ fn rules(
     out: &mut Loaded,
     errors: &mut Vec<SourceDiagnostic>,
 ) {
-    let root = match parse(src, "rules file") {
+    let root = match parse(src, FileKind::Rules) {
         Ok(r) => r,
         Err(e) => return errors.push(*e),
     };
@@ -585,7 +563,7 @@ fn rules(
 
 /// The attributes of a fixture's participant, as writers with known values.
 fn fixture(path: &Path, purpose: &str) -> Result<Vec<Writer>, Box<SourceDiagnostic>> {
-    let src = read(path)?;
+    let src = read(path, FileKind::Fixture)?;
     let located = |e: crate::conversation::FixtureError| {
         let at = src.offset_of(e.line, e.col);
         Box::new(

@@ -28,7 +28,7 @@ pub fn read(
     out: &mut Loaded,
     errors: &mut Vec<SourceDiagnostic>,
 ) {
-    let Ok(root) = parse(src, "rules file") else {
+    let Ok(root) = parse(src, crate::source::FileKind::Rules) else {
         return;
     };
     let Some(map) = root.as_map() else {

@@ -6,22 +6,7 @@ use serde::Serialize;
 
 use crate::diag::SourceDiagnostic;
 
-/// A place in a file, 1-based.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct Location {
-    /// Path as the user gave it (relative paths stay relative).
-    pub file: String,
-    /// Line, 1-based.
-    pub line: usize,
-    /// Column, 1-based, in characters.
-    pub col: usize,
-}
-
-impl std::fmt::Display for Location {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}:{}", self.file, self.line, self.col)
-    }
-}
+pub use crate::source::Location;
 
 /// One rules file, as announced before the run.
 #[derive(Debug, Clone, Serialize)]

@@ -424,31 +424,15 @@ fn xml_chars(s: &str) -> String {
         .collect()
 }
 
-/// Write to a temporary file beside `path`, then rename it over `path`.
+/// Create the report's directory, then write through the one writer (a FIFO, device or
+/// `-` is written through, a symlink's target replaced, a regular file replaced atomically).
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path has no file name"))?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && !crate::source::write::is_stdout(path)
+    {
+        fs::create_dir_all(dir)?;
     }
-    result
+    crate::source::write::write_atomic(path, bytes, true).map_err(io::Error::from)
 }
 
 #[cfg(test)]

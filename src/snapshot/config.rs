@@ -10,24 +10,19 @@
 
 use std::path::Path;
 
-use serde::Deserialize;
-use serde_saphyr::Spanned;
-
 use super::SnapshotError;
 use super::ignore::IgnoreSet;
 use crate::diag::{SourceDiagnostic, SourceFile};
+use crate::source::mapping::Mapping;
+use crate::source::{FileKind, ReadError, yaml};
 
 /// The file looked for in the current directory when `--config` is not given.
 pub const DEFAULT_CONFIG: &str = ".routecheck-snapshot.yaml";
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Raw {
-    #[serde(default)]
-    default_ignores: Option<bool>,
-    #[serde(default)]
-    ignore: Vec<Spanned<String>>,
-}
+/// The keys of the config file.
+const KEYS: &[&str] = &["default_ignores", "ignore"];
+
+const SHAPE_HELP: &str = "expected `ignore:` (a list of key names or JSONPaths) and optionally `default_ignores: true|false`";
 
 /// Read a config file into an ignore set, then add `extra` (the `--ignore` flags).
 /// `no_defaults` (from `--no-default-ignores`) wins over the file's `default_ignores`.
@@ -39,40 +34,48 @@ pub fn load(
     let mut file_defaults = true;
     let mut entries: Vec<(String, Option<SourceDiagnostic>)> = Vec::new();
     if let Some(path) = path {
-        let text = std::fs::read_to_string(path).map_err(|e| SnapshotError::io(path, e))?;
-        let source = SourceFile::from_path(path, text.as_str());
-        let raw: Raw = if text.trim().is_empty() {
-            Raw {
-                default_ignores: None,
-                ignore: vec![],
+        let name = path.display().to_string();
+        let source = match crate::source::read_text(path) {
+            Ok(text) => SourceFile::new(name, text),
+            Err(ReadError::Io(e)) => return Err(SnapshotError::io(path, e)),
+            Err(e) => {
+                let d = e.diagnostic(FileKind::SnapshotConfig, &name);
+                return Err(SnapshotError::Located(Box::new(d)));
             }
-        } else {
-            serde_saphyr::from_str(&text).map_err(|e| {
-                let at = e
-                    .location()
-                    .map_or(0, |l| offset(&source, l.line(), l.column()));
-                SnapshotError::Located(Box::new(
-                    SourceDiagnostic::error(
-                        &source,
-                        (at, at),
-                        format!("invalid snapshot config: {}", message(&e.to_string())),
-                    )
-                    .with_help("expected `ignore:` (a list of key names or JSONPaths) and optionally `default_ignores: true|false`")
-                    .with_code("routecheck::snapshot::config"),
-                ))
-            })?
         };
-        file_defaults = raw.default_ignores.unwrap_or(true);
-        for s in raw.ignore {
-            let at = offset(&source, s.referenced.line(), s.referenced.column());
-            let end = at
-                + source
-                    .text
-                    .get(at..)
-                    .map_or(0, |t| t.find('\n').unwrap_or(t.len()));
-            let located = SourceDiagnostic::error(&source, (at, end), "invalid ignore entry")
-                .with_code("routecheck::snapshot::config");
-            entries.push((s.value, Some(located)));
+        if !source.text.trim().is_empty() {
+            let located = |d: Box<SourceDiagnostic>| {
+                let message = format!("invalid snapshot config: {}", d.message);
+                let d = SourceDiagnostic { message, ..*d };
+                SnapshotError::Located(Box::new(if d.help.is_some() {
+                    d
+                } else {
+                    d.with_help(SHAPE_HELP)
+                }))
+            };
+            let root = yaml::parse_file(&source, FileKind::SnapshotConfig).map_err(located)?;
+            let m =
+                Mapping::new(&source, FileKind::SnapshotConfig, &root, KEYS).map_err(located)?;
+            if let Some(d) = m.unknown_keys().into_iter().next() {
+                return Err(located(Box::new(d)));
+            }
+            file_defaults = m.bool("default_ignores").map_err(located)?.unwrap_or(true);
+            for item in m.seq("ignore").map_err(located)?.unwrap_or_default() {
+                let Some(entry) = item.as_str() else {
+                    let d = m.error(
+                        item,
+                        crate::source::Problem::WrongType,
+                        format!(
+                            "an ignore entry must be a string, found {}",
+                            item.value.kind()
+                        ),
+                    );
+                    return Err(located(Box::new(d)));
+                };
+                let d = SourceDiagnostic::error(&source, item.span, "invalid ignore entry")
+                    .with_code(FileKind::SnapshotConfig.code(crate::source::Problem::WrongType));
+                entries.push((entry.to_string(), Some(d)));
+            }
         }
     }
     let mut set = IgnoreSet::new(file_defaults && !no_defaults);
@@ -91,13 +94,6 @@ pub fn load(
         }
     }
     Ok(set)
-}
-
-fn offset(source: &SourceFile, line: u64, column: u64) -> usize {
-    source.offset_of(
-        usize::try_from(line).unwrap_or(usize::MAX),
-        usize::try_from(column).unwrap_or(usize::MAX),
-    )
 }
 
 /// The parser's message without its own `error: line L column C:` prefix (the caret says where).
@@ -146,7 +142,7 @@ mod tests {
         };
         assert!(
             d.message
-                .starts_with("invalid snapshot config: unknown field `ignores`"),
+                .starts_with("invalid snapshot config: unknown key `ignores`"),
             "{}",
             d.message
         );

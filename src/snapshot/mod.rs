@@ -20,6 +20,7 @@ use serde_json::Value;
 use crate::conversation::{fixture, redact};
 use crate::diag::{SourceDiagnostic, SourceFile};
 use crate::genesys::{Client, GenesysError};
+use crate::source::FileKind;
 use ignore::IgnoreSet;
 
 /// Where fixtures live when no path is given.
@@ -191,7 +192,7 @@ pub fn fixtures(paths: &[PathBuf]) -> Result<Vec<PathBuf>, SnapshotError> {
 
 /// Parse JSON text, with a located error.
 fn parse_json(source: &SourceFile, what: &str) -> Result<Value, SnapshotError> {
-    serde_json::from_str(&source.text).map_err(|e| {
+    crate::source::json::parse(&source.text).map_err(|e| {
         let at = source.offset_of(e.line(), e.column().max(1));
         let msg = e.to_string();
         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
@@ -203,8 +204,14 @@ fn parse_json(source: &SourceFile, what: &str) -> Result<Value, SnapshotError> {
 }
 
 fn read_source(path: &Path) -> Result<SourceFile, SnapshotError> {
-    let text = std::fs::read_to_string(path).map_err(|e| SnapshotError::io(path, e))?;
-    Ok(SourceFile::from_path(path, text))
+    let name = path.display().to_string();
+    match crate::source::read_text(path) {
+        Ok(text) => Ok(SourceFile::new(name, text)),
+        Err(crate::source::ReadError::Io(e)) => Err(SnapshotError::io(path, e)),
+        Err(e) => Err(SnapshotError::Located(Box::new(
+            e.diagnostic(FileKind::Fixture, &name),
+        ))),
+    }
 }
 
 /// A stored fixture, parsed.
@@ -504,12 +511,10 @@ pub fn review(paths: &[PathBuf]) -> Result<Review, SnapshotError> {
 pub fn accept(p: &Pending) -> Result<(), SnapshotError> {
     let source = read_source(&p.new)?;
     parse_json(&source, "the pending snapshot")?;
-    std::fs::rename(&p.new, &p.fixture).map_err(|e| SnapshotError::Plain {
-        message: format!(
-            "cannot replace {} with {}: {e}",
-            p.fixture.display(),
-            p.new.display()
-        ),
+    // Through the one writer (a symlinked fixture keeps its link), then the `.new` goes.
+    crate::source::write::write_atomic(&p.fixture, source.text.as_bytes(), true)?;
+    std::fs::remove_file(&p.new).map_err(|e| SnapshotError::Plain {
+        message: format!("cannot remove {}: {e}", p.new.display()),
         help: None,
     })
 }

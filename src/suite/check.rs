@@ -337,7 +337,6 @@ fn simulate(
 /// cannot be judged, so it is an error located in the flow file, with the path so far.
 fn sim_error(e: &SimError) -> Outcome {
     let d = &e.diagnostic;
-    let (line, col) = d.file.line_col(d.span.0);
     let mut message = format!("the flow simulation stopped: {}", d.message);
     if let Some(h) = &d.help {
         message.push_str(&format!("\nhelp: {h}"));
@@ -350,11 +349,7 @@ fn sim_error(e: &SimError) -> Outcome {
     }
     Outcome::Error {
         message,
-        location: Some(Location {
-            file: d.file.name.to_string(),
-            line,
-            col,
-        }),
+        location: Some(d.file.location(d.span.0)),
     }
 }
 

@@ -14,7 +14,7 @@ use crate::flow::{Flow, Stub, Stubs, placeholders};
 
 /// The `{{placeholder}}` names of a flow file (`None`: unreadable; loading reports it).
 fn placeholder_names(path: &Path) -> Option<BTreeSet<String>> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = crate::source::read_text(path).ok()?;
     Some(match placeholders::substitute(&text, &BTreeMap::new()) {
         Ok(_) => BTreeSet::new(),
         Err(errs) => errs

@@ -24,6 +24,7 @@ use crate::diag::{SourceDiagnostic, SourceFile, closest};
 use crate::expr::{self, Compiled, Directory, Scope, Type, Value};
 use crate::flow::{FlowExpect, RouteExpect, Stub, Stubs};
 use crate::report::Location;
+use crate::source::{FileKind, LineIndex, Problem};
 
 /// `--var NAME=VALUE` pairs, applied while loading.
 pub type VarOverrides = BTreeMap<String, String>;
@@ -133,18 +134,13 @@ pub fn load_file(
     used_overrides: &mut Vec<String>,
     diags: &mut Diagnostics,
 ) -> Option<Suite> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
+    let source = match crate::source::read_source(path, display, FileKind::Rules) {
+        Ok(s) => s,
         Err(e) => {
-            let src = SourceFile::new(display, "");
-            diags.errors.push(
-                SourceDiagnostic::error(&src, (0, 0), format!("cannot read rules file: {e}"))
-                    .with_code("routecheck::rules::read"),
-            );
+            diags.errors.push(*e);
             return None;
         }
     };
-    let source = SourceFile::new(display, text);
     load_source(path, source, conversation, overrides, used_overrides, diags)
 }
 
@@ -158,8 +154,14 @@ pub fn load_source(
     diags: &mut Diagnostics,
 ) -> Option<Suite> {
     let before = diags.errors.len();
-    let mut root = match yaml::parse(&source) {
+    let mut root = match yaml::parse_file(&source, FileKind::Rules) {
         Ok(n) => n,
+        Err(e) if e.code.as_deref() == Some(FileKind::Rules.code(Problem::Empty)) => {
+            diags
+                .errors
+                .push(e.with_help("start with `cases:` (see `routecheck schema`)"));
+            return None;
+        }
         Err(e) => {
             diags.errors.push(*e);
             return None;
@@ -206,28 +208,6 @@ pub fn load_source(
         s.redact = secrets;
         s
     })
-}
-
-/// Line starts of a file, so locating each of thousands of cases is a binary search.
-struct LineIndex(Vec<usize>);
-
-impl LineIndex {
-    fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex(starts)
-    }
-
-    /// 1-based line and column (in characters).
-    fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
-        let offset = offset.min(text.len());
-        let line = self.0.partition_point(|&s| s <= offset).max(1);
-        let start = self.0[line - 1];
-        let col = text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
-        (line, col + 1)
-    }
 }
 
 struct Loader<'a> {

@@ -13,7 +13,8 @@ pub mod model;
 pub mod near;
 pub mod runner;
 pub mod schema;
-pub mod yaml;
+/// The located YAML tree every file kind shares (see [`crate::source::yaml`]).
+pub use crate::source::yaml;
 
 pub use live::{GuestOptions, LiveSource};
 pub use runner::{FileSource, FixtureSource, Loaded, RunConfig, RunReport, RunStatus, Shard, run};

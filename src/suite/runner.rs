@@ -70,7 +70,7 @@ pub struct FileSource;
 impl FixtureSource for FileSource {
     fn read(&self, fixture: &FixtureRef) -> Result<String, String> {
         match fixture {
-            FixtureRef::File { canonical, display } => std::fs::read_to_string(canonical)
+            FixtureRef::File { canonical, display } => crate::source::read_text(canonical)
                 .map_err(|e| format!("{display}: cannot read: {e}")),
             FixtureRef::Conversation(id) => Err(format!(
                 "conversation {id} is live: fetching it needs credentials (live mode)"

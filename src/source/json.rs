@@ -1,0 +1,110 @@
+//! JSON documents (fixtures, exports): duplicate keys and nesting depth are checked the
+//! same way for every reader, including fields the reader then ignores.
+//!
+//! serde_json keeps the last of two equal keys and skips an unread field without its
+//! recursion limit, so a fixture could pass `test` and fail `snapshot check`. Every JSON
+//! reader calls [`check`] first; its errors carry serde_json's line and column.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+
+/// Deepest nesting accepted (serde_json's own recursion limit, applied everywhere).
+pub const MAX_DEPTH: usize = 128;
+
+/// Check that `text` is one JSON value with no duplicate key in any object and no
+/// nesting deeper than [`MAX_DEPTH`].
+pub fn check(text: &str) -> Result<(), serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    Checked::deserialize(&mut de)?;
+    de.end()
+}
+
+/// Parse a JSON value after [`check`].
+pub fn parse(text: &str) -> Result<serde_json::Value, serde_json::Error> {
+    check(text)?;
+    serde_json::from_str(text)
+}
+
+struct Checked;
+
+impl<'de> Deserialize<'de> for Checked {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // serde_json counts nesting in `deserialize_any` and stops at 128.
+        d.deserialize_any(CheckVisitor)
+    }
+}
+
+struct CheckVisitor;
+
+impl<'de> Visitor<'de> for CheckVisitor {
+    type Value = Checked;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_unit<E>(self) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Checked, A::Error> {
+        while a.next_element::<Checked>()?.is_some() {}
+        Ok(Checked)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Checked, A::Error> {
+        let mut seen = HashSet::new();
+        while let Some(k) = a.next_key::<String>()? {
+            if !seen.insert(k.clone()) {
+                let shown: String = k.chars().take(60).collect();
+                return Err(de::Error::custom(format!("duplicate key `{shown}`")));
+            }
+            a.next_value::<Checked>()?;
+        }
+        Ok(Checked)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicate_keys_are_refused_at_any_depth() {
+        let e = check(r#"{"a": {"b": 1, "b": 2}}"#).unwrap_err();
+        assert!(e.to_string().contains("duplicate key `b`"), "{e}");
+        assert_eq!(e.line(), 1);
+        assert!(check(r#"{"a": {"b": 1}, "b": 2}"#).is_ok());
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_even_where_nobody_reads() {
+        let deep = format!(
+            r#"{{"id": "x", "unused": {}{}}}"#,
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
+        let e = check(&deep).unwrap_err();
+        assert!(e.to_string().contains("recursion limit"), "{e}");
+        assert!(check(&format!("{}{}", "[".repeat(100), "]".repeat(100))).is_ok());
+    }
+
+    #[test]
+    fn trailing_text_is_refused() {
+        assert!(check("{} x").is_err());
+    }
+}
