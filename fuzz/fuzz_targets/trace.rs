@@ -75,7 +75,7 @@ fuzz_target!(|bytes: &[u8]| {
             let _ = routecheck::flow::trace::render_run(&run);
         }
         Err(e) => {
-            let _ = routecheck::diag::render(&e.diagnostic, false);
+            let _ = routecheck::diag::render(&*e.diagnostic, false);
         }
     }
 });
