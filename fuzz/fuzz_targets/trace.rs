@@ -18,7 +18,10 @@ use routecheck::source::{FileKind, yaml};
 fn flow() -> &'static Flow {
     static FLOW: OnceLock<Flow> = OnceLock::new();
     FLOW.get_or_init(|| {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../flows/web-messaging-vip.yaml");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../flows/web-messaging-vip.yaml"
+        );
         let vars: BTreeMap<String, String> = [
             ("flow_name", "VIP"),
             ("data_action_category", "Orders"),

@@ -184,7 +184,9 @@ fn key_error(src: &SourceFile, k: &Node) -> SourceDiagnostic {
             k.value.kind()
         ),
     )
-    .with_help("quote it: YAML reads some plain words (true, false, null, ~, 1, 2.5) as other types")
+    .with_help(
+        "quote it: YAML reads some plain words (true, false, null, ~, 1, 2.5) as other types",
+    )
 }
 
 fn non_string(src: &SourceFile, key: &str, v: &Node) -> Finding {
