@@ -50,6 +50,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = routecheck::suite::load::load_source(
             &dir.join("rules").join("rules.yaml"),
             file,
+            None,
             &Default::default(),
             &mut Vec::new(),
             &mut diags,

@@ -18,7 +18,10 @@ use routecheck::source::{FileKind, yaml};
 fn flow() -> &'static Flow {
     static FLOW: OnceLock<Flow> = OnceLock::new();
     FLOW.get_or_init(|| {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../flows/web-messaging-vip.yaml");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../flows/web-messaging-vip.yaml"
+        );
         let vars: BTreeMap<String, String> = [
             ("flow_name", "VIP"),
             ("data_action_category", "Orders"),
@@ -75,7 +78,7 @@ fuzz_target!(|bytes: &[u8]| {
             let _ = routecheck::flow::trace::render_run(&run);
         }
         Err(e) => {
-            let _ = routecheck::diag::render(&e.diagnostic, false);
+            let _ = routecheck::diag::render(&*e.diagnostic, false);
         }
     }
 });
