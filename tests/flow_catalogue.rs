@@ -222,7 +222,9 @@ fn a_rules_file_names_its_flow_by_terraform_resource() {
         "queue = \"Sales #1\"\n",
     )
     .unwrap();
-    let fixture = root.join("fixtures/anonymous-guest.json");
+    // Fixtures stay inside the rules file's project: copied beside it.
+    let fixture = dir.path().join("anonymous-guest.json");
+    std::fs::copy(root.join("fixtures/anonymous-guest.json"), &fixture).unwrap();
     let rules = |vars: &str| {
         format!(
             "flow: tf:genesyscloud_flow.msg\n{vars}stubs:\n  Call Bot Flow: {{}}\ncases:\n  - name: deployed queue\n    fixture: {}\n    expect:\n      - route: {{ queue: Sales }}\n",

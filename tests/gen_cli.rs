@@ -96,6 +96,12 @@ fn flows() -> Vec<PathBuf> {
 
 /// Generate for `flow` into `dir`; the rules file and gen's stderr.
 fn generate(flow: &Path, dir: &Path) -> (PathBuf, String) {
+    // A rules file's `flow:` must stay inside its project (here the temporary directory):
+    // generate from a copy of the flow beside the rules file.
+    std::fs::create_dir_all(dir.join("flows")).unwrap();
+    let copy = dir.join("flows").join(flow.file_name().unwrap());
+    std::fs::copy(flow, &copy).unwrap();
+    let flow = copy.as_path();
     let out = dir.join(format!(
         "{}.yaml",
         flow.file_stem().unwrap().to_string_lossy()

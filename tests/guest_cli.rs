@@ -23,6 +23,13 @@ impl Live {
     fn new(script: Script, rules: &str) -> Live {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("guest.yaml"), rules).unwrap();
+        // A rules file's `flow:` must stay inside its project (here: the temporary
+        // directory), so the sample flow is copied beside it.
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("flows/web-messaging-vip.yaml"),
+            dir.path().join("web-messaging-vip.yaml"),
+        )
+        .unwrap();
         let api = Mock::start();
         api.guest(|g| {
             g.message("gm-", WEB_ID);
@@ -455,10 +462,8 @@ fn simulated_path(attributes: &[(&str, &str)], message: &str) -> Vec<String> {
 }
 
 fn flow_rules() -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     format!(
-        "suite: guests\nflow: {}\nvars: {{ flow_name: Web Messaging VIP, general_queue: General Support, vip_queue: VIP Support, data_action_category: Orders }}\nstubs:\n  Look up last order: {{ output: success, values: {{ Flow.OrderStatus: shipped }} }}\ncases:\n  - name: the guest\n    guest:\n{BASIC_GUEST}      flow_path: true\n    expect:\n      - attribute: Tier\n        set: true\n",
-        root.join("flows/web-messaging-vip.yaml").display()
+        "suite: guests\nflow: web-messaging-vip.yaml\nvars: {{ flow_name: Web Messaging VIP, general_queue: General Support, vip_queue: VIP Support, data_action_category: Orders }}\nstubs:\n  Look up last order: {{ output: success, values: {{ Flow.OrderStatus: shipped }} }}\ncases:\n  - name: the guest\n    guest:\n{BASIC_GUEST}      flow_path: true\n    expect:\n      - attribute: Tier\n        set: true\n"
     )
 }
 

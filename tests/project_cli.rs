@@ -443,7 +443,7 @@ fn min_coverage_from_the_config_reddens_the_summary_line() {
             .lines()
             .last()
             .unwrap()
-            .contains("coverage below 100% in 1 flow"),
+            .contains("1 flow below --min-coverage"),
         "{}",
         o.stdout
     );

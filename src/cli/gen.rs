@@ -97,6 +97,7 @@ pub fn run(args: GenArgs) -> u8 {
             .into_iter()
             .map(|s| (s.name, (s.outputs.first().cloned(), BTreeMap::new())))
             .collect();
+        let base = crate::r#gen::unambiguous(flow, &base);
         let text = write::rules_file(
             &format!("{} (generated)", flow.name()),
             &flow_ref,

@@ -166,6 +166,19 @@ impl Flow {
         )
     }
 
+    /// The stub keys that address every external action named `name`: the name alone
+    /// when one action has it, else `NAME@LINE` for each (a bare name would be ambiguous).
+    pub fn stub_keys(&self, name: &str) -> Vec<String> {
+        match self.loaded.externals.get(name) {
+            Some(info) if info.actions.len() > 1 => info
+                .actions
+                .iter()
+                .map(|(_, line)| format!("{name}@{line}"))
+                .collect(),
+            _ => vec![name.to_string()],
+        }
+    }
+
     /// Problems with `stubs` for this flow, found before any run: a stub for an action
     /// name the flow has no external action of, an output no such action has, or a
     /// variable none of them sets. Messages are lowercase, one per problem.

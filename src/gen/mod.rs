@@ -33,6 +33,20 @@ pub struct Generated {
     pub exhausted: bool,
 }
 
+/// `stubs` with every key that names several actions of `flow` written once per action
+/// (`NAME@LINE`), so the rules file it goes into loads: a bare shared name is refused as
+/// ambiguous. The simulator used the stub for each of those actions, so the runs are the same.
+pub fn unambiguous(flow: &Flow, stubs: &write::StubMap) -> write::StubMap {
+    stubs
+        .iter()
+        .flat_map(|(name, stub)| {
+            flow.stub_keys(name)
+                .into_iter()
+                .map(move |k| (k, stub.clone()))
+        })
+        .collect()
+}
+
 /// A stub value a branch needs: `(action, variable, value as JSON)`.
 pub type StubValue = (String, String, String);
 
@@ -118,7 +132,10 @@ pub fn generate(
     {
         cases.push(GenCase {
             name: "plain new conversation".into(),
-            input: s.base.clone(),
+            input: search::Input {
+                stubs: unambiguous(flow, &s.base.stubs),
+                ..s.base.clone()
+            },
             run,
             reaches: Vec::new(),
             clock_dependent: Vec::new(),
@@ -137,7 +154,10 @@ pub fn generate(
         cases.push(GenCase {
             clock_dependent,
             name,
-            input: f.input.clone(),
+            input: search::Input {
+                stubs: unambiguous(flow, &f.input.stubs),
+                ..f.input.clone()
+            },
             run: f.run.clone(),
             reaches: f.new.iter().map(|&b| label(b)).collect(),
             needs_stub_values,
