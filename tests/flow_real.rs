@@ -328,7 +328,7 @@ fn scheduler_bot_inbound_runs_the_bot_named_by_a_key_placeholder() {
     v.insert("bot_flow_name".into(), "Booking: Bot".into());
     let errs = Flow::load(path, &v).unwrap_err();
     assert!(
-        errs[0].message.contains("invalid yaml"),
+        errs[0].message.contains("invalid YAML"),
         "{}",
         errs[0].message
     );

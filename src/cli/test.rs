@@ -180,7 +180,10 @@ pub fn config(args: &TestArgs, project: Option<&Project>) -> Result<RunConfig, S
         conversation,
         coverage: args.coverage || min_coverage.is_some(),
         min_coverage,
-        terraform: args.terraform.clone(),
+        terraform: args
+            .terraform
+            .clone()
+            .or_else(|| project.and_then(|p| p.config.terraform.as_deref().map(|t| p.path(t)))),
         pictures: args
             .summary
             .is_some()

@@ -52,7 +52,19 @@ impl Config {
     /// Read `GENESYS_CLIENT_ID`, `GENESYS_CLIENT_SECRET`, `GENESYS_REGION` (or its alias
     /// `GENESYS_DOMAIN`), and the test overrides `GENESYS_API_BASE`/`GENESYS_LOGIN_BASE`.
     pub fn from_env() -> Result<Config, GenesysError> {
-        Self::from_lookup(|name| std::env::var(name).ok())
+        // routecheck.yaml's `region:` (never a secret) when GENESYS_REGION is not set; a
+        // broken config is reported by the command that reads it, not here.
+        let project_region = crate::project::discover(std::path::Path::new("."))
+            .ok()
+            .flatten()
+            .and_then(|p| p.config.region);
+        Self::from_lookup(|name| {
+            std::env::var(name).ok().or_else(|| {
+                (name == "GENESYS_REGION")
+                    .then(|| project_region.clone())
+                    .flatten()
+            })
+        })
     }
 
     /// Like [`Config::from_env`] with another source of variables (tests, config files).
