@@ -389,9 +389,21 @@ fn bad_input_is_a_located_error_with_exit_2() {
         .args(["gen", "--flow", "tests/data/flows/bad-unknown-action.yaml"])
         .assert()
         .code(2);
-    routecheck().args(["gen"]).assert().code(2);
+    // Outside a project (no routecheck.yaml to name flows or fill placeholders).
+    let dir = tempfile::tempdir().unwrap();
     routecheck()
-        .args(["gen", "--flow", "flows/web-messaging-vip.yaml"])
+        .current_dir(dir.path())
+        .args(["gen"])
+        .assert()
+        .code(2);
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("flows/web-messaging-vip.yaml"),
+        dir.path().join("vip.yaml"),
+    )
+    .unwrap();
+    routecheck()
+        .current_dir(dir.path())
+        .args(["gen", "--flow", "vip.yaml"])
         .assert()
         .code(2)
         .stderr(predicates::str::contains("flow_name"));
@@ -438,4 +450,44 @@ cases:
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(out.contains("2 passed, 0 failed"), "{out}");
+}
+
+#[test]
+fn with_no_flow_gen_covers_every_flow_of_the_project_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::create_dir(dir.path().join("flows")).unwrap();
+    std::fs::copy(
+        root.join("flows/web-messaging-vip.yaml"),
+        dir.path().join("flows/web-messaging-vip.yaml"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("routecheck.yaml"),
+        "flows: [flows]\nvars: { flow_name: VIP, general_queue: General, vip_queue: VIP, data_action_category: Orders }\n",
+    )
+    .unwrap();
+    let o = routecheck()
+        .current_dir(dir.path())
+        .args(["gen", "--out", "generated.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = std::fs::read_to_string(dir.path().join("generated.yaml")).unwrap();
+    assert!(
+        text.contains("flow: \"flows/web-messaging-vip.yaml\""),
+        "{text}"
+    );
+    // The config's placeholder values were used, and the suite passes.
+    assert!(text.contains("\"vip_queue\": \"VIP\""), "{text}");
+    routecheck()
+        .current_dir(dir.path())
+        .args(["test", "generated.yaml", "--min-coverage", "100"])
+        .assert()
+        .success();
 }

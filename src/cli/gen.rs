@@ -40,15 +40,29 @@ pub struct GenArgs {
 }
 
 /// Run `routecheck gen`.
-pub fn run(args: GenArgs) -> u8 {
+pub fn run(mut args: GenArgs) -> u8 {
     let usage = |m: String| {
         let _ = writeln!(anstream::stderr(), "error: {m}");
         exit::USAGE
     };
-    let vars = match super::trace::pairs(&args.vars, "--var", "NAME=VALUE") {
+    let mut vars = match super::trace::pairs(&args.vars, "--var", "NAME=VALUE") {
         Ok(v) => v,
         Err(m) => return usage(m),
     };
+    // routecheck.yaml: its placeholder values under --var, and with no --flow (nor --for
+    // or --check) every flow it names.
+    let project = match super::project() {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    if let Some(p) = &project {
+        for (k, v) in &p.config.vars {
+            vars.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        if args.flows.is_empty() && args.for_file.is_none() && !args.check {
+            args.flows = flow_files(&p.paths(&p.config.flows));
+        }
+    }
     let opts = GenOptions {
         budget: Budget {
             runs: args.max_runs,
@@ -63,7 +77,10 @@ pub fn run(args: GenArgs) -> u8 {
         return check(&args, &vars, &opts);
     }
     if args.flows.is_empty() {
-        return usage("give the flow with --flow FILE (or --for RULES_FILE, or --check)".into());
+        return usage(
+            "give the flow with --flow FILE (or --for RULES_FILE, or --check), or list flows under `flows:` in routecheck.yaml"
+                .into(),
+        );
     }
     if args.flows.len() > 1 && args.out.as_ref().is_none_or(|o| !o.is_dir()) {
         return usage("with several --flow, --out names an existing directory".into());
@@ -327,6 +344,12 @@ fn check(args: &GenArgs, vars: &BTreeMap<String, String>, opts: &GenOptions) -> 
 
 /// `target` relative to the directory `from` (both made absolute first).
 fn relative(target: &Path, from: &Path) -> String {
+    // `generated.yaml`'s parent is the empty path: the working directory.
+    let from = if from.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        from
+    };
     let abs = |p: &Path| {
         std::path::absolute(p)
             .map(|a| {
@@ -338,7 +361,32 @@ fn relative(target: &Path, from: &Path) -> String {
     };
     let (t, f) = (abs(target), abs(from));
     let common = t.iter().zip(&f).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        // Nothing shared (not even the root): the target as it is.
+        return target.display().to_string();
+    }
     let mut parts: Vec<String> = f[common..].iter().map(|_| "..".to_string()).collect();
     parts.extend(t[common..].iter().map(|c| c.to_string_lossy().into_owned()));
     parts.join("/")
+}
+
+/// The flow files under `paths` (a directory gives its `*.yaml`/`*.yml`, sorted).
+fn flow_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|f| f.is_file() && f.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+                .collect();
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out
 }
