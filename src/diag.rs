@@ -134,16 +134,34 @@ impl miette::SourceCode for SourceDiagnostic {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let inner =
-            self.file
-                .text
-                .as_ref()
-                .read_span(span, context_lines_before, context_lines_after)?;
+        // miette reads a span by scanning its source from the start: over a whole rules
+        // file that is O(file) per diagnostic, and a run that warns once per case (a near
+        // miss in every case of a 10k-case file) went quadratic. Hand it only the lines
+        // around the span, found through the file's line index, and shift the result back.
+        let text: &str = &self.file.text;
+        let (start, end) = (span.offset(), span.offset() + span.len());
+        if end > text.len() {
+            return Err(miette::MietteError::OutOfBounds);
+        }
+        let lines = self.file.lines();
+        let (first, _) = lines.line_col(text, start);
+        let (last, _) = lines.line_col(text, end);
+        let from_line = first.saturating_sub(context_lines_before).max(1);
+        let to_line = last + context_lines_after + 1;
+        let from = lines.line_start(from_line);
+        let to = if to_line > lines.lines() {
+            text.len()
+        } else {
+            lines.line_start(to_line)
+        };
+        let window = &text[from..to.max(end)];
+        let local = SourceSpan::new((start - from).into(), span.len());
+        let inner = window.read_span(&local, context_lines_before, context_lines_after)?;
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.file.name.to_string(),
             inner.data(),
-            *inner.span(),
-            inner.line(),
+            SourceSpan::new((inner.span().offset() + from).into(), inner.span().len()),
+            inner.line() + from_line - 1,
             inner.column(),
             inner.line_count(),
         )))
@@ -231,5 +249,26 @@ mod tests {
         assert_eq!(closest("zzzzzz", ["expect", "name"]), None);
         let huge = "x".repeat(4 * 1024 * 1024);
         assert_eq!(closest(&huge, ["expect", &huge[..10]]), None);
+    }
+}
+
+#[cfg(test)]
+mod read_span_tests {
+    use super::*;
+
+    // A warning deep in a large file renders from the lines around it (read through the
+    // line index), with the file's own line numbers: the regression was a scan of the
+    // whole file per diagnostic, quadratic over a run that warns in every case.
+    #[test]
+    fn a_diagnostic_deep_in_a_large_file_shows_its_own_lines() {
+        let text: String = (1..=20_000).map(|i| format!("line {i}\n")).collect();
+        let at = text.find("line 15000\n").unwrap();
+        let file = SourceFile::new("big.yaml", text);
+        let d = SourceDiagnostic::warning(&file, (at, at + 10), "here");
+        let out = render(&d, false);
+        assert!(out.contains("big.yaml:15000:1"), "{out}");
+        assert!(out.contains("15000 │ line 15000"), "{out}");
+        assert!(out.contains("14999 │ line 14999"), "{out}");
+        assert!(!out.contains("line 14997"), "{out}");
     }
 }
