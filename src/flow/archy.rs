@@ -612,15 +612,7 @@ impl<'a> Loader<'a> {
                 Some(Handling::Transfer) => {
                     Body::TransferOther(Box::new(self.other_transfer(k, body)))
                 }
-                Some(Handling::Record) => {
-                    let mut nodes = Vec::new();
-                    input_values(body, false, None, true, &mut nodes);
-                    let values = nodes
-                        .into_iter()
-                        .filter_map(|n| self.val(n, None))
-                        .collect();
-                    Body::Record(values)
-                }
+                Some(Handling::Record) => Body::Record(self.input_vals(body)),
                 Some(Handling::NotModelled(why)) => {
                     self.err_help(
                         knode,
@@ -891,12 +883,7 @@ impl<'a> Loader<'a> {
                 self.target(&node)
             })
             .collect();
-        let mut input_nodes = Vec::new();
-        input_values(body, false, None, true, &mut input_nodes);
-        let inputs = input_nodes
-            .into_iter()
-            .filter_map(|n| self.val(n, None))
-            .collect();
+        let inputs = self.input_vals(body);
         self.check_outputs(body, kind, known);
         let set_refs: Vec<&Target> = sets.iter().collect();
         self.register_external(name, kind, at, known, &set_refs);
@@ -1016,6 +1003,17 @@ impl<'a> Loader<'a> {
     }
 
     /// A `lit:` / `exp:` / `var:` / `noValue:` value for a slot of type `ty` (None: any).
+    /// Every input value an action's body gives, compiled (an external action's inputs, a
+    /// recording action's values).
+    fn input_vals(&mut self, body: &Node) -> Vec<Val> {
+        let mut nodes = Vec::new();
+        input_values(body, false, None, true, &mut nodes);
+        nodes
+            .into_iter()
+            .filter_map(|n| self.val(n, None))
+            .collect()
+    }
+
     fn val(&mut self, node: &Node, ty: Option<&Type>) -> Option<Val> {
         let at = self.orig(node.off());
         let (key, knode, inner) = match node.single_entry() {
