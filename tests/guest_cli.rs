@@ -1,7 +1,7 @@
 //! `guest:` cases end to end: the built binary drives the in-process Guest API mock
 //! (tests/support/guest_ws.rs) and reads back through the Platform API mock.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::path::Path;

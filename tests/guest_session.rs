@@ -2,7 +2,7 @@
 //! `echo` on long waits, never before the session is configured, and health-check
 //! answers and typing events told apart from replies.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

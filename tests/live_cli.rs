@@ -1,7 +1,7 @@
 //! `routecheck record` and `routecheck inject` end to end against the mock Genesys API, with
 //! every output grepped for the client secret and the tokens.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

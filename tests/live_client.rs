@@ -1,7 +1,7 @@
 //! The Genesys client against the in-process mock: retries, Retry-After, token refresh,
 //! pacing, the retry budget and the shapes of its errors.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};

@@ -1,7 +1,7 @@
 //! Every reporter rendering the same shared run (and the same load failure), snapshotted
 //! once per reporter so the formats cannot drift apart.
 
-mod report_fixture;
+use crate::report_fixture;
 
 use std::time::{Duration, SystemTime};
 

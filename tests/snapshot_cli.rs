@@ -1,7 +1,7 @@
 //! `routecheck snapshot check|accept|reject` end to end: fixtures recorded from the mock
 //! Genesys API, the org changed underneath them, and every output grepped for secrets.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 

@@ -2,7 +2,7 @@
 //! `--conversation`, `conversation: ${VAR}`, fetch failures as case errors, one fetch per
 //! conversation, fixture-only runs without credentials, and no secret in any output.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

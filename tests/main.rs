@@ -1,0 +1,34 @@
+//! The integration tests, one binary: building and linking one test executable instead of one
+//! per file is most of what `cargo test` spends after a change. Each module is a former test
+//! file; `support` is the in-process Platform API mock they share.
+
+mod report_fixture;
+mod support;
+
+mod bad_inputs;
+mod expr_cli;
+mod expr_diagnostics;
+mod expr_eval;
+mod expr_real_flows;
+mod flow_catalogue;
+mod flow_cli;
+mod flow_real;
+mod gen_cli;
+mod graph_cli;
+mod guest_cli;
+mod guest_session;
+mod lint_cli;
+mod live_cli;
+mod live_client;
+mod project_cli;
+mod readme;
+mod report_junit_schema;
+mod report_snapshots;
+mod run_ergonomics;
+mod snapshot_cli;
+mod source_layer;
+mod suite_cli;
+mod suite_flow;
+mod suite_live;
+mod suite_report_snapshots;
+mod workflows;
