@@ -1,0 +1,351 @@
+//! One case: its name, recording (fixture, conversation or built), overlays and variables.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::{CASE_KEYS, Loader};
+use crate::conversation::synthetic;
+use crate::diag::SourceDiagnostic;
+use crate::expr::{Scope, Type, Value};
+use crate::flow::Stubs;
+use crate::report::Location;
+use crate::suite::model::{Case, Check, Expectation, FixtureRef, GuestRef};
+use crate::suite::yaml::{Node, NodeValue};
+
+impl Loader<'_> {
+    pub(super) fn cases(
+        &mut self,
+        node: Node,
+        scope: &Scope,
+        declared: &HashMap<String, (Type, &Node)>,
+    ) -> Vec<Case> {
+        let items = match node.value {
+            NodeValue::Seq(ref items) if items.is_empty() => {
+                self.err(&node, "empty", "`cases` is empty");
+                return Vec::new();
+            }
+            NodeValue::Seq(items) => items,
+            _ => {
+                self.expect_type(&node, "`cases`", "a sequence");
+                return Vec::new();
+            }
+        };
+        let mut names: HashMap<String, usize> = HashMap::with_capacity(items.len());
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            // Names are checked even in cases with other errors, so all are reported.
+            let name_node = item.as_map().and_then(|m| {
+                m.iter()
+                    .find(|(k, _)| k.as_str() == Some("name"))
+                    .map(|(_, v)| v)
+            });
+            if let Some(n) = name_node
+                && let Some(name) = n.as_str()
+            {
+                if let Some(first) = names.get(name) {
+                    let d = SourceDiagnostic::error(
+                        self.src,
+                        n.span,
+                        format!("duplicate case name `{name}`"),
+                    )
+                    .with_code("routecheck::rules::duplicate-case")
+                    .with_help(format!(
+                        "case names are unique in a file; the first is on line {first}"
+                    ));
+                    self.push(d);
+                } else {
+                    names.insert(
+                        name.to_owned(),
+                        self.lines.line_col(&self.src.text, n.span.0).0,
+                    );
+                }
+            }
+            if let Some(case) = self.case(&item, scope, declared) {
+                out.push(case);
+            }
+        }
+        out
+    }
+
+    fn case(
+        &mut self,
+        node: &Node,
+        scope: &Scope,
+        declared: &HashMap<String, (Type, &Node)>,
+    ) -> Option<Case> {
+        let errors_before = self.diags.errors.len();
+        let mut name = None;
+        let mut fixture = None;
+        let mut conversation: Option<(&Node, Option<(FixtureRef, Location)>)> = None;
+        let mut attributes = Vec::new();
+        let mut attribute_spans = Vec::new();
+        let mut message = None;
+        let mut variables = Vec::new();
+        let mut expects = Vec::new();
+        let mut saw_expect = false;
+        let mut own_stubs = Vec::new();
+        let mut new_conversation = None;
+        let mut guest: Option<(&Node, Option<_>)> = None;
+        self.guest_case = node
+            .as_map()
+            .is_some_and(|m| m.iter().any(|(k, _)| k.as_str() == Some("guest")));
+        let mut recordless = false;
+        for (key, k, v) in self.entries(node, "a case", CASE_KEYS) {
+            recordless |= matches!(key, "attributes" | "message" | "new_conversation");
+            match key {
+                "name" => name = self.string(v, "`name`"),
+                "guest" => guest = Some((k, self.guest(k, v))),
+                "fixture" | "conversation" | "attributes" | "message" if self.guest_case => {
+                    self.err(k, "guest", format!("a `guest:` case starts its own conversation: `{key}:` does not apply (put custom attributes under `guest: attributes:` and messages under `guest: say:`)"));
+                }
+                "fixture" => fixture = self.fixture(v),
+                "conversation" => conversation = Some((k, self.conversation(v))),
+                "attributes" => (attributes, attribute_spans) = self.overlay(v).into_iter().unzip(),
+                "message" => message = self.string(v, "`message`"),
+                "variables" => variables = self.case_variables(v, declared),
+                "expect" => {
+                    saw_expect = true;
+                    expects = self.expectations(v, scope);
+                }
+                "stubs" if self.needs_flow(k) => own_stubs = self.stubs(v),
+                "new_conversation" if self.needs_flow(k) => {
+                    new_conversation = self.bool(v, "`new_conversation`")
+                }
+                "stubs" | "new_conversation" => {}
+                _ => self.err(k, "unknown-key", format!("unhandled key `{key}`")),
+            }
+        }
+        let location = self.location(node.span.0);
+        let clean = self.diags.errors.len() == errors_before;
+        if name.is_none() && clean {
+            self.missing(node, "name", "give the case a `name:` (unique in the file)");
+        }
+        let conflict = fixture.is_some() && conversation.is_some();
+        let fixture = match (fixture, conversation) {
+            (Some(_), Some((k, _))) => {
+                self.err(
+                    k,
+                    "fixture",
+                    "a case reads `fixture:` or `conversation:`, not both",
+                );
+                None
+            }
+            (f, None) => f,
+            (None, Some((_, c))) => c,
+        };
+        let fixture = match (fixture, self.live, guest) {
+            (_, _, Some((_, Some((spec, at))))) => Some((
+                FixtureRef::Guest(GuestRef {
+                    file: self.src.name.to_string(),
+                    case: name.clone().unwrap_or_default(),
+                    spec: Arc::new(spec),
+                    at: Arc::new(at.clone()),
+                }),
+                at.guest,
+            )),
+            (_, _, Some((_, None))) => None,
+            (Some((f, at)), None, None) => Some((f, at)),
+            (f, Some(id), None) => Some((
+                FixtureRef::Conversation(id.to_owned()),
+                f.map_or_else(|| location.clone(), |(_, at)| at),
+            )),
+            // No recording: the conversation is built from the case itself.
+            (None, None, None) if recordless && !conflict => Some((
+                FixtureRef::Synthetic(synthetic::conversation_json(
+                    &self.purpose,
+                    &attributes,
+                    message.as_deref(),
+                )),
+                location.clone(),
+            )),
+            (None, None, None) => {
+                if clean && !conflict {
+                    self.missing(
+                        node,
+                        "fixture",
+                        "`fixture:` names the conversation JSON, relative to this file; `conversation:` a live conversation id (e.g. ${GENESYS_CONVERSATION_ID}); or, with no recording, give `attributes:` (and `message:`) and routecheck builds the conversation",
+                    );
+                }
+                None
+            }
+        };
+        if !saw_expect && clean {
+            self.missing(
+                node,
+                "expect",
+                "a case without expectations would always pass",
+            );
+        }
+        if self.diags.errors.len() > errors_before {
+            return None;
+        }
+        let (fixture, fixture_location) = fixture?;
+        let needs_tree = expects
+            .iter()
+            .any(|e: &Expectation| matches!(e.check, Check::JsonPath { .. }));
+        let mut stubs = Stubs::default();
+        if let Some(f) = &self.flow {
+            stubs
+                .0
+                .extend(f.stubs.iter().map(|(n, s, _)| (n.clone(), s.clone())));
+        }
+        stubs
+            .0
+            .extend(own_stubs.iter().map(|(n, s, _)| (n.clone(), s.clone())));
+        Some(Case {
+            name: name?,
+            location,
+            fixture_location,
+            fixture,
+            attributes,
+            attribute_spans,
+            message,
+            variables,
+            expects,
+            needs_tree,
+            own_stubs,
+            stubs,
+            new_conversation: new_conversation.unwrap_or(true),
+        })
+    }
+
+    fn missing(&mut self, node: &Node, key: &str, help: &str) {
+        let d = SourceDiagnostic::error(
+            self.src,
+            (node.span.0, node.span.0),
+            format!("the case has no `{key}:`"),
+        )
+        .with_code("routecheck::rules::missing-key")
+        .with_help(help.to_owned());
+        self.push(d);
+    }
+
+    /// `conversation: ID` (after `${...}` interpolation).
+    fn conversation(&mut self, v: &Node) -> Option<(FixtureRef, Location)> {
+        let id = self.string(v, "`conversation`")?;
+        let id = id.trim();
+        if id.is_empty() || id.contains(|c: char| c.is_whitespace() || c == '/') {
+            let d = self
+                .error(v, "`conversation` must be a conversation id")
+                .with_code("routecheck::rules::conversation")
+                .with_help("the id shown in Genesys Cloud (a UUID), or ${GENESYS_CONVERSATION_ID}");
+            self.push(d);
+            return None;
+        }
+        Some((
+            FixtureRef::Conversation(id.to_owned()),
+            self.location(v.span.0),
+        ))
+    }
+
+    fn fixture(&mut self, v: &Node) -> Option<(FixtureRef, Location)> {
+        let rel = self.string(v, "`fixture`")?;
+        if self.live.is_some() {
+            // `--conversation` replaces every fixture: the file need not exist.
+            let display = self.base_dir.join(&rel).display().to_string();
+            return Some((
+                FixtureRef::File {
+                    canonical: display.clone().into(),
+                    display,
+                },
+                self.location(v.span.0),
+            ));
+        }
+        match crate::project::resolve(self.file_path, &rel) {
+            Ok((joined, canonical)) if canonical.is_file() => Some((
+                FixtureRef::File {
+                    canonical,
+                    display: joined.display().to_string(),
+                },
+                self.location(v.span.0),
+            )),
+            Ok((joined, _)) => {
+                self.err(
+                    v,
+                    "fixture",
+                    format!("fixture `{}` is not a file", joined.display()),
+                );
+                None
+            }
+            Err(e) => {
+                let outside = matches!(e, crate::project::PathError::Outside { .. });
+                let mut d = self
+                    .error(v, e.message("fixture"))
+                    .with_code(if outside {
+                        "routecheck::rules::fixture-outside"
+                    } else {
+                        "routecheck::rules::fixture"
+                    })
+                    .with_help(e.help("fixture"));
+                if outside {
+                    d = d.with_label("leaves the project");
+                }
+                self.push(d);
+                None
+            }
+        }
+    }
+
+    pub(super) fn overlay(&mut self, v: &Node) -> Vec<(OverlayEntry, (usize, usize))> {
+        let Some(map) = v.as_map() else {
+            self.expect_type(v, "`attributes`", "a mapping of attribute: value");
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(map.len());
+        for (k, val) in map {
+            let Some(name) = self.string(k, "an attribute name") else {
+                continue;
+            };
+            match &val.value {
+                NodeValue::Str(s) => out.push(((name, Some(s.clone())), k.span)),
+                NodeValue::Null => out.push(((name, None), k.span)),
+                other => {
+                    let shown = val.scalar_text().unwrap_or_default();
+                    let d = self
+                        .error(val, format!("attribute `{name}` must be a string, found {}", other.kind()))
+                        .with_code("routecheck::rules::type")
+                        .with_help(if shown.is_empty() {
+                            "participant attributes are flat strings".to_owned()
+                        } else {
+                            format!("participant attributes are strings: write \"{shown}\" (null removes the attribute)")
+                        });
+                    self.push(d);
+                }
+            }
+        }
+        out
+    }
+
+    fn case_variables(
+        &mut self,
+        v: &Node,
+        declared: &HashMap<String, (Type, &Node)>,
+    ) -> Vec<(String, Value)> {
+        let mut out = Vec::new();
+        for (name, value, k) in self.variables(v) {
+            match declared.get(&name.to_ascii_lowercase()) {
+                None => {
+                    let d = self
+                        .error(k, format!("variable `{name}` is not declared in the file's `variables:` or `bindings:`"))
+                        .with_code("routecheck::rules::undeclared-variable")
+                        .with_help("declare it with a default under the file's `variables:`; cases override it");
+                    self.push(d);
+                }
+                Some((ty, _)) if *ty != value.ty() => {
+                    let d = self
+                        .error(
+                            k,
+                            format!("variable `{name}` is {ty}, this value is {}", value.ty()),
+                        )
+                        .with_code("routecheck::rules::type");
+                    self.push(d);
+                }
+                Some(_) => out.push((name, value)),
+            }
+        }
+        out
+    }
+}
+
+/// One overlay entry: the key and its value (`None`: YAML null removes it).
+type OverlayEntry = (String, Option<String>);
