@@ -251,7 +251,7 @@ impl Loader<'_> {
                 self.location(v.span.0),
             ));
         }
-        match crate::project::resolve(self.file_path, &rel) {
+        match self.resolver.resolve(&rel) {
             Ok((joined, canonical)) if canonical.is_file() => Some((
                 FixtureRef::File {
                     canonical,

@@ -79,7 +79,7 @@ impl Loader<'_> {
             }
             Some((node, rel)) => {
                 self.flow_failed = true;
-                match crate::project::resolve(self.file_path, &rel) {
+                match self.resolver.resolve(&rel) {
                     Ok((joined, path)) if path.is_file() => {
                         // `a/../` folded away, unless a symlink makes that another file.
                         let display = match lexical(&joined) {

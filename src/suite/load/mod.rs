@@ -189,7 +189,7 @@ pub fn load_source(
         src: &source,
         diags,
         base_dir: path.parent().unwrap_or(Path::new(".")),
-        file_path: path,
+        resolver: crate::project::Resolver::new(path),
         live: conversation,
         flow: None,
         flow_failed: false,
@@ -223,8 +223,9 @@ struct Loader<'a> {
     src: &'a SourceFile,
     diags: &'a mut Diagnostics,
     base_dir: &'a Path,
-    /// The rules file itself: paths it names follow `crate::project::resolve`.
-    file_path: &'a Path,
+    /// Paths the rules file names follow `crate::project::resolve`; its root is found once
+    /// (every case names a fixture).
+    pub(super) resolver: crate::project::Resolver,
     /// `--conversation ID`: every case reads it, `fixture:` paths are not resolved.
     live: Option<&'a str>,
     /// The file's `flow:` (read before the cases, which need its stubs).
