@@ -225,7 +225,7 @@ struct Loader<'a> {
     base_dir: &'a Path,
     /// Paths the rules file names follow `crate::project::resolve`; its root is found once
     /// (every case names a fixture).
-    pub(super) resolver: crate::project::Resolver,
+    resolver: crate::project::Resolver,
     /// `--conversation ID`: every case reads it, `fixture:` paths are not resolved.
     live: Option<&'a str>,
     /// The file's `flow:` (read before the cases, which need its stubs).
