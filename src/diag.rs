@@ -176,18 +176,32 @@ pub fn render(diag: &dyn Diagnostic, color: bool) -> String {
 
 /// Edit distance (Levenshtein), case-insensitive, for "did you mean" hints.
 pub fn edit_distance(a: &str, b: &str) -> usize {
+    // The near-miss search calls this for every absent name against every present key of
+    // every case: ASCII names (the common case) are compared as bytes, and one row is
+    // reused instead of a Vec per row.
+    if a.is_ascii() && b.is_ascii() {
+        return levenshtein(a.as_bytes(), b.as_bytes(), u8::to_ascii_lowercase);
+    }
     let a: Vec<char> = a.chars().flat_map(char::to_lowercase).collect();
     let b: Vec<char> = b.chars().flat_map(char::to_lowercase).collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    levenshtein(&a, &b, |c| *c)
+}
+
+/// Levenshtein distance over `a` and `b` compared through `fold`, with one row.
+fn levenshtein<T, K: PartialEq>(a: &[T], b: &[T], fold: impl Fn(&T) -> K) -> usize {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1];
+        let ka = fold(ca);
+        // `diag` is the previous row's value at j (row[j] before it is overwritten).
+        let mut diag = row[0];
+        row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+            let sub = diag + usize::from(ka != fold(cb));
+            diag = row[j + 1];
+            row[j + 1] = sub.min(diag + 1).min(row[j] + 1);
         }
-        prev = cur;
     }
-    prev[b.len()]
+    row[b.len()]
 }
 
 /// Words longer than this get no "did you mean": nothing that long is a typo of a known

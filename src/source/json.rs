@@ -5,6 +5,7 @@
 //! recursion limit, so a fixture could pass `test` and fail `snapshot check`. Every JSON
 //! reader calls [`check`] first; its errors carry serde_json's line and column.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 
@@ -28,6 +29,28 @@ pub fn parse(text: &str) -> Result<serde_json::Value, serde_json::Error> {
 }
 
 struct Checked;
+
+/// An object key, borrowed from the text when it has no escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
 
 impl<'de> Deserialize<'de> for Checked {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -67,9 +90,20 @@ impl<'de> Visitor<'de> for CheckVisitor {
         Ok(Checked)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Checked, A::Error> {
-        let mut seen = HashSet::new();
-        while let Some(k) = a.next_key::<String>()? {
-            if !seen.insert(k.clone()) {
+        // Keys are borrowed from the text unless they hold escapes; objects are small, so a
+        // linear scan beats hashing until one grows large. This runs over every fixture.
+        let mut seen: Vec<Cow<'de, str>> = Vec::new();
+        let mut large: HashSet<Cow<'de, str>> = HashSet::new();
+        while let Some(Key(k)) = a.next_key::<Key<'de>>()? {
+            let duplicate = if large.is_empty() && seen.len() < 32 {
+                let d = seen.contains(&k);
+                seen.push(k.clone());
+                d
+            } else {
+                large.extend(seen.drain(..));
+                !large.insert(k.clone())
+            };
+            if duplicate {
                 let shown: String = k.chars().take(60).collect();
                 return Err(de::Error::custom(format!("duplicate key `{shown}`")));
             }

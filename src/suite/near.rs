@@ -67,6 +67,11 @@ pub fn relation(name: &str, present: &str) -> Option<Kind> {
         3..=5 => 1,
         _ => 2,
     };
+    // Each edit changes the length by at most one: most keys are ruled out here, before
+    // the distance is computed (this runs for every absent name against every key).
+    if limit == 0 || lower_len(name).abs_diff(lower_len(present)) > limit {
+        return None;
+    }
     let d = edit_distance(name, present);
     (d > 0 && d <= limit).then_some(Kind::Typo)
 }
@@ -100,6 +105,9 @@ pub struct NearIndex<'c> {
 
 /// The length [`edit_distance`] compares: characters after lowercasing.
 pub fn lower_len(s: &str) -> usize {
+    if s.is_ascii() {
+        return s.len();
+    }
     s.chars().flat_map(char::to_lowercase).count()
 }
 
