@@ -11,6 +11,7 @@ pub mod live;
 pub mod load;
 pub mod model;
 pub mod near;
+pub mod prefetch;
 pub mod runner;
 pub mod schema;
 /// The located YAML tree every file kind shares (see [`crate::source::yaml`]).

@@ -23,7 +23,7 @@ use super::check::{self, Env};
 use super::interp::scrub;
 use super::load::{self, Diagnostics, VarOverrides};
 use super::model::{Check, FixtureRef, GuestCheck, GuestRef, Suite};
-use crate::conversation::Conversation;
+use super::prefetch::{self, Prefetch};
 use crate::diag::{SourceDiagnostic, SourceFile};
 use crate::expr::{DateTime, Directory};
 use crate::flow::Flow;
@@ -42,6 +42,12 @@ pub trait FixtureSource: Send + Sync {
     /// credential stops the run with one clear error instead of failing every case.
     fn prepare(&self, _needed: &[&FixtureRef]) -> Result<(), Box<SourceDiagnostic>> {
         Ok(())
+    }
+
+    /// Whether `read` of a `FixtureRef::File` is plain [`FileSource`] reading, so the
+    /// runner may read those files while the rules are still loading (see `prefetch`).
+    fn reads_files(&self) -> bool {
+        false
     }
 
     /// A `guest:` case: its session and what the Platform API says of the conversation
@@ -68,6 +74,10 @@ pub trait FixtureSource: Send + Sync {
 pub struct FileSource;
 
 impl FixtureSource for FileSource {
+    fn reads_files(&self) -> bool {
+        true
+    }
+
     fn read(&self, fixture: &FixtureRef) -> Result<String, String> {
         match fixture {
             FixtureRef::File { canonical, display } => crate::source::read_text(canonical)
@@ -235,6 +245,8 @@ pub struct Loaded {
     /// YAML files under the given directories that are not rules files (no top-level
     /// `cases:`), skipped.
     pub non_rules_files: usize,
+    /// Fixtures read while the rules loaded (file sources only).
+    pub prefetch: Option<Arc<Prefetch>>,
 }
 
 /// How a run ended, and its exit code.
@@ -386,6 +398,10 @@ fn is_rules_file(path: &Path) -> bool {
 /// Load and compile every file; all errors of all files, or the suites.
 pub fn load(config: &RunConfig) -> Result<Loaded, Vec<SourceDiagnostic>> {
     let (files, non_rules_files) = discover(&config.paths, &config.excludes)?;
+    let prefetch = config
+        .source
+        .reads_files()
+        .then(|| Arc::new(Prefetch::default()));
     let results: Vec<(Option<Suite>, Diagnostics, Vec<String>)> = files
         .par_iter()
         .map(|f| {
@@ -398,12 +414,14 @@ pub fn load(config: &RunConfig) -> Result<Loaded, Vec<SourceDiagnostic>> {
                 &config.vars,
                 &mut used,
                 &mut diags,
+                prefetch.as_deref(),
             );
             (s, diags, used)
         })
         .collect();
     let mut loaded = Loaded {
         non_rules_files,
+        prefetch,
         ..Loaded::default()
     };
     let mut errors = Vec::new();
@@ -448,6 +466,9 @@ pub fn load(config: &RunConfig) -> Result<Loaded, Vec<SourceDiagnostic>> {
     if errors.is_empty() {
         Ok(loaded)
     } else {
+        if let Some(p) = &loaded.prefetch {
+            p.cancel();
+        }
         Err(errors)
     }
 }
@@ -770,20 +791,12 @@ fn run_group(
         return;
     }
     let t0 = Instant::now();
-    let parse = |text: String| {
-        let conv = Conversation::parse(fixture.display(), &text).map_err(|e| e.to_string())?;
-        let needs_tree = seqs.iter().any(|&s| {
-            let (si, ci) = selection[s];
-            loaded.suites[si].cases[ci].needs_tree
-        });
-        // The full tree only when a jsonpath expectation reads it.
-        let tree = if needs_tree {
-            Some(serde_json::from_str::<serde_json::Value>(&text).map_err(|e| e.to_string())?)
-        } else {
-            None
-        };
-        Ok((conv, tree))
-    };
+    // The full tree only when a jsonpath expectation reads it.
+    let needs_tree = seqs.iter().any(|&s| {
+        let (si, ci) = selection[s];
+        loaded.suites[si].cases[ci].needs_tree
+    });
+    let parse = |text: String| prefetch::parse(fixture.display(), &text, needs_tree);
     // A guest case runs its session here; its errors point into the `guest:` mapping.
     let guest_run = match fixture {
         FixtureRef::Guest(g) => {
@@ -803,14 +816,37 @@ fn run_group(
         }
         _ => None,
     };
-    let parsed = match &guest_run {
-        Some(Err((msg, _))) => Err(msg.clone()),
-        Some(Ok(run)) => parse(run.conversation.to_string()),
+    // Read while the rules loaded, unless a case needs the tree the early read skipped.
+    let slot = match fixture {
+        FixtureRef::File { canonical, .. } => {
+            loaded.prefetch.as_ref().and_then(|p| p.take(canonical))
+        }
+        _ => None,
+    };
+    let fetched = slot.as_ref().and_then(|slot| {
+        let read = || config.source.read(fixture).and_then(parse);
+        let parsed = slot.get_or_parse(read);
+        (!needs_tree || matches!(parsed, Ok((_, Some(_))) | Err(_))).then_some(parsed)
+    });
+    let owned;
+    let parsed = match (fetched, &guest_run) {
+        (Some(p), _) => p,
+        (None, Some(Err((msg, _)))) => {
+            owned = Err(msg.clone());
+            &owned
+        }
+        (None, Some(Ok(run))) => {
+            owned = parse(run.conversation.to_string());
+            &owned
+        }
         // A case without a recording carries its conversation: no source is asked for it.
-        None => match fixture {
-            FixtureRef::Synthetic(text) => parse(text.clone()),
-            _ => config.source.read(fixture).and_then(parse),
-        },
+        (None, None) => {
+            owned = match fixture {
+                FixtureRef::Synthetic(text) => parse(text.clone()),
+                _ => config.source.read(fixture).and_then(parse),
+            };
+            &owned
+        }
     };
     let env = Env {
         guest: guest_run.as_ref().and_then(|r| r.as_ref().ok()),
@@ -832,7 +868,7 @@ fn run_group(
         }
         let t = Instant::now();
         let mut near = Vec::new();
-        let (outcome, reached) = match &parsed {
+        let (outcome, reached) = match parsed {
             Ok((conv, tree)) => {
                 near = check::near_miss_warnings(suite, case, conv);
                 let (outcome, run) = check::evaluate_run(suite, case, conv, tree.as_ref(), env);

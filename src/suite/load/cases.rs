@@ -183,6 +183,11 @@ impl Loader<'_> {
         let needs_tree = expects
             .iter()
             .any(|e: &Expectation| matches!(e.check, Check::JsonPath { .. }));
+        if let (Some(p), FixtureRef::File { canonical, display }) = (self.prefetch, &fixture)
+            && self.live.is_none()
+        {
+            p.request(canonical, display, needs_tree);
+        }
         let mut stubs = Stubs::default();
         if let Some(f) = &self.flow {
             stubs

@@ -23,6 +23,7 @@ mod suite;
 mod tests;
 
 use super::model::{Suite, SuiteFlow};
+use super::prefetch::Prefetch;
 use super::yaml::{self, Node, NodeValue};
 use crate::diag::{SourceDiagnostic, SourceFile, closest};
 use crate::expr::Compiled;
@@ -136,6 +137,7 @@ pub fn load_file(
     overrides: &VarOverrides,
     used_overrides: &mut Vec<String>,
     diags: &mut Diagnostics,
+    prefetch: Option<&Prefetch>,
 ) -> Option<Suite> {
     let source = match crate::source::read_source(path, display, FileKind::Rules) {
         Ok(s) => s,
@@ -144,10 +146,19 @@ pub fn load_file(
             return None;
         }
     };
-    load_source(path, source, conversation, overrides, used_overrides, diags)
+    load_source(
+        path,
+        source,
+        conversation,
+        overrides,
+        used_overrides,
+        diags,
+        prefetch,
+    )
 }
 
-/// Load from text already read (`path` resolves relative fixture paths).
+/// Load from text already read (`path` resolves relative fixture paths). Each fixture a
+/// case names is handed to `prefetch` as soon as its path is checked.
 pub fn load_source(
     path: &Path,
     source: SourceFile,
@@ -155,6 +166,7 @@ pub fn load_source(
     overrides: &VarOverrides,
     used_overrides: &mut Vec<String>,
     diags: &mut Diagnostics,
+    prefetch: Option<&Prefetch>,
 ) -> Option<Suite> {
     let before = diags.errors.len();
     let mut root = match yaml::parse_file(&source, FileKind::Rules) {
@@ -190,6 +202,7 @@ pub fn load_source(
         diags,
         base_dir: path.parent().unwrap_or(Path::new(".")),
         resolver: crate::project::Resolver::new(path),
+        prefetch,
         live: conversation,
         flow: None,
         flow_failed: false,
@@ -226,6 +239,8 @@ struct Loader<'a> {
     /// Paths the rules file names follow `crate::project::resolve`; its root is found once
     /// (every case names a fixture).
     resolver: crate::project::Resolver,
+    /// Where a checked fixture path goes to be read early (`None`: not a file run).
+    prefetch: Option<&'a Prefetch>,
     /// `--conversation ID`: every case reads it, `fixture:` paths are not resolved.
     live: Option<&'a str>,
     /// The file's `flow:` (read before the cases, which need its stubs).

@@ -18,6 +18,7 @@ fn load_text(text: &str, vars: &[(&str, &str)]) -> (Option<Suite>, Diagnostics) 
         &overrides,
         &mut used,
         &mut diags,
+        None,
     );
     (s, diags)
 }
@@ -252,6 +253,7 @@ fn load_live(text: &str, live: Option<&str>) -> (Option<Suite>, Diagnostics) {
         &VarOverrides::new(),
         &mut Vec::new(),
         &mut diags,
+        None,
     );
     (s, diags)
 }

@@ -1,0 +1,130 @@
+//! Reading fixtures while the rules are still being loaded.
+//!
+//! Loading a large rules file (parsing its YAML, compiling its cases) runs on one thread
+//! per file; without this, the other core idles until the last case is compiled and only
+//! then does the first fixture get read. The loader hands each fixture path to
+//! [`Prefetch::request`] as soon as the path has passed the path rule, and a pool thread
+//! reads and parses it; the runner later [`Prefetch::take`]s the result. Nothing is
+//! reported from here: a failed load discards everything fetched, and a fixture that was
+//! not fetched in time is parsed by whoever needs it first (the slot is shared, so it is
+//! parsed once either way).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use crate::conversation::Conversation;
+
+/// A parsed fixture: the lean conversation, and the whole JSON tree when a case reads it
+/// with a JSONPath; or why it could not be had (the runner's wording).
+pub type Parsed = Result<(Conversation, Option<serde_json::Value>), String>;
+
+/// One fixture's result, filled once by whichever thread gets to it first.
+#[derive(Debug, Default)]
+pub struct Slot {
+    cell: OnceLock<Parsed>,
+}
+
+impl Slot {
+    /// The parsed fixture, parsing it now (with `parse`) if no pool thread has yet.
+    pub fn get_or_parse(&self, parse: impl FnOnce() -> Parsed) -> &Parsed {
+        self.cell.get_or_init(parse)
+    }
+}
+
+/// The fixtures requested so far, by canonical path.
+#[derive(Debug, Default)]
+pub struct Prefetch {
+    slots: Mutex<HashMap<PathBuf, Arc<Slot>>>,
+    /// Set when the load failed or the run is over: queued reads are skipped.
+    cancelled: Arc<AtomicBool>,
+}
+
+impl Prefetch {
+    /// Start reading `canonical` (shown as `display`) on the pool, parsing the JSON tree
+    /// too when `tree`. A path already requested is not read twice.
+    pub fn request(&self, canonical: &Path, display: &str, tree: bool) {
+        let slot = {
+            let Ok(mut slots) = self.slots.lock() else {
+                return;
+            };
+            if slots.contains_key(canonical) {
+                return;
+            }
+            let slot = Arc::new(Slot::default());
+            slots.insert(canonical.to_path_buf(), Arc::clone(&slot));
+            slot
+        };
+        let cancelled = Arc::clone(&self.cancelled);
+        let (canonical, display) = (canonical.to_path_buf(), display.to_owned());
+        rayon::spawn(move || {
+            if !cancelled.load(Ordering::Relaxed) {
+                slot.get_or_parse(|| read_and_parse(&canonical, &display, tree));
+            }
+        });
+    }
+
+    /// The slot of `canonical`, removed so its memory goes when the caller is done.
+    pub fn take(&self, canonical: &Path) -> Option<Arc<Slot>> {
+        self.slots.lock().ok()?.remove(canonical)
+    }
+
+    /// Skip every read not yet started.
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Read a fixture file and parse it, with the runner's messages.
+pub fn read_and_parse(canonical: &Path, display: &str, tree: bool) -> Parsed {
+    let text =
+        crate::source::read_text(canonical).map_err(|e| format!("{display}: cannot read: {e}"))?;
+    parse(display, &text, tree)
+}
+
+/// Parse a fixture's text: the lean conversation, and the JSON tree when `tree`.
+pub fn parse(display: &str, text: &str, tree: bool) -> Parsed {
+    let conv = Conversation::parse(display, text).map_err(|e| e.to_string())?;
+    let tree = if tree {
+        Some(serde_json::from_str::<serde_json::Value>(text).map_err(|e| e.to_string())?)
+    } else {
+        None
+    };
+    Ok((conv, tree))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_requested_fixture_is_parsed_once_and_taken_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.json");
+        std::fs::write(
+            &path,
+            r#"{"id":"c","participants":[{"id":"p","purpose":"customer","attributes":{"a":"1"}}]}"#,
+        )
+        .unwrap();
+        let p = Prefetch::default();
+        p.request(&path, "c.json", false);
+        p.request(&path, "c.json", true);
+        let slot = p.take(&path).expect("requested");
+        assert!(p.take(&path).is_none(), "taken once");
+        // Whoever comes first (the pool or this call) parses it; the other reuses it.
+        let parsed = slot.get_or_parse(|| read_and_parse(&path, "c.json", false));
+        let (conv, tree) = parsed.as_ref().unwrap();
+        assert_eq!(conv.participants.len(), 1);
+        assert!(tree.is_none(), "the first request decides");
+        assert!(std::ptr::eq(parsed, slot.get_or_parse(|| unreachable!())));
+    }
+
+    #[test]
+    fn errors_carry_the_runner_wording() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("gone.json");
+        let e = read_and_parse(&missing, "fixtures/gone.json", false).unwrap_err();
+        assert!(e.starts_with("fixtures/gone.json: cannot read:"), "{e}");
+    }
+}
