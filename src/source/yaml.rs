@@ -462,9 +462,35 @@ fn key_identity(k: &Node) -> Option<String> {
     })
 }
 
-struct Builder<'t> {
+/// What [`parse_streaming`] hands out while it parses.
+#[derive(Debug)]
+pub enum Piece {
+    /// The root mapping's entries written before the streamed key, sent when that key's
+    /// sequence opens.
+    Header(Vec<(Node, Node)>),
+    /// One item of the streamed sequence, complete.
+    Item(Node),
+}
+
+/// Where a streamed parse is: waiting for the key's sequence, inside it (the stack depth
+/// of its frame), or past it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum StreamState {
+    Waiting,
+    Active(usize),
+    Done,
+}
+
+struct Stream<'s> {
+    key: &'s str,
+    sink: &'s mut dyn FnMut(Piece),
+    state: StreamState,
+}
+
+struct Builder<'t, 's> {
     text: &'t str,
     opts: Options,
+    stream: Option<Stream<'s>>,
     stack: Vec<Frame>,
     root: Option<Node>,
     anchors: HashMap<usize, (Node, usize)>,
@@ -472,7 +498,7 @@ struct Builder<'t> {
     aliases: usize,
 }
 
-impl Builder<'_> {
+impl Builder<'_, '_> {
     fn count(&mut self, n: usize, span: (usize, usize)) -> Result<(), YamlError> {
         self.nodes = self.nodes.saturating_add(n);
         if self.nodes > self.opts.limits.max_nodes {
@@ -518,6 +544,22 @@ impl Builder<'_> {
             ));
         }
         self.count(1, (start, start))?;
+        // The streamed key's sequence (not anchored: an alias of it would need its items).
+        if let Some(st) = &mut self.stream
+            && st.state == StreamState::Waiting
+            && anchor == 0
+            && matches!(body, Body::Seq(_))
+            && let [root] = self.stack.as_slice()
+            && let Body::Map {
+                entries,
+                key: Some(k),
+                ..
+            } = &root.body
+            && k.as_str() == Some(st.key)
+        {
+            st.state = StreamState::Active(2);
+            (st.sink)(Piece::Header(entries.clone()));
+        }
         self.stack.push(Frame {
             start,
             anchor,
@@ -528,6 +570,11 @@ impl Builder<'_> {
     }
 
     fn close(&mut self, end: usize) -> Result<(), YamlError> {
+        if let Some(st) = &mut self.stream
+            && st.state == StreamState::Active(self.stack.len())
+        {
+            st.state = StreamState::Done;
+        }
         let Some(frame) = self.stack.pop() else {
             return Ok(());
         };
@@ -545,6 +592,12 @@ impl Builder<'_> {
     }
 
     fn push(&mut self, mut node: Node) -> Result<(), YamlError> {
+        if let Some(st) = &mut self.stream
+            && st.state == StreamState::Active(self.stack.len())
+        {
+            (st.sink)(Piece::Item(node));
+            return Ok(());
+        }
         let Some(top) = self.stack.last_mut() else {
             self.root = Some(node);
             return Ok(());
@@ -591,6 +644,33 @@ fn shorten(s: &str) -> String {
 
 /// Parse `text` (one document) into a located tree.
 pub fn parse_with(text: &str, opts: Options) -> Result<Node, YamlError> {
+    build(text, opts, None)
+}
+
+/// Parse `text` like [`parse_with`], but when the root mapping's `key` holds a sequence,
+/// hand `sink` the entries before it ([`Piece::Header`]) and then each item as soon as it
+/// is complete ([`Piece::Item`]) instead of keeping them: a consumer on another thread
+/// works on the first items while the rest is parsed, and the whole list never exists
+/// as one tree. The returned root holds that key with an empty sequence. When no such
+/// sequence is found, nothing is sent and the whole tree is returned, as by `parse_with`.
+pub fn parse_streaming(
+    text: &str,
+    opts: Options,
+    key: &str,
+    sink: &mut dyn FnMut(Piece),
+) -> Result<Node, YamlError> {
+    build(
+        text,
+        opts,
+        Some(Stream {
+            key,
+            sink,
+            state: StreamState::Waiting,
+        }),
+    )
+}
+
+fn build(text: &str, opts: Options, stream: Option<Stream<'_>>) -> Result<Node, YamlError> {
     let mut popts = granit_parser::Options::default();
     popts.flow_nesting_limit = opts.limits.max_depth;
     popts.block_nesting_limit = opts.limits.max_depth;
@@ -598,6 +678,7 @@ pub fn parse_with(text: &str, opts: Options) -> Result<Node, YamlError> {
     let mut b = Builder {
         text,
         opts,
+        stream,
         stack: Vec::new(),
         root: None,
         anchors: HashMap::new(),

@@ -163,3 +163,79 @@ fn plain_scalars_map_one_to_one() {
     let map = scalar_offsets(text, node.off(), node.as_str().unwrap());
     assert_eq!(map[7], text.find("==").unwrap());
 }
+
+#[test]
+fn streaming_hands_out_the_header_then_each_item() {
+    let text = "suite: s\nbindings: {A: a}\ncases:\n  - name: one\n    x: [1, 2]\n  - &c {name: two}\n  - *c\n  - three\n";
+    let mut pieces = Vec::new();
+    let root = parse_streaming(text, Options::for_len(text.len()), "cases", &mut |p| {
+        pieces.push(p)
+    })
+    .unwrap();
+    let Piece::Header(header) = &pieces[0] else {
+        panic!("{pieces:?}")
+    };
+    let keys: Vec<_> = header.iter().filter_map(|(k, _)| k.as_str()).collect();
+    assert_eq!(keys, ["suite", "bindings"]);
+    let items: Vec<&Node> = pieces[1..]
+        .iter()
+        .map(|p| match p {
+            Piece::Item(n) => n,
+            Piece::Header(_) => panic!("one header"),
+        })
+        .collect();
+    let whole = parse(text).unwrap();
+    assert_eq!(items.len(), 4);
+    for (streamed, kept) in items
+        .iter()
+        .zip(whole.get("cases").unwrap().as_seq().unwrap())
+    {
+        assert_eq!(streamed.span, kept.span);
+        assert_eq!(streamed.to_json(), kept.to_json());
+    }
+    // The root keeps every key, `cases` as an empty sequence where it was written.
+    assert_eq!(root.get("cases").unwrap().as_seq().unwrap().len(), 0);
+    assert_eq!(root.get("suite").unwrap().as_str(), Some("s"));
+}
+
+#[test]
+fn streaming_sends_nothing_without_a_root_sequence_under_the_key() {
+    for text in [
+        "cases: {a: 1}\n",
+        "- cases: [1]\n",
+        "x:\n  cases: [1]\n",
+        "cases: &a [1]\n",
+    ] {
+        let mut sent = 0;
+        let root = parse_streaming(text, Options::for_len(text.len()), "cases", &mut |_| {
+            sent += 1
+        })
+        .unwrap();
+        assert_eq!(sent, 0, "{text}");
+        assert_eq!(root.to_json(), parse(text).unwrap().to_json(), "{text}");
+    }
+}
+
+#[test]
+fn streaming_stops_at_the_end_of_the_sequence() {
+    let text = "cases: [a, b]\nafter: [c, d]\n";
+    let mut items = 0;
+    let root = parse_streaming(text, Options::for_len(text.len()), "cases", &mut |p| {
+        if matches!(p, Piece::Item(_)) {
+            items += 1
+        }
+    })
+    .unwrap();
+    assert_eq!(items, 2);
+    assert_eq!(root.get("after").unwrap().as_seq().unwrap().len(), 2);
+}
+
+#[test]
+fn streaming_reports_the_same_errors() {
+    let text = "cases:\n  - name: a\n  - name: [\n";
+    let streamed =
+        parse_streaming(text, Options::for_len(text.len()), "cases", &mut |_| {}).unwrap_err();
+    let whole = parse(text).unwrap_err();
+    assert_eq!(streamed.span, whole.span);
+    assert_eq!(streamed.message, whole.message);
+}

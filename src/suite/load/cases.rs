@@ -33,38 +33,49 @@ impl Loader<'_> {
         let mut names: HashMap<String, usize> = HashMap::with_capacity(items.len());
         let mut out = Vec::with_capacity(items.len());
         for item in items {
-            // Names are checked even in cases with other errors, so all are reported.
-            let name_node = item.as_map().and_then(|m| {
-                m.iter()
-                    .find(|(k, _)| k.as_str() == Some("name"))
-                    .map(|(_, v)| v)
-            });
-            if let Some(n) = name_node
-                && let Some(name) = n.as_str()
-            {
-                if let Some(first) = names.get(name) {
-                    let d = SourceDiagnostic::error(
-                        self.src,
-                        n.span,
-                        format!("duplicate case name `{name}`"),
-                    )
-                    .with_code("routecheck::rules::duplicate-case")
-                    .with_help(format!(
-                        "case names are unique in a file; the first is on line {first}"
-                    ));
-                    self.push(d);
-                } else {
-                    names.insert(
-                        name.to_owned(),
-                        self.lines.line_col(&self.src.text, n.span.0).0,
-                    );
-                }
-            }
-            if let Some(case) = self.case(&item, scope, declared) {
+            if let Some(case) = self.case_item(&item, &mut names, scope, declared) {
                 out.push(case);
             }
         }
         out
+    }
+
+    /// One item of `cases:`; `names` holds the names seen so far (with their line).
+    pub(super) fn case_item(
+        &mut self,
+        item: &Node,
+        names: &mut HashMap<String, usize>,
+        scope: &Scope,
+        declared: &HashMap<String, (Type, &Node)>,
+    ) -> Option<Case> {
+        // Names are checked even in cases with other errors, so all are reported.
+        let name_node = item.as_map().and_then(|m| {
+            m.iter()
+                .find(|(k, _)| k.as_str() == Some("name"))
+                .map(|(_, v)| v)
+        });
+        if let Some(n) = name_node
+            && let Some(name) = n.as_str()
+        {
+            if let Some(first) = names.get(name) {
+                let d = SourceDiagnostic::error(
+                    self.src,
+                    n.span,
+                    format!("duplicate case name `{name}`"),
+                )
+                .with_code("routecheck::rules::duplicate-case")
+                .with_help(format!(
+                    "case names are unique in a file; the first is on line {first}"
+                ));
+                self.push(d);
+            } else {
+                names.insert(
+                    name.to_owned(),
+                    self.lines.line_col(&self.src.text, n.span.0).0,
+                );
+            }
+        }
+        self.case(item, scope, declared)
     }
 
     fn case(

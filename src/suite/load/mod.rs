@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, mpsc};
 
 use regex::Regex;
 use serde_json_path::JsonPath;
@@ -24,7 +24,7 @@ mod tests;
 
 use super::model::{Suite, SuiteFlow};
 use super::prefetch::Prefetch;
-use super::yaml::{self, Node, NodeValue};
+use super::yaml::{self, Node, NodeValue, Piece};
 use crate::diag::{SourceDiagnostic, SourceFile, closest};
 use crate::expr::Compiled;
 use crate::report::Location;
@@ -159,6 +159,11 @@ pub fn load_file(
 
 /// Load from text already read (`path` resolves relative fixture paths). Each fixture a
 /// case names is handed to `prefetch` as soon as its path is checked.
+///
+/// The YAML is parsed on its own thread and each case is compiled as soon as the parser
+/// has it, so with `prefetch` the first fixtures are being read while the rest of a large
+/// file is still being parsed (see `yaml::parse_streaming`). A file with top-level keys
+/// after `cases:` is loaded again from the whole tree, since its cases need those keys.
 pub fn load_source(
     path: &Path,
     source: SourceFile,
@@ -167,6 +172,183 @@ pub fn load_source(
     used_overrides: &mut Vec<String>,
     diags: &mut Diagnostics,
     prefetch: Option<&Prefetch>,
+) -> Option<Suite> {
+    let ctx = Context {
+        path,
+        conversation,
+        overrides,
+        prefetch,
+    };
+    if !source.text.trim().is_empty() {
+        let before = (
+            diags.errors.len(),
+            diags.warnings.len(),
+            used_overrides.len(),
+        );
+        match streamed(&ctx, &source, used_overrides, diags) {
+            Streamed::Loaded(suite) => return suite,
+            Streamed::SyntaxError(e) => {
+                diags.errors.truncate(before.0);
+                diags.warnings.truncate(before.1);
+                used_overrides.truncate(before.2);
+                diags.errors.push(*e);
+                return None;
+            }
+            Streamed::NeedsTree => {
+                diags.errors.truncate(before.0);
+                diags.warnings.truncate(before.1);
+                used_overrides.truncate(before.2);
+            }
+        }
+    }
+    load_tree(&ctx, source, used_overrides, diags)
+}
+
+/// What a rules file's load does besides its text.
+struct Context<'a> {
+    path: &'a Path,
+    conversation: Option<&'a str>,
+    overrides: &'a VarOverrides,
+    prefetch: Option<&'a Prefetch>,
+}
+
+// One value per rules file, moved once: boxing the suite would buy nothing.
+#[allow(clippy::large_enum_variant)]
+enum Streamed {
+    Loaded(Option<Suite>),
+    /// The YAML is not well-formed (whatever the cases said is dropped: the tree would
+    /// not have been built either).
+    SyntaxError(Box<SourceDiagnostic>),
+    /// No root `cases:` sequence, or keys after it: load from the whole tree.
+    NeedsTree,
+}
+
+fn streamed(
+    ctx: &Context<'_>,
+    source: &SourceFile,
+    used_overrides: &mut Vec<String>,
+    diags: &mut Diagnostics,
+) -> Streamed {
+    let (tx, rx) = mpsc::sync_channel::<Piece>(256);
+    let text: &str = &source.text;
+    std::thread::scope(|scope| {
+        let parser = scope.spawn(move || {
+            let opts = yaml::Options::for_len(text.len());
+            yaml::parse_streaming(text, opts, "cases", &mut |piece| {
+                // The receiver hangs up only when it is done with the file.
+                let _ = tx.send(piece);
+            })
+        });
+        let Ok(Piece::Header(entries)) = rx.recv() else {
+            // Nothing streamed: the parser sent no header and has hung up.
+            let _ = parser.join();
+            return Streamed::NeedsTree;
+        };
+        let lookup = |name: &str| std::env::var(name).ok();
+        let mut unset = Vec::new();
+        let mut secrets = Vec::new();
+        let mut header_root = Node {
+            span: (0, 0),
+            value: NodeValue::Map(entries),
+        };
+        secrets.extend(interp::interpolate(
+            &mut header_root,
+            source,
+            &lookup,
+            &mut unset,
+        ));
+        let warnings_before = diags.warnings.len();
+        let errors_before = diags.errors.len();
+        let mut l = Loader::new(ctx, source, diags);
+        let header = l.header(&header_root, ctx.overrides, used_overrides);
+        let mut names = HashMap::new();
+        let mut cases = Vec::new();
+        let mut items = 0usize;
+        for piece in &rx {
+            let Piece::Item(mut item) = piece else {
+                continue;
+            };
+            items += 1;
+            secrets.extend(interp::interpolate(&mut item, source, &lookup, &mut unset));
+            // An unset variable would only cascade into confusing errors about its scalar.
+            if unset.is_empty() {
+                cases.extend(l.case_item(&item, &mut names, &header.scope, &header.declared));
+            }
+        }
+        let rest = match parser
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        {
+            Ok(rest) => rest,
+            Err(e) => {
+                return Streamed::SyntaxError(Box::new(e.diagnostic(source, FileKind::Rules)));
+            }
+        };
+        if keys_after_cases(&rest) {
+            return Streamed::NeedsTree;
+        }
+        if items == 0
+            && let Some(node) = rest.get("cases")
+        {
+            l.err(node, "empty", "`cases` is empty");
+        }
+        let suite = l.suite(header, cases, ctx.path);
+        drop(l);
+        secrets.sort_unstable();
+        secrets.dedup();
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        if !unset.is_empty() {
+            diags.errors.truncate(errors_before);
+            diags.warnings.truncate(warnings_before);
+            diags.errors.extend(unset);
+            return Streamed::Loaded(None);
+        }
+        Streamed::Loaded(finish(
+            diags,
+            (errors_before, warnings_before),
+            &secrets,
+            suite,
+        ))
+    })
+}
+
+/// Whether the root mapping has a key after `cases:` (which its cases may need).
+fn keys_after_cases(root: &Node) -> bool {
+    root.as_map().is_some_and(|entries| {
+        entries
+            .iter()
+            .position(|(k, _)| k.as_str() == Some("cases"))
+            .is_some_and(|i| i + 1 < entries.len())
+    })
+}
+
+/// Scrub secrets from the file's diagnostics; the suite unless it has errors.
+fn finish(
+    diags: &mut Diagnostics,
+    (errors_before, warnings_before): (usize, usize),
+    secrets: &[String],
+    suite: Suite,
+) -> Option<Suite> {
+    for d in diags.errors[errors_before..]
+        .iter_mut()
+        .chain(&mut diags.warnings[warnings_before..])
+    {
+        interp::scrub_diagnostic(d, secrets);
+    }
+    if diags.errors.len() > errors_before {
+        return None;
+    }
+    let mut suite = suite;
+    suite.redact = secrets.to_vec();
+    Some(suite)
+}
+
+/// Load from the whole tree (files that cannot be streamed).
+fn load_tree(
+    ctx: &Context<'_>,
+    source: SourceFile,
+    used_overrides: &mut Vec<String>,
+    diags: &mut Diagnostics,
 ) -> Option<Suite> {
     let before = diags.errors.len();
     let mut root = match yaml::parse_file(&source, FileKind::Rules) {
@@ -193,37 +375,10 @@ pub fn load_source(
         return None;
     }
     let warnings_before = diags.warnings.len();
-    let mut l = Loader {
-        lines: LineIndex::new(&source.text),
-        exprs: HashMap::new(),
-        regexes: HashMap::new(),
-        paths: HashMap::new(),
-        src: &source,
-        diags,
-        base_dir: path.parent().unwrap_or(Path::new(".")),
-        resolver: crate::project::Resolver::new(path),
-        prefetch,
-        live: conversation,
-        flow: None,
-        flow_failed: false,
-        guest_case: false,
-        purpose: String::new(),
-    };
-    let suite = l.file(root, path, overrides, used_overrides);
-    for d in diags.errors[before..]
-        .iter_mut()
-        .chain(&mut diags.warnings[warnings_before..])
-    {
-        interp::scrub_diagnostic(d, &secrets);
-    }
-    if diags.errors.len() > before {
-        return None;
-    }
-    suite.map(|mut s| {
-        s.source = source.clone();
-        s.redact = secrets;
-        s
-    })
+    let mut l = Loader::new(ctx, &source, diags);
+    let suite = l.file(root, ctx.path, ctx.overrides, used_overrides);
+    drop(l);
+    finish(diags, (before, warnings_before), &secrets, suite?)
 }
 
 struct Loader<'a> {
@@ -251,6 +406,27 @@ struct Loader<'a> {
     guest_case: bool,
     /// `participant:` — the purpose of the participant a case without a recording has.
     purpose: String,
+}
+
+impl<'a> Loader<'a> {
+    fn new(ctx: &Context<'a>, src: &'a SourceFile, diags: &'a mut Diagnostics) -> Self {
+        Loader {
+            lines: LineIndex::new(&src.text),
+            exprs: HashMap::new(),
+            regexes: HashMap::new(),
+            paths: HashMap::new(),
+            src,
+            diags,
+            base_dir: ctx.path.parent().unwrap_or(Path::new(".")),
+            resolver: crate::project::Resolver::new(ctx.path),
+            prefetch: ctx.prefetch,
+            live: ctx.conversation,
+            flow: None,
+            flow_failed: false,
+            guest_case: false,
+            purpose: String::new(),
+        }
+    }
 }
 
 impl Loader<'_> {

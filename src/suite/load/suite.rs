@@ -7,8 +7,20 @@ use super::flow::FlowKeys;
 use super::{FILE_KEYS, Loader, VarOverrides};
 use crate::diag::SourceDiagnostic;
 use crate::expr::{Scope, Type, Value};
-use crate::suite::model::{Binding, Suite};
+use crate::suite::model::{Binding, Case, Suite};
 use crate::suite::yaml::{Node, NodeValue};
+
+/// What the file says besides its cases: every case is read in its light.
+pub(super) struct Header<'n> {
+    name: Option<String>,
+    participant: String,
+    bindings: Vec<Binding>,
+    variables: Vec<(String, Value)>,
+    pub(super) scope: Scope,
+    /// Declared names (lowercase) with their type and where they are declared.
+    pub(super) declared: HashMap<String, (Type, &'n Node)>,
+    directory: Option<crate::expr::Directory>,
+}
 
 impl Loader<'_> {
     pub(super) fn file(
@@ -28,7 +40,22 @@ impl Loader<'_> {
         {
             cases_node = Some(entries.remove(i).1);
         }
-        let root = &root;
+        let header = self.header(&root, overrides, used_overrides);
+        let Some(cases_node) = cases_node else {
+            self.no_cases(&root);
+            return None;
+        };
+        let cases = self.cases(cases_node, &header.scope, &header.declared);
+        Some(self.suite(header, cases, path))
+    }
+
+    /// Everything in the file but `cases:` (`root` without it), read before any case.
+    pub(super) fn header<'n>(
+        &mut self,
+        root: &'n Node,
+        overrides: &VarOverrides,
+        used_overrides: &mut Vec<String>,
+    ) -> Header<'n> {
         let mut name = None;
         let mut participant = None;
         let mut bindings = Vec::new();
@@ -43,6 +70,8 @@ impl Loader<'_> {
                 "flow" | "vars" | "queues" | "users" | "skills" | "stubs" | "tables" => {
                     self.flow_key(key, k, v, &mut flow_keys)
                 }
+                // Streamed separately (see `load_source`).
+                "cases" => {}
                 _ => self.err(k, "unknown-key", format!("unhandled key `{key}`")),
             }
         }
@@ -74,36 +103,49 @@ impl Loader<'_> {
                 }
             }
         }
-        let Some(cases_node) = cases_node else {
-            let d = self
-                .error(root, "the rules file has no `cases:`")
-                .with_code("routecheck::rules::missing-key")
-                .with_help("add `cases:` with at least one case (see `routecheck schema`)");
-            self.push(SourceDiagnostic { span: (0, 0), ..d });
-            return None;
-        };
         let participant = participant.unwrap_or_else(|| "customer".to_owned());
         self.purpose.clone_from(&participant);
-        let cases = self.cases(cases_node, &scope, &declared);
-        let name = name.unwrap_or_else(|| {
+        Header {
+            name,
+            participant,
+            bindings: bindings.into_iter().map(|(b, _)| b).collect(),
+            variables: variables.into_iter().map(|(n, v, _)| (n, v)).collect(),
+            scope,
+            declared,
+            directory,
+        }
+    }
+
+    /// The error for a file without `cases:`.
+    pub(super) fn no_cases(&mut self, root: &Node) {
+        let d = self
+            .error(root, "the rules file has no `cases:`")
+            .with_code("routecheck::rules::missing-key")
+            .with_help("add `cases:` with at least one case (see `routecheck schema`)");
+        self.push(SourceDiagnostic { span: (0, 0), ..d });
+    }
+
+    /// The suite of a header and its loaded cases.
+    pub(super) fn suite(&mut self, header: Header<'_>, cases: Vec<Case>, path: &Path) -> Suite {
+        let name = header.name.unwrap_or_else(|| {
             path.file_stem().map_or_else(
                 || self.src.name.to_string(),
                 |s| s.to_string_lossy().into_owned(),
             )
         });
-        Some(Suite {
+        Suite {
             name,
             file: self.src.name.to_string(),
             source: self.src.clone(),
-            participant,
-            bindings: bindings.into_iter().map(|(b, _)| b).collect(),
-            variables: variables.into_iter().map(|(n, v, _)| (n, v)).collect(),
-            scope,
+            participant: header.participant,
+            bindings: header.bindings,
+            variables: header.variables,
+            scope: header.scope,
             cases,
             redact: Vec::new(),
             flow: self.flow.take(),
-            directory,
-        })
+            directory: header.directory,
+        }
     }
 
     fn declare<'n>(

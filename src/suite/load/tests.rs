@@ -315,3 +315,51 @@ fn unset_variables_are_located_and_secrets_scrubbed() {
             .contains("ROUTECHECK_TEST_UNSET_VAR_7 is not set")
     );
 }
+
+/// The streamed load (cases compiled while the parser runs) and the whole-tree load give
+/// the same suite and the same diagnostics, whatever the order of the file's keys.
+#[test]
+fn streamed_and_whole_tree_loads_agree() {
+    let expect = "    expect:\n      - condition: Flow.Tier == \"platinum\"\n";
+    let header = "bindings:\n  Flow.Tier: customer_tier\n";
+    let before = format!("suite: s\n{header}cases:\n{CASE}{expect}");
+    // `bindings:` after `cases:`: the cases need it, so the file is read as a whole tree.
+    let after = format!("suite: s\ncases:\n{CASE}{expect}{header}");
+    let (a, da) = load_text(&before, &[]);
+    let (b, db) = load_text(&after, &[]);
+    assert!(
+        da.errors.is_empty() && db.errors.is_empty(),
+        "{da:?} {db:?}"
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.cases.len(), 1);
+    assert_eq!(a.cases[0].expects.len(), b.cases[0].expects.len());
+    assert_eq!(a.bindings.len(), 1);
+    assert_eq!(b.bindings.len(), 1);
+}
+
+#[test]
+fn a_syntax_error_after_streamed_cases_is_the_only_error() {
+    // The first case has its own error; the YAML error later wins, as with a whole tree.
+    let text = format!("cases:\n  - name: one\n    bogus: 1\n{CASE}    expect: [\n");
+    let (s, d) = load_text(&text, &[]);
+    assert!(s.is_none());
+    assert_eq!(d.errors.len(), 1, "{:?}", d.errors);
+    assert!(
+        d.errors[0]
+            .code
+            .as_deref()
+            .is_some_and(|c| c.contains("yaml")),
+        "{:?}",
+        d.errors[0]
+    );
+}
+
+#[test]
+fn an_empty_streamed_case_list_is_located() {
+    let (s, d) = load_text("suite: s\ncases: []\n", &[]);
+    assert!(s.is_none());
+    assert_eq!(d.errors.len(), 1);
+    assert_eq!(d.errors[0].message, "`cases` is empty");
+    assert_eq!(d.errors[0].span.0, "suite: s\ncases: ".len());
+}
