@@ -54,6 +54,7 @@ fuzz_target!(|data: &[u8]| {
             &Default::default(),
             &mut Vec::new(),
             &mut diags,
+            None,
         );
         for d in diags.errors.iter().chain(&diags.warnings) {
             let _ = routecheck::diag::render(d, false);
