@@ -7,6 +7,7 @@ use super::flow::FlowKeys;
 use super::{FILE_KEYS, Loader, VarOverrides};
 use crate::diag::SourceDiagnostic;
 use crate::expr::{Scope, Type, Value};
+use crate::source::code::RulesCode;
 use crate::suite::model::{Binding, Suite};
 use crate::suite::yaml::{Node, NodeValue};
 
@@ -43,7 +44,7 @@ impl Loader<'_> {
                 "flow" | "vars" | "queues" | "users" | "skills" | "stubs" | "tables" => {
                     self.flow_key(key, k, v, &mut flow_keys)
                 }
-                _ => self.err(k, "unknown-key", format!("unhandled key `{key}`")),
+                _ => self.err(k, RulesCode::UnknownKey, format!("unhandled key `{key}`")),
             }
         }
         let directory = self.flow_keys_done(flow_keys);
@@ -66,7 +67,7 @@ impl Loader<'_> {
                     Err(msg) => {
                         let d = self
                             .error(node, format!("--var {oname}={otext}: {msg}"))
-                            .with_code("routecheck::rules::var")
+                            .with_code(RulesCode::Var)
                             .with_label("declared here");
                         self.push(d);
                         used_overrides.push(oname.clone());
@@ -77,7 +78,7 @@ impl Loader<'_> {
         let Some(cases_node) = cases_node else {
             let d = self
                 .error(root, "the rules file has no `cases:`")
-                .with_code("routecheck::rules::missing-key")
+                .with_code(RulesCode::MissingKey)
                 .with_help("add `cases:` with at least one case (see `routecheck schema`)");
             self.push(SourceDiagnostic { span: (0, 0), ..d });
             return None;
@@ -119,13 +120,13 @@ impl Loader<'_> {
             let (line, _) = self.src.line_col(first.span.0);
             let d = self
                 .error(node, format!("variable `{name}` is declared twice"))
-                .with_code("routecheck::rules::duplicate-variable")
+                .with_code(RulesCode::DuplicateVariable)
                 .with_help(format!("first declared on line {line}"));
             self.push(d);
             return;
         }
         if let Err(msg) = scope.declare(name, ty.clone()) {
-            self.err(node, "variable", msg);
+            self.err(node, RulesCode::Variable, msg);
             return;
         }
         declared.insert(lower, (ty, node));
