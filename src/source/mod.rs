@@ -139,6 +139,12 @@ mod tests {
         ] {
             assert!(doc.contains(kind.code(super::Problem::Yaml)) || doc.contains(kind.noun()));
         }
+        for code in super::code::all() {
+            assert!(
+                doc.contains(&format!("`{code}`")),
+                "docs/hardening.md does not list `{code}`"
+            );
+        }
     }
 
     fn fmt_thousands(n: usize) -> String {
