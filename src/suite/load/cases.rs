@@ -8,7 +8,7 @@ use crate::conversation::synthetic;
 use crate::diag::SourceDiagnostic;
 use crate::expr::{Scope, Type, Value};
 use crate::flow::Stubs;
-use crate::report::Location;
+use crate::source::Location;
 use crate::source::code::RulesCode;
 use crate::suite::model::{Case, Check, Expectation, FixtureRef, GuestRef};
 use crate::suite::yaml::{Node, NodeValue};

@@ -26,7 +26,7 @@ use super::model::{Suite, SuiteFlow};
 use super::yaml::{self, Node, NodeValue};
 use crate::diag::{SourceDiagnostic, SourceFile};
 use crate::expr::Compiled;
-use crate::report::Location;
+use crate::source::Location;
 use crate::source::code::RulesCode;
 use crate::source::mapping::{self, Mapping};
 use crate::source::{FileKind, LineIndex, Problem};
