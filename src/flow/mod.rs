@@ -22,7 +22,7 @@ use crate::diag::{SourceDiagnostic, SourceFile};
 use crate::source::yaml;
 use crate::source::{FileKind, Location};
 
-pub use coverage::{Branch, BranchInfo, FlowCoverage};
+pub use coverage::{BranchInfo, FlowCoverage};
 pub use expect::{FlowExpect, FlowMismatch, RouteExpect, TransferExpect};
 pub use simulate::{
     DEFAULT_MAX_STEPS, ERROR_HANDLING_STEPS, QueueRoute, Route, RunInput, RunResult, ScreenPop,

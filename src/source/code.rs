@@ -178,6 +178,7 @@ impl From<Problem> for RulesCode {
 }
 
 /// Every code of every set, for the documentation test.
+#[cfg(test)]
 pub fn all() -> Vec<&'static str> {
     let mut v: Vec<&str> = Vec::new();
     v.extend(RulesCode::ALL.iter().map(|c| c.as_str()));

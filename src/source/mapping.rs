@@ -65,11 +65,6 @@ impl<'s, 'a> Mapping<'s, 'a> {
         SourceDiagnostic::error(self.src, node.span, message).with_code(self.kind.code(problem))
     }
 
-    /// The mapping node itself.
-    pub fn node(&self) -> &'a Node {
-        self.node
-    }
-
     /// Every entry in document order: a known key with its `&'static` name (to `match`
     /// on), or the error for a key that is not known (non-string keys included).
     pub fn entries(

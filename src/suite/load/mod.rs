@@ -105,7 +105,8 @@ fn modifier_keys(subject: &str) -> &'static [&'static str] {
     }
 }
 
-/// The names every key table knows, for the schema test and hints.
+/// The names every key table knows, for the schema test.
+#[cfg(test)]
 pub fn known_keys() -> Vec<&'static str> {
     let mut v: Vec<&str> = FILE_KEYS
         .iter()

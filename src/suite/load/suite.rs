@@ -99,7 +99,6 @@ impl Loader<'_> {
             participant,
             bindings: bindings.into_iter().map(|(b, _)| b).collect(),
             variables: variables.into_iter().map(|(n, v, _)| (n, v)).collect(),
-            scope,
             cases,
             redact: Vec::new(),
             flow: self.flow.take(),
