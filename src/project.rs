@@ -14,7 +14,11 @@ use std::path::{Path, PathBuf};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::diag::{SourceDiagnostic, SourceFile};
+use crate::diag::SourceDiagnostic;
+use crate::source::FileKind;
+use crate::source::code::ProjectCode;
+use crate::source::mapping;
+use crate::source::yaml::{self, NodeValue};
 
 /// The project config's file name.
 pub const FILE_NAME: &str = "routecheck.yaml";
@@ -184,56 +188,50 @@ pub fn discover(dir: &Path) -> Result<Option<Project>, Vec<SourceDiagnostic>> {
     }
 }
 
-/// Read one `routecheck.yaml`; errors are located in it.
+/// Read one `routecheck.yaml` through the source layer (regular file, size limit, UTF-8,
+/// the located YAML tree); every error is located in it.
 pub fn load(file: &Path) -> Result<Project, Vec<SourceDiagnostic>> {
     let name = file.display().to_string();
-    let text = std::fs::read_to_string(file).map_err(|e| {
-        vec![
-            SourceDiagnostic::error(
-                &SourceFile::new(name.as_str(), ""),
-                (0, 0),
-                format!("cannot read: {e}"),
-            )
-            .with_code("routecheck::project::read"),
-        ]
-    })?;
-    let source = SourceFile::new(name, text.as_str());
-    let config = if text.trim().is_empty() {
+    let source =
+        crate::source::read_source(file, &name, FileKind::Project).map_err(|e| vec![*e])?;
+    let help = "see `routecheck schema --config` for every key; paths are relative to this file";
+    let located = |d: Box<SourceDiagnostic>| {
+        let d = SourceDiagnostic {
+            message: format!("invalid {FILE_NAME}: {}", d.message),
+            ..*d
+        };
+        vec![if d.help.is_some() {
+            d
+        } else {
+            d.with_help(help)
+        }]
+    };
+    let config = if source.text.trim().is_empty() {
         ProjectConfig::default()
     } else {
-        serde_saphyr::from_str::<ProjectConfig>(&text).map_err(|e| {
-            let at = e.location().map_or(0, |l| {
-                source.offset_of(
-                    usize::try_from(l.line()).unwrap_or(usize::MAX),
-                    usize::try_from(l.column()).unwrap_or(usize::MAX),
-                )
-            });
-            vec![
-                SourceDiagnostic::error(
-                    &source,
-                    (at, at),
-                    format!("invalid {FILE_NAME}: {}", crate::snapshot::config::message(&e.to_string())),
-                )
-                .with_code("routecheck::project::config")
-                .with_help(
-                    "see `routecheck schema --config` for every key; paths are relative to this file",
-                ),
-            ]
-        })?
+        let root = yaml::parse_file(&source, FileKind::Project).map_err(located)?;
+        if matches!(root.value, NodeValue::Null) {
+            ProjectConfig::default()
+        } else {
+            let config: ProjectConfig =
+                mapping::deserialize(&source, FileKind::Project, &root, "the project config")
+                    .map_err(located)?;
+            if let Some(min) = config.min_coverage
+                && !(0.0..=100.0).contains(&min)
+            {
+                let at = root.get("min_coverage").unwrap_or(&root);
+                return Err(vec![
+                    SourceDiagnostic::error(
+                        &source,
+                        at.span,
+                        format!("`min_coverage` {min} is not a percentage from 0 to 100"),
+                    )
+                    .with_code(ProjectCode::Config),
+                ]);
+            }
+            config
+        }
     };
-    if let Some(min) = config.min_coverage
-        && !(0.0..=100.0).contains(&min)
-    {
-        let at = text.find("min_coverage").unwrap_or(0);
-        return Err(vec![
-            SourceDiagnostic::error(
-                &source,
-                (at, at + "min_coverage".len()),
-                format!("`min_coverage` {min} is not a percentage from 0 to 100"),
-            )
-            .with_code("routecheck::project::config"),
-        ]);
-    }
     Ok(Project {
         root: file.parent().map(Path::to_path_buf).unwrap_or_default(),
         file: file.to_path_buf(),
@@ -453,6 +451,69 @@ mod tests {
         assert!(e[0].message.contains("rulez"), "{}", e[0].message);
         std::fs::write(&f, "min_coverage: 140\n").unwrap();
         assert!(load(&f).unwrap_err()[0].message.contains("140"));
+    }
+
+    /// Every config error goes through the source layer: located at the key or value,
+    /// with the project's typed codes, and the same refusals as every other file kind.
+    #[test]
+    fn config_errors_are_located_like_every_file_kind() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join(FILE_NAME);
+        let err = |text: &str| {
+            std::fs::write(&f, text).unwrap();
+            let e = load(&f).unwrap_err().remove(0);
+            let at = e.location();
+            (at[f.display().to_string().len()..].to_owned(), e)
+        };
+        let (at, e) = err("rules: [a]\nrulez: [b]\n");
+        assert_eq!(at, ":2:1");
+        assert!(
+            e.message
+                .contains("unknown key `rulez` in the project config"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.help.as_deref(), Some("did you mean `rules`?"));
+        assert_eq!(e.code.as_deref(), Some("routecheck::project::config"));
+        // Inside a section: the key, named with its section.
+        let (at, e) = err("lint:\n  deny: error\n  denyy: info\n");
+        assert_eq!(at, ":3:3");
+        assert!(
+            e.message.contains("unknown key `denyy` in `lint`"),
+            "{}",
+            e.message
+        );
+        // A wrong type: the value.
+        let (at, e) = err("rules: [a]\nvars: [x]\n");
+        assert_eq!(at, ":2:7");
+        assert!(e.message.contains("invalid `vars`"), "{}", e.message);
+        let (at, e) = err("lint: { deny: loud }\n");
+        assert_eq!(at, ":1:15");
+        assert!(e.message.contains("loud"), "{}", e.message);
+        // The YAML tree's refusals: duplicate keys, unknown tags.
+        let (at, e) = err("rules: [a]\nrules: [b]\n");
+        assert_eq!(at, ":2:1");
+        assert!(e.message.contains("duplicate"), "{}", e.message);
+        let (_, e) = err("region: !foo x\n");
+        assert!(e.message.contains("tag"), "{}", e.message);
+        // Not UTF-8: the message names the first bad byte.
+        std::fs::write(&f, b"region: caf\xe9\n").unwrap();
+        let e = load(&f).unwrap_err().remove(0);
+        assert!(e.message.contains("line 1, column 12"), "{}", e.message);
+        assert_eq!(e.code.as_deref(), Some("routecheck::project::read"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_config_is_refused_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join(FILE_NAME);
+        let ok = std::process::Command::new("mkfifo").arg(&f).status();
+        if !ok.is_ok_and(|s| s.success()) {
+            return;
+        }
+        let e = load(&f).unwrap_err().remove(0);
+        assert!(e.message.contains("not a regular file"), "{}", e.message);
     }
 
     #[test]

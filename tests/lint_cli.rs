@@ -341,7 +341,13 @@ fn bad_config_file_is_a_located_load_error() {
     let out = lint().current_dir(dir.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("unknown key `flow`"), "{err}");
+    // The one unknown-key message every file kind shares (the mapping reader's).
+    assert!(
+        err.contains("unknown key `flow` in the lint config"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `flows`?"), "{err}");
+    assert!(err.contains("routecheck::lint::config"), "{err}");
     assert!(err.contains(".routecheck-lint.yaml:1:1"), "{err}");
 }
 
@@ -354,7 +360,10 @@ fn bad_manifests_are_located_load_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("unknown manifest key `atributes`"), "{err}");
+    assert!(
+        err.contains("unknown key `atributes` in the manifest"),
+        "{err}"
+    );
     assert!(err.contains("did you mean `attributes`"), "{err}");
     assert!(err.contains("unknown-key.yaml:1:1"), "{err}");
     assert!(

@@ -207,7 +207,7 @@ fn append(rules: &Path, vars: &BTreeMap<String, String>, opts: &GenOptions) -> u
         );
         return exit::USAGE;
     };
-    let text = match std::fs::read_to_string(rules) {
+    let text = match crate::source::read_text(rules) {
         Ok(t) => t,
         Err(e) => {
             let _ = writeln!(

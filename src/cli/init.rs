@@ -25,7 +25,7 @@ enum Kind {
 }
 
 fn kind(path: &Path) -> Kind {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let Ok(text) = crate::source::read_text(path) else {
         return Kind::Other;
     };
     let top = |key: &str| {
@@ -100,7 +100,7 @@ fn survey(root: &Path) -> ProjectConfig {
     let fixtures: Vec<&PathBuf> = all
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .filter(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("\"participants\"")))
+        .filter(|p| crate::source::read_text(p).is_ok_and(|t| t.contains("\"participants\"")))
         .collect();
     let terraform: Vec<&PathBuf> = all
         .iter()
@@ -110,7 +110,7 @@ fn survey(root: &Path) -> ProjectConfig {
     // Placeholder values the rules files already give their flows: lint needs them too.
     let mut vars = std::collections::BTreeMap::new();
     for f in of(Kind::Rules) {
-        let Ok(text) = std::fs::read_to_string(f) else {
+        let Ok(text) = crate::source::read_text(f) else {
             continue;
         };
         let src = crate::diag::SourceFile::new(f.display().to_string(), text);
@@ -166,14 +166,10 @@ pub fn run(args: &InitArgs) -> u8 {
     let text = format!(
         "# routecheck project config, written by `routecheck init` for the layout it found.\n# Paths are relative to this file; every command run here or below reads it.\n# Every key: `routecheck schema --config`. Secrets never go here (GENESYS_* env vars).\n{body}"
     );
-    // create_new: never overwrite, even if the file appeared since the check above.
-    let written = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&target)
-        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
-    if let Err(e) = written {
-        anstream::eprintln!("error: cannot write {}: {e}", target.display());
+    // The one writer, without overwrite: never replaces a file, even one that appeared
+    // since the check above.
+    if let Err(e) = crate::source::write::write_atomic(&target, text.as_bytes(), false) {
+        anstream::eprintln!("error: {e}");
         return exit::USAGE;
     }
     anstream::println!("wrote {}:\n\n{body}", target.display());

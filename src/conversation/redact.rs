@@ -464,11 +464,6 @@ pub fn looks_like_phone(s: &str) -> bool {
     s.starts_with('+') || s.chars().any(|c| " ()-.".contains(c)) || digits >= 10
 }
 
-/// Whether a string looks like an email address or a phone number (used by `inject` to warn).
-pub fn looks_like_pii(s: &str) -> bool {
-    looks_like_email(s) || looks_like_phone(s)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

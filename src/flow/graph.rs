@@ -85,7 +85,6 @@ pub struct Graph {
     pub error_node: usize,
     /// Per unit: its fall-through end node, if anything reaches it.
     ends: Vec<Option<usize>>,
-    states: usize,
 }
 
 /// Where control goes after a block.
@@ -181,7 +180,6 @@ impl Flow {
             edges,
             error_node,
             ends: b.ends,
-            states: l.states.len(),
         }
     }
 }
@@ -454,11 +452,6 @@ impl Graph {
     /// Units: states first, then tasks.
     pub fn units(&self) -> usize {
         self.clusters.len()
-    }
-
-    /// Whether unit `u` is a state.
-    pub fn is_state(&self, u: usize) -> bool {
-        u < self.states
     }
 
     /// The node a trace step ran, matched by the action's place in the flow file

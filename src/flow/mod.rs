@@ -19,11 +19,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::diag::{SourceDiagnostic, SourceFile};
-use crate::report::FlowCoverage;
 use crate::source::yaml;
 use crate::source::{FileKind, Location};
 
-pub use coverage::BranchInfo;
+pub use coverage::{BranchInfo, FlowCoverage};
 pub use expect::{FlowExpect, FlowMismatch, RouteExpect, TransferExpect};
 pub use simulate::{
     DEFAULT_MAX_STEPS, ERROR_HANDLING_STEPS, QueueRoute, Route, RunInput, RunResult, ScreenPop,

@@ -41,7 +41,8 @@ impl TfFlows {
             if ext != "tf" && ext != "tfvars" {
                 continue;
             }
-            let text = std::fs::read_to_string(&p)
+            // Through the source layer: a FIFO or device named `*.tf` is refused, not read.
+            let text = crate::source::read_text(&p)
                 .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
             let body = hcl::parse(&text).map_err(|e| format!("{}: {e}", p.display()))?;
             if ext == "tf" {

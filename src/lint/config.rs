@@ -10,8 +10,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diag::SourceDiagnostic;
-use crate::source::FileKind;
+use crate::source::mapping::{self, Mapping};
 use crate::source::yaml::{self, Node, NodeValue};
+use crate::source::{FileKind, Problem};
 
 /// The config file's name.
 pub const FILE_NAME: &str = ".routecheck-lint.yaml";
@@ -71,69 +72,63 @@ pub fn load(path: &Path) -> Result<Config, Vec<SourceDiagnostic>> {
     }
     let root = yaml::parse_file(&src, FileKind::LintConfig).map_err(|e| vec![*e])?;
     let base = path.parent().unwrap_or(Path::new("."));
-    let err = |n: &Node, m: String| {
-        SourceDiagnostic::error(&src, n.span, m).with_code("routecheck::lint::config")
-    };
-    let Some(map) = root.as_map() else {
-        return Err(vec![err(
-            &root,
-            format!(
-                "expected a mapping with {}, found {}",
-                KEYS.join(", "),
-                root.value.kind()
-            ),
-        )]);
-    };
+    let m = Mapping::new(&src, FileKind::LintConfig, &root, KEYS).map_err(|e| vec![*e])?;
     let mut errors = Vec::new();
-    for (k, v) in map {
-        let key = k.as_str().unwrap_or_default();
-        let paths = |v: &Node, errors: &mut Vec<SourceDiagnostic>| -> Vec<PathBuf> {
-            let items: &[Node] = match &v.value {
-                NodeValue::Seq(s) => s,
-                _ => std::slice::from_ref(v),
-            };
-            items
-                .iter()
-                .filter_map(|i| match i.as_str() {
-                    Some(s) => Some(base.join(s)),
-                    None => {
-                        errors.push(err(
-                            i,
-                            format!("`{key}` lists paths, found {}", i.value.kind()),
-                        ));
-                        None
-                    }
-                })
-                .collect()
+    // A path, or a list of paths.
+    let paths = |key: &str, v: &Node, errors: &mut Vec<SourceDiagnostic>| -> Vec<PathBuf> {
+        let items: &[Node] = match &v.value {
+            NodeValue::Seq(s) => s,
+            _ => std::slice::from_ref(v),
+        };
+        items
+            .iter()
+            .filter_map(|i| match i.as_str() {
+                Some(s) => Some(base.join(s)),
+                None => {
+                    let what = format!("an entry of `{key}`");
+                    errors.push(
+                        mapping::wrong_type(&src, FileKind::LintConfig, i, &what, "a path")
+                            .with_help(format!("`{key}` lists files or directories")),
+                    );
+                    None
+                }
+            })
+            .collect()
+    };
+    for entry in m.entries() {
+        let (key, k, v) = match entry {
+            Ok(e) => e,
+            Err(d) => {
+                errors.push(*d);
+                continue;
+            }
         };
         match key {
-            "flows" => cfg.flows = paths(v, &mut errors),
-            "rules" => cfg.rules = paths(v, &mut errors),
-            "manifests" => cfg.manifests = paths(v, &mut errors),
-            "vars" => match v.as_map() {
-                Some(m) => {
-                    for (vk, vv) in m {
+            "flows" => cfg.flows = paths(key, v, &mut errors),
+            "rules" => cfg.rules = paths(key, v, &mut errors),
+            "manifests" => cfg.manifests = paths(key, v, &mut errors),
+            "vars" => match m.map(key) {
+                Ok(entries) => {
+                    for (vk, vv) in entries.unwrap_or_default() {
                         match (vk.as_str(), vv.scalar_text()) {
                             (Some(n), Some(t)) if !matches!(vv.value, NodeValue::Null) => {
                                 cfg.vars.insert(n.to_string(), t);
                             }
-                            _ => errors.push(err(vv, "`vars` maps names to scalar values".into())),
+                            _ => errors.push(m.error(
+                                vv,
+                                Problem::WrongType,
+                                "`vars` maps names to scalar values".into(),
+                            )),
                         }
                     }
                 }
-                None => errors.push(err(v, "`vars` must be a mapping of NAME: VALUE".into())),
+                Err(e) => errors.push(e.with_help("write `vars: {NAME: VALUE}`")),
             },
-            "max_bytes" => match &v.value {
-                NodeValue::Int(i) if *i > 0 => cfg.max_bytes = usize::try_from(*i).ok(),
-                _ => errors.push(err(v, "`max_bytes` must be a positive integer".into())),
+            "max_bytes" => match m.positive(key) {
+                Ok(n) => cfg.max_bytes = n,
+                Err(e) => errors.push(*e),
             },
-            _ => errors.push(
-                err(
-                    k,
-                    format!("unknown key `{}`", k.scalar_text().unwrap_or_default()),
-                )
-                .with_help(format!("{FILE_NAME} has {}", KEYS.join(", "))),
-            ),
+            _ => errors.push(m.error(k, Problem::UnknownKey, format!("unhandled key `{key}`"))),
         }
     }
     if errors.is_empty() {

@@ -10,6 +10,8 @@ use crate::conversation::{Conversation, PathStep, locate};
 use crate::diag::{SourceDiagnostic, SourceFile};
 use crate::flow::Flow;
 use crate::source::FileKind;
+use crate::source::code::LintInputCode;
+use crate::source::mapping::Mapping;
 use crate::source::yaml::{self, Node, NodeValue};
 
 use super::{Code, Finding, LintInputs};
@@ -150,7 +152,7 @@ pub fn load(inputs: &LintInputs) -> Result<Loaded, Vec<SourceDiagnostic>> {
 
 fn io_error(name: &str, message: String) -> SourceDiagnostic {
     SourceDiagnostic::error(&SourceFile::new(name, ""), (0, 0), message)
-        .with_code("routecheck::lint::io")
+        .with_code(LintInputCode::Io)
 }
 
 /// Files named, and the files under directories named (recursively, sorted, with one of
@@ -207,7 +209,7 @@ pub(super) fn load_error(
     node: &Node,
     message: impl Into<String>,
 ) -> SourceDiagnostic {
-    SourceDiagnostic::error(src, node.span, message).with_code("routecheck::lint::load")
+    SourceDiagnostic::error(src, node.span, message).with_code(LintInputCode::Load)
 }
 
 fn key_error(src: &SourceFile, k: &Node) -> SourceDiagnostic {
@@ -262,57 +264,21 @@ fn manifest(src: &SourceFile, max: usize, out: &mut Loaded, errors: &mut Vec<Sou
         Ok(r) => r,
         Err(e) => return errors.push(*e),
     };
-    let Some(map) = root.as_map() else {
-        return errors.push(load_error(
-            src,
-            &root,
-            format!(
-                "a manifest is a mapping with `attributes:`, found {}",
-                root.value.kind()
-            ),
-        ));
+    let m = match Mapping::new(src, FileKind::Manifest, &root, MANIFEST_KEYS) {
+        Ok(m) => m,
+        Err(e) => return errors.push(*e),
     };
-    let mut attributes = None;
-    let mut values = None;
-    for (k, v) in map {
-        let key = k.as_str().unwrap_or_default();
-        match key {
-            "attributes" => attributes = Some((k, v)),
-            "values" => values = Some((k, v)),
-            "conversation" | "participant" | "description" => {
-                if v.as_str().is_none() && !matches!(v.value, NodeValue::Null) {
-                    errors.push(load_error(
-                        src,
-                        v,
-                        format!("`{key}` must be a string, found {}", v.value.kind()),
-                    ));
-                }
-            }
-            _ => {
-                let mut d = load_error(
-                    src,
-                    k,
-                    format!(
-                        "unknown manifest key `{}`",
-                        k.scalar_text().unwrap_or_default()
-                    ),
-                );
-                d = d.with_help(
-                    match crate::diag::closest(key, MANIFEST_KEYS.iter().copied()) {
-                        Some(c) => format!(
-                            "did you mean `{c}`? (a manifest has {})",
-                            MANIFEST_KEYS.join(", ")
-                        ),
-                        None => format!("a manifest has {}", MANIFEST_KEYS.join(", ")),
-                    },
-                );
-                errors.push(d);
-            }
+    errors.extend(m.unknown_keys());
+    for key in ["conversation", "participant", "description"] {
+        if let Err(e) = m.str_or_null(key) {
+            errors.push(*e);
         }
     }
+    let attributes = m.entry("attributes");
+    let values = m.entry("values");
     let Some((akey, attrs)) = attributes else {
         return errors.push(
-            load_error(src, &root, "a manifest needs `attributes:`")
+            load_error(src, &root, "the manifest needs `attributes:`")
                 .with_help("`attributes: {key: value}` (what `routecheck inject --manifest` writes) or `attributes: [key, ...]` with optional `values: {key: [value, ...]}`"),
         );
     };
@@ -567,8 +533,7 @@ fn fixture(path: &Path, purpose: &str) -> Result<Vec<Writer>, Box<SourceDiagnost
     let located = |e: crate::conversation::FixtureError| {
         let at = src.offset_of(e.line, e.col);
         Box::new(
-            SourceDiagnostic::error(&src, (at, at), e.message)
-                .with_code("routecheck::lint::fixture"),
+            SourceDiagnostic::error(&src, (at, at), e.message).with_code(LintInputCode::Fixture),
         )
     };
     let conv = Conversation::parse(&src.name, &src.text).map_err(located)?;
@@ -658,7 +623,7 @@ mod tests {
     #[test]
     fn malformed_manifests_are_load_errors() {
         for (text, want) in [
-            ("- a\n", "a manifest is a mapping"),
+            ("- a\n", "the manifest must be a mapping"),
             (
                 "attributes: 3\n",
                 "must be a mapping of key: value or a list of keys",
@@ -666,7 +631,7 @@ mod tests {
             ("attributes: [a]\nvalues: {b: [x]}\n", "`values` names `b`"),
             ("attributes: [1]\n", "an attribute name must be a string"),
             ("", "the manifest is empty"),
-            ("description: x\n", "a manifest needs `attributes:`"),
+            ("description: x\n", "the manifest needs `attributes:`"),
         ] {
             let (_, e) = load_manifest(text, 2048);
             assert!(

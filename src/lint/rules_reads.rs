@@ -56,7 +56,7 @@ pub fn read(
                 }
                 Err(e) => errors.push(
                     load_error(src, flow, e.message("flow"))
-                        .with_code("routecheck::lint::path")
+                        .with_code(crate::source::code::LintInputCode::Path)
                         .with_help(e.help("flow")),
                 ),
             },

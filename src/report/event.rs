@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::diag::SourceDiagnostic;
 
+pub use crate::flow::coverage::{Branch, FlowCoverage};
 pub use crate::source::Location;
 
 /// One rules file, as announced before the run.
@@ -79,38 +80,6 @@ pub struct CaseResult {
     /// Wall time spent on it.
     #[serde(serialize_with = "ser_secs")]
     pub duration: Duration,
-}
-
-/// A branch of a flow and whether the suite reached it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Branch {
-    /// e.g. `decision "Is VIP?" yes`, `switch "Route by intent" case 2`, `callData "Lookup" failure`.
-    pub label: String,
-    /// Where the action is in the flow file.
-    pub location: Location,
-    /// Reached by at least one case.
-    pub hit: bool,
-}
-
-/// Branch coverage of one flow.
-#[derive(Debug, Clone, Serialize)]
-pub struct FlowCoverage {
-    /// The flow file.
-    pub file: String,
-    /// The flow's name.
-    pub name: String,
-    /// Every branch, in file order.
-    pub branches: Vec<Branch>,
-}
-
-impl FlowCoverage {
-    /// Reached branches / all branches, as a percentage (100 for a flow with no branches).
-    pub fn percent(&self) -> f64 {
-        if self.branches.is_empty() {
-            return 100.0;
-        }
-        100.0 * self.branches.iter().filter(|b| b.hit).count() as f64 / self.branches.len() as f64
-    }
 }
 
 /// Coverage of every flow the run simulated.

@@ -96,16 +96,6 @@ pub fn load(
     Ok(set)
 }
 
-/// The parser's message without its own `error: line L column C:` prefix (the caret says where).
-pub(crate) fn message(s: &str) -> String {
-    let first = s.lines().next().unwrap_or(s);
-    let rest = first.strip_prefix("error: ").unwrap_or(first);
-    match rest.split_once(": ") {
-        Some((at, msg)) if at.starts_with("line ") && at.contains(" column ") => msg.to_string(),
-        _ => rest.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,5 @@
 //! A source file's name and text, with its line index built once on first use.
 
-use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use super::location::{LineIndex, Location};
@@ -47,11 +46,6 @@ impl SourceFile {
     /// True for [`SourceFile::unlocated`].
     pub fn is_unlocated(&self) -> bool {
         self.text.is_empty() && self.name.starts_with('<')
-    }
-
-    /// A source for a file path.
-    pub fn from_path(path: &Path, text: impl Into<Arc<str>>) -> Self {
-        Self::new(path.display().to_string(), text)
     }
 
     /// The file's line index.

@@ -7,11 +7,13 @@
 //! - [`yaml`]: one located YAML tree built from the parser's events, with budgets.
 //! - [`json`]: JSON documents with duplicate keys and depth checked the same everywhere.
 //! - [`mapping`]: reading a mapping against known keys, with "did you mean".
+//! - [`code`]: the typed diagnostic codes of each file kind.
 //! - [`write`]: the one atomic writer (reports, fixtures, `.new` files, manifests).
 //! - [`render`]: diagnostics and stdout/stderr that never panic.
 //!
 //! What each file kind accepts and refuses is listed in `docs/hardening.md`.
 
+pub mod code;
 mod file;
 pub mod json;
 pub mod location;
@@ -42,6 +44,8 @@ pub enum FileKind {
     SnapshotConfig,
     /// A `trace --stubs` file.
     Stubs,
+    /// `routecheck.yaml`, the project config.
+    Project,
 }
 
 /// What went wrong with a file, independent of its kind.
@@ -74,6 +78,7 @@ impl FileKind {
             FileKind::LintConfig => "lint config",
             FileKind::SnapshotConfig => "snapshot config",
             FileKind::Stubs => "stubs file",
+            FileKind::Project => "project config",
         }
     }
 
@@ -82,25 +87,23 @@ impl FileKind {
     pub fn code(self, problem: Problem) -> &'static str {
         use FileKind as F;
         use Problem as P;
+        use code::*;
         match (self, problem) {
-            (F::Rules, P::Read) => "routecheck::rules::read",
-            (F::Rules, P::Yaml | P::Json) => "routecheck::rules::yaml",
-            (F::Rules, P::Empty) => "routecheck::rules::empty",
-            (F::Rules, P::UnknownKey) => "routecheck::rules::unknown-key",
-            (F::Rules, P::MissingKey) => "routecheck::rules::missing-key",
-            (F::Rules, P::WrongType) => "routecheck::rules::type",
-            (F::Flow, P::Read) => "routecheck::flow::io",
-            (F::Flow, P::Yaml | P::Json | P::Empty) => "routecheck::flow::yaml",
-            (F::Flow, _) => "routecheck::flow::structure",
-            (F::Fixture, P::Read) => "routecheck::fixture::read",
-            (F::Fixture, _) => "routecheck::fixture::json",
-            (F::Manifest, P::Read) => "routecheck::lint::io",
-            (F::Manifest, _) => "routecheck::lint::load",
-            (F::LintConfig, _) => "routecheck::lint::config",
-            (F::SnapshotConfig, P::Read) => "routecheck::snapshot::io",
-            (F::SnapshotConfig, _) => "routecheck::snapshot::config",
-            (F::Stubs, P::Read) => "routecheck::trace::read",
-            (F::Stubs, _) => "routecheck::trace::stubs",
+            (F::Rules, p) => RulesCode::from(p).as_str(),
+            (F::Flow, P::Read) => FlowFileCode::Io.as_str(),
+            (F::Flow, P::Yaml | P::Json | P::Empty) => FlowFileCode::Yaml.as_str(),
+            (F::Flow, _) => FlowFileCode::Structure.as_str(),
+            (F::Fixture, P::Read) => FixtureCode::Read.as_str(),
+            (F::Fixture, _) => FixtureCode::Json.as_str(),
+            (F::Manifest, P::Read) => LintInputCode::Io.as_str(),
+            (F::Manifest, _) => LintInputCode::Load.as_str(),
+            (F::LintConfig, _) => LintInputCode::Config.as_str(),
+            (F::SnapshotConfig, P::Read) => SnapshotConfigCode::Io.as_str(),
+            (F::SnapshotConfig, _) => SnapshotConfigCode::Config.as_str(),
+            (F::Stubs, P::Read) => StubsCode::Read.as_str(),
+            (F::Stubs, _) => StubsCode::Stubs.as_str(),
+            (F::Project, P::Read) => ProjectCode::Read.as_str(),
+            (F::Project, _) => ProjectCode::Config.as_str(),
         }
     }
 }
@@ -135,6 +138,12 @@ mod tests {
             super::FileKind::Stubs,
         ] {
             assert!(doc.contains(kind.code(super::Problem::Yaml)) || doc.contains(kind.noun()));
+        }
+        for code in super::code::all() {
+            assert!(
+                doc.contains(&format!("`{code}`")),
+                "docs/hardening.md does not list `{code}`"
+            );
         }
     }
 

@@ -1,7 +1,7 @@
 //! Evaluating one case against its parsed conversation: the participant data a flow
 //! would see, the variables Get Participant Data would fill, and every expectation.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::conversation::{Conversation, Participant};
 use crate::expr::{self, DateTime, Directory, EvalContext, Type, Value, Vars};
@@ -184,31 +184,10 @@ pub fn typed_eq(actual: &Value, want: &serde_json::Value) -> bool {
     }
 }
 
-/// Evaluate one case. `tree` is the fixture's JSON when a jsonpath expectation needs it.
-pub fn run_case(
-    suite: &Suite,
-    case: &Case,
-    conv: &Conversation,
-    tree: Option<&serde_json::Value>,
-    env: Env<'_>,
-) -> Outcome {
-    evaluate(suite, case, conv, tree, env).0
-}
-
-/// Evaluate one case, and in a flow file also the branches its flow run reached (for
-/// coverage; `None` when the flow did not run to the end).
-pub fn evaluate(
-    suite: &Suite,
-    case: &Case,
-    conv: &Conversation,
-    tree: Option<&serde_json::Value>,
-    env: Env<'_>,
-) -> (Outcome, Option<BTreeSet<usize>>) {
-    let (outcome, run) = evaluate_run(suite, case, conv, tree, env);
-    (outcome, run.map(|r| r.hits))
-}
-
-/// Like [`evaluate`], with the whole flow run (its path, for pictures).
+/// Evaluate one case (`tree` is the fixture's JSON when a jsonpath expectation needs
+/// it), with the whole flow run when the case's file simulates a flow: its path (for
+/// pictures) and the branches it reached (for coverage; `None` when the flow did not run
+/// to the end).
 pub fn evaluate_run(
     suite: &Suite,
     case: &Case,

@@ -11,6 +11,7 @@ use super::model::Suite;
 use crate::diag::SourceDiagnostic;
 use crate::flow::terraform::TfFlows;
 use crate::flow::{Flow, Stub, Stubs, placeholders};
+use crate::source::code::RulesCode;
 
 /// The `{{placeholder}}` names of a flow file (`None`: unreadable; loading reports it).
 fn placeholder_names(path: &Path) -> Option<BTreeSet<String>> {
@@ -56,7 +57,7 @@ pub fn bind(
                 Err((message, help)) => {
                     errors.push(
                         SourceDiagnostic::error(&suite.source, sf.span, message)
-                            .with_code("routecheck::rules::terraform")
+                            .with_code(RulesCode::Terraform)
                             .with_label("flow named here")
                             .with_help(help),
                     );
@@ -96,7 +97,7 @@ pub fn bind(
                             missing.join(", ")
                         ),
                     )
-                    .with_code("routecheck::rules::placeholder")
+                    .with_code(RulesCode::Placeholder)
                     .with_label("flow named here")
                     .with_help(format!(
                         "give them values under `vars:` in this file (e.g. `vars: {{ {}: ... }}`) or with `--var NAME=VALUE`",
@@ -128,7 +129,7 @@ pub fn bind(
             for problem in flow.check_stubs(&one) {
                 errors.push(
                     SourceDiagnostic::error(&suite.source, span, problem)
-                        .with_code("routecheck::rules::stub")
+                        .with_code(RulesCode::Stub)
                         .with_label("this stub")
                         .with_help(format!(
                             "stubs name external actions of {} and the outputs and variables they have",

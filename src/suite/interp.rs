@@ -10,6 +10,7 @@
 
 use super::yaml::{Node, NodeValue};
 use crate::diag::{SourceDiagnostic, SourceFile};
+use crate::source::code::RulesCode;
 
 /// What replaces a secret value in messages.
 pub const REDACTED: &str = crate::scrub::REDACTED;
@@ -132,7 +133,7 @@ impl Problem {
             ),
         };
         SourceDiagnostic::error(src, span, message)
-            .with_code("routecheck::rules::interpolation")
+            .with_code(RulesCode::Interpolation)
             .with_label("interpolated from the environment")
             .with_help(help)
     }

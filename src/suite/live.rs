@@ -71,13 +71,6 @@ impl LiveSource {
         spec.flow_path |= self.guests.flow_path;
         spec
     }
-
-    /// A source using `client` (tests, or a caller that already has one).
-    pub fn with_client(client: Client) -> Self {
-        let source = LiveSource::new(LiveOptions::default());
-        let _ = source.client.set(client);
-        source
-    }
 }
 
 impl std::fmt::Debug for LiveSource {

@@ -8,7 +8,7 @@ use regex::Regex;
 use serde_json_path::JsonPath;
 
 use crate::diag::SourceFile;
-use crate::expr::{Compiled, Directory, Scope, Value};
+use crate::expr::{Compiled, Directory, Value};
 use crate::flow::{Flow, FlowExpect, Stub, Stubs};
 use crate::guest::{GuestSpec, Part};
 use crate::report::Location;
@@ -121,8 +121,6 @@ pub struct Suite {
     pub bindings: Vec<Binding>,
     /// `variables:` (after `--var` overrides), in file order.
     pub variables: Vec<(String, Value)>,
-    /// Every variable expressions may read.
-    pub scope: Scope,
     /// Cases in file order.
     pub cases: Vec<Case>,
     /// Values interpolated from secret-named environment variables: scrubbed from every

@@ -6,7 +6,9 @@ use regex::Regex;
 use serde_json_path::JsonPath;
 
 use super::Loader;
-use crate::diag::{SourceDiagnostic, closest};
+use crate::diag::SourceDiagnostic;
+use crate::source::code::RulesCode;
+use crate::source::mapping;
 use crate::suite::model::{AttrTest, Check, PathWant};
 use crate::suite::yaml::{Node, NodeValue};
 
@@ -33,7 +35,7 @@ impl Loader<'_> {
                     v,
                     format!("`{m}` must be a string, found {}", v.value.kind()),
                 )
-                .with_code("routecheck::rules::type")
+                .with_code(RulesCode::Type)
                 .with_help(format!(
                     "participant attributes are strings: write \"{shown}\""
                 ));
@@ -66,7 +68,7 @@ impl Loader<'_> {
                         .to_owned();
                     self.err(
                         v,
-                        "regex",
+                        RulesCode::Regex,
                         format!("invalid regex: {}", last.trim_start_matches("error: ")),
                     );
                     return None;
@@ -85,7 +87,7 @@ impl Loader<'_> {
                 _ => {
                     let d = self
                         .error(v, "`equals` of a jsonpath is the list of matched values")
-                        .with_code("routecheck::rules::type")
+                        .with_code(RulesCode::Type)
                         .with_help(format!("write [{}]", v.scalar_text().unwrap_or_default()));
                     self.push(d);
                     return None;
@@ -112,7 +114,7 @@ impl Loader<'_> {
             Err(e) => {
                 let d = self
                     .error(sv, format!("invalid JSONPath: {e}"))
-                    .with_code("routecheck::rules::jsonpath")
+                    .with_code(RulesCode::Jsonpath)
                     .with_help("RFC 9535 syntax, e.g. $.participants[?@.purpose == 'customer'].attributes.tier");
                 self.push(d);
                 return None;
@@ -144,7 +146,7 @@ impl Loader<'_> {
                     sv,
                     format!("cannot read `{raw}` as a participant attribute"),
                 )
-                .with_code("routecheck::rules::legacy")
+                .with_code(RulesCode::Legacy)
                 .with_help("write `attribute: NAME` instead");
             self.push(d);
             return None;
@@ -159,7 +161,7 @@ impl Loader<'_> {
         let (Some((_, _, op)), Some((_, _, val))) = (operator, value) else {
             let d = self
                 .error(sk, "the legacy form needs `operator:` and `value:`")
-                .with_code("routecheck::rules::legacy")
+                .with_code(RulesCode::Legacy)
                 .with_help(format!("or write `attribute: {name}` with `equals: ...`"));
             self.push(d);
             return None;
@@ -170,18 +172,18 @@ impl Loader<'_> {
             other => {
                 let d = self
                     .error(op, format!("unknown operator `{other}`"))
-                    .with_code("routecheck::rules::legacy")
-                    .with_help(match closest(other, ["equals", "contains", "not_equals"]) {
-                        Some(c) => format!("did you mean `{c}`?"),
-                        None => "expected one of: equals, contains, not_equals".to_owned(),
-                    });
+                    .with_code(RulesCode::Legacy)
+                    .with_help(mapping::one_of(
+                        other,
+                        ["equals", "contains", "not_equals"].into_iter(),
+                    ));
                 self.push(d);
                 return None;
             }
         };
         let test = self.attr_test(m, val)?;
         let w = SourceDiagnostic::warning(self.src, sk.span, format!("legacy `attribute_path` form: checked as `attribute: {name}`"))
-            .with_code("routecheck::rules::legacy")
+            .with_code(RulesCode::Legacy)
             .with_label("legacy form")
             .with_help(format!(
                 "Web Messaging participant attributes are a flat map of strings (no `custom`/`system` nesting) that Architect reads with Get Participant Data; write `attribute: {name}` and `{m}: ...`"

@@ -8,7 +8,8 @@ use crate::conversation::synthetic;
 use crate::diag::SourceDiagnostic;
 use crate::expr::{Scope, Type, Value};
 use crate::flow::Stubs;
-use crate::report::Location;
+use crate::source::Location;
+use crate::source::code::RulesCode;
 use crate::suite::model::{Case, Check, Expectation, FixtureRef, GuestRef};
 use crate::suite::yaml::{Node, NodeValue};
 
@@ -21,7 +22,7 @@ impl Loader<'_> {
     ) -> Vec<Case> {
         let items = match node.value {
             NodeValue::Seq(ref items) if items.is_empty() => {
-                self.err(&node, "empty", "`cases` is empty");
+                self.err(&node, RulesCode::Empty, "`cases` is empty");
                 return Vec::new();
             }
             NodeValue::Seq(items) => items,
@@ -63,7 +64,7 @@ impl Loader<'_> {
                     n.span,
                     format!("duplicate case name `{name}`"),
                 )
-                .with_code("routecheck::rules::duplicate-case")
+                .with_code(RulesCode::DuplicateCase)
                 .with_help(format!(
                     "case names are unique in a file; the first is on line {first}"
                 ));
@@ -107,7 +108,7 @@ impl Loader<'_> {
                 "name" => name = self.string(v, "`name`"),
                 "guest" => guest = Some((k, self.guest(k, v))),
                 "fixture" | "conversation" | "attributes" | "message" if self.guest_case => {
-                    self.err(k, "guest", format!("a `guest:` case starts its own conversation: `{key}:` does not apply (put custom attributes under `guest: attributes:` and messages under `guest: say:`)"));
+                    self.err(k, RulesCode::Guest, format!("a `guest:` case starts its own conversation: `{key}:` does not apply (put custom attributes under `guest: attributes:` and messages under `guest: say:`)"));
                 }
                 "fixture" => fixture = self.fixture(v),
                 "conversation" => conversation = Some((k, self.conversation(v))),
@@ -123,7 +124,7 @@ impl Loader<'_> {
                     new_conversation = self.bool(v, "`new_conversation`")
                 }
                 "stubs" | "new_conversation" => {}
-                _ => self.err(k, "unknown-key", format!("unhandled key `{key}`")),
+                _ => self.err(k, RulesCode::UnknownKey, format!("unhandled key `{key}`")),
             }
         }
         let location = self.location(node.span.0);
@@ -136,7 +137,7 @@ impl Loader<'_> {
             (Some(_), Some((k, _))) => {
                 self.err(
                     k,
-                    "fixture",
+                    RulesCode::Fixture,
                     "a case reads `fixture:` or `conversation:`, not both",
                 );
                 None
@@ -231,7 +232,7 @@ impl Loader<'_> {
             (node.span.0, node.span.0),
             format!("the case has no `{key}:`"),
         )
-        .with_code("routecheck::rules::missing-key")
+        .with_code(RulesCode::MissingKey)
         .with_help(help.to_owned());
         self.push(d);
     }
@@ -243,7 +244,7 @@ impl Loader<'_> {
         if id.is_empty() || id.contains(|c: char| c.is_whitespace() || c == '/') {
             let d = self
                 .error(v, "`conversation` must be a conversation id")
-                .with_code("routecheck::rules::conversation")
+                .with_code(RulesCode::Conversation)
                 .with_help("the id shown in Genesys Cloud (a UUID), or ${GENESYS_CONVERSATION_ID}");
             self.push(d);
             return None;
@@ -278,7 +279,7 @@ impl Loader<'_> {
             Ok((joined, _)) => {
                 self.err(
                     v,
-                    "fixture",
+                    RulesCode::Fixture,
                     format!("fixture `{}` is not a file", joined.display()),
                 );
                 None
@@ -288,9 +289,9 @@ impl Loader<'_> {
                 let mut d = self
                     .error(v, e.message("fixture"))
                     .with_code(if outside {
-                        "routecheck::rules::fixture-outside"
+                        RulesCode::FixtureOutside
                     } else {
-                        "routecheck::rules::fixture"
+                        RulesCode::Fixture
                     })
                     .with_help(e.help("fixture"));
                 if outside {
@@ -319,7 +320,7 @@ impl Loader<'_> {
                     let shown = val.scalar_text().unwrap_or_default();
                     let d = self
                         .error(val, format!("attribute `{name}` must be a string, found {}", other.kind()))
-                        .with_code("routecheck::rules::type")
+                        .with_code(RulesCode::Type)
                         .with_help(if shown.is_empty() {
                             "participant attributes are flat strings".to_owned()
                         } else {
@@ -343,7 +344,7 @@ impl Loader<'_> {
                 None => {
                     let d = self
                         .error(k, format!("variable `{name}` is not declared in the file's `variables:` or `bindings:`"))
-                        .with_code("routecheck::rules::undeclared-variable")
+                        .with_code(RulesCode::UndeclaredVariable)
                         .with_help("declare it with a default under the file's `variables:`; cases override it");
                     self.push(d);
                 }
@@ -353,7 +354,7 @@ impl Loader<'_> {
                             k,
                             format!("variable `{name}` is {ty}, this value is {}", value.ty()),
                         )
-                        .with_code("routecheck::rules::type");
+                        .with_code(RulesCode::Type);
                     self.push(d);
                 }
                 Some(_) => out.push((name, value)),

@@ -2,9 +2,12 @@
 
 use std::sync::Arc;
 
-use super::{Key, Loader, SUBJECT_KEYS, modifier_keys, to_json};
+use super::{Loader, SUBJECT_KEYS, modifier_keys, to_json};
 use crate::diag::{SourceDiagnostic, SourceFile, closest};
 use crate::expr::{self, Compiled, Scope, Type};
+use crate::source::FileKind;
+use crate::source::code::RulesCode;
+use crate::source::mapping;
 use crate::suite::model::{Check, Expectation, ValueWant};
 use crate::suite::yaml::{Node, NodeValue};
 
@@ -17,7 +20,7 @@ impl Loader<'_> {
         if items.is_empty() {
             self.err(
                 v,
-                "empty",
+                RulesCode::Empty,
                 "`expect` is empty: a case without expectations would always pass",
             );
         }
@@ -32,20 +35,20 @@ impl Loader<'_> {
             self.expect_type(node, "an expectation", "a mapping");
             return None;
         };
-        let subjects: Vec<(&Key, &Node, &Node)> = map
+        let subjects: Vec<(&'static str, &Node, &Node)> = map
             .iter()
             .filter_map(|(k, v)| {
                 let name = k.as_str()?;
                 SUBJECT_KEYS
                     .iter()
-                    .find(|s| s.name == name)
-                    .map(|s| (s, k, v))
+                    .find(|s| **s == name)
+                    .map(|s| (*s, k, v))
             })
             .collect();
         // In the legacy form `value:` is the compared value, not an expression.
         let legacy = subjects
             .iter()
-            .find(|(s, _, _)| s.name == "attribute_path")
+            .find(|(s, _, _)| *s == "attribute_path")
             .copied();
         let (subject, sk, sv) = match (legacy, subjects.as_slice()) {
             (Some(l), _) => l,
@@ -56,17 +59,20 @@ impl Loader<'_> {
                     node.span,
                     "an expectation needs one of `condition`, `value`, `attribute`, `jsonpath`, `route`, `responses` or `participant_data`",
                 )
-                .with_code("routecheck::rules::expectation");
+                .with_code(RulesCode::Expectation);
+                // A misspelt subject: the one unknown-key message, at the key.
                 let d = match map.iter().find_map(|(k, _)| {
                     let n = k.as_str()?;
-                    closest(n, SUBJECT_KEYS.iter().map(|s| s.name)).map(|c| (k, n, c))
+                    closest(n, SUBJECT_KEYS.iter().copied()).map(|_| (k, n))
                 }) {
-                    Some((k, n, c)) => SourceDiagnostic {
-                        span: k.span,
-                        message: format!("unknown key `{n}` in an expectation"),
-                        help: Some(format!("did you mean `{c}`?")),
-                        ..d
-                    },
+                    Some((k, n)) => mapping::unknown_key(
+                        self.src,
+                        FileKind::Rules,
+                        k,
+                        n,
+                        "an expectation",
+                        SUBJECT_KEYS.iter().copied(),
+                    ),
                     None => d,
                 };
                 self.push(d);
@@ -75,13 +81,13 @@ impl Loader<'_> {
             (None, [_, (_, second, _), ..]) => {
                 self.err(
                     second,
-                    "expectation",
+                    RulesCode::Expectation,
                     "an expectation checks one thing: split it into two list items",
                 );
                 return None;
             }
         };
-        let allowed = modifier_keys(subject.name);
+        let allowed = modifier_keys(subject);
         let mut mods: Vec<(&str, &Node, &Node)> = Vec::new();
         let mut bad = false;
         for (k, v) in map {
@@ -99,7 +105,7 @@ impl Loader<'_> {
                     self.unknown_key(
                         k,
                         name,
-                        &format!("this `{}` expectation", subject.name),
+                        &format!("this `{}` expectation", subject),
                         allowed.iter().copied(),
                     );
                     bad = true;
@@ -110,15 +116,15 @@ impl Loader<'_> {
             return None;
         }
         let location = self.location(node.span.0);
-        let check = match subject.name {
+        let check = match subject {
             "condition" => self.condition(sv, &mods, scope),
             "value" => self.value(sv, &mods, scope),
             "attribute" => self.attribute(sv, &mods),
             "jsonpath" => self.jsonpath(sv, &mods),
             "attribute_path" => self.legacy(sk, sv, &mods),
-            "route" | "responses" if self.guest_case => self.guest_expect(subject.name, sv),
+            "route" | "responses" if self.guest_case => self.guest_expect(subject, sv),
             "route" | "responses" | "participant_data" if self.needs_flow(sk) => {
-                self.flow_expect(subject.name, sv)
+                self.flow_expect(subject, sv)
             }
             _ => None,
         }?;
@@ -140,7 +146,7 @@ impl Loader<'_> {
                         subject,
                         format!("this `{kind}` expectation says nothing about the result"),
                     )
-                    .with_code("routecheck::rules::expectation")
+                    .with_code(RulesCode::Expectation)
                     .with_help(format!("add one of: {}", modifier_keys(kind).join(", ")));
                 self.push(d);
                 None
@@ -148,7 +154,7 @@ impl Loader<'_> {
             [_, (_, k, _), ..] => {
                 self.err(
                     k,
-                    "expectation",
+                    RulesCode::Expectation,
                     format!("a `{kind}` expectation takes one test: split it into two list items"),
                 );
                 None
@@ -206,7 +212,7 @@ impl Loader<'_> {
                         expr.ty()
                     ),
                 )
-                .with_code("routecheck::rules::type")
+                .with_code(RulesCode::Type)
                 .with_help("use `value:` with `equals:` to check a non-Boolean result");
             self.push(d);
             return None;
@@ -228,7 +234,7 @@ impl Loader<'_> {
                     false => {
                         let d = self
                         .error(v, "`error: false` checks nothing: evaluation errors always fail a case")
-                        .with_code("routecheck::rules::expectation")
+                        .with_code(RulesCode::Expectation)
                         .with_help("remove it, or use `equals:` / `not_set:`");
                         self.push(d);
                         return None;
@@ -248,7 +254,7 @@ impl Loader<'_> {
             Err(at) => {
                 let d = self
                     .error(at, "null cannot be compared")
-                    .with_code("routecheck::rules::type")
+                    .with_code(RulesCode::Type)
                     .with_help("use `not_set: true` to expect NOT_SET");
                 self.push(d);
                 None

@@ -6,6 +6,7 @@ use std::path::Path;
 use super::{Loader, to_json};
 use crate::expr::Directory;
 use crate::flow::{FlowExpect, RouteExpect, Stub};
+use crate::source::code::RulesCode;
 use crate::suite::model::{Check, SuiteFlow};
 use crate::suite::yaml::{Node, NodeValue};
 
@@ -101,15 +102,13 @@ impl Loader<'_> {
                     }
                     Ok((joined, _)) => self.err(
                         node,
-                        "flow",
+                        RulesCode::Flow,
                         format!("flow `{}` is not a file", joined.display()),
                     ),
                     Err(e) => {
                         let code = match e {
-                            crate::project::PathError::Outside { .. } => {
-                                "routecheck::rules::flow-outside"
-                            }
-                            crate::project::PathError::NotFound { .. } => "routecheck::rules::flow",
+                            crate::project::PathError::Outside { .. } => RulesCode::FlowOutside,
+                            crate::project::PathError::NotFound { .. } => RulesCode::Flow,
                         };
                         let d = self
                             .error(node, e.message("flow"))
@@ -142,7 +141,7 @@ impl Loader<'_> {
                 k,
                 format!("`{name}:` needs a flow: the rules file has no `flow:`"),
             )
-            .with_code("routecheck::rules::flow")
+            .with_code(RulesCode::Flow)
             .with_help("add `flow: path/to/flow.yaml` (an Archy export, relative to this file)");
         self.push(d);
         false
@@ -218,7 +217,7 @@ impl Loader<'_> {
                 Err(e) => {
                     let d = self
                         .error(val, format!("data table `{name}`: {e}"))
-                        .with_code("routecheck::rules::table")
+                        .with_code(RulesCode::Table)
                         .with_help("CSV paths are relative to the rules file; the key column names the row");
                     self.push(d);
                 }
@@ -239,7 +238,7 @@ impl Loader<'_> {
             Err(at) => {
                 let d = self
                     .error(at, format!("null is not allowed in {what}"))
-                    .with_code("routecheck::rules::type")
+                    .with_code(RulesCode::Type)
                     .with_help(help.to_owned());
                 self.push(d);
                 return None;
@@ -250,7 +249,7 @@ impl Loader<'_> {
             Err(e) => {
                 let d = self
                     .error(v, format!("invalid {what}: {e}"))
-                    .with_code("routecheck::rules::type")
+                    .with_code(RulesCode::Type)
                     .with_help(help.to_owned());
                 self.push(d);
                 None

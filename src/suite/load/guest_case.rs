@@ -3,21 +3,22 @@
 
 use std::time::Duration;
 
-use super::{Key, Loader, key};
+use super::{Keys, Loader};
 use crate::flow::RouteExpect;
 use crate::guest::{DEFAULT_QUIET, DEFAULT_TIMEOUT, GuestSpec};
+use crate::source::code::RulesCode;
 use crate::suite::model::{Check, GuestAt, GuestCheck};
 use crate::suite::yaml::{Node, NodeValue};
 
-pub(super) const GUEST_KEYS: &[Key] = &[
-    key("deployment"),
-    key("origin"),
-    key("attributes"),
-    key("say"),
-    key("quiet"),
-    key("timeout"),
-    key("cleanup"),
-    key("flow_path"),
+pub(super) const GUEST_KEYS: Keys = &[
+    "deployment",
+    "origin",
+    "attributes",
+    "say",
+    "quiet",
+    "timeout",
+    "cleanup",
+    "flow_path",
 ];
 
 /// The longest `timeout:` (a session left open longer only ties up the deployment).
@@ -69,7 +70,7 @@ impl Loader<'_> {
                     deployment = true;
                     let d = self.string(val, "`deployment`").unwrap_or_default();
                     if d.trim().is_empty() || d.trim().contains(char::is_whitespace) {
-                        self.err(val, "guest", "`deployment` must be a Messenger deployment id (e.g. ${GENESYS_DEPLOYMENT_ID})");
+                        self.err(val, RulesCode::Guest, "`deployment` must be a Messenger deployment id (e.g. ${GENESYS_DEPLOYMENT_ID})");
                     }
                     spec.deployment = d.trim().to_owned();
                 }
@@ -83,7 +84,7 @@ impl Loader<'_> {
                             && !h.contains(['/', '?', '#', '@', ' '])
                     });
                     if !ok {
-                        self.err(val, "guest", format!("`origin` `{o}` must be a scheme and host, e.g. https://www.example.com (an allowed domain of the deployment)"));
+                        self.err(val, RulesCode::Guest, format!("`origin` `{o}` must be a scheme and host, e.g. https://www.example.com (an allowed domain of the deployment)"));
                     }
                     spec.origin = Some(o);
                 }
@@ -94,7 +95,7 @@ impl Loader<'_> {
                             Some(value) => spec.attributes.push((name, value)),
                             None => self.err(
                                 key,
-                                "type",
+                                RulesCode::Type,
                                 format!(
                                     "custom attribute `{name}` is null: a guest sends strings only"
                                 ),
@@ -111,7 +112,7 @@ impl Loader<'_> {
                     for item in items {
                         if let Some(text) = self.string(item, "a `say` message") {
                             if text.trim().is_empty() {
-                                self.err(item, "guest", "an empty message cannot be sent");
+                                self.err(item, RulesCode::Guest, "an empty message cannot be sent");
                             }
                             spec.say.push(text);
                             at.say.push(self.location(item.span.0));
@@ -129,7 +130,7 @@ impl Loader<'_> {
                         spec.timeout = d;
                     }
                     if spec.timeout > MAX_TIMEOUT {
-                        self.err(val, "guest", "`timeout` is at most 1h");
+                        self.err(val, RulesCode::Guest, "`timeout` is at most 1h");
                     }
                 }
                 "cleanup" => spec.cleanup = self.bool(val, "`cleanup`").unwrap_or(false),
@@ -155,7 +156,7 @@ impl Loader<'_> {
         {
             self.err(
                 q,
-                "guest",
+                RulesCode::Guest,
                 "`quiet` must be shorter than `timeout` (60s unless given)",
             );
         }
@@ -165,7 +166,7 @@ impl Loader<'_> {
     fn missing_in_guest(&mut self, v: &Node, name: &str, help: &str) {
         let d = self
             .error(v, format!("`guest` has no `{name}:`"))
-            .with_code("routecheck::rules::missing-key")
+            .with_code(RulesCode::MissingKey)
             .with_help(help.to_owned());
         self.push(d);
     }
@@ -184,7 +185,7 @@ impl Loader<'_> {
             Err(e) => {
                 let d = self
                     .error(v, format!("{what}: {e}"))
-                    .with_code("routecheck::rules::type")
+                    .with_code(RulesCode::Type)
                     .with_help("write a duration: 500ms, 5s, 2m (a bare number is seconds)");
                 self.push(d);
                 None
@@ -207,9 +208,7 @@ impl Loader<'_> {
                 Some(Check::Guest(GuestCheck::Queue(q.queue)))
             }
             _ => {
-                self.err(
-                    sv,
-                    "expectation",
+                self.err(sv, RulesCode::Expectation,
                     "in a `guest:` case, `route:` checks the queue the real conversation reached: write `route: { queue: NAME }` (skills, priority and disconnect/error are simulation checks: use a flow case)",
                 );
                 None

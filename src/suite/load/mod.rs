@@ -25,9 +25,11 @@ mod tests;
 use super::model::{Suite, SuiteFlow};
 use super::prefetch::Prefetch;
 use super::yaml::{self, Node, NodeValue, Piece};
-use crate::diag::{SourceDiagnostic, SourceFile, closest};
+use crate::diag::{SourceDiagnostic, SourceFile};
 use crate::expr::Compiled;
-use crate::report::Location;
+use crate::source::Location;
+use crate::source::code::RulesCode;
+use crate::source::mapping::{self, Mapping};
 use crate::source::{FileKind, LineIndex, Problem};
 
 /// `--var NAME=VALUE` pairs, applied while loading.
@@ -42,53 +44,47 @@ pub struct Diagnostics {
     pub warnings: Vec<SourceDiagnostic>,
 }
 
-/// A key a mapping accepts.
-struct Key {
-    name: &'static str,
-}
+/// The keys a mapping accepts.
+type Keys = &'static [&'static str];
 
-const fn key(name: &'static str) -> Key {
-    Key { name }
-}
-
-const FILE_KEYS: &[Key] = &[
-    key("suite"),
-    key("participant"),
-    key("bindings"),
-    key("variables"),
-    key("cases"),
-    key("flow"),
-    key("vars"),
-    key("queues"),
-    key("users"),
-    key("skills"),
-    key("stubs"),
-    key("tables"),
+const FILE_KEYS: Keys = &[
+    "suite",
+    "participant",
+    "bindings",
+    "variables",
+    "cases",
+    "flow",
+    "vars",
+    "queues",
+    "users",
+    "skills",
+    "stubs",
+    "tables",
 ];
 
-const CASE_KEYS: &[Key] = &[
-    key("name"),
-    key("fixture"),
-    key("attributes"),
-    key("message"),
-    key("variables"),
-    key("expect"),
-    key("stubs"),
-    key("new_conversation"),
-    key("conversation"),
-    key("guest"),
+const CASE_KEYS: Keys = &[
+    "name",
+    "fixture",
+    "attributes",
+    "message",
+    "variables",
+    "expect",
+    "stubs",
+    "new_conversation",
+    "conversation",
+    "guest",
 ];
 
 /// The key that says what an expectation checks.
-const SUBJECT_KEYS: &[Key] = &[
-    key("condition"),
-    key("value"),
-    key("attribute"),
-    key("jsonpath"),
-    key("attribute_path"),
-    key("route"),
-    key("responses"),
-    key("participant_data"),
+const SUBJECT_KEYS: Keys = &[
+    "condition",
+    "value",
+    "attribute",
+    "jsonpath",
+    "attribute_path",
+    "route",
+    "responses",
+    "participant_data",
 ];
 
 /// The keys each subject accepts besides itself.
@@ -110,17 +106,18 @@ fn modifier_keys(subject: &str) -> &'static [&'static str] {
     }
 }
 
-/// The names every key table knows, for the schema test and hints.
+/// The names every key table knows, for the schema test.
+#[cfg(test)]
 pub fn known_keys() -> Vec<&'static str> {
     let mut v: Vec<&str> = FILE_KEYS
         .iter()
         .chain(CASE_KEYS)
         .chain(SUBJECT_KEYS)
         .chain(guest_case::GUEST_KEYS)
-        .map(|k| k.name)
+        .copied()
         .collect();
     for s in SUBJECT_KEYS {
-        v.extend(modifier_keys(s.name));
+        v.extend(modifier_keys(s));
     }
     v.sort_unstable();
     v.dedup();
@@ -290,7 +287,7 @@ fn streamed(
         if items == 0
             && let Some(node) = rest.get("cases")
         {
-            l.err(node, "empty", "`cases` is empty");
+            l.err(node, RulesCode::Empty, "`cases` is empty");
         }
         let suite = l.suite(header, cases, ctx.path);
         drop(l);
@@ -447,45 +444,37 @@ impl Loader<'_> {
         self.diags.errors.push(d);
     }
 
-    fn err(&mut self, node: &Node, code: &str, message: impl Into<String>) {
-        let d = self
-            .error(node, message)
-            .with_code(format!("routecheck::rules::{code}"));
+    fn err(&mut self, node: &Node, code: RulesCode, message: impl Into<String>) {
+        let d = self.error(node, message).with_code(code);
         self.push(d);
     }
 
     fn expect_type(&mut self, node: &Node, what: &str, want: &str) {
-        let d = self
-            .error(
-                node,
-                format!("{what} must be {want}, found {}", node.value.kind()),
-            )
-            .with_code("routecheck::rules::type");
+        let d = mapping::wrong_type(self.src, FileKind::Rules, node, what, want);
         self.push(d);
     }
 
-    /// The entries of a mapping whose keys are all strings in `table`; every other key
-    /// is reported (unknown, with a hint). Also yields duplicates
-    /// as errors (the YAML parser already rejects them; this keeps the loader safe).
+    /// The entries of a mapping whose keys are all strings in `table`, read through the
+    /// source layer's mapping reader: every other key is reported (unknown, with a hint),
+    /// in document order with the errors of the known entries.
     fn entries<'n>(
         &mut self,
         node: &'n Node,
         what: &str,
-        table: &[Key],
+        table: Keys,
     ) -> Vec<(&'static str, &'n Node, &'n Node)> {
-        let Some(map) = node.as_map() else {
-            self.expect_type(node, what, "a mapping");
-            return Vec::new();
+        let m = match Mapping::named(self.src, FileKind::Rules, node, table, what) {
+            Ok(m) => m,
+            Err(e) => {
+                self.push(*e);
+                return Vec::new();
+            }
         };
-        let mut out = Vec::with_capacity(map.len());
-        for (k, v) in map {
-            let Some(name) = k.as_str() else {
-                self.expect_type(k, "a key", "a string");
-                continue;
-            };
-            match table.iter().find(|t| t.name == name) {
-                Some(t) => out.push((t.name, k, v)),
-                None => self.unknown_key(k, name, what, table.iter().map(|t| t.name)),
+        let mut out = Vec::new();
+        for e in m.entries() {
+            match e {
+                Ok(entry) => out.push(entry),
+                Err(d) => self.push(*d),
             }
         }
         out
@@ -498,17 +487,7 @@ impl Loader<'_> {
         what: &str,
         candidates: impl Iterator<Item = &'c str> + Clone,
     ) {
-        let mut d = self
-            .error(k, format!("unknown key `{name}` in {what}"))
-            .with_code("routecheck::rules::unknown-key")
-            .with_label("not a key of this mapping");
-        d = match closest(name, candidates.clone()) {
-            Some(c) => d.with_help(format!("did you mean `{c}`?")),
-            None => d.with_help(format!(
-                "expected one of: {}",
-                candidates.collect::<Vec<_>>().join(", ")
-            )),
-        };
+        let d = mapping::unknown_key(self.src, FileKind::Rules, k, name, what, candidates);
         self.push(d);
     }
 

@@ -7,6 +7,7 @@ use super::flow::FlowKeys;
 use super::{FILE_KEYS, Loader, VarOverrides};
 use crate::diag::SourceDiagnostic;
 use crate::expr::{Scope, Type, Value};
+use crate::source::code::RulesCode;
 use crate::suite::model::{Binding, Case, Suite};
 use crate::suite::yaml::{Node, NodeValue};
 
@@ -72,7 +73,7 @@ impl Loader<'_> {
                 }
                 // Streamed separately (see `load_source`).
                 "cases" => {}
-                _ => self.err(k, "unknown-key", format!("unhandled key `{key}`")),
+                _ => self.err(k, RulesCode::UnknownKey, format!("unhandled key `{key}`")),
             }
         }
         let directory = self.flow_keys_done(flow_keys);
@@ -95,7 +96,7 @@ impl Loader<'_> {
                     Err(msg) => {
                         let d = self
                             .error(node, format!("--var {oname}={otext}: {msg}"))
-                            .with_code("routecheck::rules::var")
+                            .with_code(RulesCode::Var)
                             .with_label("declared here");
                         self.push(d);
                         used_overrides.push(oname.clone());
@@ -120,7 +121,7 @@ impl Loader<'_> {
     pub(super) fn no_cases(&mut self, root: &Node) {
         let d = self
             .error(root, "the rules file has no `cases:`")
-            .with_code("routecheck::rules::missing-key")
+            .with_code(RulesCode::MissingKey)
             .with_help("add `cases:` with at least one case (see `routecheck schema`)");
         self.push(SourceDiagnostic { span: (0, 0), ..d });
     }
@@ -140,7 +141,6 @@ impl Loader<'_> {
             participant: header.participant,
             bindings: header.bindings,
             variables: header.variables,
-            scope: header.scope,
             cases,
             redact: Vec::new(),
             flow: self.flow.take(),
@@ -161,13 +161,13 @@ impl Loader<'_> {
             let (line, _) = self.src.line_col(first.span.0);
             let d = self
                 .error(node, format!("variable `{name}` is declared twice"))
-                .with_code("routecheck::rules::duplicate-variable")
+                .with_code(RulesCode::DuplicateVariable)
                 .with_help(format!("first declared on line {line}"));
             self.push(d);
             return;
         }
         if let Err(msg) = scope.declare(name, ty.clone()) {
-            self.err(node, "variable", msg);
+            self.err(node, RulesCode::Variable, msg);
             return;
         }
         declared.insert(lower, (ty, node));
