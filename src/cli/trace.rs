@@ -199,8 +199,19 @@ fn read_stubs(path: &Path) -> Result<Stubs, Failure> {
                 format!("an action name must be a string, found {}", k.value.kind()),
             ));
         };
-        let stub = serde_json::from_value(v.to_json())
-            .map_err(|e| error(v, format!("invalid stub for \"{action}\": {e}")))?;
+        // Located at the failing key or value inside the stub.
+        let what = format!("the stub for \"{action}\"");
+        let stub =
+            source::mapping::deserialize(&source, FileKind::Stubs, v, &what).map_err(|d| {
+                // "did you mean" beats the general shape.
+                Failure::Located(if d.help.is_some() {
+                    d
+                } else {
+                    Box::new(d.with_help(
+                        "write `Action name: { output: success, values: { Flow.X: value } }`",
+                    ))
+                })
+            })?;
         stubs.0.insert(action.to_string(), stub);
     }
     Ok(stubs)

@@ -413,7 +413,7 @@ fn rules(
         Ok(r) => r,
         Err(e) => return errors.push(*e),
     };
-    let Some(map) = root.as_map() else {
+    if root.as_map().is_none() {
         return errors.push(load_error(
             src,
             &root,
@@ -422,37 +422,34 @@ fn rules(
                 root.value.kind()
             ),
         ));
-    };
-    let get = |m: &'_ [(Node, Node)], key: &str| -> Option<(Node, Node)> {
-        m.iter().find(|(k, _)| k.as_str() == Some(key)).cloned()
-    };
-    let participant = match get(map, "participant") {
-        Some((_, v)) => match v.as_str() {
+    }
+    let participant = match root.get("participant") {
+        Some(v) => match v.as_str() {
             Some(p) => p.to_string(),
-            None => return errors.push(load_error(src, &v, "`participant` must be a string")),
+            None => return errors.push(load_error(src, v, "`participant` must be a string")),
         },
         None => "customer".to_string(),
     };
-    let Some((_, cases)) = get(map, "cases") else {
+    let Some(cases) = root.get("cases") else {
         return;
     };
     let NodeValue::Seq(cases) = &cases.value else {
         return errors.push(load_error(
             src,
-            &cases,
+            cases,
             format!("`cases` must be a sequence, found {}", cases.value.kind()),
         ));
     };
     for case in cases {
-        let Some(cmap) = case.as_map() else {
+        if case.as_map().is_none() {
             errors.push(load_error(
                 src,
                 case,
                 format!("a case must be a mapping, found {}", case.value.kind()),
             ));
             continue;
-        };
-        if let Some((akey, attrs)) = get(cmap, "attributes") {
+        }
+        if let Some((akey, attrs)) = case.entry("attributes") {
             match attrs.as_map() {
                 Some(entries) => {
                     let mut bytes = 0;
@@ -485,7 +482,7 @@ fn rules(
                     if bytes > max {
                         out.findings.push(too_large(
                             src,
-                            &akey,
+                            akey,
                             bytes,
                             max,
                             "the case's overlay attributes",
@@ -494,7 +491,7 @@ fn rules(
                 }
                 None => errors.push(load_error(
                     src,
-                    &attrs,
+                    attrs,
                     format!(
                         "`attributes` must be a mapping of attribute: value, found {}",
                         attrs.value.kind()
@@ -502,16 +499,16 @@ fn rules(
                 )),
             }
         }
-        if let Some((_, f)) = get(cmap, "fixture") {
+        if let Some(f) = case.get("fixture") {
             let Some(rel) = f.as_str() else {
-                errors.push(load_error(src, &f, "`fixture` must be a string path"));
+                errors.push(load_error(src, f, "`fixture` must be a string path"));
                 continue;
             };
             let fpath = match crate::project::resolve(path, rel) {
                 Ok((joined, _)) => joined,
                 Err(e) => {
                     errors.push(
-                        load_error(src, &f, e.message("fixture")).with_help(e.help("fixture")),
+                        load_error(src, f, e.message("fixture")).with_help(e.help("fixture")),
                     );
                     continue;
                 }

@@ -12,12 +12,6 @@ use crate::suite::yaml::{Node, NodeValue};
 
 use super::inputs::{Loaded, RuleRead, load_error, parse};
 
-fn get<'n>(m: &'n [(Node, Node)], key: &str) -> Option<&'n Node> {
-    m.iter()
-        .find(|(k, _)| k.as_str() == Some(key))
-        .map(|(_, v)| v)
-}
-
 /// Read one rules file's flow and attribute reads into `out`. Shape problems that the
 /// overlay reader already reports (not a mapping, `cases` not a sequence) are skipped.
 pub fn read(
@@ -31,12 +25,12 @@ pub fn read(
     let Ok(root) = parse(src, crate::source::FileKind::Rules) else {
         return;
     };
-    let Some(map) = root.as_map() else {
+    if root.as_map().is_none() {
         return;
-    };
-    if let Some(flow) = get(map, "flow") {
+    }
+    if let Some(flow) = root.get("flow") {
         let mut vars = run_vars.clone();
-        if let Some(m) = get(map, "vars").and_then(Node::as_map) {
+        if let Some(m) = root.get("vars").and_then(Node::as_map) {
             for (k, v) in m {
                 if let (Some(k), Some(t)) = (k.as_str(), v.scalar_text()) {
                     vars.insert(k.to_owned(), t);
@@ -62,7 +56,7 @@ pub fn read(
             },
         }
     }
-    if let Some(m) = get(map, "bindings").and_then(Node::as_map) {
+    if let Some(m) = root.get("bindings").and_then(Node::as_map) {
         for (var, attr) in m {
             if let (Some(var), Some(name)) = (var.as_str(), attr.as_str()) {
                 out.bindings += 1;
@@ -75,19 +69,15 @@ pub fn read(
             }
         }
     }
-    let Some(NodeValue::Seq(cases)) = get(map, "cases").map(|c| &c.value) else {
+    let Some(NodeValue::Seq(cases)) = root.get("cases").map(|c| &c.value) else {
         return;
     };
     for case in cases {
-        let Some(NodeValue::Seq(expects)) = case
-            .as_map()
-            .and_then(|c| get(c, "expect"))
-            .map(|e| &e.value)
-        else {
+        let Some(NodeValue::Seq(expects)) = case.get("expect").map(|e| &e.value) else {
             continue;
         };
         for e in expects {
-            if let Some(name) = e.as_map().and_then(|m| get(m, "attribute"))
+            if let Some(name) = e.get("attribute")
                 && let Some(attr) = name.as_str()
             {
                 out.rule_reads.push(RuleRead {

@@ -101,10 +101,7 @@ impl<'s, 'a> Mapping<'s, 'a> {
 
     /// The key node and the value of `key`, if present.
     pub fn entry(&self, key: &str) -> Option<(&'a Node, &'a Node)> {
-        self.entries
-            .iter()
-            .find(|(k, _)| k.as_str() == Some(key))
-            .map(|(k, v)| (k, v))
+        self.node.entry(key)
     }
 
     /// The value of a required `key`, or an error at the mapping naming it.

@@ -94,10 +94,15 @@ impl Node {
 
     /// A mapping's value for `key`.
     pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|(_, v)| v)
+    }
+
+    /// A mapping's key node and value for `key`.
+    pub fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
         self.as_map()?
             .iter()
             .find(|(k, _)| k.as_str() == Some(key))
-            .map(|(_, v)| v)
+            .map(|(k, v)| (k, v))
     }
 
     /// The single entry of a one-key mapping (`- updateData: {...}`).

@@ -7,6 +7,7 @@ use super::{Loader, to_json};
 use crate::expr::Directory;
 use crate::flow::{FlowExpect, RouteExpect, Stub};
 use crate::source::code::RulesCode;
+use crate::source::{FileKind, mapping};
 use crate::suite::model::{Check, SuiteFlow};
 use crate::suite::yaml::{Node, NodeValue};
 
@@ -226,31 +227,33 @@ impl Loader<'_> {
         out
     }
 
-    /// A YAML value read through its serde type; errors are located at `v`.
+    /// A YAML value read through its serde type by the source layer's located
+    /// deserializer: errors are at the failing key or value inside `v`.
     pub(super) fn deserialize<T: serde::de::DeserializeOwned>(
         &mut self,
         v: &Node,
         what: &str,
         help: &str,
     ) -> Option<T> {
-        let json = match to_json(v) {
-            Ok(j) => j,
-            Err(at) => {
-                let d = self
-                    .error(at, format!("null is not allowed in {what}"))
-                    .with_code(RulesCode::Type)
-                    .with_help(help.to_owned());
-                self.push(d);
-                return None;
-            }
-        };
-        match serde_json::from_value(json) {
+        // A null would read as "absent" in an `Option` field: refused where written.
+        if let Err(at) = to_json(v) {
+            let d = self
+                .error(at, format!("null is not allowed in {what}"))
+                .with_code(RulesCode::Type)
+                .with_help(help.to_owned());
+            self.push(d);
+            return None;
+        }
+        // Located at the failing key or value inside `v` (an unknown key with did-you-mean).
+        match mapping::deserialize(self.src, FileKind::Rules, v, what) {
             Ok(t) => Some(t),
-            Err(e) => {
-                let d = self
-                    .error(v, format!("invalid {what}: {e}"))
-                    .with_code(RulesCode::Type)
-                    .with_help(help.to_owned());
+            Err(d) => {
+                // "did you mean" beats the general shape.
+                let d = if d.help.is_some() {
+                    *d
+                } else {
+                    d.with_help(help.to_owned())
+                };
                 self.push(d);
                 None
             }

@@ -363,3 +363,26 @@ fn an_empty_streamed_case_list_is_located() {
     assert_eq!(d.errors[0].message, "`cases` is empty");
     assert_eq!(d.errors[0].span.0, "suite: s\ncases: ".len());
 }
+
+/// Typed sections (stubs, tables, route expectations) go through the source layer's
+/// located deserializer: a misspelt key inside one is at the key, with a suggestion.
+#[test]
+fn a_misspelt_key_inside_a_stub_is_located_at_the_key() {
+    let text = format!(
+        "flow: ../flows/web-messaging-vip.yaml\nstubs:\n  Look up:\n    output: success\n    valuse: {{}}\ncases:\n{CASE}    expect:\n      - route: disconnect\n"
+    );
+    let (_, d) = load_text(&text, &[]);
+    let e = d
+        .errors
+        .iter()
+        .find(|e| e.message.contains("valuse"))
+        .unwrap_or_else(|| panic!("{:?}", d.errors));
+    assert_eq!(e.location(), "t.yaml:5:5");
+    assert!(
+        e.message.contains("unknown key `valuse` in a stub"),
+        "{}",
+        e.message
+    );
+    assert_eq!(e.help.as_deref(), Some("did you mean `values`?"));
+    assert_eq!(e.code.as_deref(), Some("routecheck::rules::unknown-key"));
+}
