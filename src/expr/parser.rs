@@ -2,6 +2,7 @@
 //! collected with recovery, and a depth bound so hostile input cannot overflow the stack.
 
 use super::ast::{BinOp, Expr, Kind, MAX_DEPTH, UnOp, with_stack};
+use super::functions;
 use super::lexer::{Tok, Token, integer_range_error, lex};
 use super::{ErrorKind, ExprError, Span, Value};
 
@@ -445,9 +446,9 @@ impl Parser<'_> {
             let span = Span::new(t.span.start, self.prev_end());
             return self.node(
                 Kind::Call {
+                    func: functions::lookup(&name),
                     name,
                     name_span: t.span,
-                    func: None,
                     args,
                 },
                 span,
