@@ -1,8 +1,10 @@
 //! The expression tree: the parser builds it, the checker resolves names and types in
 //! place, and the evaluator walks it (compile once, evaluate many times).
 
+use super::error::Span;
 use super::functions::Function;
-use super::{Span, Type, Value};
+use super::types::Type;
+use super::value::Value;
 
 /// Deepest tree (and deepest parser recursion) accepted: real flows nest about ten
 /// levels, and the bound keeps the checker and the evaluator off the end of the stack.

@@ -3,7 +3,10 @@
 //! type vocabulary both sides share. Neither trait mentions the tree, so the registry
 //! does not depend on `ast`, `check` or `eval`: they implement the traits and call it.
 
-use super::{ErrorKind, EvalContext, ExprError, Span, Type, Value};
+use super::error::{ErrorKind, ExprError, Span};
+use super::scope::EvalContext;
+use super::types::Type;
+use super::value::Value;
 
 /// A type as the checker sees it: known, the still-untyped `NOT_SET` literal, or unknown
 /// after an error (which silences follow-on errors).

@@ -4,8 +4,11 @@
 use super::ast::{BinOp, Expr, Kind, Member, UnOp, with_stack};
 use super::call::Typer;
 pub(crate) use super::call::{CTy, NOT_SET_HELP, comparable, is_scalar};
+use super::error::{ErrorKind, ExprError, Span};
 use super::functions::{self, Function};
-use super::{ErrorKind, ExprError, Scope, Span, Type, Value};
+use super::scope::Scope;
+use super::types::Type;
+use super::value::Value;
 
 pub(crate) struct Checker<'s> {
     scope: &'s Scope,

@@ -5,8 +5,10 @@ use std::cmp::Ordering;
 
 use super::ast::{BinOp, Expr, Kind, Member, UnOp, with_stack};
 use super::call::{Evaluator, NOT_SET_HELP, rt};
-use super::value::{DateTime, Duration, equal};
-use super::{EvalContext, ExprError, Span, Type, Value};
+use super::error::{ExprError, Span};
+use super::scope::EvalContext;
+use super::types::Type;
+use super::value::{DateTime, Duration, Value, equal};
 
 pub(crate) struct Ev<'a> {
     pub cx: &'a EvalContext<'a>,

@@ -145,3 +145,105 @@ fn cast_to(ck: &mut check::Checker<'_>, root: &mut ast::Expr, from: &check::CTy,
 pub fn compile_as(src: &str, scope: &Scope, target: &Type) -> Result<Compiled, Vec<ExprError>> {
     compile_inner(src, scope, Some(target))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    /// The expression modules depend one way (see the module docs): no child module of
+    /// `expr` reaches, through `super::` or `crate::expr::` paths, a module that reaches
+    /// it back.
+    #[test]
+    fn the_expression_modules_form_no_cycle() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/expr");
+        let mut files = vec![];
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                for f in std::fs::read_dir(&path).unwrap() {
+                    files.push(f.unwrap().path());
+                }
+            } else {
+                files.push(path);
+            }
+        }
+        let module = |p: &std::path::Path| -> String {
+            let rel = p.strip_prefix(&dir).unwrap();
+            let first = rel.components().next().unwrap().as_os_str();
+            first.to_string_lossy().trim_end_matches(".rs").to_string()
+        };
+        let modules: BTreeSet<String> = files.iter().map(|p| module(p)).collect();
+        let mut deps: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for path in &files {
+            let from = module(path);
+            if from == "mod" {
+                continue;
+            }
+            let text = std::fs::read_to_string(path).unwrap();
+            // Code only: comments may name any module.
+            let text: String = text
+                .split("#[cfg(test)]")
+                .next()
+                .unwrap_or_default()
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            // Inside `functions/`, `super::` is the registry itself, except in its mod.rs.
+            let nested = path.parent() != Some(dir.as_path());
+            let is_root = !nested || path.ends_with("mod.rs");
+            let mut prefixes = vec!["crate::expr::", "super::super::"];
+            if is_root {
+                prefixes.push("super::");
+            }
+            for prefix in prefixes {
+                for (i, _) in text.match_indices(prefix) {
+                    if prefix == "super::" && text[..i].ends_with("super::") {
+                        continue;
+                    }
+                    let rest = &text[i + prefix.len()..];
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    if modules.contains(&name) && name != from && name != "mod" {
+                        deps.entry(from.clone()).or_default().insert(name);
+                    }
+                }
+            }
+        }
+        // Depth-first search for a back edge.
+        fn visit(
+            m: &str,
+            deps: &BTreeMap<String, BTreeSet<String>>,
+            path: &mut Vec<String>,
+            done: &mut BTreeSet<String>,
+        ) -> Option<Vec<String>> {
+            if let Some(at) = path.iter().position(|p| p == m) {
+                let mut cycle = path[at..].to_vec();
+                cycle.push(m.to_string());
+                return Some(cycle);
+            }
+            if !done.insert(m.to_string()) {
+                return None;
+            }
+            path.push(m.to_string());
+            for d in deps.get(m).into_iter().flatten() {
+                if let Some(c) = visit(d, deps, path, done) {
+                    return Some(c);
+                }
+            }
+            path.pop();
+            None
+        }
+        assert!(
+            deps.contains_key("ast") && deps.contains_key("check"),
+            "{deps:?}"
+        );
+        let mut done = BTreeSet::new();
+        for m in &modules {
+            let cycle = visit(m, &deps, &mut vec![], &mut done);
+            assert!(cycle.is_none(), "module cycle: {:?}", cycle.unwrap());
+        }
+    }
+}

@@ -3,7 +3,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{DateTime, Type, Value};
+use super::types::Type;
+use super::value::{DateTime, Value};
 
 /// One declared variable.
 #[derive(Debug, Clone, PartialEq)]

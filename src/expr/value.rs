@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::Type;
+use super::types::Type;
 
 /// A UTC instant, in milliseconds since the Unix epoch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -3,8 +3,9 @@
 
 use super::{Args, Function, MAX_LIST, NotSetRule, P, Ty, Typing, family, list_of, too_many};
 use crate::expr::call::{CTy, rt};
-use crate::expr::value::equal;
-use crate::expr::{ExprError, Type, Value};
+use crate::expr::error::ExprError;
+use crate::expr::types::Type;
+use crate::expr::value::{Value, equal};
 
 family! {
     /// Items of one type (Integer and Decimal unify to Decimal).

@@ -4,8 +4,9 @@
 
 use super::{Args, Function, NotSetRule, P, Ret, Ty, Typing, entity, family, list_of, whole};
 use crate::expr::call::{CTy, NOT_SET_HELP, rt};
-use crate::expr::value::{DateTime, Duration, format_decimal, to_text};
-use crate::expr::{ExprError, Type, Value};
+use crate::expr::error::ExprError;
+use crate::expr::types::Type;
+use crate::expr::value::{DateTime, Duration, Value, format_decimal, to_text};
 
 family! {
     /// Also the implicit cast of a scalar into a String variable.

@@ -2,8 +2,9 @@
 
 use super::{Args, Function, NotSetRule, P, Ret, Ty, Typing, family};
 use crate::expr::call::{CTy, NOT_SET_HELP, comparable, rt, unify};
-use crate::expr::value::equal;
-use crate::expr::{ExprError, Type, Value};
+use crate::expr::error::ExprError;
+use crate::expr::types::Type;
+use crate::expr::value::{Value, equal};
 
 family! {
     /// `If(Boolean, a, b)`: lazy, so the branch not taken is not evaluated.

@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 
 use super::{Args, Function, NotSetRule, P, Ret, Ty, Typing, entity, family, list_of};
 use crate::expr::call::{CTy, rt};
-use crate::expr::value::{Entity, to_text};
-use crate::expr::{ExprError, Type, Value};
+use crate::expr::error::ExprError;
+use crate::expr::types::Type;
+use crate::expr::value::{Entity, Value, to_text};
 
 use P::{Json, Str};
 

@@ -3,7 +3,9 @@
 
 use super::{Args, Function, NotSetRule, P, Ret, Ty, Typing, family, num, whole};
 use crate::expr::call::{CTy, rt};
-use crate::expr::{ExprError, Type, Value};
+use crate::expr::error::ExprError;
+use crate::expr::types::Type;
+use crate::expr::value::Value;
 
 family! {
     /// Nearest Integer, halves away from zero.

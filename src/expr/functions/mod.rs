@@ -9,8 +9,10 @@
 //! table plus its evaluation beside it.
 
 use super::call::{CTy, Evaluator, NOT_SET_HELP, Typer, rt};
-use super::value::{DateTime, Entity};
-use super::{EvalContext, ExprError, Span, Type, Value};
+use super::error::{ExprError, Span};
+use super::scope::EvalContext;
+use super::types::Type;
+use super::value::{DateTime, Entity, Value};
 
 mod collection;
 mod convert;

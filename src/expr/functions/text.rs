@@ -4,8 +4,9 @@
 
 use super::{Args, Function, MAX_LIST, NotSetRule, P, Ret, Typing, family};
 use crate::expr::call::rt;
-use crate::expr::value::to_text;
-use crate::expr::{ExprError, Type, Value};
+use crate::expr::error::ExprError;
+use crate::expr::types::Type;
+use crate::expr::value::{Value, to_text};
 
 use P::{Int, Str};
 

@@ -4,8 +4,9 @@
 
 use super::{Args, Function, NotSetRule, P, Ret, Typing, family};
 use crate::expr::call::rt;
-use crate::expr::value::{DateTime, Duration};
-use crate::expr::{ExprError, Type, Value};
+use crate::expr::error::ExprError;
+use crate::expr::types::Type;
+use crate::expr::value::{DateTime, Duration, Value};
 
 use P::{Dt, Int};
 
