@@ -1,5 +1,6 @@
-//! The expression tree: the parser builds it, the checker resolves names and types in
-//! place, and the evaluator walks it (compile once, evaluate many times).
+//! The expression tree: the parser builds it (a call holds its registry entry), the
+//! checker resolves variables and types in place, and the evaluator walks it (compile
+//! once, evaluate many times).
 
 use super::error::Span;
 use super::functions::Function;

@@ -1,5 +1,5 @@
-//! Static typing: resolves variable paths against the [`Scope`], functions against the
-//! catalogue, gives every node its type and collects every type error with a hint.
+//! Static typing: resolves variable paths against the [`Scope`], types each call by its
+//! registry entry, gives every node its type and collects every type error with a hint.
 
 use super::ast::{BinOp, Expr, Kind, Member, UnOp, with_stack};
 use super::call::Typer;
