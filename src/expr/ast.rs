@@ -1,8 +1,11 @@
-//! The expression tree: the parser builds it, the checker resolves names and types in
-//! place, and the evaluator walks it (compile once, evaluate many times).
+//! The expression tree: the parser builds it (a call holds its registry entry), the
+//! checker resolves variables and types in place, and the evaluator walks it (compile
+//! once, evaluate many times).
 
-use super::functions::Func;
-use super::{Span, Type, Value};
+use super::error::Span;
+use super::functions::Function;
+use super::types::Type;
+use super::value::Value;
 
 /// Deepest tree (and deepest parser recursion) accepted: real flows nest about ten
 /// levels, and the bound keeps the checker and the evaluator off the end of the stack.
@@ -110,7 +113,9 @@ pub(crate) enum Kind {
     Call {
         name: String,
         name_span: Span,
-        func: Option<Func>,
+        /// The registry entry, resolved by the parser (`None`: an unknown name, which
+        /// the checker reports).
+        func: Option<&'static Function>,
         args: Vec<Expr>,
     },
     Index(Box<Expr>, Box<Expr>),
@@ -150,40 +155,4 @@ impl Expr {
     pub(crate) fn error(span: Span) -> Expr {
         Expr::new(Kind::Error, span)
     }
-}
-
-impl Expr {
-    /// A call the checker resolved: the function, its name as written, and its arguments.
-    /// Consumers (lint) match on [`Func`], never on the spelling.
-    pub(crate) fn as_call(&self) -> Option<(Func, &str, &[Expr])> {
-        match &self.kind {
-            Kind::Call {
-                func: Some(f),
-                name,
-                args,
-                ..
-            } => Some((*f, name, args)),
-            _ => None,
-        }
-    }
-}
-
-/// Visit every node of a tree, parents first.
-pub(crate) fn visit(e: &Expr, f: &mut dyn FnMut(&Expr)) {
-    with_stack(|| {
-        f(e);
-        match &e.kind {
-            Kind::Unary(_, a) | Kind::Member(a, ..) => visit(a, f),
-            Kind::Binary(_, a, b) | Kind::Index(a, b) => {
-                visit(a, f);
-                visit(b, f);
-            }
-            Kind::Call { args, .. } => {
-                for a in args {
-                    visit(a, f);
-                }
-            }
-            Kind::Lit(_) | Kind::NotSet | Kind::Path(_) | Kind::Var { .. } | Kind::Error => {}
-        }
-    });
 }

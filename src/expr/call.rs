@@ -1,11 +1,12 @@
-//! What a function of the catalogue ([`super::functions`]) needs from the checker and the
-//! evaluator, as two small traits, and the type vocabulary both sides share. The catalogue
-//! depends on this module only; the checker and the evaluator implement the traits and
-//! call the catalogue, so the dependencies run one way (check → functions → call,
-//! eval → functions → call).
+//! What a function of the registry ([`super::functions`]) sees of the checker and the
+//! evaluator: two narrow traits over one call's arguments, addressed by position, and the
+//! type vocabulary both sides share. Neither trait mentions the tree, so the registry
+//! does not depend on `ast`, `check` or `eval`: they implement the traits and call it.
 
-use super::ast::Expr;
-use super::{ErrorKind, EvalContext, ExprError, Span, Type, Value};
+use super::error::{ErrorKind, ExprError, Span};
+use super::scope::EvalContext;
+use super::types::Type;
+use super::value::Value;
 
 /// A type as the checker sees it: known, the still-untyped `NOT_SET` literal, or unknown
 /// after an error (which silences follow-on errors).
@@ -65,20 +66,39 @@ pub(crate) fn rt(span: Span, message: impl Into<String>, help: Option<String>) -
     }
 }
 
-/// The checker, as a function's typing rule sees it.
+/// The checker, as a function's typing rule sees one call: its arguments' types and
+/// spans, and the two edits typing may make to an argument.
 pub(crate) trait Typer {
+    /// Number of arguments.
+    fn len(&self) -> usize;
+    /// The checked type of argument `i`.
+    fn ty(&self, i: usize) -> &CTy;
+    /// Where argument `i` is.
+    fn span(&self, i: usize) -> Span;
+    /// Where the whole call is.
+    fn call_span(&self) -> Span;
     /// Report a type error.
     fn error(&mut self, span: Span, message: String, help: Option<String>);
-    /// Give an untyped `NOT_SET` its type, or wrap an Integer where a Decimal is required.
-    fn coerce(&mut self, e: &mut Expr, from: &CTy, to: &Type);
-    /// Give a `NOT_SET` literal (directly or as an `If` branch) the type `t`.
-    fn settle(&mut self, e: &mut Expr, t: &Type);
+    /// Give argument `i`'s untyped `NOT_SET` the type `to`, or wrap it in ToDecimal
+    /// where an Integer meets a Decimal.
+    fn coerce(&mut self, i: usize, to: &Type);
+    /// Give argument `i` (a `NOT_SET` literal, directly or as `If` branches) the type `t`.
+    fn settle(&mut self, i: usize, t: &Type);
 }
 
-/// The evaluator, as a function's evaluation sees it.
+/// The evaluator, as a function's evaluation sees one call. Arguments are evaluated on
+/// demand, so functions are lazy (`If` evaluates one branch).
 pub(crate) trait Evaluator {
-    /// Evaluate an argument (functions are lazy: `If` evaluates one branch).
-    fn eval(&self, e: &Expr) -> Result<Value, ExprError>;
+    /// Number of arguments.
+    fn len(&self) -> usize;
+    /// Evaluate argument `i` (`None` past the last one).
+    fn eval(&self, i: usize) -> Option<Result<Value, ExprError>>;
+    /// Where argument `i` is, if there is one.
+    fn span(&self, i: usize) -> Option<Span>;
+    /// Where the whole call is.
+    fn call_span(&self) -> Span;
+    /// The call's checked result type.
+    fn result_type(&self) -> &Type;
     /// Variables, clock and directory.
     fn context(&self) -> &EvalContext<'_>;
 }

@@ -1,12 +1,14 @@
-//! Static typing: resolves variable paths against the [`Scope`], functions against the
-//! catalogue, gives every node its type and collects every type error with a hint.
+//! Static typing: resolves variable paths against the [`Scope`], types each call by its
+//! registry entry, gives every node its type and collects every type error with a hint.
 
 use super::ast::{BinOp, Expr, Kind, Member, UnOp, with_stack};
-use super::functions::{self, Func};
-use super::{ErrorKind, ExprError, Scope, Span, Type, Value};
-
 use super::call::Typer;
 pub(crate) use super::call::{CTy, NOT_SET_HELP, comparable, is_scalar};
+use super::error::{ErrorKind, ExprError, Span};
+use super::functions::{self, Function};
+use super::scope::Scope;
+use super::types::Type;
+use super::value::Value;
 
 pub(crate) struct Checker<'s> {
     scope: &'s Scope,
@@ -61,11 +63,13 @@ impl<'s> Checker<'s> {
                 args,
             } => {
                 let tys: Vec<CTy> = args.iter_mut().map(|a| self.check(a)).collect();
-                match functions::lookup(name) {
-                    Some(f) => {
-                        *func = Some(f);
-                        functions::check_call(self, f, args, &tys, span)
-                    }
+                match *func {
+                    Some(f) => f.check(&mut CallTyper {
+                        ck: self,
+                        args,
+                        tys: &tys,
+                        span,
+                    }),
                     None => {
                         let help = functions::closest(name).map(|n| format!("did you mean `{n}`?"));
                         self.error(*name_span, format!("unknown function `{name}`"), help);
@@ -112,7 +116,7 @@ impl<'s> Checker<'s> {
         match from {
             CTy::NotSet => settle(e, to),
             CTy::T(Type::Integer) if *to == Type::Decimal => {
-                wrap(e, Func::ToDecimal, Type::Decimal)
+                wrap(e, &functions::TO_DECIMAL, Type::Decimal)
             }
             _ => {}
         }
@@ -418,17 +422,41 @@ impl<'s> Checker<'s> {
     }
 }
 
-impl Typer for Checker<'_> {
+/// One call's arguments, as its function's typing rule sees them.
+struct CallTyper<'c, 's> {
+    ck: &'c mut Checker<'s>,
+    args: &'c mut [Expr],
+    tys: &'c [CTy],
+    span: Span,
+}
+
+impl Typer for CallTyper<'_, '_> {
+    fn len(&self) -> usize {
+        self.args.len()
+    }
+
+    fn ty(&self, i: usize) -> &CTy {
+        &self.tys[i]
+    }
+
+    fn span(&self, i: usize) -> Span {
+        self.args[i].span
+    }
+
+    fn call_span(&self) -> Span {
+        self.span
+    }
+
     fn error(&mut self, span: Span, message: String, help: Option<String>) {
-        Checker::error(self, span, message, help);
+        self.ck.error(span, message, help);
     }
 
-    fn coerce(&mut self, e: &mut Expr, from: &CTy, to: &Type) {
-        Checker::coerce(self, e, from, to);
+    fn coerce(&mut self, i: usize, to: &Type) {
+        self.ck.coerce(&mut self.args[i], &self.tys[i], to);
     }
 
-    fn settle(&mut self, e: &mut Expr, t: &Type) {
-        settle(e, t);
+    fn settle(&mut self, i: usize, t: &Type) {
+        settle(&mut self.args[i], t);
     }
 }
 
@@ -440,10 +468,10 @@ pub(crate) fn settle(e: &mut Expr, t: &Type) {
             e.ty = t.clone();
         }
         Kind::Call {
-            func: Some(Func::If),
+            func: Some(f),
             args,
             ..
-        } if args.len() == 3 => {
+        } if *f == &functions::IF && args.len() == 3 => {
             for a in &mut args[1..] {
                 settle(a, t);
             }
@@ -454,12 +482,12 @@ pub(crate) fn settle(e: &mut Expr, t: &Type) {
 }
 
 /// Replace `e` by `func(e)` with result type `ty` (an inserted implicit conversion).
-pub(crate) fn wrap(e: &mut Expr, func: Func, ty: Type) {
+pub(crate) fn wrap(e: &mut Expr, func: &'static Function, ty: Type) {
     let span = e.span;
     let inner = std::mem::replace(e, Expr::error(span));
     let mut call = Expr::new(
         Kind::Call {
-            name: func.name().to_string(),
+            name: func.name.to_string(),
             name_span: span,
             func: Some(func),
             args: vec![inner],

@@ -5,21 +5,46 @@ use std::cmp::Ordering;
 
 use super::ast::{BinOp, Expr, Kind, Member, UnOp, with_stack};
 use super::call::{Evaluator, NOT_SET_HELP, rt};
-use super::functions;
-use super::value::{DateTime, Duration};
-use super::{EvalContext, ExprError, Span, Type, Value};
+use super::error::{ExprError, Span};
+use super::scope::EvalContext;
+use super::types::Type;
+use super::value::{DateTime, Duration, Value, equal};
 
 pub(crate) struct Ev<'a> {
     pub cx: &'a EvalContext<'a>,
 }
 
-impl Evaluator for Ev<'_> {
-    fn eval(&self, e: &Expr) -> Result<Value, ExprError> {
-        Ev::eval(self, e)
+/// One call's arguments, as its function's evaluation sees them.
+struct CallArgs<'e> {
+    ev: &'e Ev<'e>,
+    args: &'e [Expr],
+    ty: &'e Type,
+    span: Span,
+}
+
+impl Evaluator for CallArgs<'_> {
+    fn len(&self) -> usize {
+        self.args.len()
+    }
+
+    fn eval(&self, i: usize) -> Option<Result<Value, ExprError>> {
+        self.args.get(i).map(|a| self.ev.eval(a))
+    }
+
+    fn span(&self, i: usize) -> Option<Span> {
+        self.args.get(i).map(|a| a.span)
+    }
+
+    fn call_span(&self) -> Span {
+        self.span
+    }
+
+    fn result_type(&self) -> &Type {
+        self.ty
     }
 
     fn context(&self) -> &EvalContext<'_> {
-        self.cx
+        self.ev.cx
     }
 }
 
@@ -37,22 +62,6 @@ fn fits(v: &Value, t: &Type) -> bool {
         (Value::Entity(a, _), b) => a == b,
         (Value::List(a, _), Type::List(b)) => a == &**b,
         _ => false,
-    }
-}
-
-/// `==` semantics: NOT_SET equals only NOT_SET; numbers compare by value; strings
-/// ordinally (case-sensitive); collections item by item.
-pub(crate) fn equal(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::NotSet(_), Value::NotSet(_)) => true,
-        (Value::NotSet(_), _) | (_, Value::NotSet(_)) => false,
-        (Value::Integer(x), Value::Decimal(y)) | (Value::Decimal(y), Value::Integer(x)) => {
-            (*x as f64) == *y
-        }
-        (Value::List(_, xs), Value::List(_, ys)) => {
-            xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| equal(x, y))
-        }
-        _ => a == b,
     }
 }
 
@@ -112,7 +121,12 @@ impl Ev<'_> {
                 func: Some(f),
                 args,
                 ..
-            } => functions::call(self, *f, args, &e.ty, e.span),
+            } => f.call(&CallArgs {
+                ev: self,
+                args,
+                ty: &e.ty,
+                span: e.span,
+            }),
             Kind::Index(a, i) => {
                 let list = self.eval(a)?;
                 let idx = self.operand(i, "the index")?;

@@ -1,7 +1,7 @@
 //! Turns expression source into tokens with byte spans; bad characters, bad escapes and
 //! unterminated strings are collected as located errors and lexing carries on.
 
-use super::{ErrorKind, ExprError, Span};
+use super::error::{ErrorKind, ExprError, Span};
 
 /// A token kind. Identifiers (keywords included) carry no text: read it through the span.
 #[derive(Debug, Clone, PartialEq)]

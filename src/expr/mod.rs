@@ -4,238 +4,30 @@
 //! [`Scope`] declares variables, [`compile`] turns source into a type-checked
 //! [`Compiled`] expression (all syntax and type errors collected), and
 //! [`Compiled::eval`] evaluates it against runtime [`Vars`] in an [`EvalContext`].
+//!
+//! The modules depend one way: `types`, `value`, `error` and `scope` are leaves; `call`
+//! (the narrow traits a function sees of the checker and the evaluator) builds on them;
+//! `functions` (the registry) on `call`; `ast` holds a resolved `&'static Function`;
+//! `parser`, `check` and `eval` build on `ast` and `functions`; `visit` walks checked
+//! trees for the rest of the crate.
 
 pub(crate) mod ast;
 mod call;
 mod check;
+mod error;
 mod eval;
-mod functions;
+pub(crate) mod functions;
 mod lexer;
 mod parser;
+mod scope;
 pub mod types;
 pub mod value;
+pub(crate) mod visit;
 
-pub(crate) use functions::Func;
+pub use error::{ErrorKind, ExprError, Span};
+pub use scope::{Directory, EvalContext, Scope, VarDecl, Vars};
 pub use types::Type;
 pub use value::{DateTime, Duration, Entity, Value};
-
-use std::collections::{BTreeMap, HashMap};
-
-use crate::diag::{SourceDiagnostic, SourceFile};
-
-/// Byte range in the expression source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
-pub struct Span {
-    /// First byte.
-    pub start: usize,
-    /// One past the last byte.
-    pub end: usize,
-}
-
-impl Span {
-    /// A span from `start` to `end`.
-    pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end }
-    }
-}
-
-/// Which stage rejected an expression.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ErrorKind {
-    /// Lexing or parsing failed.
-    Syntax,
-    /// Type check, unknown variable or function, arity.
-    Type,
-    /// Raised during evaluation (in a flow: the error-handling path).
-    Runtime,
-}
-
-/// An error about an expression, located by a span in its source.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{message}")]
-pub struct ExprError {
-    /// Stage.
-    pub kind: ErrorKind,
-    /// What went wrong, lowercase, no trailing period.
-    pub message: String,
-    /// Where, in the expression source.
-    pub span: Span,
-    /// A hint (closest function name, NOT_SET guard, …).
-    pub help: Option<String>,
-}
-
-impl ExprError {
-    /// Turn into a located diagnostic. `base` is the byte offset of the expression's
-    /// first character inside `source` (0 when the source is the expression itself).
-    pub fn to_diagnostic(&self, source: &SourceFile, base: usize) -> SourceDiagnostic {
-        let text = &source.text;
-        let mut end = (base + self.span.end).min(text.len());
-        let mut start = (base + self.span.start).min(end);
-        // A zero-width span (a missing `)` at the end) would draw no caret: widen it to
-        // the neighbouring character.
-        if start == end {
-            if let Some(c) = text.get(end..).and_then(|t| t.chars().next()) {
-                end += c.len_utf8();
-            } else if let Some(c) = text.get(..start).and_then(|t| t.chars().next_back()) {
-                start -= c.len_utf8();
-            }
-        }
-        let mut d =
-            SourceDiagnostic::error(source, (start, end), self.message.clone()).with_code(format!(
-                "routecheck::expr::{}",
-                match self.kind {
-                    ErrorKind::Syntax => "syntax",
-                    ErrorKind::Type => "type",
-                    ErrorKind::Runtime => "runtime",
-                }
-            ));
-        if let Some(h) = &self.help {
-            d = d.with_help(h.clone());
-        }
-        d
-    }
-}
-
-/// One declared variable.
-#[derive(Debug, Clone, PartialEq)]
-pub struct VarDecl {
-    /// Canonical spelling, e.g. `Flow.PriorityTier`.
-    pub name: String,
-    /// Declared type.
-    pub ty: Type,
-    /// Built-ins (`Message.*`) cannot be assigned.
-    pub readonly: bool,
-}
-
-/// The variables an expression may reference. Names resolve case-insensitively.
-#[derive(Debug, Clone, Default)]
-pub struct Scope {
-    vars: HashMap<String, VarDecl>,
-}
-
-impl Scope {
-    /// An empty scope with the read-only `Message.*` built-ins of an inbound message flow.
-    pub fn new() -> Self {
-        let mut s = Scope::default();
-        for (name, ty) in [
-            ("Message.ConversationId", Type::String),
-            ("Message.IsNewConversation", Type::Boolean),
-            ("Message.Message.body", Type::String),
-            ("Message.Message.senderAddress", Type::String),
-            ("Message.Message.mediaType", Type::String),
-            ("Message.Message.type", Type::String),
-            ("Message.Message.toAddress", Type::String),
-            ("Message.Language", Type::String),
-            ("Message.IsAuthenticated", Type::Boolean),
-            ("Message.ExternalTag", Type::String),
-        ] {
-            s.vars.insert(
-                name.to_ascii_lowercase(),
-                VarDecl {
-                    name: name.to_string(),
-                    ty,
-                    readonly: true,
-                },
-            );
-        }
-        s
-    }
-
-    /// Declare (or redeclare) a variable such as `Flow.Tier`. Errors on a name that is not
-    /// `Flow.`, `State.` or `Task.` followed by an identifier, or that shadows a built-in.
-    pub fn declare(&mut self, name: &str, ty: Type) -> Result<&VarDecl, String> {
-        let key = name.to_ascii_lowercase();
-        if let Some(existing) = self.vars.get(&key)
-            && existing.readonly
-        {
-            return Err(format!("`{}` is a read-only built-in", existing.name));
-        }
-        let (prefix, rest) = name.split_once('.').ok_or_else(|| {
-            format!("variable `{name}` needs a `Flow.`, `State.` or `Task.` prefix")
-        })?;
-        if !["flow", "state", "task"].contains(&prefix.to_ascii_lowercase().as_str()) {
-            return Err(format!(
-                "variable `{name}` needs a `Flow.`, `State.` or `Task.` prefix"
-            ));
-        }
-        if rest.is_empty()
-            || !rest
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_alphabetic() || c == '_')
-            || !rest.chars().all(|c| c.is_alphanumeric() || c == '_')
-        {
-            return Err(format!("`{name}` is not a valid variable name"));
-        }
-        self.vars.insert(
-            key.clone(),
-            VarDecl {
-                name: name.to_string(),
-                ty,
-                readonly: false,
-            },
-        );
-        Ok(&self.vars[&key])
-    }
-
-    /// Look a variable up, case-insensitively.
-    pub fn lookup(&self, name: &str) -> Option<&VarDecl> {
-        self.vars.get(&name.to_ascii_lowercase())
-    }
-
-    /// Every declared variable (built-ins included), in no particular order.
-    pub fn iter(&self) -> impl Iterator<Item = &VarDecl> {
-        self.vars.values()
-    }
-}
-
-/// Runtime values of variables, keyed case-insensitively. A declared variable with no
-/// entry reads as NOT_SET of its declared type.
-#[derive(Debug, Clone, Default)]
-pub struct Vars {
-    map: HashMap<String, Value>,
-}
-
-impl Vars {
-    /// No values.
-    pub fn new() -> Self {
-        Vars::default()
-    }
-
-    /// Set a variable's value.
-    pub fn set(&mut self, name: &str, value: Value) {
-        self.map.insert(name.to_ascii_lowercase(), value);
-    }
-
-    /// A variable's value, if one was set.
-    pub fn get(&self, name: &str) -> Option<&Value> {
-        self.map.get(&name.to_ascii_lowercase())
-    }
-}
-
-/// Organisation objects that lookups such as `FindQueueById` resolve against.
-/// An id or name not listed resolves to NOT_SET.
-#[derive(Debug, Clone, Default)]
-pub struct Directory {
-    /// Queue id → queue name.
-    pub queues: BTreeMap<String, String>,
-    /// User id → user name.
-    pub users: BTreeMap<String, String>,
-    /// Skill id → skill name.
-    pub skills: BTreeMap<String, String>,
-}
-
-/// What evaluation may read besides the expression itself.
-#[derive(Debug, Clone, Copy)]
-pub struct EvalContext<'a> {
-    /// Variable values.
-    pub vars: &'a Vars,
-    /// The clock: `GetCurrentDateTimeUtc()` returns this.
-    pub now: DateTime,
-    /// Lookup directory.
-    pub directory: &'a Directory,
-}
 
 /// A parsed, type-checked expression, ready to evaluate any number of times.
 #[derive(Debug, Clone)]
@@ -316,10 +108,10 @@ fn cast_to(ck: &mut check::Checker<'_>, root: &mut ast::Expr, from: &check::CTy,
         CTy::NotSet if check::is_scalar(target) => check::settle(root, target),
         CTy::T(t) if t == target => {}
         CTy::T(Type::Integer) if *target == Type::Decimal => {
-            check::wrap(root, functions::Func::ToDecimal, Type::Decimal)
+            check::wrap(root, &functions::TO_DECIMAL, Type::Decimal)
         }
         CTy::T(t) if *target == Type::String && check::is_scalar(t) => {
-            check::wrap(root, functions::Func::ToString, Type::String)
+            check::wrap(root, &functions::TO_STRING, Type::String)
         }
         other => {
             let help = match (other, target) {
@@ -352,4 +144,106 @@ fn cast_to(ck: &mut check::Checker<'_>, root: &mut ast::Expr, from: &check::CTy,
 /// `ToString(3+4)`); where no cast exists, a type error.
 pub fn compile_as(src: &str, scope: &Scope, target: &Type) -> Result<Compiled, Vec<ExprError>> {
     compile_inner(src, scope, Some(target))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    /// The expression modules depend one way (see the module docs): no child module of
+    /// `expr` reaches, through `super::` or `crate::expr::` paths, a module that reaches
+    /// it back.
+    #[test]
+    fn the_expression_modules_form_no_cycle() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/expr");
+        let mut files = vec![];
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                for f in std::fs::read_dir(&path).unwrap() {
+                    files.push(f.unwrap().path());
+                }
+            } else {
+                files.push(path);
+            }
+        }
+        let module = |p: &std::path::Path| -> String {
+            let rel = p.strip_prefix(&dir).unwrap();
+            let first = rel.components().next().unwrap().as_os_str();
+            first.to_string_lossy().trim_end_matches(".rs").to_string()
+        };
+        let modules: BTreeSet<String> = files.iter().map(|p| module(p)).collect();
+        let mut deps: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for path in &files {
+            let from = module(path);
+            if from == "mod" {
+                continue;
+            }
+            let text = std::fs::read_to_string(path).unwrap();
+            // Code only: comments may name any module.
+            let text: String = text
+                .split("#[cfg(test)]")
+                .next()
+                .unwrap_or_default()
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            // Inside `functions/`, `super::` is the registry itself, except in its mod.rs.
+            let nested = path.parent() != Some(dir.as_path());
+            let is_root = !nested || path.ends_with("mod.rs");
+            let mut prefixes = vec!["crate::expr::", "super::super::"];
+            if is_root {
+                prefixes.push("super::");
+            }
+            for prefix in prefixes {
+                for (i, _) in text.match_indices(prefix) {
+                    if prefix == "super::" && text[..i].ends_with("super::") {
+                        continue;
+                    }
+                    let rest = &text[i + prefix.len()..];
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    if modules.contains(&name) && name != from && name != "mod" {
+                        deps.entry(from.clone()).or_default().insert(name);
+                    }
+                }
+            }
+        }
+        // Depth-first search for a back edge.
+        fn visit(
+            m: &str,
+            deps: &BTreeMap<String, BTreeSet<String>>,
+            path: &mut Vec<String>,
+            done: &mut BTreeSet<String>,
+        ) -> Option<Vec<String>> {
+            if let Some(at) = path.iter().position(|p| p == m) {
+                let mut cycle = path[at..].to_vec();
+                cycle.push(m.to_string());
+                return Some(cycle);
+            }
+            if !done.insert(m.to_string()) {
+                return None;
+            }
+            path.push(m.to_string());
+            for d in deps.get(m).into_iter().flatten() {
+                if let Some(c) = visit(d, deps, path, done) {
+                    return Some(c);
+                }
+            }
+            path.pop();
+            None
+        }
+        assert!(
+            deps.contains_key("ast") && deps.contains_key("check"),
+            "{deps:?}"
+        );
+        let mut done = BTreeSet::new();
+        for m in &modules {
+            let cycle = visit(m, &deps, &mut vec![], &mut done);
+            assert!(cycle.is_none(), "module cycle: {:?}", cycle.unwrap());
+        }
+    }
 }

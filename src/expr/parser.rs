@@ -2,8 +2,10 @@
 //! collected with recovery, and a depth bound so hostile input cannot overflow the stack.
 
 use super::ast::{BinOp, Expr, Kind, MAX_DEPTH, UnOp, with_stack};
+use super::error::{ErrorKind, ExprError, Span};
+use super::functions;
 use super::lexer::{Tok, Token, integer_range_error, lex};
-use super::{ErrorKind, ExprError, Span, Value};
+use super::value::Value;
 
 /// Errors beyond this many are dropped: the first ones are the useful ones.
 const MAX_ERRORS: usize = 20;
@@ -445,9 +447,9 @@ impl Parser<'_> {
             let span = Span::new(t.span.start, self.prev_end());
             return self.node(
                 Kind::Call {
+                    func: functions::lookup(&name),
                     name,
                     name_span: t.span,
-                    func: None,
                     args,
                 },
                 span,

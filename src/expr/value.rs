@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::Type;
+use super::types::Type;
 
 /// A UTC instant, in milliseconds since the Unix epoch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -288,7 +288,7 @@ impl fmt::Display for Value {
             Value::NotSet(_) => f.write_str("NOT_SET"),
             Value::String(s) => f.write_str(s),
             Value::Integer(i) => write!(f, "{i}"),
-            Value::Decimal(d) => f.write_str(&super::functions::format_decimal(*d)),
+            Value::Decimal(d) => f.write_str(&format_decimal(*d)),
             Value::Boolean(b) => write!(f, "{b}"),
             Value::DateTime(d) => f.write_str(&d.to_iso()),
             Value::Duration(d) => f.write_str(&d.to_iso()),
@@ -308,9 +308,63 @@ impl fmt::Display for Value {
     }
 }
 
+/// Text of a value as ToString gives it (NOT_SET, which ToString keeps, reads as "").
+pub(crate) fn to_text(v: &Value) -> String {
+    match v {
+        Value::NotSet(_) => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Integer(i) => i.to_string(),
+        Value::Decimal(d) => format_decimal(*d),
+        Value::Boolean(b) => b.to_string(),
+        Value::DateTime(d) => d.to_iso(),
+        Value::Duration(d) => d.to_iso(),
+        Value::Json(serde_json::Value::String(s)) => s.clone(),
+        Value::Json(j) => j.to_string(),
+        Value::Entity(_, e) => e.name.clone(),
+        Value::List(_, items) => items.iter().map(to_text).collect::<Vec<_>>().join(","),
+    }
+}
+
+/// A Decimal as text: at most 15 significant digits, so binary noise (`0.1 + 0.2`) does
+/// not show, and no exponent.
+pub(crate) fn format_decimal(d: f64) -> String {
+    let rounded: f64 = format!("{d:.14e}").parse().unwrap_or(d);
+    let s = format!("{rounded}");
+    if s == "-0" { "0".into() } else { s }
+}
+
+/// `==` semantics (also AreEqual and FindFirst): NOT_SET equals only NOT_SET; numbers
+/// compare by value; strings ordinally (case-sensitive); collections item by item.
+pub(crate) fn equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::NotSet(_), Value::NotSet(_)) => true,
+        (Value::NotSet(_), _) | (_, Value::NotSet(_)) => false,
+        (Value::Integer(x), Value::Decimal(y)) | (Value::Decimal(y), Value::Integer(x)) => {
+            (*x as f64) == *y
+        }
+        (Value::List(_, xs), Value::List(_, ys)) => {
+            xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| equal(x, y))
+        }
+        _ => a == b,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimal_text() {
+        for (d, s) in [
+            (2.5, "2.5"),
+            (3.0, "3"),
+            (0.1 + 0.2, "0.3"),
+            (-0.0, "0"),
+            (1e21, "1000000000000000000000"),
+        ] {
+            assert_eq!(format_decimal(d), s);
+        }
+    }
 
     #[test]
     fn datetime_round_trip() {

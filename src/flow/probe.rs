@@ -5,7 +5,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::expr::ast::{Expr, Kind, with_stack};
+use crate::expr::ast::Kind;
+use crate::expr::visit::walk;
 use crate::expr::{Compiled, DateTime, Directory, Type, Value};
 
 use super::Flow;
@@ -24,17 +25,6 @@ pub struct ExprFacts {
     pub contextual: bool,
 }
 
-/// Functions whose result depends on the clock or the organisation, not the arguments.
-const CONTEXTUAL: &[&str] = &[
-    "GetCurrentDateTimeUtc",
-    "FindQueue",
-    "FindQueueById",
-    "FindSkill",
-    "FindUserById",
-    "FindEmergencyGroup",
-    "ToScheduleGroup",
-];
-
 impl ExprFacts {
     /// The facts of one compiled expression.
     pub fn of(c: &Compiled) -> ExprFacts {
@@ -45,7 +35,17 @@ impl ExprFacts {
 
     /// Add another expression's facts.
     pub fn add(&mut self, c: &Compiled) {
-        walk(c.root(), self);
+        walk(c.root(), &mut |e| match &e.kind {
+            Kind::Lit(v) => self.literals.push(v.clone()),
+            Kind::Var { name, .. }
+                if !self.reads.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) =>
+            {
+                self.reads.push((name.to_string(), e.ty.clone()));
+            }
+            // Functions whose result depends on the clock or the organisation.
+            Kind::Call { func: Some(f), .. } => self.contextual |= f.contextual,
+            _ => {}
+        });
     }
 
     fn add_val(&mut self, v: &Val) {
@@ -55,29 +55,6 @@ impl ExprFacts {
             ValKind::NoValue(t) => self.literals.push(Value::NotSet(t.clone())),
         }
     }
-}
-
-fn walk(e: &Expr, f: &mut ExprFacts) {
-    with_stack(|| match &e.kind {
-        Kind::Lit(v) => f.literals.push(v.clone()),
-        Kind::Var { name, .. } => {
-            if !f.reads.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
-                f.reads.push((name.to_string(), e.ty.clone()));
-            }
-        }
-        Kind::Unary(_, a) | Kind::Member(a, ..) => walk(a, f),
-        Kind::Binary(_, a, b) | Kind::Index(a, b) => {
-            walk(a, f);
-            walk(b, f);
-        }
-        Kind::Call { name, args, .. } => {
-            f.contextual |= CONTEXTUAL.iter().any(|c| c.eq_ignore_ascii_case(name));
-            for a in args {
-                walk(a, f);
-            }
-        }
-        Kind::NotSet | Kind::Path(_) | Kind::Error => {}
-    })
 }
 
 /// A decision or switch: the branches it chooses between and what its conditions read.

@@ -13,9 +13,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diag::SourceFile;
-use crate::expr::Func;
 use crate::expr::Value;
-use crate::expr::ast::{BinOp, Expr, Kind, visit as walk};
+use crate::expr::ast::{BinOp, Expr, Kind};
+use crate::expr::functions::{IF, IS_NOT_SET_OR_EMPTY, IS_SET, LOWER, TO_DECIMAL, TO_INT, UPPER};
+use crate::expr::visit::walk;
 use crate::flow::inspect::{ExprRole, FlowExpr};
 
 use super::inputs::{Loaded, RuleRead, Writer, WriterKind};
@@ -292,23 +293,21 @@ fn unset(
 /// `Flow.X` (or `Lower(Flow.X)`/`Upper(Flow.X)`) where `Flow.X` is bound to an attribute:
 /// the attribute and the case transform applied.
 fn bound_var<'a>(e: &Expr, bound: &'a HashMap<String, String>) -> Option<(&'a str, Option<bool>)> {
-    match &e.kind {
-        Kind::Var { key, .. } => bound.get(key.as_ref()).map(|a| (a.as_str(), None)),
-        _ => {
-            let (f, _, [arg]) = e.as_call()? else {
-                return None;
-            };
-            let upper = match f {
-                Func::Lower => false,
-                Func::Upper => true,
-                _ => return None,
-            };
-            match &arg.kind {
-                Kind::Var { key, .. } => bound.get(key.as_ref()).map(|a| (a.as_str(), Some(upper))),
-                _ => None,
-            }
-        }
+    if let Some((key, _)) = e.as_var() {
+        return bound.get(key).map(|a| (a.as_str(), None));
     }
+    let (f, _, [arg]) = e.as_call()? else {
+        return None;
+    };
+    let upper = if f == &UPPER {
+        true
+    } else if f == &LOWER {
+        false
+    } else {
+        return None;
+    };
+    let (key, _) = arg.as_var()?;
+    bound.get(key).map(|a| (a.as_str(), Some(upper)))
 }
 
 fn string_lit(e: &Expr) -> Option<&str> {
@@ -451,7 +450,8 @@ fn expressions(
                     }
                 }
             }
-            if let Some((Func::ToInt | Func::ToDecimal, name, args)) = x.as_call()
+            if let Some((f, name, args)) = x.as_call()
+                && (f == &TO_INT || f == &TO_DECIMAL)
                 && let Some(v) = args.first()
             {
                 not_set(src, e, v, name, bound, &guarded, out);
@@ -474,13 +474,13 @@ fn not_set(
     guarded: &BTreeSet<String>,
     out: &mut Vec<Finding>,
 ) {
-    let Kind::Var { key, name } = &v.kind else {
+    let Some((key, name)) = v.as_var() else {
         return;
     };
-    let Some(attr) = bound.get(key.as_ref()) else {
+    let Some(attr) = bound.get(key) else {
         return;
     };
-    if guarded.contains(key.as_ref()) {
+    if guarded.contains(key) {
         return;
     }
     let what = if op.chars().all(char::is_alphabetic) {
@@ -508,10 +508,10 @@ fn guarded_vars(root: &Expr) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     walk(root, &mut |x| {
         if let Some((f, _, args)) = x.as_call() {
-            let guard = matches!(f, Func::IsSet | Func::IsNotSetOrEmpty | Func::If);
+            let guard = [&IS_SET, &IS_NOT_SET_OR_EMPTY, &IF].contains(&f);
             if guard && let Some(a) = args.first() {
                 walk(a, &mut |y| {
-                    if let Kind::Var { key, .. } = &y.kind {
+                    if let Some((key, _)) = y.as_var() {
                         out.insert(key.to_string());
                     }
                 });
