@@ -27,6 +27,7 @@ mod report_snapshots;
 mod run_ergonomics;
 mod snapshot_cli;
 mod source_layer;
+mod streams;
 mod suite_cli;
 mod suite_flow;
 mod suite_live;

@@ -176,17 +176,21 @@ pub fn run(args: &InitArgs) -> u8 {
         anstream::eprintln!("error: cannot write {}: {e}", target.display());
         return exit::USAGE;
     }
-    anstream::println!("wrote {}:\n\n{body}", target.display());
-    anstream::println!("next:");
+    // The config written is the result (stdout); what was done and what to run next are
+    // notes (stderr).
+    crate::errln!("wrote {}", target.display());
+    crate::source::render::out(&body);
+    let mut next = String::from("next:\n");
     if !config.flows.is_empty() || !config.rules.is_empty() {
-        anstream::println!("  routecheck lint        # what scripts inject vs what flows read");
+        next.push_str("  routecheck lint        # what scripts inject vs what flows read\n");
     }
-    anstream::println!("  routecheck test        # run the rules files");
+    next.push_str("  routecheck test        # run the rules files\n");
     if config.rules.is_empty() {
-        anstream::println!(
-            "  (no rules files found: write rules/NAME.yaml with `cases:`; see `routecheck schema`)"
+        next.push_str(
+            "  (no rules files found: write rules/NAME.yaml with `cases:`; see `routecheck schema`)\n",
         );
     }
+    crate::source::render::err(&next);
     exit::OK
 }
 

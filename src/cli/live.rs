@@ -147,8 +147,8 @@ fn report(e: &dyn miette::Diagnostic) -> u8 {
 }
 
 fn warn(message: &str) {
-    let mut err = anstream::stderr();
-    let _ = writeln!(err, "warning: {}", crate::scrub::text(message));
+    // `errln!` scrubs, and flushes stdout first so the warning lands after what it follows.
+    crate::errln!("warning: {message}");
 }
 
 // ---------------------------------------------------------------- record

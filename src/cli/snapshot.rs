@@ -193,7 +193,8 @@ fn check(args: CheckArgs) -> u8 {
         fixtures.len()
     );
     if changed > 0 {
-        crate::outln!(
+        // A hint, not a result: stderr.
+        crate::errln!(
             "review the diffs, then `routecheck snapshot accept` to keep the fresh versions or `routecheck snapshot reject` to drop them"
         );
     }

@@ -209,6 +209,7 @@ pub fn run(args: TestArgs) -> u8 {
         format: args.format,
         junit: args.junit.clone(),
         color: super::stdout_color(),
+        stderr_color: super::stderr_color(),
         verbose: args.verbose,
     };
     if let Some(id) = &config.conversation {
@@ -219,11 +220,14 @@ pub fn run(args: TestArgs) -> u8 {
     let progress =
         report::progress::wanted(std::io::stderr().is_terminal(), &|n| std::env::var(n).ok())
             .then(|| report::progress::Progress::start(PROGRESS_AFTER));
-    let stdout: Box<dyn std::io::Write + Send> = match &progress {
-        Some(p) => p.around(Box::new(anstream::stdout())),
-        None => Box::new(anstream::stdout()),
+    // Both streams are lifted around the bar: it is drawn on stderr, where warnings go.
+    let around = |w: Box<dyn std::io::Write + Send>| match &progress {
+        Some(p) => p.around(w),
+        None => w,
     };
-    let mut reporters = report::build(&opts, stdout);
+    let stdout = around(Box::new(anstream::stdout()));
+    let stderr = around(Box::new(anstream::stderr()));
+    let mut reporters = report::build(&opts, stdout, stderr);
     // First, so the bar is gone before any reporter prints the end of the run.
     if let Some(p) = progress {
         reporters.insert(0, Box::new(p));
