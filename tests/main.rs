@@ -21,6 +21,7 @@ mod lint_cli;
 mod live_cli;
 mod live_client;
 mod project_cli;
+mod project_config;
 mod readme;
 mod report_junit_schema;
 mod report_snapshots;

@@ -25,7 +25,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// A temporary project: the samples and routecheck.yaml under `<tmp>/project`.
-fn project() -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn project() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().canonicalize().unwrap().join("project");
     for d in ["flows", "rules", "fixtures", "manifests"] {

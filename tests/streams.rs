@@ -87,14 +87,6 @@ fn trace_prints_steps_on_stdout_and_its_error_on_stderr() {
             fixture,
             "--stub",
             "Look up last order=success",
-            "--var",
-            "flow_name=F",
-            "--var",
-            "general_queue=General Support",
-            "--var",
-            "vip_queue=VIP Support",
-            "--var",
-            "data_action_category=Orders",
         ])
     };
     let ok = trace("fixtures/platinum-vip.json");

@@ -164,6 +164,9 @@ pub fn config(args: &TestArgs, project: Option<&Project>) -> Result<RunConfig, S
         paths,
         project_vars: project.map(|p| p.config.vars.clone()).unwrap_or_default(),
         excludes: project.map(Project::excludes).unwrap_or_default(),
+        stubs: project
+            .map(|p| p.paths(&p.config.stubs))
+            .unwrap_or_default(),
         deny_warnings: args.deny_warnings,
         filter,
         fail_fast: args.fail_fast,

@@ -177,6 +177,9 @@ pub struct RunConfig {
     pub coverage: bool,
     /// `--min-coverage PCT`: fail the run when a flow's branch coverage is below it.
     pub min_coverage: Option<f64>,
+    /// routecheck.yaml's `stubs:` files: every simulated flow's stubs, under the rules
+    /// file's and the case's own.
+    pub stubs: Vec<PathBuf>,
     /// Directories discovery does not enter (canonical; `exclude:` of routecheck.yaml).
     pub excludes: Vec<PathBuf>,
     /// `--deny-warnings`: a warning (e.g. an attribute near miss) fails the run.
@@ -204,6 +207,7 @@ impl Default for RunConfig {
             coverage: false,
             min_coverage: None,
             excludes: Vec::new(),
+            stubs: Vec::new(),
             deny_warnings: false,
             terraform: None,
             pictures: None,
@@ -422,11 +426,16 @@ pub fn load(config: &RunConfig) -> Result<Loaded, Vec<SourceDiagnostic>> {
         },
         None => None,
     };
+    let shared = crate::flow::stubs_file::read_all(&config.stubs).unwrap_or_else(|e| {
+        errors.extend(e);
+        Vec::new()
+    });
     loaded.flows = super::flows::bind(
         &mut loaded.suites,
         &config.vars,
         &config.project_vars,
         terraform.as_ref(),
+        &shared,
         &mut used_vars,
         &mut errors,
     );
