@@ -33,4 +33,5 @@ mod suite_cli;
 mod suite_flow;
 mod suite_live;
 mod suite_report_snapshots;
+mod walk_cli;
 mod workflows;

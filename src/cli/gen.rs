@@ -78,7 +78,10 @@ pub fn run(mut args: GenArgs) -> u8 {
             vars.entry(k.clone()).or_insert_with(|| v.clone());
         }
         if args.flows.is_empty() && args.for_file.is_none() && !args.check {
-            args.flows = flow_files(&p.paths(&p.config.flows));
+            args.flows = match flow_files(&p.paths(&p.config.flows), &p.excludes()) {
+                Ok(f) => f,
+                Err(e) => return usage(e.to_string()),
+            };
         }
         if args.rules.is_empty() {
             args.rules = if p.config.rules.is_empty() {
@@ -407,23 +410,24 @@ fn relative(target: &Path, from: &Path) -> String {
     parts.join("/")
 }
 
-/// The flow files under `paths` (a directory gives its `*.yaml`/`*.yml`, sorted).
-fn flow_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+/// The flow files under `paths`: a directory gives its `*.yaml`/`*.yml` by the one walk
+/// ([`crate::source::walk`]), as lint reads the same `flows:`.
+fn flow_files(
+    paths: &[PathBuf],
+    excludes: &[PathBuf],
+) -> Result<Vec<PathBuf>, crate::source::walk::WalkError> {
+    let how = crate::source::walk::Walk {
+        exts: &["yaml", "yml"],
+        excludes,
+        ..Default::default()
+    };
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
-                .into_iter()
-                .flatten()
-                .flatten()
-                .map(|e| e.path())
-                .filter(|f| f.is_file() && f.extension().is_some_and(|e| e == "yaml" || e == "yml"))
-                .collect();
-            found.sort();
-            out.extend(found);
+            out.extend(crate::source::walk::files(p, &how)?);
         } else {
             out.push(p.clone());
         }
     }
-    out
+    Ok(out)
 }

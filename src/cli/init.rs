@@ -25,7 +25,8 @@ enum Kind {
 }
 
 fn kind(path: &Path) -> Kind {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    // Through the source layer: a FIFO is refused, never opened.
+    let Ok(text) = crate::source::read_text(path) else {
         return Kind::Other;
     };
     let top = |key: &str| {
@@ -42,28 +43,6 @@ fn kind(path: &Path) -> Kind {
         Kind::Manifest
     } else {
         Kind::Other
-    }
-}
-
-/// Every file under `dir` (sorted), hidden directories and `target/` skipped.
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for p in paths {
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if p.is_dir() {
-            if !name.starts_with('.') && name != "target" && name != "node_modules" {
-                files(&p, out);
-            }
-        } else {
-            out.push(p);
-        }
     }
 }
 
@@ -90,17 +69,21 @@ fn dirs_of(root: &Path, found: &[&PathBuf]) -> Vec<String> {
         .collect()
 }
 
-/// Build the config for the layout under `root`.
-fn survey(root: &Path) -> ProjectConfig {
-    let mut all = Vec::new();
-    files(root, &mut all);
+/// Build the config for the layout under `root` (every file by the one walk, build
+/// output and dependencies not entered).
+fn survey(root: &Path) -> Result<ProjectConfig, crate::source::walk::WalkError> {
+    let how = crate::source::walk::Walk {
+        skip_names: &["target", "node_modules"],
+        ..Default::default()
+    };
+    let all = crate::source::walk::files(root, &how)?;
     let yaml = |p: &&PathBuf| p.extension().is_some_and(|e| e == "yaml" || e == "yml");
     let of =
         |k: Kind| -> Vec<&PathBuf> { all.iter().filter(yaml).filter(|p| kind(p) == k).collect() };
     let fixtures: Vec<&PathBuf> = all
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .filter(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("\"participants\"")))
+        .filter(|p| crate::source::read_text(p).is_ok_and(|t| t.contains("\"participants\"")))
         .collect();
     let terraform: Vec<&PathBuf> = all
         .iter()
@@ -110,7 +93,7 @@ fn survey(root: &Path) -> ProjectConfig {
     // Placeholder values the rules files already give their flows: lint needs them too.
     let mut vars = std::collections::BTreeMap::new();
     for f in of(Kind::Rules) {
-        let Ok(text) = std::fs::read_to_string(f) else {
+        let Ok(text) = crate::source::read_text(f) else {
             continue;
         };
         let src = crate::diag::SourceFile::new(f.display().to_string(), text);
@@ -129,7 +112,7 @@ fn survey(root: &Path) -> ProjectConfig {
             }
         }
     }
-    ProjectConfig {
+    Ok(ProjectConfig {
         vars,
         rules: dirs_of(root, &of(Kind::Rules)),
         flows: dirs_of(root, &of(Kind::Flow)),
@@ -137,7 +120,7 @@ fn survey(root: &Path) -> ProjectConfig {
         fixtures: first(dirs_of(root, &fixtures)),
         terraform: first(dirs_of(root, &terraform)),
         ..ProjectConfig::default()
-    }
+    })
 }
 
 /// `routecheck init`.
@@ -154,7 +137,13 @@ pub fn run(args: &InitArgs) -> u8 {
         anstream::eprintln!("error: {} is not a directory", args.dir.display());
         return exit::USAGE;
     }
-    let config = survey(&args.dir);
+    let config = match survey(&args.dir) {
+        Ok(c) => c,
+        Err(e) => {
+            crate::errln!("error: {e}");
+            return exit::USAGE;
+        }
+    };
     let body = match serde_saphyr::to_string(&config) {
         Ok(b) if config != ProjectConfig::default() => b,
         Ok(_) => "rules: [rules]\n".to_owned(),
@@ -216,7 +205,7 @@ mod tests {
         w("recordings/c.json", "{\"participants\": []}\n");
         w("infra/main.tf", "");
         w(".github/w.yaml", "cases: []\n");
-        let c = survey(d.path());
+        let c = survey(d.path()).unwrap();
         assert_eq!(c.rules, ["checks"]);
         assert_eq!(c.flows, ["archy"]);
         assert_eq!(c.manifests, ["scripts"]);

@@ -298,10 +298,7 @@ pub fn discover(
             let before = files.len();
             let skipped_before = skipped;
             if let Err(e) = walk(p, excludes, &mut files, &mut skipped) {
-                errors.push(usage_diag(
-                    &p.display().to_string(),
-                    format!("cannot read directory {}: {e}", p.display()),
-                ));
+                errors.push(usage_diag(&e.dir.display().to_string(), e.to_string()));
             } else if files.len() == before {
                 let others = skipped - skipped_before;
                 errors.push(usage_diag(
@@ -334,34 +331,29 @@ pub fn discover(
     }
 }
 
+/// The rules files under `dir` by the one walk ([`crate::source::walk`]); YAML files
+/// without a top-level `cases:` are counted in `skipped`.
 fn walk(
     dir: &Path,
     excludes: &[PathBuf],
     out: &mut Vec<PathBuf>,
     skipped: &mut usize,
-) -> io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<io::Result<_>>()?;
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            let hidden = p
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-            let excluded =
-                !excludes.is_empty() && p.canonicalize().is_ok_and(|c| excludes.contains(&c));
-            if !hidden && !excluded {
-                walk(&p, excludes, out, skipped)?;
-            }
-        } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml")
-            && p.file_name().is_none_or(|n| n != crate::project::FILE_NAME)
+) -> Result<(), crate::source::walk::WalkError> {
+    let how = crate::source::walk::Walk {
+        exts: &["yaml", "yml"],
+        excludes,
+        ..Default::default()
+    };
+    for p in crate::source::walk::files(dir, &how)? {
+        if p.file_name()
+            .is_some_and(|n| n == crate::project::FILE_NAME)
         {
-            if is_rules_file(&p) {
-                out.push(p);
-            } else {
-                *skipped += 1;
-            }
+            continue;
+        }
+        if is_rules_file(&p) {
+            out.push(p);
+        } else {
+            *skipped += 1;
         }
     }
     Ok(())
@@ -371,7 +363,8 @@ fn walk(
 /// block or quoted form, or a flow mapping that names it) so discovery stays cheap on
 /// large trees; an unreadable file counts as a rules file, so loading reports why.
 fn is_rules_file(path: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    // Through the source layer: a FIFO is refused before it is opened.
+    let Ok(text) = crate::source::read_text(path) else {
         return true;
     };
     text.lines().any(|l| {
