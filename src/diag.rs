@@ -178,6 +178,18 @@ pub fn render(diag: &dyn Diagnostic, color: bool) -> String {
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().flat_map(char::to_lowercase).collect();
     let b: Vec<char> = b.chars().flat_map(char::to_lowercase).collect();
+    levenshtein(&a, &b)
+}
+
+/// [`edit_distance`] with letter case counted: breaks ties between candidates that
+/// differ from a word only in case (`acountId`: `accountId` over `Accountid`).
+pub fn edit_distance_exact(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    levenshtein(&a, &b)
+}
+
+fn levenshtein(a: &[char], b: &[char]) -> usize {
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {
         let mut cur = vec![i + 1];

@@ -17,6 +17,7 @@ mod gen_cli;
 mod graph_cli;
 mod guest_cli;
 mod guest_session;
+mod held_out;
 mod lint_cli;
 mod live_cli;
 mod live_client;
