@@ -181,3 +181,65 @@ fn a_recorded_case_overlay_typo_does_not_become_the_suggestion() {
         "{binding:#}"
     );
 }
+
+/// A second layout: no routecheck.yaml (a git work tree is the root), the flow in a
+/// tree of its own, snake_case keys: overlay typos are named against what the flow
+/// reads, in a case with a recording and in one without.
+const FLOW_RULES: &str = "\
+flow: ../../../cx/flows/inbound/vip.yaml
+vars: { flow_name: VIP, general_queue: General, vip_queue: VIP, data_action_category: Orders }
+bindings:
+  Flow.Tier: Priority_Tier
+stubs:
+  Look up last order: { output: success, values: { Flow.OrderStatus: shipped } }
+cases:
+  - name: without a recording
+    attributes: { priorty_tier: gold }
+    expect:
+      - route: error
+  - name: an anonymous recording
+    fixture: ../../../data/conv/anonymous-guest.json
+    attributes: { priority_teir: gold, Customer_ID: x }
+    expect:
+      - route: error
+";
+
+#[test]
+fn overlay_typos_are_named_against_what_the_flow_reads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().canonicalize().unwrap().join("repo");
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for d in [".git", "tests/routing/web", "data/conv", "cx/flows/inbound"] {
+        std::fs::create_dir_all(root.join(d)).unwrap();
+    }
+    std::fs::copy(
+        samples.join("flows/web-messaging-vip.yaml"),
+        root.join("cx/flows/inbound/vip.yaml"),
+    )
+    .unwrap();
+    std::fs::copy(
+        samples.join("fixtures/anonymous-guest.json"),
+        root.join("data/conv/anonymous-guest.json"),
+    )
+    .unwrap();
+    std::fs::write(root.join("tests/routing/web/vip.yaml"), FLOW_RULES).unwrap();
+    let o = run(
+        &root.join("tests/routing"),
+        &["test", "web", "--format", "json"],
+    );
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    let w = json_warnings(&o);
+    // (The binding's `Priority_Tier` has no recorded attribute to be measured against
+    // here: it is measured against the overlay, a known gap.)
+    for (line, col, key) in [
+        (9, 19, "priority_tier"),
+        (14, 19, "priority_tier"),
+        (14, 40, "customer_id"),
+    ] {
+        assert!(
+            w.iter()
+                .any(|(l, c, t)| (*l, *c) == (line, col) && t.contains(&format!("`{key}`?"))),
+            "{line}:{col} `{key}` not among {w:#?}"
+        );
+    }
+}

@@ -99,8 +99,11 @@ pub fn near_miss_warnings(
         );
     };
     let synthetic = matches!(case.fixture, super::model::FixtureRef::Synthetic(_));
-    // The names this file reads in this case: its bindings and `attribute:` checks.
-    let reads: Vec<&str> = suite
+    // The names this file reads in this case: its bindings and `attribute:` checks, and
+    // what its flow's Get Participant Data reads (walked only when an overlay key needs
+    // it, so a case without a suspicious key costs nothing per flow size).
+    let flow_reads = std::cell::OnceCell::<Vec<String>>::new();
+    let file_reads: Vec<&str> = suite
         .bindings
         .iter()
         .map(|b| b.attribute.as_str())
@@ -109,6 +112,24 @@ pub fn near_miss_warnings(
             _ => None,
         }))
         .collect();
+    let reads = || -> Vec<&str> {
+        let flow = flow_reads.get_or_init(|| {
+            suite
+                .flow
+                .as_ref()
+                .and_then(|f| f.loaded.as_ref())
+                .map(|f| {
+                    f.attribute_reads()
+                        .into_iter()
+                        .map(|r| r.attribute)
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        let mut all = file_reads.clone();
+        all.extend(flow.iter().map(String::as_str));
+        all
+    };
     // Overlay keys that are themselves near misses: of a key the recording has (the
     // overlay adds a new attribute and the intended one keeps its recorded value), or of
     // a name the file reads that nothing sets. In a recorded case such a key is no
@@ -118,7 +139,12 @@ pub fn near_miss_warnings(
     let overlaid = |n: &str| case.attributes.iter().any(|(k, _)| k == n);
     let mut typed = Vec::new();
     for ((key, _), span) in case.attributes.iter().zip(&case.attribute_spans) {
-        if reads.contains(&key.as_str()) || (!synthetic && base.iter().any(|(k, _)| k == key)) {
+        if file_reads.contains(&key.as_str()) || (!synthetic && base.iter().any(|(k, _)| k == key))
+        {
+            continue;
+        }
+        let reads = reads();
+        if reads.contains(&key.as_str()) {
             continue;
         }
         let recorded = base
