@@ -171,6 +171,7 @@ where
     I: IntoIterator<Item = &'a dyn miette::Diagnostic>,
 {
     let color = stderr_color();
+    crate::source::render::flush_before_stderr();
     let mut err = anstream::stderr();
     for d in diags {
         use std::io::Write;

@@ -187,6 +187,17 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     levenshtein(&a, &b, |c| *c)
 }
 
+/// [`edit_distance`] with letter case counted: breaks ties between candidates that
+/// differ from a word only in case (`acountId`: `accountId` over `Accountid`).
+pub fn edit_distance_exact(a: &str, b: &str) -> usize {
+    if a.is_ascii() && b.is_ascii() {
+        return levenshtein(a.as_bytes(), b.as_bytes(), |c| *c);
+    }
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    levenshtein(&a, &b, |c| *c)
+}
+
 /// Levenshtein distance over `a` and `b` compared through `fold`, with one row.
 fn levenshtein<T, K: PartialEq>(a: &[T], b: &[T], fold: impl Fn(&T) -> K) -> usize {
     let mut row: Vec<usize> = (0..=b.len()).collect();

@@ -74,13 +74,21 @@ pub struct ProjectConfig {
     /// Injection manifests `routecheck lint` reads.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub manifests: Vec<String>,
-    /// Where recorded conversations live (`record`, `snapshot`).
+    /// The fixture directory: where `routecheck record` writes without `--out`, and what
+    /// `routecheck snapshot check|accept|reject` review without fixture arguments
+    /// (default: `fixtures/` beside this file when it exists). Rules files still name
+    /// each `fixture:` relative to themselves.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixtures: Option<String>,
     /// Values for flows' `{{placeholder}}`s (`--var` overrides them).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub vars: BTreeMap<String, String>,
-    /// Stubs files shared by rules files.
+    /// Stubs files (`Action name: { output: success, values: { Flow.X: value } }`)
+    /// shared by every command that simulates a flow (`test` for a rules file with
+    /// `flow:`, `trace`, `gen --check` and `gen --for`): each flow gets the entries for
+    /// the external actions it has, a later file's over an earlier one's. Per action, a
+    /// flag (`trace --stub`, `trace --stubs`) beats the case's `stubs:`, which beats the
+    /// rules file's `stubs:`, which beats these.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stubs: Vec<String>,
     /// Terraform directory whose values fill flow substitutions.
@@ -133,6 +141,15 @@ impl Project {
     /// Every path of a list, resolved.
     pub fn paths(&self, rels: &[String]) -> Vec<PathBuf> {
         rels.iter().map(|r| self.path(r)).collect()
+    }
+
+    /// The fixture directory: `fixtures:` resolved, else `fixtures/` beside the config
+    /// when it exists (`record` writes there, `snapshot` reviews it).
+    pub fn fixtures_dir(&self) -> Option<PathBuf> {
+        match &self.config.fixtures {
+            Some(f) => Some(self.path(f)),
+            None => Some(self.path(crate::snapshot::DEFAULT_DIR)).filter(|d| d.is_dir()),
+        }
     }
 
     /// The `exclude:` directories, canonical (missing ones dropped).

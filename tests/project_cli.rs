@@ -25,7 +25,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// A temporary project: the samples and routecheck.yaml under `<tmp>/project`.
-fn project() -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn project() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().canonicalize().unwrap().join("project");
     for d in ["flows", "rules", "fixtures", "manifests"] {
@@ -217,11 +217,13 @@ fn near_misses_are_warnings_in_every_reporter_of_test() {
         ("typos.yaml:12:20", "`language`"),
         ("typos.yaml:7:7", "`customer_id`"),
     ] {
+        // A warning is a diagnostic: on stderr, never among the results on stdout.
+        assert!(!human.stdout.contains(at), "{at}: {}", human.stdout);
         let i = human
-            .stdout
+            .stderr
             .find(at)
-            .unwrap_or_else(|| panic!("{at}: {}", human.stdout));
-        let around = &human.stdout[i..(i + 300).min(human.stdout.len())];
+            .unwrap_or_else(|| panic!("{at}: {}", human.stderr));
+        let around = &human.stderr[i..(i + 300).min(human.stderr.len())];
         assert!(around.contains(key), "{at} {key}: {around}");
     }
     assert!(
@@ -236,6 +238,13 @@ fn near_misses_are_warnings_in_every_reporter_of_test() {
     assert_eq!(warnings.len(), 4, "{warnings:#?}");
     assert!(warnings.iter().all(|w| w.to_string().contains("near-miss")));
     assert_eq!(doc["summary"]["warnings"], 4);
+    // Rendered on stderr too, for the person who ran it; stdout is the document alone.
+    assert_eq!(
+        json.stderr.matches("near-miss").count(),
+        4,
+        "{}",
+        json.stderr
+    );
 
     let gh = run(&sub, &["test", "typos.yaml", "--format", "github"]);
     assert!(
@@ -245,6 +254,8 @@ fn near_misses_are_warnings_in_every_reporter_of_test() {
         gh.stdout
     );
     assert!(gh.stdout.contains("priority_tier"), "{}", gh.stdout);
+    // The annotations are GitHub's diagnostics: not repeated on stderr.
+    assert!(!gh.stderr.contains("near-miss"), "{}", gh.stderr);
 
     let junit = sub.join("out.xml");
     let j = run(
@@ -279,7 +290,9 @@ fn a_failing_check_names_the_intended_key() {
         "{}",
         o.stdout
     );
-    assert!(o.stdout.contains("rules/fail.yaml:5:20"), "{}", o.stdout);
+    // The note is part of the failure (stdout); the located warning is on stderr.
+    assert!(o.stderr.contains("rules/fail.yaml:5:20"), "{}", o.stderr);
+    assert!(!o.stdout.contains("rules/fail.yaml:5:20"), "{}", o.stdout);
 }
 
 #[test]
@@ -384,8 +397,11 @@ fn init_writes_the_config_once_and_schema_prints_its_schema() {
     std::fs::remove_file(root.join("routecheck.yaml")).unwrap();
     let o = run(&root, &["init"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
-    assert!(o.stdout.contains("routecheck test"), "{}", o.stdout);
+    // The hints are on stderr; stdout is the config written, as in the file.
+    assert!(o.stderr.contains("routecheck test"), "{}", o.stderr);
+    assert!(!o.stdout.contains("routecheck test"), "{}", o.stdout);
     let text = std::fs::read_to_string(root.join("routecheck.yaml")).unwrap();
+    assert!(text.ends_with(&o.stdout), "{}\n---\n{text}", o.stdout);
     assert!(
         text.contains("flows") && text.contains("vip_queue: VIP Support"),
         "{text}"

@@ -19,8 +19,22 @@ fn stdout_of(make: impl FnOnce(Box<SharedBuf>) -> Box<dyn Reporter>, events: &[E
     buf.text()
 }
 
+/// The human format as `routecheck test` builds it: the results on stdout and the
+/// diagnostics (warnings, load errors) on stderr, shown one after the other.
 fn human(events: &[Event], verbose: bool) -> String {
-    stdout_of(|b| Box::new(Human::new(b, false, verbose)), events)
+    let (out, err) = human_streams(events, verbose);
+    format!("--- stdout ---\n{out}--- stderr ---\n{err}")
+}
+
+fn human_streams(events: &[Event], verbose: bool) -> (String, String) {
+    let (out, err) = (SharedBuf::default(), SharedBuf::default());
+    let opts = ReportOptions {
+        verbose,
+        ..ReportOptions::default()
+    };
+    let mut fan = Fanout::new(build(&opts, Box::new(out.clone()), Box::new(err.clone())));
+    feed(&mut fan, events).unwrap();
+    (out.text(), err.text())
 }
 
 fn junit(events: &[Event]) -> String {
@@ -79,15 +93,19 @@ fn junit_load_failed() {
 
 #[test]
 fn the_summary_line_is_the_last_line_ci_parses() {
-    let out = human(&run(), false);
+    let (out, err) = human_streams(&run(), false);
+    // The warning is a diagnostic: on stderr, not among the results.
+    assert!(err.contains("legacy `context.` prefix"), "{err}");
+    assert!(!out.contains("legacy `context.` prefix"), "{out}");
     assert_eq!(
         out.lines().last(),
         Some(
             "2 passed, 1 failed, 1 error, 1 skipped, 1 warning, 1 flow below --min-coverage in 0.25s"
         )
     );
-    let out = human(&load_failed(), false);
+    let (out, err) = human_streams(&load_failed(), false);
     assert_eq!(out.lines().last(), Some("0 passed, 0 failed, 2 errors"));
+    assert!(err.contains("unknown key `expct`"), "{err}");
 }
 
 #[test]
@@ -124,11 +142,15 @@ fn build_and_fanout_drive_stdout_and_the_junit_file_from_one_stream() {
         format: Format::Github,
         junit: Some(path.clone()),
         color: false,
+        stderr_color: false,
         verbose: false,
     };
-    let mut fan = Fanout::new(build(&opts, Box::new(buf.clone())));
+    let err = SharedBuf::default();
+    let mut fan = Fanout::new(build(&opts, Box::new(buf.clone()), Box::new(err.clone())));
     feed(&mut fan, &run()).unwrap();
+    // GitHub reads its annotations (the warnings too) on stdout; nothing goes to stderr.
     assert!(buf.text().starts_with("::warning "));
+    assert_eq!(err.text(), "");
     let xml = std::fs::read_to_string(&path).unwrap();
     // The coverage shortfall is no invented test case: the counts are the other reporters'.
     assert!(xml.contains(r#"<testsuites name="routecheck" tests="5" failures="1" errors="1""#));

@@ -45,9 +45,11 @@ fn stable(text: &str) -> String {
 
 #[test]
 fn color_always_colours_a_pipe_and_never_does_not() {
-    let (out, _, code) = run(rc().args(["test", "--color", "always", FAILING]));
+    let (out, err, code) = run(rc().args(["test", "--color", "always", FAILING]));
     assert_eq!(code, 1);
     assert!(out.contains("\x1b["), "{out}");
+    // The near-miss warnings are on stderr, coloured by the same flag.
+    assert!(err.contains("\x1b[") && err.contains("near-miss"), "{err}");
     insta::assert_snapshot!("coloured_human", stable(&out));
     let (out, _, _) = run(rc()
         .args(["test", "--color", "never", FAILING])
@@ -94,7 +96,14 @@ fn every_command_takes_color() {
 fn a_piped_run_draws_no_progress_and_ends_with_counts_and_elapsed_time() {
     let (out, err, code) = run(rc().args(["test", "rules"]));
     assert_eq!(code, 0, "{out}{err}");
-    assert_eq!(err, "", "nothing but the report: no progress bar in a pipe");
+    // No progress bar in a pipe: stderr holds the three warnings and nothing drawn.
+    assert!(!err.contains('\r') && !err.contains('\x1b'), "{err:?}");
+    assert_eq!(
+        err.matches("routecheck::attribute::near-miss").count(),
+        3,
+        "{err}"
+    );
+    assert!(!out.contains("near-miss"), "{out}");
     let last = out.lines().last().unwrap();
     assert!(
         regex::Regex::new(r"^12 passed, 0 failed, 3 warnings in [0-9]+\.[0-9]{2}s$")

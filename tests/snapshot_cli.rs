@@ -234,6 +234,9 @@ fn from_an_export_needs_no_network_and_redacts_the_same_way() {
     let seen_before = p.mock.seen().len();
     let r = p.run_env(&[], &["snapshot", "check", "--from", "exports"]);
     assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    // The diff is the result (stdout); what to do next is a hint (stderr).
+    assert!(r.stderr.contains("review the diffs"), "{}", r.stderr);
+    assert!(!r.stdout.contains("review the diffs"), "{}", r.stdout);
     assert!(
         r.stdout.contains("+        \"Tier\": \"silver\","),
         "{}",

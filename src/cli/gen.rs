@@ -12,6 +12,8 @@ use crate::expr::Directory;
 use crate::flow::Flow;
 use crate::r#gen::write::{self, StubMap};
 use crate::r#gen::{self as generator, Budget, GenOptions, Generated, existing};
+use crate::project::Project;
+use crate::suite::RunConfig;
 
 /// Arguments of `routecheck gen`.
 #[derive(Debug, clap::Args)]
@@ -31,7 +33,8 @@ pub struct GenArgs {
     /// Exit 1 when a flow has branches no suite reaches, printing a case for each.
     #[arg(long, conflicts_with_all = ["out", "for_file"])]
     pub check: bool,
-    /// Rules files or directories the suites are in, for `--check` (default: rules/).
+    /// Rules files or directories the suites are in, for `--check` (default:
+    /// routecheck.yaml's `rules:`, else rules/).
     #[arg(long = "rules", value_name = "PATH")]
     pub rules: Vec<PathBuf>,
     /// The most flow runs the search spends per flow.
@@ -55,12 +58,37 @@ pub fn run(mut args: GenArgs) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
+    // Where gen runs existing suites (`--for`, `--check`): the --var values as `test`
+    // takes them, and the project's vars, stubs files and excludes as `test` reads them.
+    let suites = RunConfig {
+        vars: vars.clone(),
+        project_vars: project
+            .as_ref()
+            .map(|p| p.config.vars.clone())
+            .unwrap_or_default(),
+        stubs: project
+            .as_ref()
+            .map(|p| p.paths(&p.config.stubs))
+            .unwrap_or_default(),
+        excludes: project.as_ref().map(Project::excludes).unwrap_or_default(),
+        ..RunConfig::default()
+    };
     if let Some(p) = &project {
         for (k, v) in &p.config.vars {
             vars.entry(k.clone()).or_insert_with(|| v.clone());
         }
         if args.flows.is_empty() && args.for_file.is_none() && !args.check {
-            args.flows = flow_files(&p.paths(&p.config.flows));
+            args.flows = match flow_files(&p.paths(&p.config.flows), &p.excludes()) {
+                Ok(f) => f,
+                Err(e) => return usage(e.to_string()),
+            };
+        }
+        if args.rules.is_empty() {
+            args.rules = if p.config.rules.is_empty() {
+                vec![p.path("rules")]
+            } else {
+                p.paths(&p.config.rules)
+            };
         }
     }
     let opts = GenOptions {
@@ -71,10 +99,14 @@ pub fn run(mut args: GenArgs) -> u8 {
         ..GenOptions::default()
     };
     if let Some(rules) = &args.for_file {
-        return append(rules, &vars, &opts);
+        let suites = RunConfig {
+            paths: vec![rules.clone()],
+            ..suites
+        };
+        return append(rules, suites, &opts);
     }
     if args.check {
-        return check(&args, &vars, &opts);
+        return check(&args, suites, &vars, &opts);
     }
     if args.flows.is_empty() {
         return usage(
@@ -191,8 +223,8 @@ fn summary(flow: &Flow, g: &Generated, out: Option<&Path>) {
 }
 
 /// `--for RULES`: append cases for the branches that file's cases do not reach.
-fn append(rules: &Path, vars: &BTreeMap<String, String>, opts: &GenOptions) -> u8 {
-    let reached = match existing::reached(&[rules.to_path_buf()], vars) {
+fn append(rules: &Path, suites: RunConfig, opts: &GenOptions) -> u8 {
+    let reached = match existing::reached(suites) {
         Ok(r) => r,
         Err(diags) => {
             super::print_diagnostics(diags.iter().map(|d| d as &dyn miette::Diagnostic));
@@ -269,13 +301,21 @@ fn cases_indent(text: &str) -> Option<String> {
 
 /// `--check`: every flow the suites simulate (or `--flow`), and a case for each branch
 /// they miss.
-fn check(args: &GenArgs, vars: &BTreeMap<String, String>, opts: &GenOptions) -> u8 {
+fn check(
+    args: &GenArgs,
+    suites: RunConfig,
+    vars: &BTreeMap<String, String>,
+    opts: &GenOptions,
+) -> u8 {
     let rules = if args.rules.is_empty() {
         vec![PathBuf::from("rules")]
     } else {
         args.rules.clone()
     };
-    let reached = match existing::reached(&rules, vars) {
+    let reached = match existing::reached(RunConfig {
+        paths: rules,
+        ..suites
+    }) {
         Ok(r) => r,
         Err(diags) => {
             super::print_diagnostics(diags.iter().map(|d| d as &dyn miette::Diagnostic));
@@ -370,23 +410,24 @@ fn relative(target: &Path, from: &Path) -> String {
     parts.join("/")
 }
 
-/// The flow files under `paths` (a directory gives its `*.yaml`/`*.yml`, sorted).
-fn flow_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+/// The flow files under `paths`: a directory gives its `*.yaml`/`*.yml` by the one walk
+/// ([`crate::source::walk`]), as lint reads the same `flows:`.
+fn flow_files(
+    paths: &[PathBuf],
+    excludes: &[PathBuf],
+) -> Result<Vec<PathBuf>, crate::source::walk::WalkError> {
+    let how = crate::source::walk::Walk {
+        exts: &["yaml", "yml"],
+        excludes,
+        ..Default::default()
+    };
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
-                .into_iter()
-                .flatten()
-                .flatten()
-                .map(|e| e.path())
-                .filter(|f| f.is_file() && f.extension().is_some_and(|e| e == "yaml" || e == "yml"))
-                .collect();
-            found.sort();
-            out.extend(found);
+            out.extend(crate::source::walk::files(p, &how)?);
         } else {
             out.push(p.clone());
         }
     }
-    out
+    Ok(out)
 }

@@ -25,6 +25,7 @@ enum Kind {
 }
 
 fn kind(path: &Path) -> Kind {
+    // Through the source layer: a FIFO is refused, never opened.
     let Ok(text) = crate::source::read_text(path) else {
         return Kind::Other;
     };
@@ -42,28 +43,6 @@ fn kind(path: &Path) -> Kind {
         Kind::Manifest
     } else {
         Kind::Other
-    }
-}
-
-/// Every file under `dir` (sorted), hidden directories and `target/` skipped.
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for p in paths {
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if p.is_dir() {
-            if !name.starts_with('.') && name != "target" && name != "node_modules" {
-                files(&p, out);
-            }
-        } else {
-            out.push(p);
-        }
     }
 }
 
@@ -90,10 +69,14 @@ fn dirs_of(root: &Path, found: &[&PathBuf]) -> Vec<String> {
         .collect()
 }
 
-/// Build the config for the layout under `root`.
-fn survey(root: &Path) -> ProjectConfig {
-    let mut all = Vec::new();
-    files(root, &mut all);
+/// Build the config for the layout under `root` (every file by the one walk, build
+/// output and dependencies not entered).
+fn survey(root: &Path) -> Result<ProjectConfig, crate::source::walk::WalkError> {
+    let how = crate::source::walk::Walk {
+        skip_names: &["target", "node_modules"],
+        ..Default::default()
+    };
+    let all = crate::source::walk::files(root, &how)?;
     let yaml = |p: &&PathBuf| p.extension().is_some_and(|e| e == "yaml" || e == "yml");
     let of =
         |k: Kind| -> Vec<&PathBuf> { all.iter().filter(yaml).filter(|p| kind(p) == k).collect() };
@@ -129,7 +112,7 @@ fn survey(root: &Path) -> ProjectConfig {
             }
         }
     }
-    ProjectConfig {
+    Ok(ProjectConfig {
         vars,
         rules: dirs_of(root, &of(Kind::Rules)),
         flows: dirs_of(root, &of(Kind::Flow)),
@@ -137,7 +120,7 @@ fn survey(root: &Path) -> ProjectConfig {
         fixtures: first(dirs_of(root, &fixtures)),
         terraform: first(dirs_of(root, &terraform)),
         ..ProjectConfig::default()
-    }
+    })
 }
 
 /// `routecheck init`.
@@ -154,7 +137,13 @@ pub fn run(args: &InitArgs) -> u8 {
         anstream::eprintln!("error: {} is not a directory", args.dir.display());
         return exit::USAGE;
     }
-    let config = survey(&args.dir);
+    let config = match survey(&args.dir) {
+        Ok(c) => c,
+        Err(e) => {
+            crate::errln!("error: {e}");
+            return exit::USAGE;
+        }
+    };
     let body = match serde_saphyr::to_string(&config) {
         Ok(b) if config != ProjectConfig::default() => b,
         Ok(_) => "rules: [rules]\n".to_owned(),
@@ -172,17 +161,21 @@ pub fn run(args: &InitArgs) -> u8 {
         anstream::eprintln!("error: {e}");
         return exit::USAGE;
     }
-    anstream::println!("wrote {}:\n\n{body}", target.display());
-    anstream::println!("next:");
+    // The config written is the result (stdout); what was done and what to run next are
+    // notes (stderr).
+    crate::errln!("wrote {}", target.display());
+    crate::source::render::out(&body);
+    let mut next = String::from("next:\n");
     if !config.flows.is_empty() || !config.rules.is_empty() {
-        anstream::println!("  routecheck lint        # what scripts inject vs what flows read");
+        next.push_str("  routecheck lint        # what scripts inject vs what flows read\n");
     }
-    anstream::println!("  routecheck test        # run the rules files");
+    next.push_str("  routecheck test        # run the rules files\n");
     if config.rules.is_empty() {
-        anstream::println!(
-            "  (no rules files found: write rules/NAME.yaml with `cases:`; see `routecheck schema`)"
+        next.push_str(
+            "  (no rules files found: write rules/NAME.yaml with `cases:`; see `routecheck schema`)\n",
         );
     }
+    crate::source::render::err(&next);
     exit::OK
 }
 
@@ -208,7 +201,7 @@ mod tests {
         w("recordings/c.json", "{\"participants\": []}\n");
         w("infra/main.tf", "");
         w(".github/w.yaml", "cases: []\n");
-        let c = survey(d.path());
+        let c = survey(d.path()).unwrap();
         assert_eq!(c.rules, ["checks"]);
         assert_eq!(c.flows, ["archy"]);
         assert_eq!(c.manifests, ["scripts"]);

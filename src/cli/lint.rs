@@ -115,6 +115,7 @@ pub fn run(args: LintArgs) -> u8 {
             .max_bytes
             .or(cfg.max_bytes)
             .unwrap_or(super::live::DEFAULT_MAX_BYTES),
+        excludes: project.as_ref().map(Project::excludes).unwrap_or_default(),
     };
     inputs.flows.extend(args.flows);
     inputs.rules.extend(args.rules);

@@ -72,9 +72,10 @@ pub struct RecordArgs {
     /// Conversation ids to fetch.
     #[arg(required = true, value_name = "CONVERSATION_ID")]
     pub ids: Vec<String>,
-    /// Directory to write `<id>.json` fixtures into (created if missing).
+    /// Directory to write `<id>.json` fixtures into (created if missing; default:
+    /// routecheck.yaml's `fixtures:`).
     #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
+    pub out: Option<PathBuf>,
     /// Keep names, addresses, emails, phone numbers and message bodies (default: redact).
     #[arg(long)]
     pub keep_pii: bool,
@@ -147,15 +148,30 @@ fn report(e: &dyn miette::Diagnostic) -> u8 {
 }
 
 fn warn(message: &str) {
-    let mut err = anstream::stderr();
-    let _ = writeln!(err, "warning: {}", crate::scrub::text(message));
+    // `errln!` scrubs, and flushes stdout first so the warning lands after what it follows.
+    crate::errln!("warning: {message}");
 }
 
 // ---------------------------------------------------------------- record
 
 /// `routecheck record`.
-pub fn record(args: RecordArgs) -> u8 {
-    let targets = match plan_record(&args) {
+pub fn record(mut args: RecordArgs) -> u8 {
+    if args.out.is_none() {
+        match super::project() {
+            Ok(p) => args.out = p.and_then(|p| p.fixtures_dir()),
+            Err(code) => return code,
+        }
+    }
+    let Some(out) = args.out.clone() else {
+        return report(&fail(
+            "no fixture directory: pass --out DIR",
+            Some(format!(
+                "or set `fixtures: DIR` in {} (relative to it)",
+                crate::project::FILE_NAME
+            )),
+        ));
+    };
+    let targets = match plan_record(&args, &out) {
         Ok(t) => t,
         Err(e) => return report(&e),
     };
@@ -163,9 +179,9 @@ pub fn record(args: RecordArgs) -> u8 {
         Ok(c) => c,
         Err(e) => return report(&e),
     };
-    if let Err(e) = std::fs::create_dir_all(&args.out) {
+    if let Err(e) = std::fs::create_dir_all(&out) {
         return report(&fail(
-            format!("cannot create {}: {e}", args.out.display()),
+            format!("cannot create {}: {e}", out.display()),
             None::<String>,
         ));
     }
@@ -221,7 +237,7 @@ pub fn record(args: RecordArgs) -> u8 {
 
 /// Check every id and target before touching the network or the disk: nothing is fetched
 /// if any fixture would be overwritten without `--update`.
-fn plan_record(args: &RecordArgs) -> Result<Vec<(String, PathBuf)>, LiveError> {
+fn plan_record(args: &RecordArgs, dir: &Path) -> Result<Vec<(String, PathBuf)>, LiveError> {
     let mut seen = std::collections::BTreeSet::new();
     let mut out = Vec::new();
     for id in &args.ids {
@@ -235,7 +251,7 @@ fn plan_record(args: &RecordArgs) -> Result<Vec<(String, PathBuf)>, LiveError> {
         if !seen.insert(id.to_string()) {
             continue;
         }
-        let path = args.out.join(format!("{id}.json"));
+        let path = dir.join(format!("{id}.json"));
         if path.exists() && !args.update {
             return Err(fail(
                 format!("refusing to overwrite {}", path.display()),

@@ -9,6 +9,7 @@ use owo_colors::OwoColorize;
 use super::live::NetArgs;
 use crate::exit;
 use crate::genesys::Client;
+use crate::project::Project;
 use crate::snapshot::{self, Outcome, PiiMode, Source, config};
 
 /// Arguments of `routecheck snapshot`.
@@ -74,10 +75,23 @@ fn report(e: &dyn miette::Diagnostic) -> u8 {
     exit::USAGE
 }
 
+/// The fixtures a command names, else the project's fixture directory (routecheck.yaml
+/// `fixtures:`, else `fixtures/` beside it), else `fixtures/` here.
+fn fixture_paths(named: &[PathBuf], project: Option<&Project>) -> Vec<PathBuf> {
+    match project.and_then(Project::fixtures_dir) {
+        Some(dir) if named.is_empty() => vec![dir],
+        _ => named.to_vec(),
+    }
+}
+
 fn check(args: CheckArgs) -> u8 {
     // `--color` is global now (every command); it still reads `snapshot check --color`.
     let color = super::stdout_color();
-    let fixtures = match snapshot::fixtures(&args.fixtures) {
+    let project = match super::project() {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let fixtures = match snapshot::fixtures(&fixture_paths(&args.fixtures, project.as_ref())) {
         Ok(f) => f,
         Err(e) => return report(&e),
     };
@@ -99,15 +113,11 @@ fn check(args: CheckArgs) -> u8 {
     // Without a snapshot config, routecheck.yaml's `snapshot:` section; flags add to it.
     let mut extra = args.ignore.clone();
     let mut no_defaults = args.no_default_ignores;
-    if config_path.is_none() {
-        match super::project() {
-            Ok(Some(p)) => {
-                extra.splice(0..0, p.config.snapshot.ignore.iter().cloned());
-                no_defaults |= p.config.snapshot.default_ignores == Some(false);
-            }
-            Ok(None) => {}
-            Err(code) => return code,
-        }
+    if config_path.is_none()
+        && let Some(p) = &project
+    {
+        extra.splice(0..0, p.config.snapshot.ignore.iter().cloned());
+        no_defaults |= p.config.snapshot.default_ignores == Some(false);
     }
     let ignore = match config::load(config_path.as_deref(), &extra, no_defaults) {
         Ok(i) => i,
@@ -193,7 +203,8 @@ fn check(args: CheckArgs) -> u8 {
         fixtures.len()
     );
     if changed > 0 {
-        crate::outln!(
+        // A hint, not a result: stderr.
+        crate::errln!(
             "review the diffs, then `routecheck snapshot accept` to keep the fresh versions or `routecheck snapshot reject` to drop them"
         );
     }
@@ -220,7 +231,12 @@ fn status(word: &str, color: bool) -> String {
 }
 
 fn review(args: ReviewArgs, accept: bool) -> u8 {
-    let found = match snapshot::review(&args.fixtures) {
+    let project = match super::project() {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let named = fixture_paths(&args.fixtures, project.as_ref());
+    let found = match snapshot::review(&named) {
         Ok(r) => r,
         Err(e) => return report(&e),
     };
@@ -229,7 +245,11 @@ fn review(args: ReviewArgs, accept: bool) -> u8 {
     }
     if found.pending.is_empty() {
         if args.fixtures.is_empty() {
-            crate::outln!("no pending snapshots under {}/", snapshot::DEFAULT_DIR);
+            let dir = named.first().map_or_else(
+                || snapshot::DEFAULT_DIR.to_owned(),
+                |d| d.display().to_string(),
+            );
+            crate::outln!("no pending snapshots under {dir}/");
         } else if found.idle.is_empty() {
             crate::outln!("no pending snapshots");
         }

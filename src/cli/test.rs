@@ -164,6 +164,9 @@ pub fn config(args: &TestArgs, project: Option<&Project>) -> Result<RunConfig, S
         paths,
         project_vars: project.map(|p| p.config.vars.clone()).unwrap_or_default(),
         excludes: project.map(Project::excludes).unwrap_or_default(),
+        stubs: project
+            .map(|p| p.paths(&p.config.stubs))
+            .unwrap_or_default(),
         deny_warnings: args.deny_warnings,
         filter,
         fail_fast: args.fail_fast,
@@ -211,6 +214,7 @@ pub fn run(args: TestArgs) -> u8 {
         format: args.format,
         junit: args.junit.clone(),
         color: super::stdout_color(),
+        stderr_color: super::stderr_color(),
         verbose: args.verbose,
     };
     if let Some(id) = &config.conversation {
@@ -221,11 +225,22 @@ pub fn run(args: TestArgs) -> u8 {
     let progress =
         report::progress::wanted(std::io::stderr().is_terminal(), &|n| std::env::var(n).ok())
             .then(|| report::progress::Progress::start(PROGRESS_AFTER));
-    let stdout: Box<dyn std::io::Write + Send> = match &progress {
-        Some(p) => p.around(Box::new(anstream::stdout())),
-        None => Box::new(anstream::stdout()),
+    // Both streams are lifted around the bar: it is drawn on stderr, where warnings go.
+    let around = |w: Box<dyn std::io::Write + Send>| match &progress {
+        Some(p) => p.around(w),
+        None => w,
     };
-    let mut reporters = report::build(&opts, stdout);
+    // JSON escapes every control character itself, so it needs no escape stripping; for
+    // a large report, anstream's stripper cost more than writing the document. Text
+    // formats keep it: a name in the rules file could carry terminal escapes.
+    let stdout: Box<dyn std::io::Write + Send> = if matches!(opts.format, Format::Json) {
+        Box::new(std::io::stdout())
+    } else {
+        Box::new(anstream::stdout())
+    };
+    let stdout = around(stdout);
+    let stderr = around(Box::new(anstream::stderr()));
+    let mut reporters = report::build(&opts, stdout, stderr);
     // First, so the bar is gone before any reporter prints the end of the run.
     if let Some(p) = progress {
         reporters.insert(0, Box::new(p));

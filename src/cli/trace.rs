@@ -9,8 +9,9 @@ use crate::conversation::Conversation;
 use crate::diag::SourceDiagnostic;
 use crate::exit;
 use crate::expr::{DateTime, Directory};
+use crate::flow::stubs_file::{self, StubsFile};
 use crate::flow::{Flow, RunInput, Stub, Stubs, trace::render_run, trace::render_step};
-use crate::source::{self, FileKind, Problem};
+use crate::source::{self, FileKind};
 
 /// Arguments of `routecheck trace`.
 #[derive(Debug, clap::Args)]
@@ -66,10 +67,13 @@ struct FixtureFacts {
     trigger_message: Option<String>,
 }
 
-/// Why a trace could not run: a usage problem, or a located problem in an input file.
+/// Why a trace could not run: a usage problem, located problems in input files, or an
+/// exit code whose reason was already printed.
 enum Failure {
     Usage(String),
     Located(Box<SourceDiagnostic>),
+    Many(Vec<SourceDiagnostic>),
+    Exit(u8),
 }
 
 impl From<String> for Failure {
@@ -90,11 +94,16 @@ pub fn run(args: TraceArgs) -> u8 {
             super::print_diagnostics([&*d as &dyn miette::Diagnostic]);
             exit::USAGE
         }
+        Err(Failure::Many(diags)) => {
+            super::print_diagnostics(diags.iter().map(|d| d as &dyn miette::Diagnostic));
+            exit::USAGE
+        }
+        Err(Failure::Exit(code)) => code,
     }
 }
 
 fn run_inner(args: &TraceArgs) -> Result<u8, Failure> {
-    let vars = pairs(&args.vars, "--var", "NAME=VALUE")?;
+    let mut vars = pairs(&args.vars, "--var", "NAME=VALUE")?;
     let directory = Directory {
         queues: pairs(&args.queues, "--queue", "ID=NAME")?,
         ..Directory::default()
@@ -103,8 +112,19 @@ fn run_inner(args: &TraceArgs) -> Result<u8, Failure> {
         Some(s) => DateTime::parse(s).map_err(|e| format!("--now: {e}"))?,
         None => now_utc(),
     };
+    // routecheck.yaml: its placeholder values under --var, its stubs files under ours.
+    let project = super::project().map_err(Failure::Exit)?;
+    let shared = match &project {
+        Some(p) => {
+            for (k, v) in &p.config.vars {
+                vars.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+            stubs_file::read_all(&p.paths(&p.config.stubs)).map_err(Failure::Many)?
+        }
+        None => Vec::new(),
+    };
     let mut stubs = match &args.stubs_file {
-        Some(p) => read_stubs(p)?,
+        Some(p) => StubsFile::read(p).map_err(Failure::Located)?.stubs(),
         None => Stubs::default(),
     };
     for (name, output) in pairs(&args.stubs, "--stub", "'Action Name=output'")? {
@@ -114,15 +134,17 @@ fn run_inner(args: &TraceArgs) -> Result<u8, Failure> {
     }
     let flow = match Flow::load(&args.flow, &vars) {
         Ok(f) => f,
-        Err(diags) => {
-            super::print_diagnostics(diags.iter().map(|d| d as &dyn miette::Diagnostic));
-            return Ok(exit::USAGE);
-        }
+        Err(diags) => return Err(Failure::Many(diags)),
     };
     let problems = flow.check_stubs(&stubs);
     if !problems.is_empty() {
         return Err(problems.join("\nerror: ").into());
     }
+    let (base, problems) = stubs_file::for_flow(&shared, &flow);
+    if !problems.is_empty() {
+        return Err(Failure::Many(problems));
+    }
+    let stubs = base.merged(&stubs);
     let facts = read_fixture(&args.fixture)?;
     let mut input = RunInput::new(facts.id, &stubs, &directory, now);
     input.attributes = facts.attributes;
@@ -169,52 +191,6 @@ pub(super) fn pairs(
         }
     }
     Ok(out)
-}
-
-fn read_stubs(path: &Path) -> Result<Stubs, Failure> {
-    let name = path.display().to_string();
-    let source = source::read_source(path, &name, FileKind::Stubs).map_err(Failure::Located)?;
-    let root = source::yaml::parse_file(&source, FileKind::Stubs).map_err(Failure::Located)?;
-    let error = |n: &source::yaml::Node, message: String| {
-        Failure::Located(Box::new(
-            SourceDiagnostic::error(&source, n.span, message)
-                .with_code(FileKind::Stubs.code(Problem::WrongType))
-                .with_help("write `Action name: { output: success, values: { Flow.X: value } }`"),
-        ))
-    };
-    let Some(entries) = root.as_map() else {
-        return Err(error(
-            &root,
-            format!(
-                "expected a mapping of action name: stub, found {}",
-                root.value.kind()
-            ),
-        ));
-    };
-    let mut stubs = Stubs::default();
-    for (k, v) in entries {
-        let Some(action) = k.as_str() else {
-            return Err(error(
-                k,
-                format!("an action name must be a string, found {}", k.value.kind()),
-            ));
-        };
-        // Located at the failing key or value inside the stub.
-        let what = format!("the stub for \"{action}\"");
-        let stub =
-            source::mapping::deserialize(&source, FileKind::Stubs, v, &what).map_err(|d| {
-                // "did you mean" beats the general shape.
-                Failure::Located(if d.help.is_some() {
-                    d
-                } else {
-                    Box::new(d.with_help(
-                        "write `Action name: { output: success, values: { Flow.X: value } }`",
-                    ))
-                })
-            })?;
-        stubs.0.insert(action.to_string(), stub);
-    }
-    Ok(stubs)
 }
 
 /// The conversation id, the customer participant's attributes, its address and last

@@ -11,6 +11,7 @@ mod model;
 pub mod placeholders;
 pub mod probe;
 pub mod simulate;
+pub mod stubs_file;
 pub mod tables;
 pub mod terraform;
 pub mod trace;
@@ -176,6 +177,11 @@ impl Flow {
                 .collect(),
             _ => vec![name.to_string()],
         }
+    }
+
+    /// Whether the flow has an external action a stub key (`NAME` or `NAME@LINE`) names.
+    pub fn has_external(&self, key: &str) -> bool {
+        self.loaded.externals.contains_key(&split_stub_key(key).0)
     }
 
     /// Problems with `stubs` for this flow, found before any run: a stub for an action

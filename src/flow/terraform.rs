@@ -30,22 +30,24 @@ pub struct TfFlows(pub BTreeMap<String, TfFlow>);
 impl TfFlows {
     /// Read `dir/*.tf` and `dir/*.tfvars`. Errors name the file.
     pub fn read(dir: &Path) -> Result<TfFlows, String> {
-        let entries = std::fs::read_dir(dir)
-            .map_err(|e| format!("cannot read the Terraform directory {}: {e}", dir.display()))?;
+        // One module: the directory itself, by the one walk (sorted, hidden files and
+        // FIFOs skipped).
+        let how = crate::source::walk::Walk {
+            exts: &["tf", "tfvars"],
+            shallow: true,
+            ..Default::default()
+        };
+        let paths = crate::source::walk::files(dir, &how)
+            .map_err(|e| format!("the Terraform directory: {e}"))?;
         let mut tf = Vec::new();
         let mut tfvars = Vec::new();
-        let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        paths.sort();
         for p in paths {
             let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
-            if ext != "tf" && ext != "tfvars" {
-                continue;
-            }
             // Through the source layer: a FIFO or device named `*.tf` is refused, not read.
             let text = crate::source::read_text(&p)
                 .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
             let body = hcl::parse(&text).map_err(|e| format!("{}: {e}", p.display()))?;
-            if ext == "tf" {
+            if ext.eq_ignore_ascii_case("tf") {
                 tf.push(body);
             } else {
                 tfvars.push(body);

@@ -2,7 +2,6 @@
 //! reached branch ids read back, and the flows they loaded (with their `vars:`).
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use crate::diag::SourceDiagnostic;
@@ -33,18 +32,13 @@ impl Reporter for Capture {
     }
 }
 
-/// Run the rules files under `paths` with coverage: every flow they simulate and what
+/// Run the rules files `config` names with coverage: every flow they simulate and what
 /// they reach. A rules file that cannot load is an error (a partial answer would make
 /// `--check` pass wrongly).
-pub fn reached(
-    paths: &[PathBuf],
-    vars: &crate::suite::load::VarOverrides,
-) -> Result<Vec<Reached>, Vec<SourceDiagnostic>> {
+pub fn reached(config: RunConfig) -> Result<Vec<Reached>, Vec<SourceDiagnostic>> {
     let config = RunConfig {
-        paths: paths.to_vec(),
-        vars: vars.clone(),
         coverage: true,
-        ..RunConfig::default()
+        ..config
     };
     let loaded = runner::load(&config)?;
     let shared = Arc::new(Mutex::new((None, Vec::new())));

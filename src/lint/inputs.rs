@@ -104,14 +104,19 @@ pub fn load(inputs: &LintInputs) -> Result<Loaded, Vec<SourceDiagnostic>> {
     let manifest_ext: &[&str] = &["yaml", "yml", "json"];
     // A flow named by the config and again by a rules file's `flow:` is read once.
     let mut flows_seen: HashSet<PathBuf> = HashSet::new();
-    for path in expand(&inputs.flows, yaml_ext, &mut errors) {
+    for path in expand(&inputs.flows, yaml_ext, &inputs.excludes, &mut errors) {
         flows_seen.insert(path.canonicalize().unwrap_or_else(|_| path.clone()));
         match Flow::load(&path, &inputs.vars) {
             Ok(f) => out.flows.push(f),
             Err(e) => errors.extend(e),
         }
     }
-    for path in expand(&inputs.manifests, manifest_ext, &mut errors) {
+    for path in expand(
+        &inputs.manifests,
+        manifest_ext,
+        &inputs.excludes,
+        &mut errors,
+    ) {
         out.manifest_count += 1;
         match read(&path, FileKind::Manifest) {
             Ok(src) => manifest(&src, inputs.max_bytes, &mut out, &mut errors),
@@ -119,7 +124,7 @@ pub fn load(inputs: &LintInputs) -> Result<Loaded, Vec<SourceDiagnostic>> {
         }
     }
     let mut fixtures = HashSet::new();
-    for path in expand(&inputs.rules, yaml_ext, &mut errors) {
+    for path in expand(&inputs.rules, yaml_ext, &inputs.excludes, &mut errors) {
         out.rules_count += 1;
         match read(&path, FileKind::Rules) {
             Ok(src) => {
@@ -155,36 +160,30 @@ fn io_error(name: &str, message: String) -> SourceDiagnostic {
         .with_code(LintInputCode::Io)
 }
 
-/// Files named, and the files under directories named (recursively, sorted, with one of
-/// `exts`). A file named explicitly is taken whatever its extension.
-fn expand(paths: &[PathBuf], exts: &[&str], errors: &mut Vec<SourceDiagnostic>) -> Vec<PathBuf> {
-    fn walk(dir: &Path, exts: &[&str], out: &mut Vec<PathBuf>, errors: &mut Vec<SourceDiagnostic>) {
-        let entries = match std::fs::read_dir(dir) {
-            Ok(e) => e,
-            Err(e) => {
-                let name = dir.display().to_string();
-                errors.push(io_error(&name, format!("cannot read directory: {e}")));
-                return;
-            }
-        };
-        let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        paths.sort();
-        for p in paths {
-            if p.is_dir() {
-                walk(&p, exts, out, errors);
-            } else if p
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| exts.iter().any(|x| x.eq_ignore_ascii_case(e)))
-            {
-                out.push(p);
-            }
-        }
-    }
+/// Files named, and the files under directories named (by the one walk,
+/// [`crate::source::walk`], with one of `exts`). A file named explicitly is taken whatever
+/// its extension.
+fn expand(
+    paths: &[PathBuf],
+    exts: &[&str],
+    excludes: &[PathBuf],
+    errors: &mut Vec<SourceDiagnostic>,
+) -> Vec<PathBuf> {
+    use crate::source::walk::{Walk, files};
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            walk(p, exts, &mut out, errors);
+            match files(
+                p,
+                &Walk {
+                    exts,
+                    excludes,
+                    ..Walk::default()
+                },
+            ) {
+                Ok(found) => out.extend(found),
+                Err(e) => errors.push(io_error(&e.dir.display().to_string(), e.to_string())),
+            }
         } else if p.exists() {
             out.push(p.clone());
         } else {

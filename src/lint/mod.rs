@@ -29,6 +29,8 @@ pub struct LintInputs {
     pub vars: BTreeMap<String, String>,
     /// Web Messaging budget in UTF-8 bytes of keys plus values.
     pub max_bytes: usize,
+    /// Directories the walk does not enter (canonical; routecheck.yaml's `exclude:`).
+    pub excludes: Vec<PathBuf>,
 }
 
 /// The stable finding codes. Their spelling is part of the interface (JSON, GitHub

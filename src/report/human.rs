@@ -7,7 +7,6 @@ use owo_colors::{OwoColorize, Style};
 
 use super::text::{self, DiffLine, DiffSide};
 use super::{CaseResult, Coverage, Event, Failure, Outcome, Reporter, Summary};
-use crate::diag::SourceDiagnostic;
 
 /// Writes the run for people, as it happens.
 pub struct Human {
@@ -130,11 +129,6 @@ impl Human {
         out
     }
 
-    fn diagnostic(&mut self, d: &SourceDiagnostic) -> io::Result<()> {
-        // A blank line keeps the next case line from reading as part of the box.
-        writeln!(self.out, "{}", crate::diag::render(d, self.color))
-    }
-
     fn coverage(&mut self, cov: &Coverage) -> io::Result<()> {
         writeln!(self.out, "\n{}", self.paint("coverage", bold()))?;
         for flow in &cov.flows {
@@ -196,13 +190,11 @@ impl Reporter for Human {
                     plural(files, "file", "files")
                 )?;
             }
-            Event::Warning(d) => self.diagnostic(d)?,
+            // Diagnostics are on stderr (`super::diagnostics`); stdout holds the results.
+            Event::Warning(_) => {}
             Event::CaseFinished(case) => self.case(case)?,
             Event::RunFinished(s) => self.finished(s)?,
             Event::LoadFailed { errors } => {
-                for d in errors {
-                    self.diagnostic(d)?;
-                }
                 let line = text::load_failed_line(errors.len());
                 // Only usage problems (e.g. `--run` matching nothing): say so, not "load".
                 let usage = errors
@@ -213,7 +205,7 @@ impl Reporter for Human {
                 } else {
                     "the rules could not be loaded"
                 };
-                writeln!(self.out, "\nnothing ran: {why}")?;
+                writeln!(self.out, "nothing ran: {why}")?;
                 let line = self.paint(&line, Style::new().red().bold());
                 writeln!(self.out, "{line}")?;
             }

@@ -4,6 +4,7 @@
 //! the human, JSON, GitHub and JUnit outputs cannot disagree about a run.
 
 mod collect;
+pub mod diagnostics;
 pub mod event;
 pub mod github;
 pub mod human;
@@ -44,13 +45,27 @@ pub struct ReportOptions {
     pub junit: Option<PathBuf>,
     /// Colour the human output (a terminal with `NO_COLOR` unset).
     pub color: bool,
+    /// Colour the diagnostics on stderr (decided for stderr, as `color` is for stdout).
+    pub stderr_color: bool,
     /// Human output: durations, and reached branches in coverage too.
     pub verbose: bool,
 }
 
-/// The reporters a run asked for: the stdout one first, then the JUnit file if any.
-pub fn build(opts: &ReportOptions, stdout: Box<dyn Write + Send>) -> Vec<Box<dyn Reporter>> {
-    let mut reporters: Vec<Box<dyn Reporter>> = Vec::with_capacity(2);
+/// The reporters a run asked for: the diagnostics on `stderr` (human and JSON formats;
+/// GitHub's annotations are its diagnostics), then the stdout one, then the JUnit file if
+/// any. Diagnostics come first so a warning is printed above the case it is about.
+pub fn build(
+    opts: &ReportOptions,
+    stdout: Box<dyn Write + Send>,
+    stderr: Box<dyn Write + Send>,
+) -> Vec<Box<dyn Reporter>> {
+    let mut reporters: Vec<Box<dyn Reporter>> = Vec::with_capacity(3);
+    if opts.format != Format::Github {
+        reporters.push(Box::new(diagnostics::Diagnostics::new(
+            stderr,
+            opts.stderr_color,
+        )));
+    }
     reporters.push(match opts.format {
         Format::Human => Box::new(human::Human::new(stdout, opts.color, opts.verbose)),
         Format::Json => Box::new(json::Json::new(stdout)),
@@ -137,16 +152,19 @@ mod tests {
     }
 
     #[test]
-    fn build_adds_junit_after_the_stdout_reporter() {
+    fn build_adds_diagnostics_before_and_junit_after_the_stdout_reporter() {
         let opts = ReportOptions {
             format: Format::Json,
             junit: Some(PathBuf::from("out.xml")),
             ..ReportOptions::default()
         };
-        assert_eq!(build(&opts, Box::new(io::sink())).len(), 2);
-        assert_eq!(
-            build(&ReportOptions::default(), Box::new(io::sink())).len(),
-            1
-        );
+        let sink = || Box::new(io::sink());
+        assert_eq!(build(&opts, sink(), sink()).len(), 3);
+        assert_eq!(build(&ReportOptions::default(), sink(), sink()).len(), 2);
+        let github = ReportOptions {
+            format: Format::Github,
+            ..ReportOptions::default()
+        };
+        assert_eq!(build(&github, sink(), sink()).len(), 1);
     }
 }

@@ -124,26 +124,17 @@ pub fn pending_path(fixture: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
-/// Files under `dir` (recursively, hidden entries skipped) whose name ends with `suffix`,
-/// sorted.
+/// Files under `dir` whose name ends with `suffix` (`.json`, `.json.new`), by the one
+/// walk ([`crate::source::walk`]).
 fn walk(dir: &Path, suffix: &str, out: &mut Vec<PathBuf>) -> Result<(), SnapshotError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| SnapshotError::io(dir, e))?;
-    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    paths.sort();
-    for p in paths {
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if name.starts_with('.') {
-            continue;
-        }
-        if p.is_dir() {
-            walk(&p, suffix, out)?;
-        } else if name.ends_with(suffix) {
-            out.push(p);
-        }
-    }
+    let exts = [suffix.trim_start_matches('.')];
+    let how = crate::source::walk::Walk {
+        exts: &exts,
+        ..Default::default()
+    };
+    let found =
+        crate::source::walk::files(dir, &how).map_err(|e| SnapshotError::io(&e.dir, e.source))?;
+    out.extend(found);
     Ok(())
 }
 

@@ -174,8 +174,16 @@ pub fn stdout_failed(e: &io::Error) -> ! {
 pub fn err(text: &str) {
     // Diagnostics and notes can quote a secret (an interpolated value, an echoed token).
     let text = crate::scrub::text(text);
+    flush_before_stderr();
     let mut e = anstream::stderr().lock();
     let _ = e.write_all(text.as_bytes()).and_then(|()| e.flush());
+}
+
+/// Flush stdout before a diagnostic goes to stderr: on a terminal both streams share one
+/// screen, and a warning must appear after the results it follows, not before buffered
+/// ones. A failure is left to the next write to stdout to report.
+pub fn flush_before_stderr() {
+    let _ = io::stdout().lock().flush();
 }
 
 /// `println!` that never panics (see [`out`]).

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use super::load::VarOverrides;
 use super::model::Suite;
 use crate::diag::SourceDiagnostic;
+use crate::flow::stubs_file::{self, StubsFile};
 use crate::flow::terraform::TfFlows;
 use crate::flow::{Flow, Stub, Stubs, placeholders};
 use crate::source::code::RulesCode;
@@ -31,14 +32,20 @@ fn placeholder_names(path: &Path) -> Option<BTreeSet<String>> {
 /// are recorded in `used`; `defaults` (routecheck.yaml's `vars:`) fill placeholders
 /// the file leaves open. Returns the distinct flows; each suite's `flow.index` points
 /// into them. Problems go to `errors`, located in the rules or flow file.
+///
+/// `shared` are the project's stubs files (routecheck.yaml `stubs:`): each flow's cases
+/// get the entries for its actions under the rules file's and the case's own stubs.
 pub fn bind(
     suites: &mut [Suite],
     overrides: &VarOverrides,
     defaults: &VarOverrides,
     terraform: Option<&TfFlows>,
+    shared: &[StubsFile],
     used: &mut Vec<String>,
     errors: &mut Vec<SourceDiagnostic>,
 ) -> Vec<Arc<Flow>> {
+    // Per flow index: the shared stubs for it (their problems reported once).
+    let mut shared_for: HashMap<usize, Stubs> = HashMap::new();
     let mut names: HashMap<PathBuf, Option<BTreeSet<String>>> = HashMap::new();
     // (path, vars) → index in `flows`, or None when it failed to load (reported once).
     let mut cache: HashMap<(PathBuf, BTreeMap<String, String>), Option<usize>> = HashMap::new();
@@ -144,6 +151,16 @@ pub fn bind(
         for case in &suite.cases {
             for (name, stub, span) in &case.own_stubs {
                 check(name, stub, *span);
+            }
+        }
+        let base = shared_for.entry(index).or_insert_with(|| {
+            let (stubs, problems) = stubs_file::for_flow(shared, flow);
+            errors.extend(problems);
+            stubs
+        });
+        if !base.0.is_empty() {
+            for case in &mut suite.cases {
+                case.stubs = base.merged(&case.stubs);
             }
         }
         sf.loaded = Some(Arc::clone(flow));

@@ -77,7 +77,8 @@ pub fn relation(name: &str, present: &str) -> Option<Kind> {
 }
 
 /// The closest present attribute `name` nearly matches (case first, then prefix, then
-/// the smallest edit distance; ties alphabetically, so reports are stable). The caller
+/// the smallest edit distance, then the smallest counting letter case; ties
+/// alphabetically, so reports are stable). The caller
 /// has established that `name` itself is absent.
 pub fn closest<'c>(
     name: &str,
@@ -86,7 +87,15 @@ pub fn closest<'c>(
     present
         .into_iter()
         .filter_map(|p| relation(name, p).map(|k| (p, k)))
-        .min_by_key(|(p, k)| (*k, edit_distance(name, p), case_gap(name, p), *p))
+        .min_by_key(|(p, k)| {
+            (
+                *k,
+                edit_distance(name, p),
+                crate::diag::edit_distance_exact(name, p),
+                case_gap(name, p),
+                *p,
+            )
+        })
 }
 
 /// The candidates of [`closest`], pre-normalised and bucketed once so that looking up many
@@ -234,5 +243,12 @@ mod tests {
             Some(("context.lang", Kind::Prefix))
         );
         assert_eq!(closest("channel", present), None);
+        // Equal without case, the candidate spelled like the name wins: a held-out
+        // project's binding `acountId` means the recorded `accountId`, not the overlay
+        // typo `Accountid` (alphabetically first).
+        assert_eq!(
+            closest("acountId", ["Accountid", "accountId"]),
+            Some(("accountId", Kind::Typo))
+        );
     }
 }

@@ -187,6 +187,9 @@ pub struct RunConfig {
     pub coverage: bool,
     /// `--min-coverage PCT`: fail the run when a flow's branch coverage is below it.
     pub min_coverage: Option<f64>,
+    /// routecheck.yaml's `stubs:` files: every simulated flow's stubs, under the rules
+    /// file's and the case's own.
+    pub stubs: Vec<PathBuf>,
     /// Directories discovery does not enter (canonical; `exclude:` of routecheck.yaml).
     pub excludes: Vec<PathBuf>,
     /// `--deny-warnings`: a warning (e.g. an attribute near miss) fails the run.
@@ -217,6 +220,7 @@ impl Default for RunConfig {
             coverage: false,
             min_coverage: None,
             excludes: Vec::new(),
+            stubs: Vec::new(),
             deny_warnings: false,
             terraform: None,
             pictures: None,
@@ -310,10 +314,7 @@ pub fn discover(
             let before = files.len();
             let skipped_before = skipped;
             if let Err(e) = walk(p, excludes, &mut files, &mut skipped) {
-                errors.push(usage_diag(
-                    &p.display().to_string(),
-                    format!("cannot read directory {}: {e}", p.display()),
-                ));
+                errors.push(usage_diag(&e.dir.display().to_string(), e.to_string()));
             } else if files.len() == before {
                 let others = skipped - skipped_before;
                 errors.push(usage_diag(
@@ -346,34 +347,29 @@ pub fn discover(
     }
 }
 
+/// The rules files under `dir` by the one walk ([`crate::source::walk`]); YAML files
+/// without a top-level `cases:` are counted in `skipped`.
 fn walk(
     dir: &Path,
     excludes: &[PathBuf],
     out: &mut Vec<PathBuf>,
     skipped: &mut usize,
-) -> io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<io::Result<_>>()?;
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            let hidden = p
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-            let excluded =
-                !excludes.is_empty() && p.canonicalize().is_ok_and(|c| excludes.contains(&c));
-            if !hidden && !excluded {
-                walk(&p, excludes, out, skipped)?;
-            }
-        } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml")
-            && p.file_name().is_none_or(|n| n != crate::project::FILE_NAME)
+) -> Result<(), crate::source::walk::WalkError> {
+    let how = crate::source::walk::Walk {
+        exts: &["yaml", "yml"],
+        excludes,
+        ..Default::default()
+    };
+    for p in crate::source::walk::files(dir, &how)? {
+        if p.file_name()
+            .is_some_and(|n| n == crate::project::FILE_NAME)
         {
-            if is_rules_file(&p) {
-                out.push(p);
-            } else {
-                *skipped += 1;
-            }
+            continue;
+        }
+        if is_rules_file(&p) {
+            out.push(p);
+        } else {
+            *skipped += 1;
         }
     }
     Ok(())
@@ -383,7 +379,8 @@ fn walk(
 /// block or quoted form, or a flow mapping that names it) so discovery stays cheap on
 /// large trees; an unreadable file counts as a rules file, so loading reports why.
 fn is_rules_file(path: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    // Through the source layer: a FIFO is refused before it is opened.
+    let Ok(text) = crate::source::read_text(path) else {
         return true;
     };
     text.lines().any(|l| {
@@ -444,11 +441,16 @@ pub fn load(config: &RunConfig) -> Result<Loaded, Vec<SourceDiagnostic>> {
         },
         None => None,
     };
+    let shared = crate::flow::stubs_file::read_all(&config.stubs).unwrap_or_else(|e| {
+        errors.extend(e);
+        Vec::new()
+    });
     loaded.flows = super::flows::bind(
         &mut loaded.suites,
         &config.vars,
         &config.project_vars,
         terraform.as_ref(),
+        &shared,
         &mut used_vars,
         &mut errors,
     );
