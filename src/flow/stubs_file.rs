@@ -56,8 +56,8 @@ impl StubsFile {
             };
             // Located at the failing key or value inside the stub.
             let what = format!("the stub for \"{action}\"");
-            let stub = source::mapping::deserialize(&source, FileKind::Stubs, v, &what).map_err(
-                |d| {
+            let stub =
+                source::mapping::deserialize(&source, FileKind::Stubs, v, &what).map_err(|d| {
                     // "did you mean" beats the general shape.
                     if d.help.is_some() {
                         d
@@ -66,8 +66,7 @@ impl StubsFile {
                             "write `Action name: { output: success, values: { Flow.X: value } }`",
                         ))
                     }
-                },
-            )?;
+                })?;
             entries.push((action.to_owned(), stub, k.span));
         }
         Ok(StubsFile { source, entries })
