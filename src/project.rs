@@ -8,7 +8,7 @@
 //! own directory. Nothing here depends on the working directory, so a rules file means
 //! the same thing from wherever it is run.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use schemars::JsonSchema;
@@ -340,22 +340,85 @@ impl PathError {
 /// file's directory, and (after symlinks) inside its project root. Returns the joined
 /// path (for messages) and the canonical one (for reading).
 pub fn resolve(naming_file: &Path, rel: &str) -> Result<(PathBuf, PathBuf), PathError> {
-    let base = naming_file.parent().unwrap_or(Path::new(""));
-    let joined = base.join(rel);
-    let canonical = joined.canonicalize().map_err(|e| PathError::NotFound {
-        joined: joined.clone(),
-        reason: e.to_string(),
-    })?;
-    let (root, kind) = root_of(naming_file);
-    if !canonical.starts_with(&root) {
-        return Err(PathError::Outside {
-            joined,
-            canonical,
-            root,
-            kind,
-        });
+    Resolver::new(naming_file).resolve(rel)
+}
+
+/// [`resolve`] for many paths named by one file (a rules file's fixtures): the project root
+/// is found once, and each directory is canonicalised once, so a path costs one `lstat`
+/// instead of a `realpath` of every component plus a root search.
+#[derive(Debug)]
+pub struct Resolver {
+    naming_file: PathBuf,
+    root: Option<(PathBuf, RootKind)>,
+    /// Directory as joined → its canonical form (`None`: it failed; the slow path then
+    /// reports the exact error).
+    dirs: HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl Resolver {
+    /// Paths named by `naming_file`.
+    pub fn new(naming_file: &Path) -> Self {
+        Resolver {
+            naming_file: naming_file.to_path_buf(),
+            root: None,
+            dirs: HashMap::new(),
+        }
     }
-    Ok((joined, canonical))
+
+    /// Resolve `rel` by the path rule; the same result as [`resolve`].
+    pub fn resolve(&mut self, rel: &str) -> Result<(PathBuf, PathBuf), PathError> {
+        let base = self.naming_file.parent().unwrap_or(Path::new(""));
+        let joined = base.join(rel);
+        let canonical = match self.quick(&joined, rel) {
+            Some(c) => c,
+            None => joined.canonicalize().map_err(|e| PathError::NotFound {
+                joined: joined.clone(),
+                reason: e.to_string(),
+            })?,
+        };
+        let (root, kind) = self
+            .root
+            .get_or_insert_with(|| root_of(&self.naming_file))
+            .clone();
+        if !canonical.starts_with(&root) {
+            return Err(PathError::Outside {
+                joined,
+                canonical,
+                root,
+                kind,
+            });
+        }
+        Ok((joined, canonical))
+    }
+
+    /// The canonical path when it is the canonical directory plus a last name that is not a
+    /// symlink (then `realpath` would give exactly that); `None` sends anything else
+    /// (a symlink, `..`, a trailing `/`, an error) to `canonicalize` itself.
+    fn quick(&mut self, joined: &Path, rel: &str) -> Option<PathBuf> {
+        if rel.ends_with(['/', '\\']) {
+            return None;
+        }
+        let Some(std::path::Component::Normal(name)) = joined.components().next_back() else {
+            return None;
+        };
+        let dir = joined
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if std::fs::symlink_metadata(joined)
+            .ok()?
+            .file_type()
+            .is_symlink()
+        {
+            return None;
+        }
+        let canon_dir = self
+            .dirs
+            .entry(dir.to_path_buf())
+            .or_insert_with(|| dir.canonicalize().ok())
+            .as_ref()?;
+        Some(canon_dir.join(name))
+    }
 }
 
 /// A warning for an old config file the project config replaces (it still works).

@@ -180,6 +180,8 @@ pub fn config(args: &TestArgs, project: Option<&Project>) -> Result<RunConfig, S
         conversation,
         coverage: args.coverage || min_coverage.is_some(),
         min_coverage,
+        // `test` exits right after the run.
+        forget_at_exit: true,
         terraform: args
             .terraform
             .clone()

@@ -31,13 +31,14 @@ pub fn run(l: &Loaded) -> Vec<Finding> {
     for w in &l.writers {
         by_key.entry(&w.key).or_default().push(w);
     }
+    let writers = WriterIndex::new(&l.writers);
     let mut reads: Vec<String> = Vec::new();
     for flow in &l.flows {
         let src = flow.source();
         let flow_reads = flow.attribute_reads();
         for r in &flow_reads {
             if !by_key.contains_key(r.attribute.as_str()) {
-                out.push(unset(src, r.span, &r.attribute, &r.variable, &l.writers));
+                out.push(unset(src, r.span, &r.attribute, &r.variable, &writers));
             }
         }
         let bound: HashMap<String, String> = flow_reads
@@ -49,24 +50,27 @@ pub fn run(l: &Loaded) -> Vec<Finding> {
     }
     for r in &l.rule_reads {
         if !by_key.contains_key(r.attribute.as_str()) {
-            out.extend(rule_read(r, &l.writers));
+            out.extend(rule_read(r, &writers));
         }
         reads.push(r.attribute.clone());
     }
     let read_keys: BTreeSet<&str> = reads.iter().map(String::as_str).collect();
     if !l.flows.is_empty() {
+        // Indexed once: the first read of each normalised key, and the reads bucketed for
+        // "did you mean", so the unread-key check is not reads × writers.
+        let mut normalized: HashMap<String, &str> = HashMap::new();
+        for r in &reads {
+            normalized.entry(normalize(r)).or_insert(r.as_str());
+        }
+        let near_reads = crate::suite::near::NearIndex::new(reads.iter().map(String::as_str));
         for w in &l.writers {
             if w.kind == WriterKind::Fixture || read_keys.contains(w.key.as_str()) {
                 continue;
             }
-            let near = reads
-                .iter()
-                .find(|r| normalize(r) == normalize(&w.key))
-                .map(String::as_str)
-                .or_else(|| {
-                    crate::suite::near::closest(&w.key, reads.iter().map(String::as_str))
-                        .map(|(r, _)| r)
-                });
+            let near = normalized
+                .get(&normalize(&w.key))
+                .copied()
+                .or_else(|| near_reads.closest(&w.key).map(|(r, _)| r));
             out.push(
                 Finding::new(
                     Code::UnreadAttribute,
@@ -90,10 +94,10 @@ pub fn run(l: &Loaded) -> Vec<Finding> {
 /// A rules file reads an attribute nothing sets while a close key is set: the typo
 /// routecheck exists to catch. A name with nothing close may be deliberately absent
 /// (`set: false`), so only near misses are findings.
-fn rule_read(r: &RuleRead, writers: &[Writer]) -> Option<Finding> {
+fn rule_read(r: &RuleRead, writers: &WriterIndex<'_>) -> Option<Finding> {
     use crate::suite::near::{self, Kind};
-    let (key, kind) = near::closest(&r.attribute, writers.iter().map(|w| w.key.as_str()))?;
-    let w = writers.iter().find(|w| w.key == key)?;
+    let (key, kind) = writers.near.closest(&r.attribute)?;
+    let w = writers.exact(key)?;
     let code = match kind {
         Kind::Case => Code::CaseMismatch,
         Kind::Prefix => Code::PrefixMismatch,
@@ -145,15 +149,92 @@ fn place(w: &Writer) -> String {
     format!("{} {}:{l}:{c}", w.kind.noun(), w.file.name)
 }
 
+/// The writers, pre-normalised and bucketed once per run: every lookup below returns the
+/// writer a scan of the list in order would (the first of equals), without comparing each
+/// read with every writer key.
+struct WriterIndex<'w> {
+    writers: &'w [Writer],
+    near: crate::suite::near::NearIndex<'w>,
+    /// Exact key → first writer.
+    exact: HashMap<&'w str, usize>,
+    /// ASCII-lowercase key → first writer.
+    lower: HashMap<String, usize>,
+    /// ASCII-lowercase key without a prefix → writers, in order.
+    unprefixed: HashMap<String, Vec<usize>>,
+    /// Character count of the normalised key → (writer, normalised key), in order.
+    normalized: HashMap<usize, Vec<(usize, String)>>,
+}
+
+impl<'w> WriterIndex<'w> {
+    fn new(writers: &'w [Writer]) -> Self {
+        let mut ix = WriterIndex {
+            writers,
+            near: crate::suite::near::NearIndex::new(writers.iter().map(|w| w.key.as_str())),
+            exact: HashMap::new(),
+            lower: HashMap::new(),
+            unprefixed: HashMap::new(),
+            normalized: HashMap::new(),
+        };
+        for (i, w) in writers.iter().enumerate() {
+            ix.exact.entry(w.key.as_str()).or_insert(i);
+            ix.lower.entry(w.key.to_ascii_lowercase()).or_insert(i);
+            ix.unprefixed
+                .entry(strip_prefix(&w.key).to_ascii_lowercase())
+                .or_default()
+                .push(i);
+            let n = normalize(&w.key);
+            ix.normalized
+                .entry(crate::suite::near::lower_len(&n))
+                .or_default()
+                .push((i, n));
+        }
+        ix
+    }
+
+    fn exact(&self, key: &str) -> Option<&'w Writer> {
+        self.exact.get(key).map(|&i| &self.writers[i])
+    }
+
+    fn case_insensitive(&self, attr: &str) -> Option<&'w Writer> {
+        self.lower
+            .get(&attr.to_ascii_lowercase())
+            .map(|&i| &self.writers[i])
+    }
+
+    fn unprefixed(&self, attr: &str) -> Option<&'w Writer> {
+        self.unprefixed
+            .get(&strip_prefix(attr).to_ascii_lowercase())?
+            .iter()
+            .map(|&i| &self.writers[i])
+            .find(|w| unprefixed_eq(&w.key, attr))
+    }
+
+    /// The writer whose normalised key is nearest `attr`'s (within a third of its length,
+    /// at least 2 edits; the first of equals). Keys whose length alone rules them out are
+    /// not compared.
+    fn nearest_normalized(&self, attr: &str) -> Option<&'w Writer> {
+        let n = normalize(attr);
+        let len = crate::suite::near::lower_len(&n);
+        let limit = (n.chars().count() / 3).max(2);
+        (len.saturating_sub(limit)..=len + limit)
+            .filter_map(|l| self.normalized.get(&l))
+            .flatten()
+            .map(|(i, k)| (crate::diag::edit_distance(&n, k), *i))
+            .filter(|(d, _)| *d <= limit)
+            .min_by_key(|&(d, i)| (d, i))
+            .map(|(_, i)| &self.writers[i])
+    }
+}
+
 /// A read with no exact writer: a case or prefix mismatch, or simply unset.
 fn unset(
     src: &SourceFile,
     span: (usize, usize),
     attr: &str,
     var: &str,
-    writers: &[Writer],
+    writers: &WriterIndex<'_>,
 ) -> Finding {
-    if let Some(w) = writers.iter().find(|w| w.key.eq_ignore_ascii_case(attr)) {
+    if let Some(w) = writers.case_insensitive(attr) {
         return Finding::new(
             Code::CaseMismatch,
             src,
@@ -170,7 +251,7 @@ fn unset(
             w.key
         ));
     }
-    if let Some(w) = writers.iter().find(|w| unprefixed_eq(&w.key, attr)) {
+    if let Some(w) = writers.unprefixed(attr) {
         return Finding::new(
             Code::PrefixMismatch,
             src,
@@ -187,13 +268,7 @@ fn unset(
             w.key
         ));
     }
-    let n = normalize(attr);
-    let limit = (n.chars().count() / 3).max(2);
-    let nearest = writers
-        .iter()
-        .map(|w| (crate::diag::edit_distance(&n, &normalize(&w.key)), w))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d);
+    let nearest = writers.nearest_normalized(attr);
     let f = Finding::new(
         Code::UnsetAttribute,
         src,
@@ -202,12 +277,12 @@ fn unset(
     )
     .label("never set");
     match nearest {
-        Some((_, w)) => f.help(format!(
+        Some(w) => f.help(format!(
             "the nearest key that is set is `{}` ({}); attribute names must match exactly",
             w.key,
             place(w)
         )),
-        None if writers.is_empty() => f.help(
+        None if writers.writers.is_empty() => f.help(
             "list the attributes each script sends in a manifest (--manifest) so lint can check them",
         ),
         None => f.help("no writer sets anything like it: add it to the script and its manifest, or stop reading it"),

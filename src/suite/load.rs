@@ -186,7 +186,7 @@ pub fn load_source(
         src: &source,
         diags,
         base_dir: path.parent().unwrap_or(Path::new(".")),
-        file_path: path,
+        resolver: crate::project::Resolver::new(path),
         live: conversation,
         flow: None,
         flow_failed: false,
@@ -220,8 +220,9 @@ struct Loader<'a> {
     src: &'a SourceFile,
     diags: &'a mut Diagnostics,
     base_dir: &'a Path,
-    /// The rules file itself: paths it names follow `crate::project::resolve`.
-    file_path: &'a Path,
+    /// Paths the rules file names follow `crate::project::resolve`; its root is found once
+    /// (every case names a fixture).
+    resolver: crate::project::Resolver,
     /// `--conversation ID`: every case reads it, `fixture:` paths are not resolved.
     live: Option<&'a str>,
     /// The file's `flow:` (read before the cases, which need its stubs).
@@ -755,7 +756,7 @@ impl Loader<'_> {
                 self.location(v.span.0),
             ));
         }
-        match crate::project::resolve(self.file_path, &rel) {
+        match self.resolver.resolve(&rel) {
             Ok((joined, canonical)) if canonical.is_file() => Some((
                 FixtureRef::File {
                     canonical,
@@ -1340,7 +1341,7 @@ impl Loader<'_> {
             }
             Some((node, rel)) => {
                 self.flow_failed = true;
-                match crate::project::resolve(self.file_path, &rel) {
+                match self.resolver.resolve(&rel) {
                     Ok((joined, path)) if path.is_file() => {
                         // `a/../` folded away, unless a symlink makes that another file.
                         let display = match lexical(&joined) {

@@ -4,6 +4,8 @@
 //! it is looked for wherever a rules file names an attribute: bindings, `attribute:`
 //! expectations and overlay keys, in `test` and in `lint`.
 
+use std::collections::HashMap;
+
 use crate::diag::edit_distance;
 
 /// Prefixes that legacy chat (`context.`), Genesys system data (`system.`) and custom
@@ -82,6 +84,60 @@ pub fn closest<'c>(
         .min_by_key(|(p, k)| (*k, edit_distance(name, p), case_gap(name, p), *p))
 }
 
+/// The candidates of [`closest`], pre-normalised and bucketed once so that looking up many
+/// names (lint: every read against every writer key) compares each name only with the
+/// candidates that could be a near miss — the same lowercase name, the same name without a
+/// prefix, or a lowercase length within the typo limit — instead of with every key.
+/// [`NearIndex::closest`] returns exactly what [`closest`] returns over the same list.
+#[derive(Debug, Default)]
+pub struct NearIndex<'c> {
+    keys: Vec<&'c str>,
+    /// ASCII-lowercase name without a prefix → positions in `keys` (covers Case and Prefix).
+    folded: HashMap<String, Vec<usize>>,
+    /// Count of lowercase characters → positions in `keys` (a Typo is within 2 of it).
+    by_len: HashMap<usize, Vec<usize>>,
+}
+
+/// The length [`edit_distance`] compares: characters after lowercasing.
+pub fn lower_len(s: &str) -> usize {
+    s.chars().flat_map(char::to_lowercase).count()
+}
+
+impl<'c> NearIndex<'c> {
+    /// Index `candidates` (duplicates allowed; order kept for ties).
+    pub fn new(candidates: impl IntoIterator<Item = &'c str>) -> Self {
+        let mut ix = NearIndex::default();
+        for (i, k) in candidates.into_iter().enumerate() {
+            ix.keys.push(k);
+            ix.folded
+                .entry(strip_prefix(k).to_ascii_lowercase())
+                .or_default()
+                .push(i);
+            ix.by_len.entry(lower_len(k)).or_default().push(i);
+        }
+        ix
+    }
+
+    /// [`closest`] over the indexed candidates.
+    pub fn closest(&self, name: &str) -> Option<(&'c str, Kind)> {
+        let mut picked: Vec<usize> = self
+            .folded
+            .get(&strip_prefix(name).to_ascii_lowercase())
+            .cloned()
+            .unwrap_or_default();
+        // A Typo is at most 2 edits, so at most 2 characters longer or shorter.
+        let n = lower_len(name);
+        for len in n.saturating_sub(2)..=n + 2 {
+            if let Some(v) = self.by_len.get(&len) {
+                picked.extend(v);
+            }
+        }
+        picked.sort_unstable();
+        picked.dedup();
+        closest(name, picked.into_iter().map(|i| self.keys[i]))
+    }
+}
+
 /// How far apart the letter case of two names is (count of capitals), so a tie in
 /// edit distance (which ignores case) goes to the candidate written like the name.
 fn case_gap(a: &str, b: &str) -> usize {
@@ -105,6 +161,48 @@ pub fn help(name: &str, present: &str, kind: Kind) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_index_finds_what_the_scan_finds() {
+        let keys = [
+            "priority_tier",
+            "Priority_Tier",
+            "context.tier",
+            "tier",
+            "customer_id",
+            "custmer_id",
+            "language",
+            "region",
+            "ab",
+            "id",
+            "Tier",
+            "system.TIER",
+            "prioirty_tier",
+            "ÄÖÜ_name",
+            "äöü_name",
+            "tier",
+        ];
+        let ix = NearIndex::new(keys.iter().copied());
+        let names = [
+            "priority_tier",
+            "Priority_tier",
+            "tier",
+            "custom.tier",
+            "Custmer_ID",
+            "languag",
+            "regions",
+            "id",
+            "xy",
+            "äöü_Name",
+            "TIER",
+            "system.tier",
+            "context.Tier",
+            "",
+        ];
+        for n in names {
+            assert_eq!(ix.closest(n), closest(n, keys.iter().copied()), "{n}");
+        }
+    }
 
     #[test]
     fn every_near_miss_form() {
