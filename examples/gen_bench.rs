@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::PathBuf;
 
-const TIERS: [&str; 4] = ["platinum", "gold", "silver", "standard"];
+pub const TIERS: [&str; 4] = ["platinum", "gold", "silver", "standard"];
 const LANGS: [&str; 3] = ["en-us", "fr-ca", "de-de"];
 
 /// A deterministic UUID-shaped id.
@@ -28,7 +28,7 @@ fn uuid(seed: u64, salt: u64) -> String {
     )
 }
 
-fn fixture(i: u64) -> String {
+pub fn fixture(i: u64) -> String {
     let tier = TIERS[(i % 4) as usize];
     let lang = LANGS[(i % 3) as usize];
     let cid = uuid(i, 1);
@@ -118,8 +118,11 @@ fn fixture(i: u64) -> String {
     )
 }
 
+/// The rules file's bindings and variables (before `cases:`).
+pub const HEADER: &str = "# yaml-language-server: $schema=routecheck.schema.json\nsuite: bench\nbindings:\n  Flow.PriorityTier: priority_tier\n  Flow.Visits: visits\n  Flow.Language: language\n  Flow.Missing: missing_attribute\nvariables:\n  Flow.Threshold: 3\n";
+
 /// The k-th check of case i (all hold for fixture i).
-fn check(i: u64, k: u64, out: &mut String) {
+pub fn check(i: u64, k: u64, out: &mut String) {
     let tier = TIERS[(i % 4) as usize];
     let lang = LANGS[(i % 3) as usize];
     let _ = match k % 10 {
@@ -169,9 +172,8 @@ fn main() -> std::io::Result<()> {
     let dir = PathBuf::from(dir);
     std::fs::create_dir_all(dir.join("fixtures"))?;
     let mut rules = String::with_capacity((n * (60 + 60 * m)) as usize);
-    rules.push_str(
-        "# yaml-language-server: $schema=routecheck.schema.json\nsuite: bench\nbindings:\n  Flow.PriorityTier: priority_tier\n  Flow.Visits: visits\n  Flow.Language: language\n  Flow.Missing: missing_attribute\nvariables:\n  Flow.Threshold: 3\ncases:\n",
-    );
+    rules.push_str(HEADER);
+    rules.push_str("cases:\n");
     for i in 0..n {
         std::fs::write(dir.join(format!("fixtures/c{i:06}.json")), fixture(i))?;
         let _ = writeln!(

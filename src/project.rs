@@ -410,7 +410,9 @@ impl Resolver {
     /// symlink (then `realpath` would give exactly that); `None` sends anything else
     /// (a symlink, `..`, a trailing `/`, an error) to `canonicalize` itself.
     fn quick(&mut self, joined: &Path, rel: &str) -> Option<PathBuf> {
-        if rel.ends_with(['/', '\\']) {
+        // `a/.` names `a` (which `Path::components` would hide), and lstat would follow `a`
+        // if it is a symlink: such paths, like a trailing `/`, take the slow path.
+        if matches!(rel.rsplit(['/', '\\']).next(), None | Some("" | "." | "..")) {
             return None;
         }
         let Some(std::path::Component::Normal(name)) = joined.components().next_back() else {
@@ -562,6 +564,43 @@ mod tests {
         );
         std::fs::write(top.join("p/rules/x.json"), "{}").unwrap();
         assert!(resolve(&file, "../x.json").is_ok());
+    }
+
+    /// The resolver's quick path (a canonical directory plus one lstat) gives what
+    /// `canonicalize` alone gave, through symlinks, `..`, `.` and trailing slashes.
+    #[cfg(unix)]
+    #[test]
+    fn the_resolver_agrees_with_canonicalize() {
+        let dir = tempfile::tempdir().unwrap();
+        let top = dir.path().canonicalize().unwrap();
+        std::fs::write(top.join(".git"), "").unwrap();
+        std::fs::create_dir_all(top.join("rules/fx")).unwrap();
+        std::fs::create_dir_all(top.join("other")).unwrap();
+        std::fs::write(top.join("rules/fx/a.json"), "{}").unwrap();
+        std::fs::write(top.join("other/b.json"), "{}").unwrap();
+        std::os::unix::fs::symlink(top.join("other"), top.join("rules/ln")).unwrap();
+        std::os::unix::fs::symlink(top.join("other/b.json"), top.join("rules/fx/c.json")).unwrap();
+        let file = top.join("rules/a.yaml");
+        let mut r = Resolver::new(&file);
+        for rel in [
+            "fx/a.json",
+            "fx/c.json",
+            "ln/b.json",
+            "ln/../fx/a.json",
+            "fx/../ln/b.json",
+            "ln",
+            "ln/",
+            "ln/.",
+            "fx/.",
+            "./fx/a.json",
+            "fx//a.json",
+            "missing.json",
+            "fx/missing/..",
+        ] {
+            let quick = r.resolve(rel).map(|(_, c)| c).ok();
+            let slow = top.join("rules").join(rel).canonicalize().ok();
+            assert_eq!(quick, slow, "{rel}");
+        }
     }
 
     #[test]

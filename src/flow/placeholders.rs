@@ -33,17 +33,16 @@ impl OffsetMap {
     /// The original offset of a substituted-text offset. Inside a replaced value it is
     /// the start of the `{{...}}` it replaced.
     pub fn to_original(&self, new: usize) -> usize {
-        let mut shift: isize = 0;
-        for &(ns, ne, os, oe) in &self.edits {
-            if new < ns {
-                break;
-            }
-            if new < ne {
-                return os;
-            }
-            shift = oe as isize - ne as isize;
+        // A binary search: the loader maps every value's offsets, and an exported flow
+        // can hold thousands of placeholders.
+        let after = self.edits.partition_point(|&(ns, ..)| ns <= new);
+        let Some(&(_, ne, os, oe)) = after.checked_sub(1).map(|i| &self.edits[i]) else {
+            return new;
+        };
+        if new < ne {
+            return os;
         }
-        (new as isize + shift).max(0) as usize
+        (new as isize + (oe as isize - ne as isize)).max(0) as usize
     }
 }
 
@@ -400,5 +399,38 @@ mod tests {
         let new_hash = s.text.find('#').unwrap();
         assert_eq!(s.map.to_original(new_hash), src.find('#').unwrap());
         assert_eq!(s.map.to_original(s.text.find("abc").unwrap() + 2), 6);
+    }
+
+    #[test]
+    fn every_offset_maps_back_with_many_placeholders() {
+        // Values longer, shorter and empty, side by side: each original character that
+        // survives substitution is found again from its new offset.
+        let src = "a: {{long}}x{{e}}{{e}}y {{s}}\n".repeat(50);
+        let s = substitute(
+            &src,
+            &vars(&[("long", "0123456789abcdef"), ("e", ""), ("s", "1")]),
+        )
+        .unwrap();
+        let (mut new, mut old) = (0, 0);
+        while old < src.len() {
+            if src[old..].starts_with("{{") {
+                let end = old + src[old..].find("}}").unwrap() + 2;
+                let len = match &src[old + 2..end - 2] {
+                    "long" => 16,
+                    "e" => 0,
+                    _ => 1,
+                };
+                for k in new..new + len {
+                    assert_eq!(s.map.to_original(k), old, "inside the value at {k}");
+                }
+                new += len;
+                old = end;
+            } else {
+                assert_eq!(s.map.to_original(new), old, "at {new}");
+                new += 1;
+                old += 1;
+            }
+        }
+        assert_eq!(s.map.to_original(new), src.len());
     }
 }

@@ -162,8 +162,9 @@ struct WriterIndex<'w> {
     lower: HashMap<String, usize>,
     /// ASCII-lowercase key without a prefix → writers, in order.
     unprefixed: HashMap<String, Vec<usize>>,
-    /// Character count of the normalised key → (writer, normalised key), in order.
-    normalized: HashMap<usize, Vec<(usize, String)>>,
+    /// Each writer's normalised key, and those keys indexed for near misses.
+    normalized: Vec<String>,
+    near_normalized: crate::diag::EditIndex,
 }
 
 impl<'w> WriterIndex<'w> {
@@ -174,8 +175,10 @@ impl<'w> WriterIndex<'w> {
             exact: HashMap::new(),
             lower: HashMap::new(),
             unprefixed: HashMap::new(),
-            normalized: HashMap::new(),
+            normalized: writers.iter().map(|w| normalize(&w.key)).collect(),
+            near_normalized: Default::default(),
         };
+        ix.near_normalized = crate::diag::EditIndex::new(ix.normalized.iter().map(String::as_str));
         for (i, w) in writers.iter().enumerate() {
             ix.exact.entry(w.key.as_str()).or_insert(i);
             ix.lower.entry(w.key.to_ascii_lowercase()).or_insert(i);
@@ -183,11 +186,6 @@ impl<'w> WriterIndex<'w> {
                 .entry(strip_prefix(&w.key).to_ascii_lowercase())
                 .or_default()
                 .push(i);
-            let n = normalize(&w.key);
-            ix.normalized
-                .entry(crate::suite::near::lower_len(&n))
-                .or_default()
-                .push((i, n));
         }
         ix
     }
@@ -211,16 +209,15 @@ impl<'w> WriterIndex<'w> {
     }
 
     /// The writer whose normalised key is nearest `attr`'s (within a third of its length,
-    /// at least 2 edits; the first of equals). Keys whose length alone rules them out are
-    /// not compared.
+    /// at least 2 edits; the first of equals). Keys too different to be within the limit
+    /// are not compared.
     fn nearest_normalized(&self, attr: &str) -> Option<&'w Writer> {
         let n = normalize(attr);
-        let len = crate::suite::near::lower_len(&n);
         let limit = (n.chars().count() / 3).max(2);
-        (len.saturating_sub(limit)..=len + limit)
-            .filter_map(|l| self.normalized.get(&l))
-            .flatten()
-            .map(|(i, k)| (crate::diag::edit_distance(&n, k), *i))
+        self.near_normalized
+            .candidates(&n, limit)
+            .into_iter()
+            .map(|i| (crate::diag::edit_distance(&n, &self.normalized[i]), i))
             .filter(|(d, _)| *d <= limit)
             .min_by_key(|&(d, i)| (d, i))
             .map(|(_, i)| &self.writers[i])

@@ -104,9 +104,20 @@ pub fn load(inputs: &LintInputs) -> Result<Loaded, Vec<SourceDiagnostic>> {
     let manifest_ext: &[&str] = &["yaml", "yml", "json"];
     // A flow named by the config and again by a rules file's `flow:` is read once.
     let mut flows_seen: HashSet<PathBuf> = HashSet::new();
-    for path in expand(&inputs.flows, yaml_ext, &inputs.excludes, &mut errors) {
-        flows_seen.insert(path.canonicalize().unwrap_or_else(|_| path.clone()));
-        match Flow::load(&path, &inputs.vars) {
+    // Flows are parsed on every core (parsing is most of a large lint), kept in order.
+    let flows: Vec<_> = {
+        use rayon::prelude::*;
+        expand(&inputs.flows, yaml_ext, &inputs.excludes, &mut errors)
+            .into_par_iter()
+            .map(|path| {
+                let loaded = Flow::load(&path, &inputs.vars);
+                (path.canonicalize().unwrap_or(path), loaded)
+            })
+            .collect()
+    };
+    for (canonical, loaded) in flows {
+        flows_seen.insert(canonical);
+        match loaded {
             Ok(f) => out.flows.push(f),
             Err(e) => errors.extend(e),
         }

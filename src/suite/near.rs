@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use crate::diag::edit_distance;
+use crate::diag::{EditIndex, edit_distance};
 
 /// Prefixes that legacy chat (`context.`), Genesys system data (`system.`) and custom
 /// attribute conventions (`custom.`) put before a name; adding or dropping one is a
@@ -98,20 +98,6 @@ pub fn closest<'c>(
         })
 }
 
-/// The candidates of [`closest`], pre-normalised and bucketed once so that looking up many
-/// names (lint: every read against every writer key) compares each name only with the
-/// candidates that could be a near miss — the same lowercase name, the same name without a
-/// prefix, or a lowercase length within the typo limit — instead of with every key.
-/// [`NearIndex::closest`] returns exactly what [`closest`] returns over the same list.
-#[derive(Debug, Default)]
-pub struct NearIndex<'c> {
-    keys: Vec<&'c str>,
-    /// ASCII-lowercase name without a prefix → positions in `keys` (covers Case and Prefix).
-    folded: HashMap<String, Vec<usize>>,
-    /// Count of lowercase characters → positions in `keys` (a Typo is within 2 of it).
-    by_len: HashMap<usize, Vec<usize>>,
-}
-
 /// The length [`edit_distance`] compares: characters after lowercasing.
 pub fn lower_len(s: &str) -> usize {
     if s.is_ascii() {
@@ -120,19 +106,37 @@ pub fn lower_len(s: &str) -> usize {
     s.chars().flat_map(char::to_lowercase).count()
 }
 
+/// The candidates of [`closest`], pre-normalised and indexed once so that looking up many
+/// names (lint: every read against every writer key) compares each name only with the
+/// candidates that could be a near miss — the same lowercase name, the same name without a
+/// prefix, or one sharing enough characters to be within the typo limit — instead of with
+/// every key. [`NearIndex::closest`] returns exactly what [`closest`] returns over the
+/// same list.
+#[derive(Debug, Default)]
+pub struct NearIndex<'c> {
+    keys: Vec<&'c str>,
+    /// ASCII-lowercase name without a prefix → positions in `keys` (covers Case and Prefix).
+    folded: HashMap<String, Vec<usize>>,
+    /// The keys by shared characters (a Typo is at most 2 edits).
+    typos: EditIndex,
+}
+
 impl<'c> NearIndex<'c> {
     /// Index `candidates` (duplicates allowed; order kept for ties).
     pub fn new(candidates: impl IntoIterator<Item = &'c str>) -> Self {
-        let mut ix = NearIndex::default();
-        for (i, k) in candidates.into_iter().enumerate() {
-            ix.keys.push(k);
-            ix.folded
+        let keys: Vec<&'c str> = candidates.into_iter().collect();
+        let mut folded: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, k) in keys.iter().enumerate() {
+            folded
                 .entry(strip_prefix(k).to_ascii_lowercase())
                 .or_default()
                 .push(i);
-            ix.by_len.entry(lower_len(k)).or_default().push(i);
         }
-        ix
+        NearIndex {
+            typos: EditIndex::new(keys.iter().copied()),
+            keys,
+            folded,
+        }
     }
 
     /// [`closest`] over the indexed candidates.
@@ -142,13 +146,7 @@ impl<'c> NearIndex<'c> {
             .get(&strip_prefix(name).to_ascii_lowercase())
             .cloned()
             .unwrap_or_default();
-        // A Typo is at most 2 edits, so at most 2 characters longer or shorter.
-        let n = lower_len(name);
-        for len in n.saturating_sub(2)..=n + 2 {
-            if let Some(v) = self.by_len.get(&len) {
-                picked.extend(v);
-            }
-        }
+        picked.extend(self.typos.candidates(name, 2));
         picked.sort_unstable();
         picked.dedup();
         closest(name, picked.into_iter().map(|i| self.keys[i]))
