@@ -221,9 +221,20 @@ pub fn run(args: TestArgs) -> u8 {
     let progress =
         report::progress::wanted(std::io::stderr().is_terminal(), &|n| std::env::var(n).ok())
             .then(|| report::progress::Progress::start(PROGRESS_AFTER));
+    // JSON escapes every control character itself, so it needs no escape stripping; for
+    // a large report, anstream's stripper cost more than writing the document. Text
+    // formats keep it: a name in the rules file could carry terminal escapes.
+    let plain = matches!(opts.format, Format::Json);
+    let out = || -> Box<dyn std::io::Write + Send> {
+        if plain {
+            Box::new(std::io::stdout())
+        } else {
+            Box::new(anstream::stdout())
+        }
+    };
     let stdout: Box<dyn std::io::Write + Send> = match &progress {
-        Some(p) => p.around(Box::new(anstream::stdout())),
-        None => Box::new(anstream::stdout()),
+        Some(p) => p.around(out()),
+        None => out(),
     };
     let mut reporters = report::build(&opts, stdout);
     // First, so the bar is gone before any reporter prints the end of the run.
