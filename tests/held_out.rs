@@ -243,3 +243,30 @@ fn overlay_typos_are_named_against_what_the_flow_reads() {
         );
     }
 }
+
+/// `lint --rules` with no flow: an overlay key nothing reads while the file reads a close
+/// name is reported at the overlay key with the name that is read, and the read is not
+/// offered the overlay's typo as its "did you mean".
+#[test]
+fn lint_without_a_flow_reports_an_overlay_typo_at_the_overlay() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().canonicalize().unwrap();
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    std::fs::create_dir_all(root.join("rules")).unwrap();
+    std::fs::write(
+        root.join("rules/r.yaml"),
+        "suite: overlay typo\nbindings:\n  Flow.Tier: priority_tier\ncases:\n  - name: gold\n    attributes:\n      priorty_tier: gold\n    expect:\n      - condition: Flow.Tier == \"gold\"\n",
+    )
+    .unwrap();
+    let o = run(&root, &["lint", "--rules", "rules/r.yaml"]);
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    let all = format!("{}{}", o.stdout, o.stderr);
+    assert!(all.contains("rules/r.yaml:7:7"), "{all}");
+    assert!(
+        all.contains(
+            "overlay key `priorty_tier` is read by nothing; the rules file reads `priority_tier`"
+        ),
+        "{all}"
+    );
+    assert!(!all.contains("did you mean `priorty_tier`"), "{all}");
+}

@@ -51,11 +51,14 @@ pub fn run(l: &Loaded) -> Vec<Finding> {
     }
     for r in &l.rule_reads {
         if !by_key.contains_key(r.attribute.as_str()) {
-            out.extend(rule_read(r, &writers));
+            out.extend(rule_read(r, &writers, &by_key));
         }
         reads.push(r.attribute.clone());
     }
     let read_keys: BTreeSet<&str> = reads.iter().map(String::as_str).collect();
+    if l.flows.is_empty() {
+        out.extend(overlay_near_misses(l, &read_keys));
+    }
     if !l.flows.is_empty() {
         // Indexed once: the first read of each normalised key, and the reads bucketed for
         // "did you mean", so the unread-key check is not reads × writers.
@@ -92,13 +95,65 @@ pub fn run(l: &Loaded) -> Vec<Finding> {
     out
 }
 
+/// With no flow to say what is read, an overlay key nothing reads while a rules file reads
+/// a close name (a binding, an `attribute:`) is the overlay's typo: reported at the key,
+/// with the name that is read.
+fn overlay_near_misses(l: &Loaded, read_keys: &BTreeSet<&str>) -> Vec<Finding> {
+    use crate::suite::near::{self, Kind};
+    let near_reads = near::NearIndex::new(read_keys.iter().copied());
+    let mut out = Vec::new();
+    for w in &l.writers {
+        if w.kind != WriterKind::Overlay || read_keys.contains(w.key.as_str()) {
+            continue;
+        }
+        let Some((read, kind)) = near_reads.closest(&w.key) else {
+            continue;
+        };
+        let code = match kind {
+            Kind::Case => Code::CaseMismatch,
+            Kind::Prefix => Code::PrefixMismatch,
+            Kind::Typo => Code::UnsetAttribute,
+        };
+        out.push(
+            Finding::new(
+                code,
+                &w.file,
+                w.span,
+                format!(
+                    "overlay key `{}` is read by nothing; the rules file reads `{read}`",
+                    w.key
+                ),
+            )
+            .label(format!("did you mean `{read}`?"))
+            .help(format!(
+                "did you mean `{read}`? ({}; the overlay adds `{}` and `{read}` keeps its recorded value)",
+                kind.explain(),
+                w.key
+            )),
+        );
+    }
+    out
+}
+
 /// A rules file reads an attribute nothing sets while a close key is set: the typo
 /// routecheck exists to catch. A name with nothing close may be deliberately absent
 /// (`set: false`), so only near misses are findings.
-fn rule_read(r: &RuleRead, writers: &WriterIndex<'_>) -> Option<Finding> {
+fn rule_read(
+    r: &RuleRead,
+    writers: &WriterIndex<'_>,
+    by_key: &BTreeMap<&str, Vec<&Writer>>,
+) -> Option<Finding> {
     use crate::suite::near::{self, Kind};
     let (key, kind) = writers.near.closest(&r.attribute)?;
     let w = writers.exact(key)?;
+    // Only a case's own overlay sets the close key: the overlay, written to feed this
+    // read, is the likelier typo, and `overlay_near_misses` reports it at the overlay key.
+    if by_key
+        .get(key)
+        .is_some_and(|ws| ws.iter().all(|w| w.kind == WriterKind::Overlay))
+    {
+        return None;
+    }
     let code = match kind {
         Kind::Case => Code::CaseMismatch,
         Kind::Prefix => Code::PrefixMismatch,
