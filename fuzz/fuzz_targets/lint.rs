@@ -41,6 +41,7 @@ fuzz_target!(|bytes: &[u8]| {
         manifests: vec![data("manifests/keys.yaml")],
         vars: BTreeMap::new(),
         max_bytes: 2048,
+        excludes: Vec::new(),
     };
     match name {
         "rules.yaml" => inputs.rules.push(path),
