@@ -33,10 +33,20 @@ impl Slot {
     }
 }
 
+/// Fixtures per pool job.
+const BATCH: usize = 16;
+
+/// A requested fixture: its slot, canonical path, name in messages, and whether the
+/// JSON tree is wanted.
+type Job = (Arc<Slot>, PathBuf, String, bool);
+
 /// The fixtures requested so far, by canonical path.
 #[derive(Debug, Default)]
 pub struct Prefetch {
     slots: Mutex<HashMap<PathBuf, Arc<Slot>>>,
+    /// Requests not yet handed to the pool: they go in batches, since waking a pool
+    /// thread per fixture cost more than reading a small one.
+    pending: Mutex<Vec<Job>>,
     /// Set when the load failed or the run is over: queued reads are skipped.
     cancelled: Arc<AtomicBool>,
 }
@@ -56,10 +66,39 @@ impl Prefetch {
             slots.insert(canonical.to_path_buf(), Arc::clone(&slot));
             slot
         };
+        let job = (slot, canonical.to_path_buf(), display.to_owned(), tree);
+        let batch = {
+            let Ok(mut pending) = self.pending.lock() else {
+                return;
+            };
+            pending.push(job);
+            if pending.len() < BATCH {
+                return;
+            }
+            std::mem::take(&mut *pending)
+        };
+        self.spawn(batch);
+    }
+
+    /// Hand the requests still waiting for a full batch to the pool (a loader calls this
+    /// when its file is done).
+    pub fn flush(&self) {
+        let batch = match self.pending.lock() {
+            Ok(mut pending) => std::mem::take(&mut *pending),
+            Err(_) => return,
+        };
+        if !batch.is_empty() {
+            self.spawn(batch);
+        }
+    }
+
+    fn spawn(&self, batch: Vec<Job>) {
         let cancelled = Arc::clone(&self.cancelled);
-        let (canonical, display) = (canonical.to_path_buf(), display.to_owned());
         rayon::spawn(move || {
-            if !cancelled.load(Ordering::Relaxed) {
+            for (slot, canonical, display, tree) in batch {
+                if cancelled.load(Ordering::Relaxed) {
+                    return;
+                }
                 slot.get_or_parse(|| read_and_parse(&canonical, &display, tree));
             }
         });

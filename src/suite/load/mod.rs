@@ -176,13 +176,26 @@ pub fn load_source(
         overrides,
         prefetch,
     };
+    let suite = load_streamed_or_whole(&ctx, source, used_overrides, diags);
+    if let Some(p) = prefetch {
+        p.flush();
+    }
+    suite
+}
+
+fn load_streamed_or_whole(
+    ctx: &Context<'_>,
+    source: SourceFile,
+    used_overrides: &mut Vec<String>,
+    diags: &mut Diagnostics,
+) -> Option<Suite> {
     if !source.text.trim().is_empty() {
         let before = (
             diags.errors.len(),
             diags.warnings.len(),
             used_overrides.len(),
         );
-        match streamed(&ctx, &source, used_overrides, diags) {
+        match streamed(ctx, &source, used_overrides, diags) {
             Streamed::Loaded(suite) => return suite,
             Streamed::SyntaxError(e) => {
                 diags.errors.truncate(before.0);
@@ -198,8 +211,11 @@ pub fn load_source(
             }
         }
     }
-    load_tree(&ctx, source, used_overrides, diags)
+    load_tree(ctx, source, used_overrides, diags)
 }
+
+/// Cases handed from the parser's thread to the loader at a time.
+const PIECES_PER_BATCH: usize = 32;
 
 /// What a rules file's load does besides its text.
 struct Context<'a> {
@@ -226,17 +242,28 @@ fn streamed(
     used_overrides: &mut Vec<String>,
     diags: &mut Diagnostics,
 ) -> Streamed {
-    let (tx, rx) = mpsc::sync_channel::<Piece>(256);
+    // Pieces go over in batches: a handoff per case cost more in wake-ups than the case.
+    let (tx, rx) = mpsc::sync_channel::<Vec<Piece>>(16);
     let text: &str = &source.text;
     std::thread::scope(|scope| {
         let parser = scope.spawn(move || {
             let opts = yaml::Options::for_len(text.len());
-            yaml::parse_streaming(text, opts, "cases", &mut |piece| {
-                // The receiver hangs up only when it is done with the file.
-                let _ = tx.send(piece);
-            })
+            let mut batch = Vec::with_capacity(PIECES_PER_BATCH);
+            let parsed = yaml::parse_streaming(text, opts, "cases", &mut |piece| {
+                let header = matches!(piece, Piece::Header(_));
+                batch.push(piece);
+                if header || batch.len() == PIECES_PER_BATCH {
+                    // The receiver hangs up only when it is done with the file.
+                    let _ = tx.send(std::mem::take(&mut batch));
+                }
+            });
+            if !batch.is_empty() {
+                let _ = tx.send(batch);
+            }
+            parsed
         });
-        let Ok(Piece::Header(entries)) = rx.recv() else {
+        let mut pieces = rx.iter().flatten();
+        let Some(Piece::Header(entries)) = pieces.next() else {
             // Nothing streamed: the parser sent no header and has hung up.
             let _ = parser.join();
             return Streamed::NeedsTree;
@@ -261,7 +288,7 @@ fn streamed(
         let mut names = HashMap::new();
         let mut cases = Vec::new();
         let mut items = 0usize;
-        for piece in &rx {
+        for piece in pieces {
             let Piece::Item(mut item) = piece else {
                 continue;
             };
