@@ -14,13 +14,15 @@
 
 pub mod fixture;
 mod locate;
+mod raw;
 pub mod redact;
 pub mod synthetic;
 
-use std::fmt;
+use std::borrow::Cow;
 
 use serde::Deserialize;
-use serde::de::{self, MapAccess, Visitor};
+
+use raw::{AttrMap, AttrValue, RawAddress, RawConversation, RawMessageItem, RawParticipant};
 
 pub use locate::locate;
 
@@ -79,143 +81,6 @@ pub struct FixtureError {
     pub message: String,
     /// The JSON path of the offending value, where there is one.
     pub path: Option<String>,
-}
-
-/// An attribute value as found in the fixture: Genesys documents strings only.
-#[derive(Debug, Clone, PartialEq)]
-enum AttrValue {
-    Str(String),
-    /// Anything else: the JSON kind, for the error message.
-    Other(&'static str),
-}
-
-impl<'de> Deserialize<'de> for AttrValue {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = AttrValue;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an attribute value")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<AttrValue, E> {
-                Ok(AttrValue::Str(v.to_owned()))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<AttrValue, E> {
-                Ok(AttrValue::Str(v))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<AttrValue, E> {
-                Ok(AttrValue::Other("a boolean"))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<AttrValue, E> {
-                Ok(AttrValue::Other("a number"))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<AttrValue, E> {
-                Ok(AttrValue::Other("a number"))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<AttrValue, E> {
-                Ok(AttrValue::Other("a number"))
-            }
-            fn visit_unit<E>(self) -> Result<AttrValue, E> {
-                Ok(AttrValue::Other("null"))
-            }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut a: A) -> Result<AttrValue, A::Error> {
-                while a.next_element::<de::IgnoredAny>()?.is_some() {}
-                Ok(AttrValue::Other("an array"))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<AttrValue, A::Error> {
-                while a.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
-                Ok(AttrValue::Other("an object"))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// A JSON object kept as pairs in payload order (no hashing: fixtures are small).
-#[derive(Debug, Default)]
-struct AttrMap(Vec<(String, AttrValue)>);
-
-impl<'de> Deserialize<'de> for AttrMap {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = AttrMap;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an object of attributes")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<AttrMap, A::Error> {
-                let mut out = Vec::with_capacity(a.size_hint().unwrap_or(8));
-                while let Some(entry) = a.next_entry::<String, AttrValue>()? {
-                    out.push(entry);
-                }
-                Ok(AttrMap(out))
-            }
-        }
-        d.deserialize_map(V)
-    }
-}
-
-fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
-where
-    D: de::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
-}
-
-#[derive(Debug, Deserialize)]
-struct RawConversation {
-    id: Option<String>,
-    participants: Option<Vec<RawParticipant>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawParticipant {
-    id: Option<String>,
-    purpose: Option<String>,
-    attributes: Option<AttrMap>,
-    /// MessageConversation: `MessageDetails[]`; Conversation: `Message[]` communications,
-    /// each holding its own `messages: MessageDetails[]`.
-    #[serde(default, deserialize_with = "null_as_empty")]
-    messages: Vec<RawMessageItem>,
-    from_address: Option<RawAddress>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawMessageItem {
-    message_id: Option<String>,
-    text_body: Option<String>,
-    message_time: Option<String>,
-    from_address: Option<RawAddress>,
-    /// Present on a Conversation's message communication.
-    #[serde(default, deserialize_with = "null_as_empty")]
-    messages: Vec<RawMessageItem>,
-}
-
-/// `fromAddress`: a plain string in `MessageData`, an `Address` object elsewhere.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum RawAddress {
-    Plain(String),
-    Object {
-        #[serde(rename = "addressNormalized")]
-        normalized: Option<String>,
-        #[serde(rename = "addressRaw")]
-        raw: Option<String>,
-    },
-    Other(de::IgnoredAny),
-}
-
-impl RawAddress {
-    fn text(&self) -> Option<&str> {
-        match self {
-            RawAddress::Plain(s) => Some(s),
-            RawAddress::Object { normalized, raw } => normalized.as_deref().or(raw.as_deref()),
-            RawAddress::Other(_) => None,
-        }
-    }
 }
 
 /// One participant of a fixture.
@@ -287,15 +152,15 @@ impl Conversation {
     /// Parse a fixture's text. `file` names it in errors.
     pub fn parse(file: &str, text: &str) -> Result<Conversation, FixtureError> {
         // Duplicate keys and depth are checked over the whole document, read or not.
-        let raw: RawConversation = crate::source::json::check(text)
-            .and_then(|()| serde_json::from_str(text))
-            .map_err(|e| FixtureError {
-                file: file.to_owned(),
-                line: e.line().max(1),
-                col: e.column().max(1),
-                message: format!("not a conversation payload: {}", strip_serde_position(&e)),
-                path: None,
-            })?;
+        // One pass: duplicate keys and depth are checked over the whole document, read or
+        // not, while the fields routing uses are read.
+        let raw: RawConversation = parse_checked(text).map_err(|e| FixtureError {
+            file: file.to_owned(),
+            line: e.line().max(1),
+            col: e.column().max(1),
+            message: format!("not a conversation payload: {}", strip_serde_position(&e)),
+            path: None,
+        })?;
         let Some(participants) = raw.participants else {
             return Err(FixtureError {
                 file: file.to_owned(),
@@ -339,8 +204,8 @@ impl Conversation {
                 good
             });
             out.push(Participant {
-                id: p.id,
-                purpose: p.purpose,
+                id: p.id.map(Cow::into_owned),
+                purpose: p.purpose.map(Cow::into_owned),
                 attributes,
                 last_message,
                 first_message,
@@ -365,7 +230,7 @@ impl Conversation {
         });
         Ok(Conversation {
             file: file.to_owned(),
-            id: raw.id,
+            id: raw.id.map(Cow::into_owned),
             participants: out,
             ambiguous_customer,
         })
@@ -447,6 +312,13 @@ pub fn ambiguous_customer_message(indices: &[usize]) -> String {
     )
 }
 
+fn parse_checked(text: &str) -> Result<RawConversation<'_>, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let raw = RawConversation::deserialize(&mut de)?;
+    de.end()?;
+    Ok(raw)
+}
+
 /// serde_json appends " at line L column C"; the position is reported separately.
 fn strip_serde_position(e: &serde_json::Error) -> String {
     let s = e.to_string();
@@ -459,7 +331,7 @@ fn strip_serde_position(e: &serde_json::Error) -> String {
 /// The earliest message with a body: by `messageTime` where it parses, timed messages
 /// before untimed ones, document order breaking ties.
 fn first_message(p: &RawParticipant) -> LastMessage {
-    fn walk<'a>(items: &'a [RawMessageItem], out: &mut Vec<&'a RawMessageItem>) {
+    fn walk<'a, 'de>(items: &'a [RawMessageItem<'de>], out: &mut Vec<&'a RawMessageItem<'de>>) {
         for m in items {
             if m.text_body.is_some() {
                 out.push(m);
@@ -474,23 +346,28 @@ fn first_message(p: &RawParticipant) -> LastMessage {
             .as_deref()
             .and_then(|t| crate::expr::DateTime::parse(t).ok())
     };
+    // Each time is parsed once (a fixture may carry hundreds of messages).
     let chosen = with_body
         .iter()
         .enumerate()
-        .min_by_key(|(i, m)| (time(m).is_none(), time(m), *i))
-        .map(|(_, m)| *m);
+        .map(|(i, m)| {
+            let t = time(m);
+            ((t.is_none(), t, i), *m)
+        })
+        .min_by_key(|(k, _)| *k)
+        .map(|(_, m)| m);
     let sender = chosen
         .and_then(|m| m.from_address.as_ref().and_then(RawAddress::text))
         .or_else(|| p.from_address.as_ref().and_then(RawAddress::text));
     LastMessage {
-        id: chosen.and_then(|m| m.message_id.clone()),
-        body: chosen.and_then(|m| m.text_body.clone()),
+        id: chosen.and_then(|m| m.message_id.as_deref().map(str::to_owned)),
+        body: chosen.and_then(|m| m.text_body.as_deref().map(str::to_owned)),
         sender: sender.map(str::to_owned),
     }
 }
 
 fn last_message(p: &RawParticipant) -> LastMessage {
-    fn walk<'a>(items: &'a [RawMessageItem], out: &mut Option<&'a RawMessageItem>) {
+    fn walk<'a, 'de>(items: &'a [RawMessageItem<'de>], out: &mut Option<&'a RawMessageItem<'de>>) {
         for m in items {
             if m.message_id.is_some() || m.text_body.is_some() {
                 *out = Some(m);
@@ -500,7 +377,10 @@ fn last_message(p: &RawParticipant) -> LastMessage {
     }
     // Prefer the last message that carries a body; else the last one with an id.
     let mut with_body = None;
-    fn walk_body<'a>(items: &'a [RawMessageItem], out: &mut Option<&'a RawMessageItem>) {
+    fn walk_body<'a, 'de>(
+        items: &'a [RawMessageItem<'de>],
+        out: &mut Option<&'a RawMessageItem<'de>>,
+    ) {
         for m in items {
             if m.text_body.is_some() {
                 *out = Some(m);
@@ -519,8 +399,8 @@ fn last_message(p: &RawParticipant) -> LastMessage {
         .rev()
         .find_map(|m| m.from_address.as_ref().and_then(RawAddress::text));
     LastMessage {
-        id: chosen.and_then(|m| m.message_id.clone()),
-        body: chosen.and_then(|m| m.text_body.clone()),
+        id: chosen.and_then(|m| m.message_id.as_deref().map(str::to_owned)),
+        body: chosen.and_then(|m| m.text_body.as_deref().map(str::to_owned)),
         sender: chosen
             .and_then(|m| m.from_address.as_ref().and_then(RawAddress::text))
             .or(comm_sender)
@@ -539,6 +419,73 @@ mod tests {
             env!("CARGO_MANIFEST_DIR")
         );
         std::fs::read_to_string(p).unwrap()
+    }
+
+    #[test]
+    fn one_pass_refuses_duplicates_and_depth_wherever_they_are() {
+        let p = |body: &str| {
+            format!(r#"{{"id":"c","participants":[{{"purpose":"customer",{body}}}]}}"#)
+        };
+        let cases = [
+            // A kept field twice, at each level that keeps fields.
+            (
+                r#"{"id":"a","id":"b","participants":[]}"#.to_owned(),
+                "duplicate key `id`",
+            ),
+            (p(r#""purpose":"agent""#), "duplicate key `purpose`"),
+            (p(r#""attributes":{"k":"1","k":"2"}"#), "duplicate key `k`"),
+            (
+                p(r#""messages":[{"textBody":"a","textBody":"b"}]"#),
+                "duplicate key `textBody`",
+            ),
+            (
+                p(r#""fromAddress":{"addressRaw":"a","addressRaw":"b"}"#),
+                "duplicate key `addressRaw`",
+            ),
+            // Where nothing is read: an unknown field, an attribute's object value.
+            (p(r#""wrapup":{"x":{"y":1,"y":2}}"#), "duplicate key `y`"),
+            (
+                p(r#""attributes":{"k":{"z":1,"z":1}}"#),
+                "duplicate key `z`",
+            ),
+            (
+                p(&format!(
+                    r#""unused":{}{}"#,
+                    "[".repeat(200),
+                    "]".repeat(200)
+                )),
+                "recursion limit",
+            ),
+            // An array is not an object, even where serde would read one by position.
+            (r#"["c",[]]"#.to_owned(), "expected a conversation object"),
+        ];
+        for (text, want) in cases {
+            let e = Conversation::parse("f.json", &text).unwrap_err();
+            assert!(e.message.contains(want), "{text}: {e}");
+            assert!(
+                e.line >= 1 && e.col > 1 || want.contains("object"),
+                "{text}: located"
+            );
+        }
+        // Escaped keys are compared by their value.
+        let e = Conversation::parse("f.json", &p(r#""attributes":{"k":"1","\u006b":"2"}"#))
+            .unwrap_err();
+        assert!(e.message.contains("duplicate key `k`"), "{e}");
+    }
+
+    #[test]
+    fn addresses_of_every_shape_and_the_first_timed_message() {
+        let text = r#"{"participants":[{"purpose":"customer","fromAddress":{"addressNormalized":5},
+            "messages":[{"messageId":"m2","textBody":"later","messageTime":"2024-01-01T00:00:02Z","fromAddress":"p2"},
+                        {"messageId":"m1","textBody":"first","messageTime":"2024-01-01T00:00:01Z","fromAddress":{"addressRaw":"r1"}},
+                        {"messageId":"m0","textBody":"untimed"}]}]}"#;
+        let c = Conversation::parse("f.json", text).unwrap();
+        let p = &c.participants[0];
+        assert_eq!(p.first_message.id.as_deref(), Some("m1"));
+        assert_eq!(p.first_message.sender.as_deref(), Some("r1"));
+        // The last message has no sender of its own; the participant's is not a string.
+        assert_eq!(p.last_message.id.as_deref(), Some("m0"));
+        assert_eq!(p.last_message.sender.as_deref(), Some("r1"));
     }
 
     #[test]

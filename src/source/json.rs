@@ -28,10 +28,12 @@ pub fn parse(text: &str) -> Result<serde_json::Value, serde_json::Error> {
     serde_json::from_str(text)
 }
 
-struct Checked;
+/// Any JSON value, walked with the same duplicate-key and depth rules: readers that keep
+/// only some fields deserialize the others as this, so one pass both checks and reads.
+pub struct Checked;
 
-/// An object key, borrowed from the text when it has no escapes.
-struct Key<'de>(Cow<'de, str>);
+/// An object key or a string, borrowed from the text when it has no escapes.
+pub struct Key<'de>(pub Cow<'de, str>);
 
 impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -39,7 +41,7 @@ impl<'de> Deserialize<'de> for Key<'de> {
         impl<'de> Visitor<'de> for V {
             type Value = Key<'de>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an object key")
+                f.write_str("a string")
             }
             fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
                 Ok(Key(Cow::Borrowed(v)))
@@ -47,8 +49,40 @@ impl<'de> Deserialize<'de> for Key<'de> {
             fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
                 Ok(Key(Cow::Owned(v.to_owned())))
             }
+            fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
         }
         d.deserialize_str(V)
+    }
+}
+
+/// The keys of one object seen so far, to refuse a duplicate.
+#[derive(Default)]
+pub struct Keys<'de> {
+    // Objects are small, so a linear scan beats hashing until one grows large. This runs
+    // over every key of every fixture.
+    seen: Vec<Cow<'de, str>>,
+    large: HashSet<Cow<'de, str>>,
+}
+
+impl<'de> Keys<'de> {
+    /// Record `k`, or the error for a key the object already has.
+    #[allow(clippy::ptr_arg)] // cloning the `Cow` keeps a borrowed key borrowed (no copy)
+    pub fn insert<E: de::Error>(&mut self, k: &Cow<'de, str>) -> Result<(), E> {
+        let duplicate = if self.large.is_empty() && self.seen.len() < 32 {
+            let d = self.seen.contains(k);
+            self.seen.push(k.clone());
+            d
+        } else {
+            self.large.extend(self.seen.drain(..));
+            !self.large.insert(k.clone())
+        };
+        if duplicate {
+            let shown: String = k.chars().take(60).collect();
+            return Err(de::Error::custom(format!("duplicate key `{shown}`")));
+        }
+        Ok(())
     }
 }
 
@@ -90,23 +124,9 @@ impl<'de> Visitor<'de> for CheckVisitor {
         Ok(Checked)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Checked, A::Error> {
-        // Keys are borrowed from the text unless they hold escapes; objects are small, so a
-        // linear scan beats hashing until one grows large. This runs over every fixture.
-        let mut seen: Vec<Cow<'de, str>> = Vec::new();
-        let mut large: HashSet<Cow<'de, str>> = HashSet::new();
+        let mut keys = Keys::default();
         while let Some(Key(k)) = a.next_key::<Key<'de>>()? {
-            let duplicate = if large.is_empty() && seen.len() < 32 {
-                let d = seen.contains(&k);
-                seen.push(k.clone());
-                d
-            } else {
-                large.extend(seen.drain(..));
-                !large.insert(k.clone())
-            };
-            if duplicate {
-                let shown: String = k.chars().take(60).collect();
-                return Err(de::Error::custom(format!("duplicate key `{shown}`")));
-            }
+            keys.insert(&k)?;
             a.next_value::<Checked>()?;
         }
         Ok(Checked)

@@ -176,6 +176,13 @@ impl FixtureSource for LiveSource {
         )
     }
 
+    /// Files are read exactly as [`FileSource`] reads them (only conversation ids and
+    /// guests go to Genesys), so they may be read while the rules load. `test` always runs
+    /// through this source: without this, no fixture was read early.
+    fn reads_files(&self) -> bool {
+        true
+    }
+
     fn read(&self, fixture: &FixtureRef) -> Result<String, String> {
         let FixtureRef::Conversation(id) = fixture else {
             return FileSource.read(fixture);
@@ -212,6 +219,8 @@ mod tests {
         assert!(s.client.get().is_none());
         let err = s.read(&f).unwrap_err();
         assert!(err.starts_with("x.json: cannot read"), "{err}");
+        // `test` runs through this source, so its files must be read early (prefetch).
+        assert!(s.reads_files());
     }
 
     #[test]
