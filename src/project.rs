@@ -382,14 +382,26 @@ impl Resolver {
 
     /// Resolve `rel` by the path rule; the same result as [`resolve`].
     pub fn resolve(&mut self, rel: &str) -> Result<(PathBuf, PathBuf), PathError> {
+        self.resolve_file(rel)
+            .map(|(joined, canonical, _)| (joined, canonical))
+    }
+
+    /// [`Resolver::resolve`], and whether the path names a regular file (after symlinks):
+    /// the `lstat` the path rule makes already says so, which saves a fixture a second
+    /// look-up of its path.
+    pub fn resolve_file(&mut self, rel: &str) -> Result<(PathBuf, PathBuf, bool), PathError> {
         let base = self.naming_file.parent().unwrap_or(Path::new(""));
         let joined = base.join(rel);
-        let canonical = match self.quick(&joined, rel) {
-            Some(c) => c,
-            None => joined.canonicalize().map_err(|e| PathError::NotFound {
-                joined: joined.clone(),
-                reason: e.to_string(),
-            })?,
+        let (canonical, is_file) = match self.quick(&joined, rel) {
+            Some(found) => found,
+            None => {
+                let c = joined.canonicalize().map_err(|e| PathError::NotFound {
+                    joined: joined.clone(),
+                    reason: e.to_string(),
+                })?;
+                let is_file = c.is_file();
+                (c, is_file)
+            }
         };
         let (root, kind) = self
             .root
@@ -403,13 +415,13 @@ impl Resolver {
                 kind,
             });
         }
-        Ok((joined, canonical))
+        Ok((joined, canonical, is_file))
     }
 
-    /// The canonical path when it is the canonical directory plus a last name that is not a
+    /// The canonical path (and whether it is a regular file) when it is the canonical directory plus a last name that is not a
     /// symlink (then `realpath` would give exactly that); `None` sends anything else
     /// (a symlink, `..`, a trailing `/`, an error) to `canonicalize` itself.
-    fn quick(&mut self, joined: &Path, rel: &str) -> Option<PathBuf> {
+    fn quick(&mut self, joined: &Path, rel: &str) -> Option<(PathBuf, bool)> {
         // `a/.` names `a` (which `Path::components` would hide), and lstat would follow `a`
         // if it is a symlink: such paths, like a trailing `/`, take the slow path.
         if matches!(rel.rsplit(['/', '\\']).next(), None | Some("" | "." | "..")) {
@@ -422,11 +434,8 @@ impl Resolver {
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        if std::fs::symlink_metadata(joined)
-            .ok()?
-            .file_type()
-            .is_symlink()
-        {
+        let kind = std::fs::symlink_metadata(joined).ok()?.file_type();
+        if kind.is_symlink() {
             return None;
         }
         let canon_dir = self
@@ -434,7 +443,7 @@ impl Resolver {
             .entry(dir.to_path_buf())
             .or_insert_with(|| dir.canonicalize().ok())
             .as_ref()?;
-        Some(canon_dir.join(name))
+        Some((canon_dir.join(name), kind.is_file()))
     }
 }
 
@@ -600,6 +609,9 @@ mod tests {
             let quick = r.resolve(rel).map(|(_, c)| c).ok();
             let slow = top.join("rules").join(rel).canonicalize().ok();
             assert_eq!(quick, slow, "{rel}");
+            if let Ok((_, c, is_file)) = r.resolve_file(rel) {
+                assert_eq!(is_file, c.is_file(), "{rel}");
+            }
         }
     }
 

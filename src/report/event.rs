@@ -174,6 +174,14 @@ pub enum Event {
 pub trait Reporter: Send {
     /// Handle one event.
     fn event(&mut self, event: &Event) -> std::io::Result<()>;
+
+    /// Write out what [`Reporter::event`] kept buffered. The runner calls this after each
+    /// batch of finished cases and before a warning (which another reporter may write to
+    /// the other stream), so output arrives as cases finish and in the order it was made,
+    /// without a write per case line.
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn ser_secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {

@@ -12,13 +12,16 @@ use crate::diag::{Severity, SourceDiagnostic};
 
 /// Writes workflow commands to `out` (the job's stdout) as events arrive.
 pub struct Github {
-    out: Box<dyn Write + Send>,
+    /// Buffered until the runner's [`Reporter::flush`] (see `Human`).
+    out: io::BufWriter<Box<dyn Write + Send>>,
 }
 
 impl Github {
     /// Write to `out`.
     pub fn new(out: Box<dyn Write + Send>) -> Self {
-        Github { out }
+        Github {
+            out: io::BufWriter::with_capacity(64 * 1024, out),
+        }
     }
 
     fn command(
@@ -100,7 +103,7 @@ impl Reporter for Github {
         match event {
             Event::RunStarted { .. } => {}
             Event::Warning(d) => self.diagnostic(d)?,
-            Event::CaseFinished(case) => self.case(case)?,
+            Event::CaseFinished(case) => return self.case(case),
             Event::RunFinished(s) => {
                 for (flow, msg) in s.coverage.iter().flat_map(|c| c.shortfalls()) {
                     writeln!(
@@ -120,6 +123,10 @@ impl Reporter for Github {
                 writeln!(self.out, "{}", text::load_failed_line(errors.len()))?;
             }
         }
+        self.out.flush()
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
     }
 }

@@ -91,6 +91,10 @@ impl Reporter for Scrubbed {
     fn event(&mut self, event: &Event) -> io::Result<()> {
         self.0.event(&crate::scrub::event(event))
     }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
 }
 
 /// Forwards every event to several reporters.
@@ -113,6 +117,16 @@ impl Reporter for Fanout {
         let mut first_err = None;
         for r in &mut self.reporters {
             if let Err(e) = r.event(event) {
+                first_err.get_or_insert(e);
+            }
+        }
+        first_err.map_or(Ok(()), Err)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let mut first_err = None;
+        for r in &mut self.reporters {
+            if let Err(e) = r.flush() {
                 first_err.get_or_insert(e);
             }
         }

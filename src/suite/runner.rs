@@ -500,8 +500,20 @@ struct Emitter<'r> {
 
 impl Emitter<'_> {
     fn emit(&mut self, e: &Event) {
+        // A warning may go to the other stream: what came before it goes out first.
+        if matches!(e, Event::Warning(_)) {
+            self.flush();
+        }
         for r in self.reporters.iter_mut() {
             if let Err(err) = r.event(e) {
+                self.io_error.get_or_insert(err);
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        for r in self.reporters.iter_mut() {
+            if let Err(err) = r.flush() {
                 self.io_error.get_or_insert(err);
             }
         }
@@ -657,7 +669,7 @@ fn execute(
         non_rules_files: loaded.non_rules_files,
         ..Summary::default()
     };
-    let (tx, rx) = mpsc::channel::<Done>();
+    let (tx, rx) = mpsc::channel::<Vec<Done>>();
     // Branches reached per flow, over the selected cases (this shard's, with --shard).
     let mut hits: Vec<Option<BTreeSet<usize>>> = vec![None; loaded.flows.len()];
     for (si, _) in selection {
@@ -665,10 +677,28 @@ fn execute(
             hits[f.index].get_or_insert_with(BTreeSet::new);
         }
     }
+    // Results travel in batches (a channel message and a reporter flush per case cost
+    // more than a case); a batch is sent early when its groups are slow (live reads), so
+    // results still show as they finish. Small runs keep a group per job, so slow groups
+    // still run in parallel.
+    let per_job = (groups.len() / (rayon::current_num_threads() * 16)).clamp(1, RESULT_BATCH);
     std::thread::scope(|scope| {
         scope.spawn(|| {
-            groups.par_iter().for_each_with(tx, |tx, (fixture, seqs)| {
-                run_group(loaded, selection, fixture, seqs, config, env, &stop, tx);
+            groups.par_chunks(per_job).for_each_with(tx, |tx, chunk| {
+                let mut done = Vec::new();
+                let mut since = Instant::now();
+                for (fixture, seqs) in chunk {
+                    run_group(
+                        loaded, selection, fixture, seqs, config, env, &stop, &mut done,
+                    );
+                    if since.elapsed() >= RESULT_LATENCY {
+                        let _ = tx.send(std::mem::take(&mut done));
+                        since = Instant::now();
+                    }
+                }
+                if !done.is_empty() {
+                    let _ = tx.send(done);
+                }
             });
         });
         let mut pending: BTreeMap<usize, (CaseResult, Vec<SourceDiagnostic>)> = BTreeMap::new();
@@ -676,7 +706,8 @@ fn execute(
         // Each case's near misses go out just before it, in selection order, so every
         // reporter shows them in a stable place.
         let mut release = |(r, near): (CaseResult, Vec<SourceDiagnostic>),
-                           summary: &mut Summary| {
+                           summary: &mut Summary,
+                           em: &mut Emitter| {
             for w in near {
                 if warned.insert((w.file.name.to_string(), w.span, w.message.clone())) {
                     warnings += 1;
@@ -686,21 +717,24 @@ fn execute(
             tally(summary, &r.outcome);
             em.emit(&Event::CaseFinished(r));
         };
-        for (seq, result, reached, near) in rx {
-            if let Some((flow, reached)) = reached
-                && let Some(Some(set)) = hits.get_mut(flow)
-            {
-                set.extend(reached);
+        for batch in rx {
+            for (seq, result, reached, near) in batch {
+                if let Some((flow, reached)) = reached
+                    && let Some(Some(set)) = hits.get_mut(flow)
+                {
+                    set.extend(reached);
+                }
+                pending.insert(seq, (result, near));
+                while let Some(done) = pending.remove(&next) {
+                    release(done, &mut summary, em);
+                    next += 1;
+                }
             }
-            pending.insert(seq, (result, near));
-            while let Some(done) = pending.remove(&next) {
-                release(done, &mut summary);
-                next += 1;
-            }
+            em.flush();
         }
         // Anything left (cannot happen unless a worker panicked) still gets reported.
         for (_, done) in pending {
-            release(done, &mut summary);
+            release(done, &mut summary, em);
         }
     });
     summary.duration = started.elapsed();
@@ -745,6 +779,12 @@ fn tally(s: &mut Summary, o: &Outcome) {
     }
 }
 
+/// Most results per channel message.
+const RESULT_BATCH: usize = 64;
+
+/// A batch is sent once its groups have taken this long, full or not.
+const RESULT_LATENCY: Duration = Duration::from_millis(50);
+
 /// A finished case: its sequence number, result, the flow branches it reached, and its
 /// attribute near misses (warnings located in the rules file).
 type Done = (
@@ -763,7 +803,7 @@ fn run_group(
     config: &RunConfig,
     env: Env<'_>,
     stop: &AtomicBool,
-    tx: &mut mpsc::Sender<Done>,
+    out: &mut Vec<Done>,
 ) {
     let result = |seq: usize, outcome: Outcome, duration: Duration| {
         let (si, ci) = selection[seq];
@@ -783,7 +823,7 @@ fn run_group(
     };
     if config.fail_fast && stop.load(Ordering::Relaxed) {
         for &seq in seqs {
-            let _ = tx.send((
+            out.push((
                 seq,
                 result(seq, skipped(), Duration::ZERO),
                 None,
@@ -860,7 +900,7 @@ fn run_group(
         let suite = &loaded.suites[si];
         let case = &suite.cases[ci];
         if config.fail_fast && stop.load(Ordering::Relaxed) {
-            let _ = tx.send((
+            out.push((
                 seq,
                 result(seq, skipped(), Duration::ZERO),
                 None,
@@ -918,7 +958,7 @@ fn run_group(
             } else {
                 Duration::ZERO
             };
-        let _ = tx.send((seq, result(seq, outcome, spent), reached, near));
+        out.push((seq, result(seq, outcome, spent), reached, near));
     }
 }
 
@@ -1010,6 +1050,14 @@ mod tests {
                 .push(line);
             Ok(())
         }
+
+        fn flush(&mut self) -> io::Result<()> {
+            self.0
+                .lock()
+                .map_err(|_| io::Error::other("poisoned"))?
+                .push("flush".into());
+            Ok(())
+        }
     }
 
     #[test]
@@ -1030,7 +1078,16 @@ mod tests {
         reads.dedup();
         assert_eq!(n, reads.len(), "a fixture was read twice");
         assert_eq!(n, 4);
-        let events = seen.lock().unwrap().clone();
+        let all = seen.lock().unwrap().clone();
+        // Reporters buffer case lines: whatever came before a warning (which may go to the
+        // other stream) is flushed first, and results are flushed as batches arrive.
+        for (i, e) in all.iter().enumerate() {
+            if e == "warning" {
+                assert_eq!(all[i - 1], "flush", "{all:?}");
+            }
+        }
+        assert!(all.iter().any(|e| e == "flush"));
+        let events: Vec<String> = all.into_iter().filter(|e| e != "flush").collect();
         assert_eq!(events.first().map(String::as_str), Some("start 4"));
         assert_eq!(events.last().map(String::as_str), Some("end 12 0"));
         let loaded = load(&config).unwrap();

@@ -268,15 +268,15 @@ impl Loader<'_> {
                 self.location(v.span.0),
             ));
         }
-        match self.resolver.resolve(&rel) {
-            Ok((joined, canonical)) if canonical.is_file() => Some((
+        match self.resolver.resolve_file(&rel) {
+            Ok((joined, canonical, true)) => Some((
                 FixtureRef::File {
                     canonical,
                     display: joined.display().to_string(),
                 },
                 self.location(v.span.0),
             )),
-            Ok((joined, _)) => {
+            Ok((joined, _, false)) => {
                 self.err(
                     v,
                     RulesCode::Fixture,
