@@ -318,8 +318,18 @@ fn core_tag(tag: Option<&Cow<'_, Tag>>, span: (usize, usize)) -> Result<Option<S
     ))
 }
 
-fn resolve_plain(v: &str) -> NodeValue {
-    match v {
+fn resolve_plain(v: Cow<'_, str>) -> NodeValue {
+    // Most plain scalars in rules and flows are words: only these first characters can
+    // start a null, boolean, number or special float.
+    if !v
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_digit() || b"+-.~nNtTfF".contains(&b))
+        && !v.is_empty()
+    {
+        return NodeValue::Str(v.into_owned());
+    }
+    match &*v {
         "" | "~" | "null" | "Null" | "NULL" => return NodeValue::Null,
         "true" | "True" | "TRUE" => return NodeValue::Bool(true),
         "false" | "False" | "FALSE" => return NodeValue::Bool(false),
@@ -330,15 +340,15 @@ fn resolve_plain(v: &str) -> NodeValue {
         ".nan" | ".NaN" | ".NAN" => return NodeValue::Float(f64::NAN),
         _ => {}
     }
-    if let Some(i) = parse_int(v) {
+    if let Some(i) = parse_int(&v) {
         return i;
     }
-    if is_float(v)
+    if is_float(&v)
         && let Ok(f) = v.parse::<f64>()
     {
         return NodeValue::Float(f);
     }
-    NodeValue::Str(v.to_string())
+    NodeValue::Str(v.into_owned())
 }
 
 /// A core-schema integer: decimal, `0o` octal or `0x` hex. One that does not fit in 64
@@ -411,13 +421,13 @@ fn resolve_scalar(
         )
     };
     Ok(match tag {
-        None if plain => resolve_plain(&v),
+        None if plain => resolve_plain(v),
         None | Some("str") => NodeValue::Str(v.into_owned()),
-        Some("null") => match resolve_plain(&v) {
+        Some("null") => match resolve_plain(Cow::Borrowed(&v)) {
             NodeValue::Null => NodeValue::Null,
             _ => return Err(bad("null")),
         },
-        Some("bool") => match resolve_plain(&v) {
+        Some("bool") => match resolve_plain(Cow::Borrowed(&v)) {
             b @ NodeValue::Bool(_) => b,
             _ => return Err(bad("a boolean")),
         },
@@ -425,7 +435,7 @@ fn resolve_scalar(
             Some(i @ NodeValue::Int(_)) => i,
             _ => return Err(bad("an integer")),
         },
-        Some("float") => match resolve_plain(&v) {
+        Some("float") => match resolve_plain(Cow::Borrowed(&v)) {
             NodeValue::Int(i) => NodeValue::Float(i as f64),
             f @ NodeValue::Float(_) => f,
             _ => return Err(bad("a number")),
@@ -453,8 +463,39 @@ enum Body {
     Map {
         entries: Vec<(Node, Node)>,
         key: Option<Node>,
-        seen: HashSet<String>,
+        /// Key identities, built only once a mapping is large: small ones (nearly all)
+        /// are scanned, which allocates nothing.
+        seen: Option<HashSet<String>>,
     },
+}
+
+/// Mappings up to this many entries find a duplicate key by scanning.
+const SCAN_KEYS: usize = 16;
+
+/// Whether two keys are the same key (`1` and `"1"` differ unless keys are read as text);
+/// a collection key never equals another.
+fn same_key(a: &Node, b: &Node) -> bool {
+    match (&a.value, &b.value) {
+        (NodeValue::Str(x), NodeValue::Str(y)) => x == y,
+        (NodeValue::Seq(_) | NodeValue::Map(_), _) | (_, NodeValue::Seq(_) | NodeValue::Map(_)) => {
+            false
+        }
+        (x, y) => x.kind() == y.kind() && a.scalar_text() == b.scalar_text(),
+    }
+}
+
+/// Whether `key` repeats a key of `entries` (`seen` caches identities past [`SCAN_KEYS`]).
+fn repeats(entries: &[(Node, Node)], seen: &mut Option<HashSet<String>>, key: &Node) -> bool {
+    if entries.len() < SCAN_KEYS {
+        return entries.iter().any(|(k, _)| same_key(k, key));
+    }
+    let seen = seen.get_or_insert_with(|| {
+        entries
+            .iter()
+            .filter_map(|(k, _)| key_identity(k))
+            .collect()
+    });
+    key_identity(key).is_some_and(|id| !seen.insert(id))
 }
 
 /// The identity of a scalar key for duplicate detection (`1` and `"1"` differ unless keys
@@ -621,9 +662,7 @@ impl Builder<'_, '_> {
                         let raw = self.text.get(node.span.0..node.span.1).unwrap_or("");
                         node.value = NodeValue::Str(raw.trim_end().to_string());
                     }
-                    if let Some(id) = key_identity(&node)
-                        && !seen.insert(id)
-                    {
+                    if repeats(entries, seen, &node) {
                         let shown = node.scalar_text().unwrap_or_default();
                         return Err(YamlError::new(
                             ErrorKind::DuplicateKey,
@@ -760,7 +799,7 @@ fn build(text: &str, opts: Options, stream: Option<Stream<'_>>) -> Result<Node, 
                     Body::Map {
                         entries: Vec::new(),
                         key: None,
-                        seen: HashSet::new(),
+                        seen: None,
                     },
                 )?;
             }
