@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use super::load::VarOverrides;
 use super::model::Suite;
+use super::prefetch::Prefetch;
 use crate::diag::SourceDiagnostic;
 use crate::flow::stubs_file::{self, StubsFile};
 use crate::flow::terraform::TfFlows;
@@ -15,7 +16,7 @@ use crate::flow::{Flow, Stub, Stubs, placeholders};
 use crate::source::code::RulesCode;
 
 /// The `{{placeholder}}` names of a flow file (`None`: unreadable; loading reports it).
-fn placeholder_names(path: &Path) -> Option<BTreeSet<String>> {
+pub(super) fn placeholder_names(path: &Path) -> Option<BTreeSet<String>> {
     let text = crate::source::read_text(path).ok()?;
     Some(match placeholders::substitute(&text, &BTreeMap::new()) {
         Ok(_) => BTreeSet::new(),
@@ -27,6 +28,36 @@ fn placeholder_names(path: &Path) -> Option<BTreeSet<String>> {
     })
 }
 
+/// The values a flow with placeholders `ph` is loaded with: the rules file's `vars:`, then
+/// `defaults` for placeholders it leaves open, then `overrides` (whose names are returned as
+/// used); and the placeholders still without a value.
+pub(super) fn flow_vars(
+    ph: &BTreeSet<String>,
+    file_vars: &BTreeMap<String, String>,
+    defaults: &VarOverrides,
+    overrides: &VarOverrides,
+) -> (BTreeMap<String, String>, Vec<String>, Vec<String>) {
+    let mut vars = file_vars.clone();
+    let mut used = Vec::new();
+    for (name, value) in defaults {
+        if ph.contains(name) && !vars.contains_key(name) {
+            vars.insert(name.clone(), value.clone());
+        }
+    }
+    for (name, value) in overrides {
+        if ph.contains(name) {
+            vars.insert(name.clone(), value.clone());
+            used.push(name.clone());
+        }
+    }
+    let missing = ph
+        .iter()
+        .filter(|n| !vars.contains_key(*n))
+        .cloned()
+        .collect();
+    (vars, used, missing)
+}
+
 /// Load the flow of every suite that names one and check its stubs. `--var` values
 /// whose name is a placeholder of a suite's flow fill it (over the file's `vars:`) and
 /// are recorded in `used`; `defaults` (routecheck.yaml's `vars:`) fill placeholders
@@ -35,12 +66,14 @@ fn placeholder_names(path: &Path) -> Option<BTreeSet<String>> {
 ///
 /// `shared` are the project's stubs files (routecheck.yaml `stubs:`): each flow's cases
 /// get the entries for its actions under the rules file's and the case's own stubs.
+#[allow(clippy::too_many_arguments)] // one call site (the runner's load); a struct would only rename them
 pub fn bind(
     suites: &mut [Suite],
     overrides: &VarOverrides,
     defaults: &VarOverrides,
     terraform: Option<&TfFlows>,
     shared: &[StubsFile],
+    prefetch: Option<&Prefetch>,
     used: &mut Vec<String>,
     errors: &mut Vec<SourceDiagnostic>,
 ) -> Vec<Arc<Flow>> {
@@ -77,22 +110,9 @@ pub fn bind(
             .or_insert_with(|| placeholder_names(&sf.path));
         let mut vars = sf.vars.clone();
         if let Some(ph) = placeholders {
-            for (name, value) in defaults {
-                if ph.contains(name) && !vars.contains_key(name) {
-                    vars.insert(name.clone(), value.clone());
-                }
-            }
-            for (name, value) in overrides {
-                if ph.contains(name) {
-                    vars.insert(name.clone(), value.clone());
-                    used.push(name.clone());
-                }
-            }
-            let missing: Vec<&str> = ph
-                .iter()
-                .filter(|n| !vars.contains_key(*n))
-                .map(String::as_str)
-                .collect();
+            let (filled, used_here, missing) = flow_vars(ph, &sf.vars, defaults, overrides);
+            vars = filled;
+            used.extend(used_here);
             if !missing.is_empty() {
                 errors.push(
                     SourceDiagnostic::error(
@@ -115,10 +135,17 @@ pub fn bind(
             }
         }
         let key = (sf.path.clone(), vars);
-        let index = *cache.entry(key).or_insert_with_key(|(_, vars)| {
-            match Flow::load(Path::new(&sf.display), vars) {
+        let index = *cache.entry(key).or_insert_with_key(|(path, vars)| {
+            // Loaded while the rules were (see `prefetch`), when it was asked for with the
+            // same values; else here.
+            let early = prefetch.and_then(|p| p.take_flow(path, &sf.display, &sf.vars, vars));
+            let loaded = match early {
+                Some(result) => result,
+                None => Flow::load(Path::new(&sf.display), vars).map(Arc::new),
+            };
+            match loaded {
                 Ok(f) => {
-                    flows.push(Arc::new(f));
+                    flows.push(f);
                     Some(flows.len() - 1)
                 }
                 Err(diags) => {

@@ -9,12 +9,15 @@
 //! not fetched in time is parsed by whoever needs it first (the slot is shared, so it is
 //! parsed once either way).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use super::load::VarOverrides;
 use crate::conversation::Conversation;
+use crate::diag::SourceDiagnostic;
+use crate::flow::Flow;
 
 /// A parsed fixture: the lean conversation, and the whole JSON tree when a case reads it
 /// with a JSONPath; or why it could not be had (the runner's wording).
@@ -40,9 +43,24 @@ const BATCH: usize = 16;
 /// JSON tree is wanted.
 type Job = (Arc<Slot>, PathBuf, String, bool);
 
-/// The fixtures requested so far, by canonical path.
+/// A flow loaded early: the values it was loaded with, and the flow or why it failed.
+type FlowSlot = Arc<OnceLock<(BTreeMap<String, String>, FlowLoad)>>;
+
+/// A flow file (canonical) and the `vars:` of the rules file that named it.
+type FlowKey = (PathBuf, BTreeMap<String, String>);
+
+/// What `Flow::load` gave.
+pub type FlowLoad = Result<Arc<Flow>, Vec<SourceDiagnostic>>;
+
+/// The fixtures requested so far, by canonical path, and the flows rules files named.
 #[derive(Debug, Default)]
 pub struct Prefetch {
+    /// Flows by (canonical path, the rules file's `vars:`).
+    flows: Mutex<HashMap<FlowKey, FlowSlot>>,
+    /// `routecheck.yaml`'s `vars:` and `--var`: a flow's values are worked out from them
+    /// exactly as `flows::bind` does, so the early load is the one binding would make.
+    defaults: VarOverrides,
+    overrides: VarOverrides,
     slots: Mutex<HashMap<PathBuf, Arc<Slot>>>,
     /// Requests not yet handed to the pool: they go in batches, since waking a pool
     /// thread per fixture cost more than reading a small one.
@@ -52,6 +70,84 @@ pub struct Prefetch {
 }
 
 impl Prefetch {
+    /// Read ahead for a run with these placeholder defaults and `--var` values.
+    pub fn new(defaults: &VarOverrides, overrides: &VarOverrides) -> Self {
+        Prefetch {
+            defaults: defaults.clone(),
+            overrides: overrides.clone(),
+            ..Prefetch::default()
+        }
+    }
+
+    /// Start loading the flow at `canonical` (named `display` by the rules file, whose
+    /// `vars:` are `file_vars`) on the pool. A flow with a placeholder left without a
+    /// value is not loaded: binding reports it.
+    pub fn request_flow(
+        &self,
+        canonical: &Path,
+        display: &str,
+        file_vars: &BTreeMap<String, String>,
+    ) {
+        let key = (canonical.to_path_buf(), file_vars.clone());
+        let slot: FlowSlot = {
+            let Ok(mut flows) = self.flows.lock() else {
+                return;
+            };
+            if flows.contains_key(&key) {
+                return;
+            }
+            let slot = FlowSlot::default();
+            flows.insert(key, Arc::clone(&slot));
+            slot
+        };
+        let (canonical, display) = (canonical.to_path_buf(), display.to_owned());
+        let (file_vars, defaults, overrides) = (
+            file_vars.clone(),
+            self.defaults.clone(),
+            self.overrides.clone(),
+        );
+        let cancelled = Arc::clone(&self.cancelled);
+        rayon::spawn(move || {
+            if cancelled.load(Ordering::Relaxed) {
+                return;
+            }
+            let Some(ph) = super::flows::placeholder_names(&canonical) else {
+                return;
+            };
+            let (vars, _, missing) =
+                super::flows::flow_vars(&ph, &file_vars, &defaults, &overrides);
+            if missing.is_empty() {
+                slot.get_or_init(|| {
+                    let load = Flow::load(Path::new(&display), &vars).map(Arc::new);
+                    (vars, load)
+                });
+            }
+        });
+    }
+
+    /// The flow at `canonical` that a rules file with `file_vars` asked for, loaded with
+    /// `vars` (binding's values for it); `None` when nobody asked. A load under way is
+    /// waited for, one not started yet is done here (the pool then skips it), so binding
+    /// never waits on a queue.
+    pub fn take_flow(
+        &self,
+        canonical: &Path,
+        display: &str,
+        file_vars: &BTreeMap<String, String>,
+        vars: &BTreeMap<String, String>,
+    ) -> Option<FlowLoad> {
+        let slot = {
+            let flows = self.flows.lock().ok()?;
+            Arc::clone(flows.get(&(canonical.to_path_buf(), file_vars.clone()))?)
+        };
+        let (loaded_with, load) = slot.get_or_init(|| {
+            let load = Flow::load(Path::new(display), vars).map(Arc::new);
+            (vars.clone(), load)
+        });
+        // The same inputs give the same values; anything else is loaded by the caller.
+        (loaded_with == vars).then(|| load.clone())
+    }
+
     /// Start reading `canonical` (shown as `display`) on the pool, parsing the JSON tree
     /// too when `tree`. A path already requested is not read twice.
     pub fn request(&self, canonical: &Path, display: &str, tree: bool) {
@@ -157,6 +253,43 @@ mod tests {
         assert_eq!(conv.participants.len(), 1);
         assert!(tree.is_none(), "the first request decides");
         assert!(std::ptr::eq(parsed, slot.get_or_parse(|| unreachable!())));
+    }
+
+    #[test]
+    fn a_flow_named_by_a_rules_file_is_loaded_once_with_binding_s_values() {
+        let path = std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/flows/web-messaging-vip.yaml"
+        ))
+        .canonicalize()
+        .unwrap();
+        let display = path.display().to_string();
+        let ph = super::super::flows::placeholder_names(&path).unwrap();
+        let defaults: VarOverrides = ph.iter().map(|n| (n.clone(), "x".into())).collect();
+        let p = Prefetch::new(&defaults, &VarOverrides::new());
+        let file_vars = BTreeMap::new();
+        p.request_flow(&path, &display, &file_vars);
+        let (vars, _, missing) =
+            super::super::flows::flow_vars(&ph, &file_vars, &defaults, &VarOverrides::new());
+        assert!(missing.is_empty());
+        let flow = p
+            .take_flow(&path, &display, &file_vars, &vars)
+            .unwrap()
+            .unwrap();
+        // Asked again (a second rules file): the same load, not another.
+        let again = p
+            .take_flow(&path, &display, &file_vars, &vars)
+            .unwrap()
+            .unwrap();
+        assert!(Arc::ptr_eq(&flow, &again));
+        // Other values than it was loaded with: the caller loads it itself.
+        let mut other = vars.clone();
+        other.insert("extra".into(), "y".into());
+        assert!(p.take_flow(&path, &display, &file_vars, &other).is_none());
+        // Never asked for with these file values.
+        let mut unasked = file_vars.clone();
+        unasked.insert("a".into(), "b".into());
+        assert!(p.take_flow(&path, &display, &unasked, &vars).is_none());
     }
 
     #[test]

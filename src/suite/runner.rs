@@ -398,7 +398,7 @@ pub fn load(config: &RunConfig) -> Result<Loaded, Vec<SourceDiagnostic>> {
     let prefetch = config
         .source
         .reads_files()
-        .then(|| Arc::new(Prefetch::default()));
+        .then(|| Arc::new(Prefetch::new(&config.project_vars, &config.vars)));
     let results: Vec<(Option<Suite>, Diagnostics, Vec<String>)> = files
         .par_iter()
         .map(|f| {
@@ -451,6 +451,7 @@ pub fn load(config: &RunConfig) -> Result<Loaded, Vec<SourceDiagnostic>> {
         &config.project_vars,
         terraform.as_ref(),
         &shared,
+        loaded.prefetch.as_deref(),
         &mut used_vars,
         &mut errors,
     );
