@@ -68,12 +68,17 @@ pub fn substitute(
     let mut errors = Vec::new();
     let mut line_start = 0;
     let mut i = 0;
-    let bytes = text.as_bytes();
     while i < text.len() {
-        if bytes[i] == b'\n' {
-            out.text.push('\n');
-            i += 1;
-            line_start = i;
+        // Copy up to the next `{{` in one piece (a 1.8 MB flow was copied a character at a
+        // time), keeping where the current line starts.
+        let next = text[i..].find("{{").map_or(text.len(), |n| i + n);
+        if next > i {
+            let chunk = &text[i..next];
+            out.text.push_str(chunk);
+            if let Some(nl) = chunk.rfind('\n') {
+                line_start = i + nl + 1;
+            }
+            i = next;
             continue;
         }
         if text[i..].starts_with("{{")
@@ -123,9 +128,9 @@ pub fn substitute(
                 continue;
             }
         }
-        let ch_len = text[i..].chars().next().map_or(1, char::len_utf8);
-        out.text.push_str(&text[i..i + ch_len]);
-        i += ch_len;
+        // A `{{` that is not a placeholder: keep its first brace and look again after it.
+        out.text.push('{');
+        i += 1;
     }
     if errors.is_empty() {
         Ok(out)

@@ -18,14 +18,19 @@ use crate::source::code::RulesCode;
 /// The `{{placeholder}}` names of a flow file (`None`: unreadable; loading reports it).
 pub(super) fn placeholder_names(path: &Path) -> Option<BTreeSet<String>> {
     let text = crate::source::read_text(path).ok()?;
-    Some(match placeholders::substitute(&text, &BTreeMap::new()) {
+    Some(placeholder_names_in(&text))
+}
+
+/// The `{{placeholder}}` names of a flow's text.
+pub(super) fn placeholder_names_in(text: &str) -> BTreeSet<String> {
+    match placeholders::substitute(text, &BTreeMap::new()) {
         Ok(_) => BTreeSet::new(),
         Err(errs) => errs
             .into_iter()
             .filter(|e| !e.spaced)
             .map(|e| e.name)
             .collect(),
-    })
+    }
 }
 
 /// The values a flow with placeholders `ph` is loaded with: the rules file's `vars:`, then

@@ -111,14 +111,16 @@ impl Prefetch {
             if cancelled.load(Ordering::Relaxed) {
                 return;
             }
-            let Some(ph) = super::flows::placeholder_names(&canonical) else {
+            // Read once for both the placeholder names and the flow.
+            let Ok(text) = crate::source::read_text(&canonical) else {
                 return;
             };
+            let ph = super::flows::placeholder_names_in(&text);
             let (vars, _, missing) =
                 super::flows::flow_vars(&ph, &file_vars, &defaults, &overrides);
             if missing.is_empty() {
                 slot.get_or_init(|| {
-                    let load = Flow::load(Path::new(&display), &vars).map(Arc::new);
+                    let load = Flow::from_text(&display, &text, &vars).map(Arc::new);
                     (vars, load)
                 });
             }
