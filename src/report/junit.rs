@@ -27,7 +27,9 @@ const LOAD_SUITE: &str = "routecheck";
 /// Collects the run and writes the JUnit file at `RunFinished` or `LoadFailed`.
 pub struct Junit {
     path: PathBuf,
-    suites: Suites,
+    /// Test cases are built as results arrive (on the reporting thread, while the pool is
+    /// still running cases), so the end of the run only assembles and writes them.
+    suites: Suites<TestCase>,
     warnings: Vec<SourceDiagnostic>,
     timestamp: Option<OffsetDateTime>,
 }
@@ -61,11 +63,19 @@ impl Junit {
         let at = self.timestamp();
         let mut report = Report::new();
         let mut extras = Vec::with_capacity(self.suites.list.len());
+        // The cases move into the document; what was missing is counted first.
+        let missing: Vec<usize> = self.suites.list.iter().map(SuiteCases::missing).collect();
+        let mut cases: Vec<Vec<TestCase>> = self
+            .suites
+            .list
+            .iter_mut()
+            .map(|s| std::mem::take(&mut s.cases))
+            .collect();
         for (i, s) in self.suites.list.iter().enumerate() {
             let mut suite = new_suite(&s.name, at);
-            suite.add_testcases(s.cases.iter().map(test_case));
-            if s.missing() > 0 {
-                suite.add_testcase(missing_case(s));
+            suite.add_testcases(std::mem::take(&mut cases[i]));
+            if missing[i] > 0 {
+                suite.add_testcase(missing_case(missing[i], s));
             }
             let warnings: Vec<&SourceDiagnostic> = self
                 .warnings
@@ -194,7 +204,8 @@ impl Reporter for Junit {
                 Ok(())
             }
             Event::CaseFinished(case) => {
-                self.suites.add(case);
+                self.suites
+                    .push(&case.suite_name, &case.suite_file, test_case(case));
                 Ok(())
             }
             Event::RunFinished(summary) => self.finished(summary),
@@ -249,9 +260,9 @@ fn test_case(c: &CaseResult) -> TestCase {
     case.build()
 }
 
-fn missing_case(s: &SuiteCases) -> TestCase {
-    let n = s.missing();
-    let message = format!("{n} of {} cases did not report a result", s.announced);
+fn missing_case(n: usize, s: &SuiteCases<TestCase>) -> TestCase {
+    let announced = s.announced;
+    let message = format!("{n} of {announced} cases did not report a result");
     let mut case = TestCaseBuilder::error(
         "unfinished cases",
         junit_report::Duration::ZERO,
