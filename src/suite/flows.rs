@@ -110,9 +110,11 @@ pub fn bind(
                 }
             }
         }
-        let placeholders = names
-            .entry(sf.path.clone())
-            .or_insert_with(|| placeholder_names(&sf.path));
+        let placeholders = names.entry(sf.path.clone()).or_insert_with(|| {
+            prefetch
+                .and_then(|p| p.flow_placeholders(&sf.path))
+                .or_else(|| placeholder_names(&sf.path))
+        });
         let mut vars = sf.vars.clone();
         if let Some(ph) = placeholders {
             let (filled, used_here, missing) = flow_vars(ph, &sf.vars, defaults, overrides);

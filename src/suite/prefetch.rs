@@ -9,7 +9,7 @@
 //! not fetched in time is parsed by whoever needs it first (the slot is shared, so it is
 //! parsed once either way).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -57,6 +57,9 @@ pub type FlowLoad = Result<Arc<Flow>, Vec<SourceDiagnostic>>;
 pub struct Prefetch {
     /// Flows by (canonical path, the rules file's `vars:`).
     flows: Mutex<HashMap<FlowKey, FlowSlot>>,
+    /// The placeholder names of each flow file read early, so binding need not read it
+    /// again.
+    placeholders: Arc<Mutex<HashMap<PathBuf, BTreeSet<String>>>>,
     /// `routecheck.yaml`'s `vars:` and `--var`: a flow's values are worked out from them
     /// exactly as `flows::bind` does, so the early load is the one binding would make.
     defaults: VarOverrides,
@@ -107,6 +110,7 @@ impl Prefetch {
             self.overrides.clone(),
         );
         let cancelled = Arc::clone(&self.cancelled);
+        let names = Arc::clone(&self.placeholders);
         rayon::spawn(move || {
             if cancelled.load(Ordering::Relaxed) {
                 return;
@@ -116,6 +120,9 @@ impl Prefetch {
                 return;
             };
             let ph = super::flows::placeholder_names_in(&text);
+            if let Ok(mut names) = names.lock() {
+                names.insert(canonical.clone(), ph.clone());
+            }
             let (vars, _, missing) =
                 super::flows::flow_vars(&ph, &file_vars, &defaults, &overrides);
             if missing.is_empty() {
@@ -125,6 +132,11 @@ impl Prefetch {
                 });
             }
         });
+    }
+
+    /// The placeholder names of the flow file at `canonical`, if it was read early.
+    pub fn flow_placeholders(&self, canonical: &Path) -> Option<BTreeSet<String>> {
+        self.placeholders.lock().ok()?.get(canonical).cloned()
     }
 
     /// The flow at `canonical` that a rules file with `file_vars` asked for, loaded with
