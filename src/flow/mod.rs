@@ -45,6 +45,21 @@ pub struct Flow {
     loaded: archy::Loaded,
     /// Placeholder values that change the deployed YAML's structure.
     warnings: Vec<SourceDiagnostic>,
+    /// Line and column of each offset a run has located (the actions and states its trace
+    /// names), so a case's cost does not grow with the file: finding a line in a 1.8 MB
+    /// flow's index missed the cache on every step of every case.
+    places: Places,
+}
+
+/// Memoised line and column by byte offset, shared by the threads running cases.
+#[derive(Debug, Default)]
+struct Places(std::sync::RwLock<std::collections::HashMap<usize, (usize, usize)>>);
+
+impl Clone for Places {
+    // A copy starts empty: it fills again on use.
+    fn clone(&self) -> Self {
+        Places::default()
+    }
 }
 
 impl Flow {
@@ -122,6 +137,7 @@ impl Flow {
             file,
             loaded,
             warnings,
+            places: Places::default(),
         })
     }
 
@@ -250,8 +266,25 @@ impl Flow {
         out
     }
 
+    /// Line and column of `at` in the flow file, memoised (see `places`).
+    fn line_col(&self, at: usize) -> (usize, usize) {
+        let known = self.places.0.read().ok().and_then(|m| m.get(&at).copied());
+        known.unwrap_or_else(|| {
+            let lc = self.file.line_col(at);
+            if let Ok(mut m) = self.places.0.write() {
+                m.insert(at, lc);
+            }
+            lc
+        })
+    }
+
     fn location(&self, at: usize) -> Location {
-        self.file.location(at)
+        let (line, col) = self.line_col(at);
+        Location {
+            file: self.file.name.to_string(),
+            line,
+            col,
+        }
     }
 }
 

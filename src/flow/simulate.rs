@@ -780,7 +780,7 @@ impl<'f, 'i> Sim<'f, 'i> {
     /// The stub for an action: one addressed to it by line (`NAME@LINE`), else the
     /// one keyed by its name (load-time checks make that one unambiguous).
     fn stub_for(&self, a: &Action) -> Option<&'i Stub> {
-        let line = self.flow.file.line_col(a.at).0;
+        let line = self.flow.line_col(a.at).0;
         let stubs = self.input.stubs;
         stubs
             .0
