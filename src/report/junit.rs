@@ -137,7 +137,11 @@ impl Junit {
         let totals = Totals {
             time: duration(summary.duration).as_seconds_f64(),
         };
-        self.write(&report, &extras, &totals)
+        let written = self.write(&report, &extras, &totals);
+        // The document is not needed after this and the process is about to exit: freeing
+        // 10,000 test cases one by one only delays it (the runner leaks its suites alike).
+        std::mem::forget(report);
+        written
     }
 
     fn load_failed(&mut self, errors: &[SourceDiagnostic]) -> io::Result<()> {
