@@ -1,4 +1,4 @@
-//! Reading fixtures while the rules are still being loaded.
+//! Reading fixtures (and loading flows) while the rules are still being loaded.
 //!
 //! Loading a large rules file (parsing its YAML, compiling its cases) runs on one thread
 //! per file; without this, the other core idles until the last case is compiled and only
@@ -8,6 +8,9 @@
 //! reported from here: a failed load discards everything fetched, and a fixture that was
 //! not fetched in time is parsed by whoever needs it first (the slot is shared, so it is
 //! parsed once either way).
+//!
+//! A flow works the same way: [`Prefetch::request_flow`] when a rules file's header names
+//! it, [`Prefetch::take_flow`] when `flows::bind` reaches it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
