@@ -11,7 +11,7 @@ use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::source::json::{Checked, Key, Keys};
+use crate::source::json::{Checked, Key, Keys, walk_map, walk_seq};
 
 /// A string field, borrowed where possible.
 pub(super) type Str<'de> = Option<Cow<'de, str>>;
@@ -178,8 +178,8 @@ impl<'de> Deserialize<'de> for RawAddress<'de> {
             fn visit_unit<E>(self) -> Result<RawAddress<'de>, E> {
                 Ok(RawAddress::Other)
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<RawAddress<'de>, A::Error> {
-                while a.next_element::<Checked>()?.is_some() {}
+            fn visit_seq<A: SeqAccess<'de>>(self, a: A) -> Result<RawAddress<'de>, A::Error> {
+                walk_seq(a)?;
                 Ok(RawAddress::Other)
             }
             fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<RawAddress<'de>, A::Error> {
@@ -264,16 +264,12 @@ where
     fn visit_f64<E>(self, _: f64) -> Result<T, E> {
         Ok((self.0)(Err("a number")))
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<T, A::Error> {
-        while a.next_element::<Checked>()?.is_some() {}
+    fn visit_seq<A: SeqAccess<'de>>(self, a: A) -> Result<T, A::Error> {
+        walk_seq(a)?;
         Ok((self.0)(Err("an array")))
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<T, A::Error> {
-        let mut keys = Keys::default();
-        while let Some(Key(k)) = a.next_key::<Key<'de>>()? {
-            keys.insert(&k)?;
-            a.next_value::<Checked>()?;
-        }
+    fn visit_map<A: MapAccess<'de>>(self, a: A) -> Result<T, A::Error> {
+        walk_map(a)?;
         Ok((self.0)(Err("an object")))
     }
 }

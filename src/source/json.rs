@@ -119,18 +119,28 @@ impl<'de> Visitor<'de> for CheckVisitor {
     fn visit_unit<E>(self) -> Result<Checked, E> {
         Ok(Checked)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Checked, A::Error> {
-        while a.next_element::<Checked>()?.is_some() {}
-        Ok(Checked)
+    fn visit_seq<A: SeqAccess<'de>>(self, a: A) -> Result<Checked, A::Error> {
+        walk_seq(a)
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Checked, A::Error> {
-        let mut keys = Keys::default();
-        while let Some(Key(k)) = a.next_key::<Key<'de>>()? {
-            keys.insert(&k)?;
-            a.next_value::<Checked>()?;
-        }
-        Ok(Checked)
+    fn visit_map<A: MapAccess<'de>>(self, a: A) -> Result<Checked, A::Error> {
+        walk_map(a)
     }
+}
+
+/// Walk the rest of an array with the checks (for visitors that read no item).
+pub fn walk_seq<'de, A: SeqAccess<'de>>(mut a: A) -> Result<Checked, A::Error> {
+    while a.next_element::<Checked>()?.is_some() {}
+    Ok(Checked)
+}
+
+/// Walk the rest of an object with the checks (for visitors that read no member).
+pub fn walk_map<'de, A: MapAccess<'de>>(mut a: A) -> Result<Checked, A::Error> {
+    let mut keys = Keys::default();
+    while let Some(Key(k)) = a.next_key::<Key<'de>>()? {
+        keys.insert(&k)?;
+        a.next_value::<Checked>()?;
+    }
+    Ok(Checked)
 }
 
 #[cfg(test)]
