@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod conversation;
+pub mod deploy;
 pub mod diag;
 pub mod expr;
 pub mod flow;
