@@ -1,0 +1,240 @@
+//! Catalogued actions (flow/catalogue.rs): how each kind the loader does not read
+//! itself is modelled: an external action whose outcome is a stub (its output paths,
+//! the variables it sets, its inputs), a table lookup, a transfer, a record-only
+//! action, or a clear "not modelled" error. A new catalogued action kind goes in the
+//! catalogue; one that needs its own reading gets a file beside this one.
+
+use crate::source::yaml::{Node, NodeValue as Kind};
+
+use super::super::catalogue::{self, Handling};
+use super::super::model::*;
+use super::{Loader, WRITE_KEYS, bots, schedule};
+
+impl Loader<'_> {
+    /// An action kind found in the catalogue (or reported as unknown with the nearest).
+    pub(super) fn catalogued(
+        &mut self,
+        knode: &Node,
+        body: &Node,
+        kind: &str,
+        name: &str,
+        at: usize,
+    ) -> Option<Body> {
+        let k = kind;
+        match catalogue::lookup(k).map(|c| c.handling) {
+            Some(Handling::Stub(known)) => Some(self.external_kind(body, kind, name, at, known)),
+            Some(Handling::Table) => Some(Body::TableLookup(Box::new(
+                self.table_lookup(body, kind, name, at)?,
+            ))),
+            Some(Handling::Transfer) => {
+                Some(Body::TransferOther(Box::new(self.other_transfer(k, body))))
+            }
+            Some(Handling::Record) => Some(Body::Record(self.input_vals(body))),
+            Some(Handling::NotModelled(why)) => {
+                self.err_help(
+                    knode,
+                    format!("the simulator does not model `{k}`: {why}"),
+                    "docs/fidelity.md lists every action kind and how it is simulated",
+                );
+                None
+            }
+            Some(Handling::Simulated) | None => {
+                let known = catalogue::runnable();
+                let near = crate::diag::closest(k, known.iter().copied())
+                    .map(|n| format!("did you mean `{n}`? "))
+                    .unwrap_or_default();
+                self.err_help(
+                    knode,
+                    format!("unknown action kind `{k}`"),
+                    format!("{near}the simulator runs: {}", known.join(", ")),
+                );
+                None
+            }
+        }
+    }
+
+    /// An external action, by family: bot calls and schedules have rooms of their own.
+    pub(super) fn external_kind(
+        &mut self,
+        body: &Node,
+        kind: &str,
+        name: &str,
+        at: usize,
+        known: &[&str],
+    ) -> Body {
+        if bots::is_bot_call(kind) {
+            return self.bot_call(body, kind, name, at, known);
+        }
+        if schedule::is_schedule(kind) {
+            return self.schedule(body, kind, name, at, known);
+        }
+        Body::External(Box::new(self.external(body, kind, name, at, known)))
+    }
+
+    /// Record an action stubs may address by name.
+    pub(super) fn register_external(
+        &mut self,
+        name: &str,
+        kind: &str,
+        at: usize,
+        known: &[&str],
+        sets: &[&Target],
+    ) {
+        let line = self.file.line_col(at).0;
+        let info = self.externals.entry(name.to_string()).or_default();
+        push_new(&mut info.kinds, kind);
+        for o in known {
+            push_new(&mut info.outputs, o);
+        }
+        for t in sets {
+            push_new(&mut info.sets, &t.name);
+        }
+        info.actions.push((kind.to_string(), line));
+    }
+
+    /// The branch and actions of each output path an action kind has.
+    pub(super) fn outputs(
+        &mut self,
+        body: &Node,
+        kind: &str,
+        name: &str,
+        at: usize,
+        known: &[&str],
+    ) -> Vec<Output> {
+        let mut outputs = Vec::new();
+        for o in known {
+            let branch = self.branch(format!("{kind} \"{name}\" {o}"), at);
+            let actions = self.output_block(body, o);
+            outputs.push(Output {
+                name: o.to_string(),
+                branch,
+                actions,
+            });
+        }
+        outputs
+    }
+
+    pub(super) fn external(
+        &mut self,
+        body: &Node,
+        kind: &str,
+        name: &str,
+        at: usize,
+        known: &[&str],
+    ) -> External {
+        let mut raw_targets = Vec::new();
+        var_targets(body, false, None, true, &mut raw_targets);
+        let sets: Vec<Target> = raw_targets
+            .iter()
+            .filter_map(|(n, off)| {
+                let node = Node {
+                    value: Kind::Str(n.clone()),
+                    span: (*off, *off + n.len()),
+                };
+                self.target(&node)
+            })
+            .collect();
+        let inputs = self.input_vals(body);
+        self.check_outputs(body, kind, known);
+        let set_refs: Vec<&Target> = sets.iter().collect();
+        self.register_external(name, kind, at, known, &set_refs);
+        let outputs = self.outputs(body, kind, name, at, known);
+        External {
+            inputs,
+            sets,
+            outputs,
+        }
+    }
+
+    pub(super) fn check_outputs(&mut self, body: &Node, kind: &str, known: &[&str]) {
+        let Some(entries) = body.get("outputs").and_then(Node::as_map) else {
+            return;
+        };
+        for (k, _) in entries {
+            let n = k.as_str().unwrap_or("");
+            if !known.contains(&n) {
+                let has = if known.is_empty() {
+                    "it has a single path".to_string()
+                } else {
+                    format!("it has {}", known.join(", "))
+                };
+                self.err(k, format!("`{kind}` has no output `{n}` ({has})"));
+            }
+        }
+    }
+}
+
+pub(super) fn push_new(list: &mut Vec<String>, item: &str) {
+    if !list.iter().any(|x| x == item) {
+        list.push(item.to_string());
+    }
+}
+
+/// Is `key` (under `parent`) a place where `var:` names a variable the action writes?
+pub(super) fn is_write_key(key: &str, parent: Option<&str>) -> bool {
+    WRITE_KEYS.contains(&key) || (key == "outputs" && parent.is_some_and(|p| p.starts_with("ver_")))
+}
+
+/// Every `var:` an external action writes. `top` skips the action's own `outputs:`
+/// (its paths, whose nested actions are separate).
+pub(super) fn var_targets(
+    node: &Node,
+    write: bool,
+    parent: Option<&str>,
+    top: bool,
+    out: &mut Vec<(String, usize)>,
+) {
+    match &node.value {
+        Kind::Map(entries) => {
+            if write
+                && let Some(v) = node.get("var")
+                && let Some(n) = v.as_str()
+            {
+                out.push((n.to_string(), v.off()));
+                return;
+            }
+            for (k, v) in entries {
+                let key = k.as_str().unwrap_or("");
+                if top && key == "outputs" {
+                    continue;
+                }
+                var_targets(v, write || is_write_key(key, parent), Some(key), false, out);
+            }
+        }
+        Kind::Seq(items) => items
+            .iter()
+            .for_each(|n| var_targets(n, write, parent, false, out)),
+        _ => {}
+    }
+}
+
+/// Every `exp:`/`var:` value an external action reads (its inputs).
+pub(super) fn input_values<'n>(
+    node: &'n Node,
+    write: bool,
+    parent: Option<&str>,
+    top: bool,
+    out: &mut Vec<&'n Node>,
+) {
+    match &node.value {
+        Kind::Map(entries) => {
+            if node.get("exp").is_some() || node.get("var").is_some() {
+                if !write && entries.len() == 1 {
+                    out.push(node);
+                }
+                return;
+            }
+            for (k, v) in entries {
+                let key = k.as_str().unwrap_or("");
+                if top && key == "outputs" {
+                    continue;
+                }
+                input_values(v, write || is_write_key(key, parent), Some(key), false, out);
+            }
+        }
+        Kind::Seq(items) => items
+            .iter()
+            .for_each(|n| input_values(n, write, parent, false, out)),
+        _ => {}
+    }
+}
