@@ -6,7 +6,9 @@
 //! after symlinks are resolved. The root is the directory of the nearest
 //! `routecheck.yaml` above the file, else the enclosing git work tree, else the file's
 //! own directory. Nothing here depends on the working directory, so a rules file means
-//! the same thing from wherever it is run.
+//! the same thing from wherever it is run. A path written `//a/b` is relative to the
+//! project root instead of the file: what `gen` writes when it cannot know where its
+//! output will be saved (stdout).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -330,7 +332,9 @@ impl PathError {
     pub fn help(&self, what: &str) -> String {
         match self {
             PathError::NotFound { .. } => {
-                format!("{what} paths are relative to the file that names them")
+                format!(
+                    "{what} paths are relative to the file that names them (`//path` is relative to its project root)"
+                )
             }
             PathError::Outside { root, kind, .. } => {
                 let why = match kind {
@@ -356,6 +360,31 @@ impl PathError {
 /// path (for messages) and the canonical one (for reading).
 pub fn resolve(naming_file: &Path, rel: &str) -> Result<(PathBuf, PathBuf), PathError> {
     Resolver::new(naming_file).resolve(rel)
+}
+
+/// The rest of a path written root-relative (`//flows/x.yaml` → `flows/x.yaml`): the form
+/// every path a file names may take to mean "from the project root" instead of "from this
+/// file". `///x` is not that form (it would be an absolute path either way).
+pub fn root_relative(rel: &str) -> Option<&str> {
+    rel.strip_prefix("//")
+        .filter(|rest| !rest.starts_with(['/', '\\']))
+}
+
+/// `path` as a root-relative path (`//` + its path below its own project root), when that
+/// root is a `routecheck.yaml`'s or a git work tree's directory (both stay where they are
+/// wherever a file naming the path is written inside them); None otherwise.
+pub fn as_root_relative(path: &Path) -> Option<String> {
+    let (root, kind) = root_of(path);
+    if kind == RootKind::FileDir {
+        return None;
+    }
+    let canonical = path.canonicalize().ok()?;
+    let below = canonical.strip_prefix(&root).ok()?;
+    let parts: Vec<String> = below
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Some(format!("//{}", parts.join("/")))
 }
 
 /// [`resolve`] for many paths named by one file (a rules file's fixtures): the project root
@@ -390,8 +419,15 @@ impl Resolver {
     /// the `lstat` the path rule makes already says so, which saves a fixture a second
     /// look-up of its path.
     pub fn resolve_file(&mut self, rel: &str) -> Result<(PathBuf, PathBuf, bool), PathError> {
-        let base = self.naming_file.parent().unwrap_or(Path::new(""));
-        let joined = base.join(rel);
+        let joined = match root_relative(rel) {
+            // `//flows/x.yaml`: from the project root, wherever the naming file sits (what
+            // `gen` writes when it cannot know where its output lands).
+            Some(rest) => {
+                let (root, _) = self.root.get_or_insert_with(|| root_of(&self.naming_file));
+                root.join(rest)
+            }
+            None => self.naming_file.parent().unwrap_or(Path::new("")).join(rel),
+        };
         let (canonical, is_file) = match self.quick(&joined, rel) {
             Some(found) => found,
             None => {
@@ -458,6 +494,14 @@ pub fn legacy_warning(old: &Path, key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn root_relative_paths_start_with_two_slashes_only() {
+        assert_eq!(root_relative("//flows/x.yaml"), Some("flows/x.yaml"));
+        assert_eq!(root_relative("flows/x.yaml"), None);
+        assert_eq!(root_relative("/flows/x.yaml"), None);
+        assert_eq!(root_relative("///flows/x.yaml"), None);
+    }
 
     #[test]
     fn the_config_loads_and_unknown_keys_are_located() {

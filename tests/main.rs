@@ -14,6 +14,7 @@ mod flow_catalogue;
 mod flow_cli;
 mod flow_real;
 mod gen_cli;
+mod gen_output;
 mod graph_cli;
 mod guest_cli;
 mod guest_session;

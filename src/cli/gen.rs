@@ -73,6 +73,8 @@ pub fn run(mut args: GenArgs) -> u8 {
         excludes: project.as_ref().map(Project::excludes).unwrap_or_default(),
         ..RunConfig::default()
     };
+    // Set when the flows are routecheck.yaml's (no --flow): messages then say so.
+    let mut from_config: Option<PathBuf> = None;
     if let Some(p) = &project {
         for (k, v) in &p.config.vars {
             vars.entry(k.clone()).or_insert_with(|| v.clone());
@@ -82,6 +84,7 @@ pub fn run(mut args: GenArgs) -> u8 {
                 Ok(f) => f,
                 Err(e) => return usage(e.to_string()),
             };
+            from_config = Some(p.file.clone());
         }
         if args.rules.is_empty() {
             args.rules = if p.config.rules.is_empty() {
@@ -108,15 +111,10 @@ pub fn run(mut args: GenArgs) -> u8 {
     if args.check {
         return check(&args, suites, &vars, &opts);
     }
-    if args.flows.is_empty() {
-        return usage(
-            "give the flow with --flow FILE (or --for RULES_FILE, or --check), or list flows under `flows:` in routecheck.yaml"
-                .into(),
-        );
-    }
-    if args.flows.len() > 1 && args.out.as_ref().is_none_or(|o| !o.is_dir()) {
-        return usage("with several --flow, --out names an existing directory".into());
-    }
+    let targets = match targets(&args.flows, args.out.as_deref(), from_config.as_deref()) {
+        Ok(t) => t,
+        Err(m) => return usage(m),
+    };
     let mut flows = Vec::new();
     for path in &args.flows {
         match load(path, &vars) {
@@ -127,19 +125,10 @@ pub fn run(mut args: GenArgs) -> u8 {
     let t0 = Instant::now();
     let pairs: Vec<(&Flow, BTreeSet<usize>)> = flows.iter().map(|f| (f, BTreeSet::new())).collect();
     let results = generator::generate_all(&pairs, &Directory::default(), &opts);
-    for ((path, flow), g) in args.flows.iter().zip(&flows).zip(&results) {
-        let out = match &args.out {
-            // `-` is stdout, as for every other output.
-            Some(o) if o.as_os_str() == "-" => None,
-            Some(o) if o.is_dir() => Some(o.join(format!(
-                "{}.generated.yaml",
-                path.file_stem().map_or("flow".into(), |s| s.to_string_lossy())
-            ))),
-            other => other.clone(),
-        };
+    for (((path, flow), g), out) in args.flows.iter().zip(&flows).zip(&results).zip(targets) {
         let flow_ref = match &out {
             Some(o) => relative(path, o.parent().unwrap_or(Path::new("."))),
-            None => path.display().to_string(),
+            None => stdout_flow_ref(path),
         };
         let base: StubMap = flow
             .stubbed_actions()
@@ -157,6 +146,12 @@ pub fn run(mut args: GenArgs) -> u8 {
         );
         match &out {
             Some(o) => {
+                // `--out rules/new/vip.yaml`: the folders are made first.
+                if let Some(dir) = o.parent().filter(|d| !d.as_os_str().is_empty())
+                    && let Err(e) = std::fs::create_dir_all(dir)
+                {
+                    return usage(format!("cannot create {}: {e}", dir.display()));
+                }
                 if let Err(e) = crate::conversation::fixture::write_atomic(o, text.as_bytes(), true)
                 {
                     return usage(e.to_string());
@@ -174,6 +169,93 @@ pub fn run(mut args: GenArgs) -> u8 {
         t0.elapsed().as_secs_f64()
     );
     exit::OK
+}
+
+/// Where each flow's rules file goes (None: stdout), or why the arguments do not say.
+/// One flow: stdout, `--out FILE`, or `--out DIR` (an existing directory or a path ending
+/// in `/`). Several: `--out DIR`, created when missing, one `<flow stem>.generated.yaml`
+/// each.
+fn targets(
+    flows: &[PathBuf],
+    out: Option<&Path>,
+    from_config: Option<&Path>,
+) -> Result<Vec<Option<PathBuf>>, String> {
+    let listed = || {
+        let names: Vec<String> = flows.iter().map(|f| f.display().to_string()).collect();
+        let more = names.len().saturating_sub(5);
+        let mut shown = names.into_iter().take(5).collect::<Vec<_>>().join(", ");
+        if more > 0 {
+            shown.push_str(&format!(" and {more} more"));
+        }
+        shown
+    };
+    if flows.is_empty() {
+        return Err(match from_config {
+            Some(config) => format!(
+                "{}: `flows:` names no flow file: give the flow with --flow FILE",
+                config.display()
+            ),
+            None => "give the flow with --flow FILE (or --for RULES_FILE, or --check), or list flows under `flows:` in routecheck.yaml".into(),
+        });
+    }
+    let stdout = out.is_some_and(crate::source::write::is_stdout);
+    let dir = out.filter(|o| {
+        !stdout
+            && (flows.len() > 1
+                || o.is_dir()
+                || o.as_os_str().to_string_lossy().ends_with(['/', '\\']))
+    });
+    if flows.len() > 1 && dir.is_none() {
+        let whose = match from_config {
+            Some(config) => format!(
+                "{} names {} flows ({})",
+                config.display(),
+                flows.len(),
+                listed()
+            ),
+            None => format!("{} --flow given ({})", flows.len(), listed()),
+        };
+        return Err(format!(
+            "{whose}: one rules file is written per flow, so give --out DIR (created when missing; e.g. --out rules/generated/), or --flow FILE for one of them"
+        ));
+    }
+    let Some(dir) = dir else {
+        return Ok(vec![out.filter(|_| !stdout).map(Path::to_path_buf)]);
+    };
+    let mut seen: BTreeMap<PathBuf, &PathBuf> = BTreeMap::new();
+    let mut targets = Vec::new();
+    for flow in flows {
+        let stem = flow
+            .file_stem()
+            .map_or("flow".into(), |s| s.to_string_lossy());
+        let target = dir.join(format!("{stem}.generated.yaml"));
+        if let Some(first) = seen.insert(target.clone(), flow) {
+            return Err(format!(
+                "{} and {} would both be written to {}: generate them one at a time (--flow FILE --out FILE)",
+                first.display(),
+                flow.display(),
+                target.display()
+            ));
+        }
+        targets.push(Some(target));
+    }
+    Ok(targets)
+}
+
+/// The `flow:` of a rules file written to stdout, whose place gen cannot know: from the
+/// project root (`//flows/x.yaml`), which means the same file wherever in the project the
+/// output is saved. Outside any project (no routecheck.yaml, no git) the path as given,
+/// which resolves only from a file saved in the working directory: said on stderr.
+fn stdout_flow_ref(path: &Path) -> String {
+    if let Some(rooted) = crate::project::as_root_relative(path) {
+        return rooted;
+    }
+    let _ = writeln!(
+        anstream::stderr(),
+        "note: {} is in no project (no routecheck.yaml or git work tree above it): `flow:` is written relative to the working directory, so save the output here or use --out FILE",
+        path.display()
+    );
+    relative(path, Path::new("."))
 }
 
 fn load(path: &Path, vars: &BTreeMap<String, String>) -> Option<Flow> {
