@@ -151,6 +151,23 @@ pub(crate) struct External {
     pub sets: Vec<Target>,
     /// Every output path the action kind has, with its branch id and actions.
     pub outputs: Vec<Output>,
+    /// What Evaluate Schedule (Group) evaluates, for the deploy's schedules.
+    pub schedule: Option<Box<ScheduleCall>>,
+}
+
+/// The settings of an Evaluate Schedule or Evaluate Schedule Group action.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ScheduleCall {
+    /// The schedule (`selectedSchedule`) or schedule group (`scheduleGroup`).
+    pub target: Option<Val>,
+    /// The emergency group (`emergencyGroup`, or the emergency evaluation type).
+    pub emergency: Option<Val>,
+    /// `scheduleTimeZone`: the zone the schedule's times are read in.
+    pub time_zone: Option<Val>,
+    /// `evaluationTimeZone`: the zone Architect shows by default.
+    pub default_zone: Option<String>,
+    /// The instant evaluated; None: the run's clock (`evaluate: { now: true }`).
+    pub at: Option<Val>,
 }
 
 #[derive(Debug, Clone)]

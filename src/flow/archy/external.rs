@@ -143,6 +143,7 @@ impl Loader<'_> {
             inputs,
             sets,
             outputs,
+            schedule: None,
         }
     }
 

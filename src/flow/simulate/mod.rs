@@ -88,6 +88,8 @@ pub struct RunInput<'a> {
     pub max_steps: usize,
     /// Data tables for Data Table Lookup.
     pub tables: &'a super::tables::Tables,
+    /// The deploy's schedules, for Evaluate Schedule (Group) without a stub.
+    pub deploy: &'a crate::deploy::Deploy,
 }
 
 impl<'a> RunInput<'a> {
@@ -112,6 +114,7 @@ impl<'a> RunInput<'a> {
             now,
             max_steps: DEFAULT_MAX_STEPS,
             tables: &super::tables::NO_TABLES,
+            deploy: &crate::deploy::EMPTY,
         }
     }
 }
