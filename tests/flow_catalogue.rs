@@ -194,7 +194,9 @@ fn other_flow_types_are_told_before_placeholders() {
     let e = load_err("inboundCall:\n  name: {{flow_name}}\n");
     assert_eq!(
         e,
-        vec!["not an inbound message flow: `inboundCall` is an inbound call flow"]
+        vec![
+            "this is an inbound call flow (`inboundCall:`); routecheck simulates inbound message flows (`inboundShortMessage:`)"
+        ]
     );
     let e = load_err(&flow_text(
         "          - disconnect:\n              name: {{ who }}\n",

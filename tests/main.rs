@@ -12,6 +12,7 @@ mod expr_eval;
 mod expr_real_flows;
 mod flow_catalogue;
 mod flow_cli;
+mod flow_kinds;
 mod flow_real;
 mod gen_cli;
 mod gen_output;

@@ -7,6 +7,7 @@ pub mod coverage;
 pub mod expect;
 pub mod graph;
 pub mod inspect;
+pub mod kind;
 mod model;
 pub mod placeholders;
 pub mod probe;
@@ -83,7 +84,7 @@ impl Flow {
         vars: &BTreeMap<String, String>,
     ) -> Result<Flow, Vec<SourceDiagnostic>> {
         let file = SourceFile::new(name, text);
-        if let Some(d) = not_a_message_flow(&file) {
+        if let Some(d) = kind::unsupported(&file) {
             return Err(vec![d]);
         }
         let placeholders::Substituted {
@@ -286,50 +287,6 @@ impl Flow {
             col,
         }
     }
-}
-
-/// The flow types Archy exports, by top-level key, for the "not a message flow" error.
-const FLOW_TYPES: &[(&str, &str)] = &[
-    ("inboundCall", "an inbound call flow"),
-    ("inboundChat", "an inbound chat flow"),
-    ("inboundEmail", "an inbound email flow"),
-    ("inqueueCall", "an in-queue call flow"),
-    ("inqueueEmail", "an in-queue email flow"),
-    ("inqueueShortMessage", "an in-queue message flow"),
-    ("outboundCall", "an outbound call flow"),
-    ("bot", "a bot flow"),
-    ("digitalBot", "a digital bot flow"),
-    ("commonModule", "a common module"),
-    ("workflow", "a workflow"),
-    ("securecall", "a secure call flow"),
-    ("surveyInvite", "a survey invite flow"),
-    ("voicemail", "a voicemail flow"),
-    ("voiceSurvey", "a voice survey flow"),
-];
-
-/// A flow of another type, told by its top-level key before anything else is read
-/// (its placeholders would otherwise be reported first).
-fn not_a_message_flow(file: &SourceFile) -> Option<SourceDiagnostic> {
-    let mut off = 0;
-    for line in file.text.split_inclusive('\n') {
-        let start = off;
-        off += line.len();
-        let t = line.trim_end();
-        if t.is_empty() || t.starts_with(['#', ' ', '\t', '%']) || t.starts_with("---") {
-            continue;
-        }
-        let key = t.split(':').next().unwrap_or("").trim_matches(['"', '\'']);
-        if key == "inboundShortMessage" {
-            return None;
-        }
-        let (_, what) = FLOW_TYPES.iter().find(|(k, _)| *k == key)?;
-        return Some(
-            SourceDiagnostic::error(file, (start, start + key.len().max(1)), format!("not an inbound message flow: `{key}` is {what}"))
-                .with_code("routecheck::flow::load")
-                .with_help("routecheck simulates inbound message flows: an Archy export that starts with `inboundShortMessage:`"),
-        );
-    }
-    None
 }
 
 /// A stub key: `NAME`, or `NAME@LINE` for the action of that name starting on LINE.

@@ -1,0 +1,98 @@
+//! Every Archy flow type is recognised and told first (issue 26): a call flow, a workflow, a
+//! workitem flow… gets "this is <kind>" before any placeholder or structure error. Real
+//! exports under tests/data/other-kinds/ (sources in its SOURCES.md).
+
+use std::collections::BTreeMap;
+
+use assert_cmd::Command;
+use routecheck::flow::Flow;
+use routecheck::flow::kind::KINDS;
+
+fn load_err(text: &str) -> Vec<String> {
+    match Flow::from_text("t.yaml", text, &BTreeMap::new()) {
+        Ok(_) => panic!("loaded"),
+        Err(d) => d.into_iter().map(|d| d.message).collect(),
+    }
+}
+
+#[test]
+fn a_real_call_flow_with_placeholders_is_told_as_a_call_flow() {
+    let out = Command::cargo_bin("routecheck")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .args([
+            "trace",
+            "--flow",
+            "tests/data/other-kinds/inboundcall-substitutions.yaml",
+            "--fixture",
+            "tests/data/flows/dude-fixture.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    // The human renderer wraps long lines: each part is looked for alone.
+    for part in [
+        "this is an inbound call flow (`inboundCall:`); routecheck simulates inbound message flows",
+        "(`inboundShortMessage:`)",
+    ] {
+        assert!(err.contains(part), "{err}");
+    }
+    assert!(err.contains("inboundcall-substitutions.yaml:1:1"), "{err}");
+    // Told instead of its five placeholders, not after them.
+    assert!(!err.contains("no value"), "{err}");
+    assert_eq!(err.matches("routecheck::flow::").count(), 1, "{err}");
+}
+
+#[test]
+fn real_in_queue_and_workflow_exports_are_told_by_kind() {
+    for (file, what) in [
+        (
+            "inqueuecall-default.yaml",
+            "an in-queue call flow (`inqueueCall:`)",
+        ),
+        ("workflow-example.yaml", "a workflow (`workflow:`)"),
+    ] {
+        let path = format!("tests/data/other-kinds/{file}");
+        let e = match Flow::load(std::path::Path::new(&path), &BTreeMap::new()) {
+            Ok(_) => panic!("{file} loaded"),
+            Err(d) => d,
+        };
+        assert_eq!(e.len(), 1, "{file}: {e:?}");
+        assert!(
+            e[0].message.starts_with(&format!("this is {what}")),
+            "{e:?}"
+        );
+        assert_eq!(e[0].code.as_deref(), Some("routecheck::flow::kind"));
+    }
+}
+
+#[test]
+fn every_kind_not_simulated_is_told_before_its_placeholders() {
+    for k in KINDS.iter().filter(|k| !k.simulated) {
+        for key in std::iter::once(k.key).chain(k.aliases.iter().copied()) {
+            let text = format!("{key}:\n  name: {{{{flow_name}}}}\n  division: {{{{ spaced }}}}\n");
+            let e = load_err(&text);
+            assert_eq!(
+                e,
+                vec![format!(
+                    "this is {} (`{key}:`); routecheck simulates {}",
+                    k.what,
+                    routecheck::flow::kind::simulated_summary()
+                )],
+                "{key}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_key_in_another_case_is_still_recognised() {
+    let e = load_err("inQueueShortMessage:\n  name: {{x}}\n");
+    assert!(
+        e[0].starts_with("this is an in-queue message flow (`inQueueShortMessage:`)"),
+        "{e:?}"
+    );
+    let e = load_err("# exported by Archy\n---\nworkitem:\n  name: {{x}}\n");
+    assert!(e[0].starts_with("this is a workitem flow"), "{e:?}");
+}
