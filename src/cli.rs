@@ -10,6 +10,7 @@ mod lint;
 mod live;
 mod snapshot;
 mod test;
+mod tf;
 mod trace;
 
 use std::io::IsTerminal;

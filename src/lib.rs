@@ -20,6 +20,7 @@ pub mod scrub;
 pub mod snapshot;
 pub mod source;
 pub mod suite;
+pub mod terraform;
 
 /// Process exit codes, shared by every subcommand.
 pub mod exit {

@@ -216,7 +216,7 @@ fn a_rules_file_names_its_flow_by_terraform_resource() {
     .unwrap();
     std::fs::write(
         dir.path().join("main.tf"),
-        "variable \"queue\" { default = \"General\" }\nresource \"genesyscloud_flow\" \"msg\" {\n  filepath = \"${path.module}/flows/message.yaml\"\n  substitutions = {\n    flow_name = \"Messages\"\n    default_language = \"en-us\"\n    bot_flow_name = \"Email Bot\"\n    queue_name = var.queue\n    division = data.genesyscloud_auth_division_home.home.name\n  }\n}\n",
+        "variable \"queue\" { default = \"General\" }\ndata \"genesyscloud_auth_division_home\" \"home\" {}\nresource \"genesyscloud_flow\" \"msg\" {\n  filepath = \"${path.module}/flows/message.yaml\"\n  substitutions = {\n    flow_name = \"Messages\"\n    default_language = \"en-us\"\n    bot_flow_name = \"Email Bot\"\n    queue_name = var.queue\n    division = data.genesyscloud_auth_division_home.home.name\n  }\n}\n",
     )
     .unwrap();
     std::fs::write(
@@ -255,7 +255,7 @@ fn a_rules_file_names_its_flow_by_terraform_resource() {
     let (code, text) = run_cli();
     assert_eq!(code, Some(2), "{text}");
     assert!(
-        text.contains("data.genesyscloud_auth_division_home.home.name"),
+        text.contains("data.genesyscloud_auth_division_home.home") && text.contains("main.tf:2"),
         "{text}"
     );
 }

@@ -32,10 +32,12 @@ pub struct TestArgs {
     /// placeholder (over the file's `vars:`); repeatable.
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
-    /// Read `genesyscloud_flow` resources from this Terraform directory (`*.tf`,
-    /// `*.tfvars`): rules files may name a flow as `flow: tf:genesyscloud_flow.NAME`.
+    /// The Terraform root module: its configuration and local modules are evaluated
+    /// (docs/terraform.md) and rules files may name a flow as `flow: tf:ADDRESS`.
     #[arg(long, value_name = "DIR")]
     pub terraform: Option<PathBuf>,
+    #[command(flatten)]
+    pub tf: super::tf::TfArgs,
     /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -185,10 +187,7 @@ pub fn config(args: &TestArgs, project: Option<&Project>) -> Result<RunConfig, S
         min_coverage,
         // `test` exits right after the run.
         forget_at_exit: true,
-        terraform: args
-            .terraform
-            .clone()
-            .or_else(|| project.and_then(|p| p.config.terraform.as_deref().map(|t| p.path(t)))),
+        terraform: args.tf.options(args.terraform.as_deref(), project)?,
         pictures: args
             .summary
             .is_some()

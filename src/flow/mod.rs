@@ -14,7 +14,6 @@ pub mod probe;
 pub mod simulate;
 pub mod stubs_file;
 pub mod tables;
-pub mod terraform;
 pub mod trace;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -96,6 +96,22 @@ codes! {
 }
 
 codes! {
+    /// Codes of a Terraform configuration, variable file or plan (`--terraform`, `--tf-plan`).
+    TerraformCode, "terraform" {
+        /// Not valid HCL (or JSON, for a `.tfvars.json` file).
+        Syntax => "syntax",
+        /// A configuration Terraform itself would reject, or one that cannot be evaluated.
+        Config => "config",
+        /// A variable value that cannot be used (a file that cannot be read, a wrong type, an undeclared name).
+        Variable => "variable",
+        /// A construct routecheck does not read (JSON configuration, override files).
+        Unsupported => "unsupported",
+        /// The plan JSON is not `terraform show -json` output.
+        Plan => "plan",
+    }
+}
+
+codes! {
     /// Codes of `routecheck lint`'s inputs: manifests, `.routecheck-lint.yaml`, and the
     /// parts of rules files and fixtures lint reads.
     LintInputCode, "lint" {
@@ -183,6 +199,7 @@ pub fn all() -> Vec<&'static str> {
     let mut v: Vec<&str> = Vec::new();
     v.extend(RulesCode::ALL.iter().map(|c| c.as_str()));
     v.extend(LintInputCode::ALL.iter().map(|c| c.as_str()));
+    v.extend(TerraformCode::ALL.iter().map(|c| c.as_str()));
     v.extend(ProjectCode::ALL.iter().map(|c| c.as_str()));
     v.extend(SnapshotConfigCode::ALL.iter().map(|c| c.as_str()));
     v.extend(FlowFileCode::ALL.iter().map(|c| c.as_str()));

@@ -11,7 +11,6 @@ use super::model::Suite;
 use super::prefetch::Prefetch;
 use crate::diag::SourceDiagnostic;
 use crate::flow::stubs_file::{self, StubsFile};
-use crate::flow::terraform::TfFlows;
 use crate::flow::{Flow, Stub, Stubs, placeholders};
 use crate::source::code::RulesCode;
 
@@ -76,7 +75,7 @@ pub fn bind(
     suites: &mut [Suite],
     overrides: &VarOverrides,
     defaults: &VarOverrides,
-    terraform: Option<&TfFlows>,
+    terraform: Option<&crate::terraform::Config>,
     shared: &[StubsFile],
     prefetch: Option<&Prefetch>,
     used: &mut Vec<String>,
@@ -203,78 +202,55 @@ pub fn bind(
     flows
 }
 
-/// The flow file and placeholder values of `genesyscloud_flow.NAME`: the resource's
-/// substitutions, with the rules file's `vars:` filling (or replacing) them. Every
-/// substitution that cannot be known offline must be given under `vars:`.
+/// The flow file and placeholder values of the `genesyscloud_flow` at `resource` (an
+/// address as `terraform state list` prints it, or a bare `genesyscloud_flow.NAME`
+/// unique in the configuration): Terraform's substitutions, with the rules file's
+/// `vars:` filling only the ones Terraform cannot know offline (what Terraform knows
+/// wins: a deploy is checked with the values it deploys).
 fn resolve_terraform(
     resource: &str,
-    terraform: Option<&TfFlows>,
+    terraform: Option<&crate::terraform::Config>,
     own: &BTreeMap<String, String>,
 ) -> Result<(PathBuf, BTreeMap<String, String>), (String, String)> {
     let Some(tf) = terraform else {
         return Err((
-            format!(
-                "`tf:{resource}` names a Terraform resource, but no Terraform directory was given"
-            ),
-            "run with `--terraform DIR` (the directory holding the `*.tf` files)".into(),
+            format!("`tf:{resource}` names a Terraform resource, but no Terraform configuration was given"),
+            "run with `--terraform DIR` (the root module) or `--tf-plan FILE`, or set `terraform: { dir: … }` in routecheck.yaml".into(),
         ));
     };
-    let known = || {
-        tf.0.keys()
-            .map(|k| format!("genesyscloud_flow.{k}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let Some(name) = resource.strip_prefix("genesyscloud_flow.") else {
-        return Err((
-            format!("`tf:{resource}` is not a `genesyscloud_flow` resource"),
-            format!(
-                "write `flow: tf:genesyscloud_flow.NAME`; the directory has {}",
-                known()
-            ),
-        ));
-    };
-    let Some(flow) = tf.0.get(name) else {
-        return Err((
-            format!("no `genesyscloud_flow.{name}` resource in the Terraform directory"),
-            format!(
-                "the directory has: {}",
-                if tf.0.is_empty() {
-                    "none".into()
-                } else {
-                    known()
-                }
-            ),
-        ));
-    };
-    let Some(path) = flow.filepath.clone() else {
-        return Err((
-            format!(
-                "`genesyscloud_flow.{name}` has no readable `filepath`{}",
-                flow.filepath_problem
-                    .as_deref()
-                    .map(|p| format!(": {p}"))
-                    .unwrap_or_default()
-            ),
-            "routecheck reads literal paths and `${path.module}/...` templates".into(),
-        ));
-    };
+    let flow = tf.flow(resource).map_err(|e| {
+        (
+            format!("`tf:{resource}`: {e}"),
+            "name the flow by its address as `terraform state list` prints it".to_string(),
+        )
+    })?;
+    let path = flow.filepath.map_err(|e| {
+        (
+            format!("`{}` has no usable `filepath`: {e}", flow.address),
+            format!("the resource is declared at {}", flow.at),
+        )
+    })?;
     let missing: Vec<String> = flow
-        .unresolved
+        .unknown
         .iter()
         .filter(|(k, _)| !own.contains_key(k))
-        .map(|(k, e)| format!("`{k}` = {e}"))
+        .map(|(k, u)| format!("`{k}` = {u}"))
         .collect();
     if !missing.is_empty() {
         return Err((
             format!(
-                "substitutions of `genesyscloud_flow.{name}` that cannot be known offline: {}",
-                missing.join(", ")
+                "substitutions of `{}` that cannot be known offline: {}",
+                flow.address,
+                missing.join("; ")
             ),
-            "give each under `vars:` in this rules file".into(),
+            "give each under `vars:` in this rules file, in routecheck.yaml `vars:`, or with `--var NAME=VALUE`; or give the Terraform value it names".into(),
         ));
     }
-    let mut vars = flow.substitutions.clone();
-    vars.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let mut vars: BTreeMap<String, String> = own
+        .iter()
+        .filter(|(k, _)| !flow.substitutions.contains_key(*k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    vars.extend(flow.substitutions);
     Ok((path, vars))
 }

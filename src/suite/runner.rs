@@ -194,8 +194,9 @@ pub struct RunConfig {
     pub excludes: Vec<PathBuf>,
     /// `--deny-warnings`: a warning (e.g. an attribute near miss) fails the run.
     pub deny_warnings: bool,
-    /// `--terraform DIR`: where `flow: tf:genesyscloud_flow.NAME` resources are read.
-    pub terraform: Option<PathBuf>,
+    /// `--terraform DIR`, `--tf-var-file`, `--tf-var`, `--tf-plan` (and routecheck.yaml's
+    /// `terraform:`): where `flow: tf:ADDRESS` resources are read.
+    pub terraform: crate::terraform::Options,
     /// `--summary`: where the runner leaves failing cases' flow paths and each flow's
     /// reached branches, for the job summary's diagrams (events carry no flows).
     pub pictures: Option<crate::report::summary::PictureSink>,
@@ -222,7 +223,7 @@ impl Default for RunConfig {
             excludes: Vec::new(),
             stubs: Vec::new(),
             deny_warnings: false,
-            terraform: None,
+            terraform: crate::terraform::Options::default(),
             pictures: None,
             forget_at_exit: false,
         }
@@ -431,15 +432,18 @@ pub fn load(config: &RunConfig) -> Result<Loaded, Vec<SourceDiagnostic>> {
             loaded.suites.push(s);
         }
     }
-    let terraform = match &config.terraform {
-        Some(dir) => match crate::flow::terraform::TfFlows::read(dir) {
+    // Read only when some rules file names a `tf:` flow, or a plan or directory was given
+    // explicitly: its errors are the run's.
+    let terraform = if config.terraform.is_empty() {
+        None
+    } else {
+        match crate::terraform::read(&config.terraform) {
             Ok(t) => Some(t),
             Err(e) => {
-                errors.push(usage_diag(&format!("--terraform {}", dir.display()), e));
+                errors.extend(e);
                 None
             }
-        },
-        None => None,
+        }
     };
     let shared = crate::flow::stubs_file::read_all(&config.stubs).unwrap_or_else(|e| {
         errors.extend(e);

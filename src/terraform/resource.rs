@@ -1,0 +1,231 @@
+//! A resource block's instances: `count`/`for_each` expanded, arguments and nested
+//! blocks evaluated, and, for `genesyscloud_flow`, the `name` the provider gives it (the
+//! `name:` of its flow file after its substitutions), so `genesyscloud_flow.X.name`
+//! is known as Terraform's plan knows it.
+// Errors are located diagnostics built once per failed evaluation; boxing them would
+// only move the allocation.
+#![allow(clippy::result_large_err)]
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use hcl::Value;
+
+use super::address::{Address, InstanceKey};
+use super::eval::{Bind, Ev, Inst, Rep, ResVal};
+use super::load::{BodyDecl, Key, Node, ResourceDecl};
+use super::model::{Origin, Resource, ResourceMode, TfValue};
+use crate::diag::SourceDiagnostic;
+
+type R<T> = Result<T, SourceDiagnostic>;
+
+pub(super) fn instances(ev: &Ev<'_>, inst: &Rc<Inst>, d: &ResourceDecl) -> R<Rc<ResVal>> {
+    let address = |key: Option<InstanceKey>| Address {
+        module: inst.path.clone(),
+        data: d.data,
+        kind: d.kind.clone(),
+        name: d.name.clone(),
+        key,
+    };
+    let base = address(None).to_string();
+    let rep = ev.repetition(inst, d.count.as_ref(), d.for_each.as_ref(), &base, &d.loc)?;
+    let mut records = Vec::new();
+    let value = match rep {
+        Rep::One => {
+            let (v, r) = one(ev, inst, d, address(None), &Bind::default())?;
+            records.push(r);
+            v
+        }
+        Rep::Count(n) => {
+            let mut list = Vec::new();
+            for i in 0..n {
+                let b = Bind {
+                    count: Some(i),
+                    each: None,
+                };
+                let (v, r) = one(ev, inst, d, address(Some(InstanceKey::Int(i))), &b)?;
+                list.push(v);
+                records.push(r);
+            }
+            Value::Array(list)
+        }
+        Rep::Each(items) => {
+            let mut m = hcl::Map::new();
+            for (k, val) in items {
+                let b = Bind {
+                    each: Some((Value::String(k.clone()), val)),
+                    count: None,
+                };
+                let (v, r) = one(ev, inst, d, address(Some(InstanceKey::Str(k.clone()))), &b)?;
+                m.insert(k, v);
+                records.push(r);
+            }
+            Value::Object(m)
+        }
+        // No instance can be listed; references to it are as unknown as its keys.
+        Rep::Unknown(u) => u,
+    };
+    Ok(Rc::new(ResVal {
+        value,
+        instances: records,
+    }))
+}
+
+fn one(
+    ev: &Ev<'_>,
+    inst: &Rc<Inst>,
+    d: &ResourceDecl,
+    address: Address,
+    b: &Bind,
+) -> R<(Value, Resource)> {
+    let mut origins = BTreeMap::new();
+    let mut attrs = body(ev, inst, &d.body, b, Some(&mut origins), "")?;
+    let module_dir = ev.tree().modules[inst.decl].dir.clone();
+    if d.kind == "genesyscloud_flow"
+        && !d.data
+        && let Some(name) = flow_name(ev, &attrs)
+    {
+        attrs.insert("name".into(), Value::String(name));
+    }
+    let record = Resource {
+        address,
+        mode: if d.data {
+            ResourceMode::Data
+        } else {
+            ResourceMode::Managed
+        },
+        at: d.loc.line(),
+        module_dir,
+        attrs: attrs
+            .iter()
+            .map(|(k, v)| (k.clone(), to_model(v)))
+            .collect(),
+        origins,
+    };
+    Ok((Value::Object(attrs), record))
+}
+
+/// A body's arguments and nested blocks (each block type a list of objects, as
+/// Terraform exposes list-nested blocks), recording each value's origin by path.
+fn body(
+    ev: &Ev<'_>,
+    inst: &Rc<Inst>,
+    decl: &BodyDecl,
+    b: &Bind,
+    mut origins: Option<&mut BTreeMap<String, Origin>>,
+    prefix: &str,
+) -> R<hcl::Map<String, Value>> {
+    let mut out = hcl::Map::new();
+    for (k, e) in &decl.attrs {
+        let v = ev.expr(inst, e, b)?;
+        if let Some(o) = origins.as_deref_mut() {
+            o.insert(format!("{prefix}{k}"), v.origin.clone());
+            // One level down (a `substitutions` map): each entry's own origin.
+            if let Node::Object(entries) = &e.node {
+                for (key, ve) in entries {
+                    if let Key::Ident(key) = key {
+                        let ev_entry = ev.expr(inst, ve, b)?;
+                        o.insert(format!("{prefix}{k}.{key}"), ev_entry.origin);
+                    } else if let Key::Expr(hcl::Expression::String(key)) = key {
+                        let ev_entry = ev.expr(inst, ve, b)?;
+                        o.insert(format!("{prefix}{k}.{key}"), ev_entry.origin);
+                    }
+                }
+            }
+        }
+        out.insert(k.clone(), v.v);
+    }
+    for (k, nested) in &decl.blocks {
+        let v = body(ev, inst, nested, b, None, "")?;
+        let list = out
+            .entry(k.clone())
+            .or_insert_with(|| Value::Array(Vec::new()));
+        if let Some(a) = list.as_array_mut() {
+            a.push(Value::Object(v));
+        }
+    }
+    if let Some(l) = decl.dynamic.first() {
+        // The blocks a `dynamic` block makes are not modelled: say so if one is read.
+        let _ = l;
+    }
+    Ok(out)
+}
+
+/// The `name:` of a flow file after its substitutions (unknown ones kept as their
+/// sentinels, so the name is unknown exactly when it uses one). `None` when the file
+/// cannot be read: loading the flow reports that.
+fn flow_name(ev: &Ev<'_>, attrs: &hcl::Map<String, Value>) -> Option<String> {
+    let path = attrs.get("filepath")?.as_str()?;
+    if path.contains('\u{F8FF}') {
+        return None;
+    }
+    let full = ev.tree().root.join(path);
+    let text = crate::source::read_text(&full).ok()?;
+    let mut vars = BTreeMap::new();
+    if let Some(Value::Object(subs)) = attrs.get("substitutions") {
+        for (k, v) in subs {
+            let t = match v {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                _ => continue,
+            };
+            vars.insert(k.clone(), t);
+        }
+    }
+    let substituted = crate::flow::placeholders::substitute(&text, &vars).ok()?;
+    name_line(&substituted.text)
+}
+
+/// The first `name:` under the top-level flow-type key of an Archy file.
+fn name_line(text: &str) -> Option<String> {
+    let mut in_top = false;
+    for line in text.lines() {
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        let indented = line.starts_with(' ');
+        if !indented {
+            if in_top {
+                return None;
+            }
+            in_top = true;
+            continue;
+        }
+        if let Some(rest) = line.trim_start().strip_prefix("name:") {
+            let raw = rest.trim();
+            return Some(serde_saphyr::from_str::<String>(raw).unwrap_or_else(|_| raw.to_string()));
+        }
+    }
+    None
+}
+
+/// An hcl value as a model value; sentinels are resolved by the caller.
+pub(super) fn to_model(v: &Value) -> TfValue {
+    match v {
+        Value::Null => TfValue::Null,
+        Value::Bool(b) => TfValue::Bool(*b),
+        Value::Number(n) => TfValue::Number(*n),
+        Value::String(s) => TfValue::String(s.clone()),
+        Value::Array(a) => TfValue::List(a.iter().map(to_model).collect()),
+        Value::Object(o) => TfValue::Map(o.iter().map(|(k, v)| (k.clone(), to_model(v))).collect()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_of_an_archy_file() {
+        assert_eq!(
+            name_line("inboundShortMessage:\n  name: \"My Flow\"\n  division: Home\n").as_deref(),
+            Some("My Flow")
+        );
+        assert_eq!(
+            name_line("# c\nbot:\n  description: x\n  name: Plain Name\n").as_deref(),
+            Some("Plain Name")
+        );
+        assert_eq!(name_line("a:\n  b: 1\nc:\n  name: x\n"), None);
+    }
+}
