@@ -21,17 +21,6 @@ pub fn near<'q>(name: &str, queues: impl IntoIterator<Item = &'q str> + Clone) -
         .map(|(_, q)| q)
 }
 
-/// The name nearest to `name` among `names` by edit distance (for "did you mean" in a
-/// failed route expectation), whatever the distance.
-pub fn nearest<'q>(name: &str, names: impl IntoIterator<Item = &'q str>) -> Option<&'q str> {
-    names
-        .into_iter()
-        .filter(|q| *q != name)
-        .map(|q| (crate::diag::edit_distance(name, q), q))
-        .min_by_key(|(d, q)| (*d, *q))
-        .map(|(_, q)| q)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,6 +38,5 @@ mod tests {
         );
         assert_eq!(near("dude-general-support", qs), None);
         assert_eq!(near("Billing", qs), None);
-        assert_eq!(nearest("dude-cancelation", qs), Some("dude-cancellations"));
     }
 }

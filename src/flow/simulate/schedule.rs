@@ -221,7 +221,7 @@ impl Sim<'_, '_> {
             msg.push_str(&format!(" ({p})"));
         }
         let d = self.sim_diag(&SimErrorKind::MissingStub, a.at, msg);
-        let near = crate::deploy::queues::nearest(name, known.iter().copied())
+        let near = crate::diag::closest(name, known.iter().copied())
             .map(|n| format!("did you mean `{n}`? otherwise "))
             .unwrap_or_default();
         Stop::Sim(
