@@ -29,6 +29,7 @@ mod readme;
 mod report_junit_schema;
 mod report_snapshots;
 mod run_ergonomics;
+mod semantics;
 mod snapshot_cli;
 mod source_layer;
 mod streams;

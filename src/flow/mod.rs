@@ -250,6 +250,11 @@ impl Flow {
                 };
                 out.push(format!("stub for \"{name}\": no output `{o}` ({has})"));
             }
+            if let Some(o) = &stub.output
+                && info.outputs.contains(o)
+            {
+                out.extend(unassigned_on_path(name, info, o, stub));
+            }
             for v in stub.values.keys() {
                 if !info.sets.iter().any(|s| s.eq_ignore_ascii_case(v)) {
                     out.push(format!(
@@ -296,6 +301,43 @@ fn split_stub_key(key: &str) -> (String, Option<usize>) {
         }
         _ => (key.to_string(), None),
     }
+}
+
+/// A stub's values that its output path cannot produce: Genesys assigns a data action's
+/// successOutputs only on success, its failureOutputs only on failure and nothing on
+/// timeout (likewise a lookup's found outputs only on found), so a stub taking `output`
+/// that sets a variable only another path assigns describes a run the org cannot have.
+fn unassigned_on_path(
+    name: &str,
+    info: &archy::ExternalInfo,
+    output: &str,
+    stub: &Stub,
+) -> Vec<String> {
+    let here = info.assigned.assigned_by(Some(output), &info.sets);
+    let assigns = if here.is_empty() {
+        "assigns nothing".to_string()
+    } else {
+        format!("assigns only {}", here.join(", "))
+    };
+    stub.values
+        .keys()
+        .filter(|v| info.sets.iter().any(|s| s.eq_ignore_ascii_case(v)))
+        .filter(|v| !info.assigned.assigns(v, Some(output)))
+        .map(|v| {
+            let on = info
+                .assigned
+                .paths_of(v)
+                .unwrap_or_default()
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(" or ");
+            format!(
+                "stub for \"{name}\": output `{output}` does not assign `{v}` (only {on} does); {} `{output}` {assigns}",
+                info.kinds.join("/")
+            )
+        })
+        .collect()
 }
 
 fn describe_actions(actions: &[(String, usize)]) -> String {

@@ -120,6 +120,8 @@ pub(crate) struct TableLookup {
     pub found: Vec<(String, Target)>,
     /// `failureOutputs`: `errorType` / `errorMessage` and the variable each sets.
     pub failure: Vec<(String, Target)>,
+    /// `foundOutputs` are assigned on found, `failureOutputs` on failure.
+    pub assigned: AssignedOn,
     /// found, notFound and failure, in that order.
     pub outputs: Vec<Output>,
 }
@@ -143,12 +145,68 @@ pub(crate) struct Transfer {
     pub direct_agent: Option<Val>,
 }
 
+/// Which output paths assign each variable an external action writes. Genesys assigns
+/// a data action's successOutputs only on success and its failureOutputs only on
+/// failure, a lookup's found outputs only on found, and nothing on timeout (issue #26):
+/// a stub taking one path cannot set what only another assigns.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AssignedOn(Vec<(String, Option<String>)>);
+
+impl AssignedOn {
+    /// `var` is assigned on `path` (None: on every path).
+    pub fn add(&mut self, var: &str, path: Option<&str>) {
+        let entry = (var.to_string(), path.map(str::to_string));
+        if !self.0.contains(&entry) {
+            self.0.push(entry);
+        }
+    }
+
+    pub fn extend(&mut self, other: &AssignedOn) {
+        for (var, path) in &other.0 {
+            self.add(var, path.as_deref());
+        }
+    }
+
+    /// Whether taking `output` (None: the single path) assigns `var`. A variable
+    /// never added is assigned on every path.
+    pub fn assigns(&self, var: &str, output: Option<&str>) -> bool {
+        let mut entries = self.0.iter().filter(|(v, _)| v.eq_ignore_ascii_case(var));
+        let mut any = false;
+        let hit = entries.any(|(_, p)| {
+            any = true;
+            p.is_none() || p.as_deref() == output
+        });
+        hit || !any
+    }
+
+    /// The paths that assign `var`, when not every path does.
+    pub fn paths_of(&self, var: &str) -> Option<Vec<&str>> {
+        let mut out = Vec::new();
+        for (v, p) in &self.0 {
+            if v.eq_ignore_ascii_case(var) {
+                out.push(p.as_deref()?);
+            }
+        }
+        (!out.is_empty()).then_some(out)
+    }
+
+    /// The variables `output` assigns, of `vars`.
+    pub fn assigned_by<'v>(&self, output: Option<&str>, vars: &'v [String]) -> Vec<&'v str> {
+        vars.iter()
+            .filter(|v| self.assigns(v, output))
+            .map(String::as_str)
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct External {
     /// Input values, evaluated (a runtime error in one follows error handling).
     pub inputs: Vec<Val>,
     /// Variables the action may set.
     pub sets: Vec<Target>,
+    /// The output paths on which each of `sets` is assigned.
+    pub assigned_on: AssignedOn,
     /// Every output path the action kind has, with its branch id and actions.
     pub outputs: Vec<Output>,
     /// What Evaluate Schedule (Group) evaluates, for the deploy's schedules.

@@ -3,7 +3,7 @@
 //! read, the actions stubs stand in for, and a probe that asks the real simulator which
 //! way one branching action goes for given variable values — never a second evaluator.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::expr::ast::Kind;
 use crate::expr::visit::walk;
@@ -83,6 +83,19 @@ pub struct StubbedAction {
     pub outputs: Vec<String>,
     /// Variables it may set, with their types.
     pub sets: Vec<(String, Type)>,
+    /// The variables only some output paths assign (a data action's successOutputs on
+    /// `success`), with those paths; the others are assigned on every path.
+    pub only_on: BTreeMap<String, Vec<String>>,
+}
+
+impl StubbedAction {
+    /// Whether taking `output` (None: the single path) can set `var`.
+    pub fn assigns(&self, var: &str, output: Option<&str>) -> bool {
+        match self.only_on.get(var) {
+            Some(paths) => output.is_some_and(|o| paths.iter().any(|p| p == o)),
+            None => true,
+        }
+    }
 }
 
 impl Flow {
@@ -176,6 +189,14 @@ impl Flow {
                 name: name.clone(),
                 outputs: info.outputs.clone(),
                 sets: Vec::new(),
+                only_on: info
+                    .sets
+                    .iter()
+                    .filter_map(|v| {
+                        let paths = info.assigned.paths_of(v)?;
+                        Some((v.clone(), paths.into_iter().map(String::from).collect()))
+                    })
+                    .collect(),
             })
             .collect();
         self.each_action(&mut |a, _| {

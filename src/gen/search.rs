@@ -110,6 +110,9 @@ pub struct Search<'a> {
     pub found: Vec<Found>,
     /// The bound stopped the search before it was done.
     pub exhausted: bool,
+    stubbed: Vec<StubbedAction>,
+    /// Per stubbed action, the plain value of each variable it sets.
+    plain: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl<'a> Search<'a> {
@@ -142,16 +145,18 @@ impl<'a> Search<'a> {
             new_conversation: true,
             ..Input::default()
         };
+        let mut plain = BTreeMap::new();
         for s in stubbed {
             let first = s.outputs.first().cloned();
             // A data action that succeeds sets its outputs: each starts with a plain
             // value of its type, so later actions do not fail on NOT_SET.
-            let values = s
+            let values: BTreeMap<String, String> = s
                 .sets
                 .iter()
                 .filter_map(|(var, ty)| Some((var.clone(), typical(var, ty, pools)?)))
                 .collect();
-            base.stubs.insert(s.name.clone(), (first, values));
+            plain.insert(s.name.clone(), values);
+            base.stubs.insert(s.name.clone(), (first, BTreeMap::new()));
             if s.outputs.len() > 1 {
                 knobs.push((
                     Knob::Output(s.name.clone()),
@@ -179,7 +184,7 @@ impl<'a> Search<'a> {
             }
         }
         let all = flow.branches().iter().map(|b| b.id).collect();
-        Search {
+        let mut search = Search {
             flow,
             now,
             directory,
@@ -193,6 +198,31 @@ impl<'a> Search<'a> {
             started: Instant::now(),
             found: Vec::new(),
             exhausted: false,
+            stubbed: stubbed.to_vec(),
+            plain,
+        };
+        let mut base = std::mem::take(&mut search.base);
+        search.fit(&mut base);
+        search.base = base;
+        search
+    }
+
+    /// `input` with each stub setting only what its output path assigns (Genesys
+    /// assigns a data action's successOutputs only on success, its failureOutputs only
+    /// on failure, nothing on timeout): a value the path cannot set is dropped, and a
+    /// variable the path assigns that has no value gets the plain one the search
+    /// starts from. So every generated stub is one the org can produce.
+    fn fit(&self, input: &mut Input) {
+        for s in &self.stubbed {
+            let Some((output, values)) = input.stubs.get_mut(&s.name) else {
+                continue;
+            };
+            values.retain(|var, _| s.assigns(var, output.as_deref()));
+            for (var, value) in self.plain.get(&s.name).into_iter().flatten() {
+                if s.assigns(var, output.as_deref()) && !values.contains_key(var) {
+                    values.insert(var.clone(), value.clone());
+                }
+            }
         }
     }
 
@@ -336,6 +366,7 @@ impl<'a> Search<'a> {
                 format!("\"{action}\" sets {var} = {json}")
             }
         };
+        self.fit(&mut next);
         (next, changed)
     }
 }

@@ -119,13 +119,21 @@ impl Loader<'_> {
         let known: &[&str] = &["found", "notFound", "failure"];
         self.check_outputs(body, kind, known);
         let sets: Vec<&Target> = found.iter().chain(failure.iter()).map(|(_, t)| t).collect();
-        self.register_external(name, kind, at, known, &sets);
+        let mut assigned = AssignedOn::default();
+        for (_, t) in &found {
+            assigned.add(&t.name, Some("found"));
+        }
+        for (_, t) in &failure {
+            assigned.add(&t.name, Some("failure"));
+        }
+        self.register_external(name, kind, at, known, &sets, &assigned);
         let outputs = self.outputs(body, kind, name, at, known);
         Some(TableLookup {
             table: table.to_string(),
             key: key?,
             found,
             failure,
+            assigned,
             outputs,
         })
     }

@@ -79,6 +79,7 @@ impl Loader<'_> {
         at: usize,
         known: &[&str],
         sets: &[&Target],
+        assigned: &AssignedOn,
     ) {
         let line = self.file.line_col(at).0;
         let info = self.externals.entry(name.to_string()).or_default();
@@ -89,6 +90,7 @@ impl Loader<'_> {
         for t in sets {
             push_new(&mut info.sets, &t.name);
         }
+        info.assigned.extend(assigned);
         info.actions.push((kind.to_string(), line));
     }
 
@@ -123,25 +125,28 @@ impl Loader<'_> {
         known: &[&str],
     ) -> External {
         let mut raw_targets = Vec::new();
-        var_targets(body, false, None, true, &mut raw_targets);
-        let sets: Vec<Target> = raw_targets
-            .iter()
-            .filter_map(|(n, off)| {
-                let node = Node {
-                    value: Kind::Str(n.clone()),
-                    span: (*off, *off + n.len()),
-                };
-                self.target(&node)
-            })
-            .collect();
+        var_targets(body, None, None, true, &mut raw_targets);
+        let mut sets: Vec<Target> = Vec::new();
+        let mut assigned_on = AssignedOn::default();
+        for (n, off, key) in &raw_targets {
+            let node = Node {
+                value: Kind::Str(n.clone()),
+                span: (*off, *off + n.len()),
+            };
+            if let Some(t) = self.target(&node) {
+                assigned_on.add(&t.name, key.as_deref().and_then(|k| path_of(k, known)));
+                sets.push(t);
+            }
+        }
         let inputs = self.input_vals(body);
         self.check_outputs(body, kind, known);
         let set_refs: Vec<&Target> = sets.iter().collect();
-        self.register_external(name, kind, at, known, &set_refs);
+        self.register_external(name, kind, at, known, &set_refs, &assigned_on);
         let outputs = self.outputs(body, kind, name, at, known);
         External {
             inputs,
             sets,
+            assigned_on,
             outputs,
             schedule: None,
         }
@@ -176,22 +181,38 @@ pub(super) fn is_write_key(key: &str, parent: Option<&str>) -> bool {
     WRITE_KEYS.contains(&key) || (key == "outputs" && parent.is_some_and(|p| p.starts_with("ver_")))
 }
 
-/// Every `var:` an external action writes. `top` skips the action's own `outputs:`
-/// (its paths, whose nested actions are separate).
-pub(super) fn var_targets(
-    node: &Node,
-    write: bool,
+/// The output path on which Genesys assigns the variables under write key `key`, when
+/// the action kind has that path: a data action's `successOutputs` only on `success`
+/// and its `failureOutputs` only on `failure` (H:call-data-action), a lookup's
+/// `foundOutputs` and a find's result only on `found`. Other write keys (a bot's intent
+/// and exit reason, a common module's outputs) belong to single-path actions.
+fn path_of(key: &str, known: &[&str]) -> Option<&'static str> {
+    let path = match key {
+        "successOutputs" => "success",
+        "failureOutputs" => "failure",
+        "foundOutputs" | "findResult" => "found",
+        _ => return None,
+    };
+    known.contains(&path).then_some(path)
+}
+
+/// Every `var:` an external action writes, with the write key it is under (`None` when
+/// found outside one, which `write` says it is already inside). `top` skips the
+/// action's own `outputs:` (its paths, whose nested actions are separate).
+pub(super) fn var_targets<'n>(
+    node: &'n Node,
+    write: Option<&'n str>,
     parent: Option<&str>,
     top: bool,
-    out: &mut Vec<(String, usize)>,
+    out: &mut Vec<(String, usize, Option<String>)>,
 ) {
     match &node.value {
         Kind::Map(entries) => {
-            if write
+            if let Some(key) = write
                 && let Some(v) = node.get("var")
                 && let Some(n) = v.as_str()
             {
-                out.push((n.to_string(), v.off()));
+                out.push((n.to_string(), v.off(), Some(key.to_string())));
                 return;
             }
             for (k, v) in entries {
@@ -199,7 +220,8 @@ pub(super) fn var_targets(
                 if top && key == "outputs" {
                     continue;
                 }
-                var_targets(v, write || is_write_key(key, parent), Some(key), false, out);
+                let inner = write.or(is_write_key(key, parent).then_some(key));
+                var_targets(v, inner, Some(key), false, out);
             }
         }
         Kind::Seq(items) => items

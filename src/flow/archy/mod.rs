@@ -48,6 +48,9 @@ pub(crate) struct ExternalInfo {
     pub kinds: Vec<String>,
     pub outputs: Vec<String>,
     pub sets: Vec<String>,
+    /// Each variable an action of this name sets, with the only output path that
+    /// assigns it (None: every path).
+    pub assigned: AssignedOn,
     /// Each action of this name: its kind and its line in the flow file (a stub keyed
     /// by the bare name must match exactly one).
     pub actions: Vec<(String, usize)>,
@@ -338,15 +341,20 @@ impl<'a> Loader<'a> {
                         }
                         "dataTableLookup" => {
                             let mut targets = Vec::new();
-                            var_targets(v, false, None, true, &mut targets);
-                            writes
-                                .extend(targets.into_iter().map(|(n, off)| (n, off, Type::String)));
+                            var_targets(v, None, None, true, &mut targets);
+                            writes.extend(
+                                targets
+                                    .into_iter()
+                                    .map(|(n, off, _)| (n, off, Type::String)),
+                            );
                         }
                         k if external_outputs(k).is_some() => {
                             let ty = find_result_type(k);
                             let mut targets = Vec::new();
-                            var_targets(v, false, None, true, &mut targets);
-                            writes.extend(targets.into_iter().map(|(n, off)| (n, off, ty.clone())));
+                            var_targets(v, None, None, true, &mut targets);
+                            writes.extend(
+                                targets.into_iter().map(|(n, off, _)| (n, off, ty.clone())),
+                            );
                         }
                         _ => {}
                     }

@@ -83,7 +83,7 @@ impl Sim<'_, '_> {
                 .chain(&t.failure)
                 .map(|(_, x)| x.clone())
                 .collect();
-            return self.stubbed(a, &sets, &t.outputs);
+            return self.stubbed(a, &sets, &t.assigned, &t.outputs);
         }
         let path = |name: &str| t.outputs.iter().find(|o| o.name == name);
         let mut details = Vec::new();

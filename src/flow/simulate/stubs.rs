@@ -38,7 +38,7 @@ impl<'i> Sim<'_, 'i> {
         for v in &ext.inputs {
             self.eval(v)?;
         }
-        self.stubbed(a, &ext.sets, &ext.outputs)
+        self.stubbed(a, &ext.sets, &ext.assigned_on, &ext.outputs)
     }
 
     /// An action whose outcome is its stub: the output path taken and the values set.
@@ -46,6 +46,7 @@ impl<'i> Sim<'_, 'i> {
         &mut self,
         a: &Action,
         sets: &[Target],
+        assigned: &AssignedOn,
         outputs: &[Output],
     ) -> Result<Ctl, Stop> {
         let Some(stub) = self.stub_for(a) else {
@@ -133,6 +134,24 @@ impl<'i> Sim<'_, 'i> {
                     ),
                 ));
             };
+            let taken = output.map(|o| o.name.as_str());
+            if !assigned.assigns(&target.name, taken) {
+                // Also checked when the stubs are loaded (`Flow::check_stubs`), located
+                // in the rules file; this catches stubs built elsewhere (gen).
+                return Err(self.sim_at(
+                    SimErrorKind::BadStub,
+                    a.at,
+                    format!(
+                        "the stub for \"{}\" takes `{}` but sets `{name}`, which only {} assigns",
+                        a.name,
+                        taken.unwrap_or("its path"),
+                        assigned
+                            .paths_of(&target.name)
+                            .unwrap_or_default()
+                            .join(" or ")
+                    ),
+                ));
+            }
             let value = match stub_value(raw, &target.ty, self.input.directory) {
                 Ok(v) => v,
                 Err(e) => {

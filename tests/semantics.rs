@@ -1,0 +1,193 @@
+//! Semantics as Genesys runs them (issue #26): stubs set only what their output path
+//! assigns.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn routecheck() -> Command {
+    let mut c = Command::cargo_bin("routecheck").unwrap();
+    c.env("NO_COLOR", "1");
+    c
+}
+
+/// A project in a temporary directory: `flows/` holds copies of `flows`, `rules.yaml`
+/// is `rules`.
+fn project(flows: &[&str], rules: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("flows")).unwrap();
+    for f in flows {
+        let p = Path::new(f);
+        std::fs::copy(p, dir.path().join("flows").join(p.file_name().unwrap())).unwrap();
+    }
+    let r = dir.path().join("rules.yaml");
+    std::fs::write(&r, rules).unwrap();
+    (dir, r)
+}
+
+/// Exit code, stdout and stderr, each with the renderer's line wrapping undone (a
+/// message reads as one line).
+fn run(args: &[&str], dir: &Path) -> (i32, String, String) {
+    let o = routecheck().current_dir(dir).args(args).output().unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        flat(&String::from_utf8_lossy(&o.stdout)),
+        flat(&String::from_utf8_lossy(&o.stderr)),
+    )
+}
+
+fn flat(text: &str) -> String {
+    text.lines()
+        .map(|l| l.trim().trim_start_matches('│').trim())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+const DUDE: &str = "tests/data/real-flows/dude-wheres-my-stuff-message.yaml";
+const PATHS: &str = "tests/data/semantics/stub-paths.yaml";
+
+#[test]
+fn a_failure_or_timeout_stub_cannot_set_success_outputs_of_a_real_flow() {
+    let (dir, _) = project(
+        &[DUDE],
+        r#"suite: stub paths
+flow: flows/dude-wheres-my-stuff-message.yaml
+vars:
+  flow_name: Dude
+  default_language: en-us
+  integration_category: Lambda
+  integration_data_action_name: Lookup Order
+cases:
+  - name: a failed lookup cannot return an order number
+    message: hi
+    stubs:
+      Call Bot Flow: { values: { State.TheIntent: Check Order Status, State.OrderNumber: "42" } }
+      Call Data Action: { output: failure, values: { State.OrderNumber: "999" } }
+    expect:
+      - route: { queue: dude-general-support }
+  - name: a timeout assigns nothing
+    message: hi
+    stubs:
+      Call Bot Flow: { values: { State.TheIntent: Check Order Status, State.OrderNumber: "42" } }
+      Call Data Action: { output: timeout, values: { State.OrderStatus: shipped } }
+    expect:
+      - route: { queue: dude-general-support }
+"#,
+    );
+    let (code, _, err) = run(&["test", "rules.yaml"], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("rules.yaml:13:7"), "{err}");
+    assert!(
+        err.contains("output `failure` does not assign `State.OrderNumber` (only `success` does)"),
+        "{err}"
+    );
+    assert!(err.contains("rules.yaml:20:7"), "{err}");
+    assert!(
+        err.contains("output `timeout` does not assign `State.OrderStatus`"),
+        "{err}"
+    );
+    assert!(err.contains("`timeout` assigns nothing"), "{err}");
+}
+
+#[test]
+fn each_stubbed_family_assigns_only_on_its_own_path() {
+    let (dir, _) = project(
+        &[PATHS],
+        r#"suite: stub paths
+flow: flows/stub-paths.yaml
+cases:
+  - name: a failure sets its failure outputs, a found queue its result
+    message: "7"
+    stubs:
+      Lookup Order: { output: failure, values: { State.ErrorCode: E42 } }
+      Find Queue: { output: found, values: { State.TargetQueue: Support } }
+    expect:
+      - responses: [E42]
+      - route: { queue: Support }
+"#,
+    );
+    let (code, out, err) = run(&["test", "rules.yaml"], dir.path());
+    assert_eq!(code, 0, "{out}{err}");
+
+    let bad = [
+        (
+            "Lookup Order: { output: failure, values: { State.OrderStatus: shipped } }",
+            "output `failure` does not assign `State.OrderStatus` (only `success` does); callData `failure` assigns only State.ErrorCode",
+        ),
+        (
+            "Lookup Order: { output: success, values: { State.ErrorCode: E1 } }",
+            "output `success` does not assign `State.ErrorCode` (only `failure` does)",
+        ),
+        (
+            "Find Queue: { output: notFound, values: { State.TargetQueue: Support } }",
+            "output `notFound` does not assign `State.TargetQueue` (only `found` does); findQueue `notFound` assigns nothing",
+        ),
+        (
+            "Hours: { output: notFound, values: { State.Open: \"yes\" } }",
+            "output `notFound` does not assign `State.Open` (only `found` does)",
+        ),
+        (
+            "Hours: { output: found, values: { State.LookupError: x } }",
+            "output `found` does not assign `State.LookupError` (only `failure` does); dataTableLookup `found` assigns only State.Open",
+        ),
+    ];
+    for (stub, want) in bad {
+        let rules = format!(
+            "suite: bad\nflow: flows/stub-paths.yaml\ncases:\n  - name: c\n    message: \"7\"\n    stubs:\n      {stub}\n    expect:\n      - route: disconnect\n"
+        );
+        std::fs::write(dir.path().join("rules.yaml"), rules).unwrap();
+        let (code, _, err) = run(&["test", "rules.yaml"], dir.path());
+        assert_eq!(code, 2, "{stub}: {err}");
+        assert!(err.contains("rules.yaml:7:7"), "{stub}: {err}");
+        assert!(err.contains(want), "{stub}: {err}");
+    }
+}
+
+#[test]
+fn gen_writes_only_stubs_their_path_can_produce() {
+    for flow in [DUDE, PATHS] {
+        let (dir, _) = project(&[flow], "");
+        let name = Path::new(flow).file_name().unwrap().to_str().unwrap();
+        let mut args = vec![
+            "gen".to_string(),
+            "--flow".into(),
+            format!("flows/{name}"),
+            "--out".into(),
+            "gen.yaml".into(),
+        ];
+        for v in [
+            "flow_name=D",
+            "default_language=en-us",
+            "integration_category=Lambda",
+            "integration_data_action_name=Lookup",
+        ] {
+            args.extend(["--var".to_string(), v.to_string()]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, _, err) = run(&args, dir.path());
+        assert_eq!(code, 0, "{err}");
+        let text = std::fs::read_to_string(dir.path().join("gen.yaml")).unwrap();
+        let doc: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+        let mut seen = Vec::new();
+        for case in doc["cases"].as_array().unwrap() {
+            for (action, stub) in case["stubs"].as_object().unwrap() {
+                let output = stub["output"].as_str().unwrap_or("");
+                let values = stub["values"].as_object().unwrap();
+                let names: Vec<&str> = values.keys().map(String::as_str).collect();
+                seen.push(format!("{action}:{output}"));
+                match output {
+                    "timeout" | "notFound" => assert!(names.is_empty(), "{action}: {names:?}"),
+                    "failure" => assert!(
+                        names.iter().all(|n| *n == "State.ErrorCode"),
+                        "{action}: {names:?}"
+                    ),
+                    _ => {}
+                }
+            }
+        }
+        assert!(seen.iter().any(|s| s.ends_with(":failure")), "{seen:?}");
+        // Every generated stub passes the load-time path check.
+        let (code, out, err) = run(&["test", "gen.yaml"], dir.path());
+        assert_eq!(code, 0, "{out}{err}\n{text}");
+    }
+}
