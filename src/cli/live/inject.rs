@@ -1,90 +1,19 @@
-//! `routecheck record` and `routecheck inject`: the two commands that talk to a live
-//! Genesys Cloud org — one turns conversations into redacted fixtures, the other sets
-//! participant attributes and proves they were stored.
+//! `routecheck inject`: participant attributes set through the API, with the warnings
+//! Genesys would not give (prefixes, JSON, case, size), the participant picked by
+//! purpose, the write read back, and a lint manifest written.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::conversation::fixture;
+use super::record::write_atomic;
+use super::{DEFAULT_MAX_BYTES, LiveError, NetArgs, fail, parse_secs, report, warn};
 use crate::exit;
-use crate::genesys::{Client, GenesysError, LiveOptions};
-
-/// Web Messaging custom-attribute budget, in UTF-8 bytes of keys plus values.
-///
-/// Genesys documents no fixed number: the Messenger transport SDK
-/// (MyPureCloud genesys-messenger-transport-mobile-sdk, `CustomAttributesStoreImpl`) takes
-/// `maxCustomDataBytes` from each session's `SessionResponse` and refuses a map whose keys
-/// plus values exceed it. 2048 is our conservative default; set `--max-bytes` to the value
-/// your deployment's sessions announce.
-pub const DEFAULT_MAX_BYTES: usize = 2048;
-
-/// Network flags shared by the live commands.
-#[derive(Debug, Clone, clap::Args)]
-pub struct NetArgs {
-    /// Give up retrying one request after this many seconds (429 waits, 5xx backoff).
-    #[arg(long, value_name = "SECS", default_value = "60", value_parser = parse_secs)]
-    pub max_retry_time: Duration,
-    /// Client-side pacing, in requests per minute (Genesys allows 300 per token).
-    #[arg(long, value_name = "N", default_value_t = 300,
-          value_parser = clap::value_parser!(u32).range(1..))]
-    pub rate_limit: u32,
-    /// Connect and read timeout of every call, in seconds.
-    #[arg(long, value_name = "SECS", default_value = "30", value_parser = parse_positive_secs)]
-    pub timeout: Duration,
-}
-
-impl NetArgs {
-    pub(crate) fn options(&self) -> LiveOptions {
-        LiveOptions {
-            max_retry_time: self.max_retry_time,
-            rate_limit: self.rate_limit,
-            timeout: self.timeout,
-        }
-    }
-}
-
-fn parse_secs(s: &str) -> Result<Duration, String> {
-    let v: f64 = s
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
-    if !v.is_finite() || !(0.0..=86_400.0).contains(&v) {
-        return Err(format!("`{s}` must be between 0 and 86400 seconds"));
-    }
-    Ok(Duration::from_secs_f64(v))
-}
-
-fn parse_positive_secs(s: &str) -> Result<Duration, String> {
-    let d = parse_secs(s)?;
-    if d.is_zero() {
-        return Err("must be more than 0 seconds".into());
-    }
-    Ok(d)
-}
-
-/// Arguments of `routecheck record`.
-#[derive(Debug, clap::Args)]
-pub struct RecordArgs {
-    /// Conversation ids to fetch.
-    #[arg(required = true, value_name = "CONVERSATION_ID")]
-    pub ids: Vec<String>,
-    /// Directory to write `<id>.json` fixtures into (created if missing; default:
-    /// routecheck.yaml's `fixtures:`).
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// Keep names, addresses, emails, phone numbers and message bodies (default: redact).
-    #[arg(long)]
-    pub keep_pii: bool,
-    /// Overwrite fixtures that already exist.
-    #[arg(long)]
-    pub update: bool,
-    #[command(flatten)]
-    pub net: NetArgs,
-}
+use crate::genesys::Client;
+use crate::genesys::GenesysError;
 
 /// Arguments of `routecheck inject`.
 #[derive(Debug, clap::Args)]
@@ -112,170 +41,6 @@ pub struct InjectArgs {
     pub settle: Duration,
     #[command(flatten)]
     pub net: NetArgs,
-}
-
-/// An error of the live commands themselves (usage, files), rendered like every other.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("{message}")]
-#[diagnostic(code(routecheck::live))]
-struct LiveError {
-    message: String,
-    #[help]
-    help: Option<String>,
-}
-
-/// Either layer's error, for a step that can fail in both.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-enum Failure {
-    #[error(transparent)]
-    #[diagnostic(transparent)]
-    Genesys(#[from] GenesysError),
-    #[error(transparent)]
-    #[diagnostic(transparent)]
-    Live(#[from] LiveError),
-}
-
-fn fail(message: impl Into<String>, help: impl Into<Option<String>>) -> LiveError {
-    LiveError {
-        message: message.into(),
-        help: help.into(),
-    }
-}
-
-fn report(e: &dyn miette::Diagnostic) -> u8 {
-    super::print_diagnostics([e]);
-    exit::USAGE
-}
-
-fn warn(message: &str) {
-    // `errln!` scrubs, and flushes stdout first so the warning lands after what it follows.
-    crate::errln!("warning: {message}");
-}
-
-// ---------------------------------------------------------------- record
-
-/// `routecheck record`.
-pub fn record(mut args: RecordArgs) -> u8 {
-    if args.out.is_none() {
-        match super::project() {
-            Ok(p) => args.out = p.and_then(|p| p.fixtures_dir()),
-            Err(code) => return code,
-        }
-    }
-    let Some(out) = args.out.clone() else {
-        return report(&fail(
-            "no fixture directory: pass --out DIR",
-            Some(format!(
-                "or set `fixtures: DIR` in {} (relative to it)",
-                crate::project::FILE_NAME
-            )),
-        ));
-    };
-    let targets = match plan_record(&args, &out) {
-        Ok(t) => t,
-        Err(e) => return report(&e),
-    };
-    let client = match Client::from_env(&args.net.options()) {
-        Ok(c) => c,
-        Err(e) => return report(&e),
-    };
-    if let Err(e) = std::fs::create_dir_all(&out) {
-        return report(&fail(
-            format!("cannot create {}: {e}", out.display()),
-            None::<String>,
-        ));
-    }
-    let bar = (std::io::stderr().is_terminal() && targets.len() > 1).then(|| {
-        let bar = indicatif::ProgressBar::new(targets.len() as u64);
-        if let Ok(style) =
-            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}")
-        {
-            bar.set_style(style);
-        }
-        bar
-    });
-    let mut failed = 0usize;
-    for (id, path) in &targets {
-        if let Some(b) = &bar {
-            b.set_message(id.clone());
-        }
-        let outcome = record_one(&client, id, path, &args);
-        let line = match &outcome {
-            Ok(_) if args.keep_pii => format!("recorded {} (personal data kept)", path.display()),
-            Ok(n) => format!("recorded {} ({n} value(s) redacted)", path.display()),
-            Err(_) => String::new(),
-        };
-        let print = |f: &dyn Fn()| match &bar {
-            Some(b) => b.suspend(f),
-            None => f(),
-        };
-        match outcome {
-            Ok(_) => print(&|| crate::outln!("{line}")),
-            Err(e) => {
-                failed += 1;
-                print(&|| {
-                    super::print_diagnostics([&e as &dyn miette::Diagnostic]);
-                });
-            }
-        }
-        if let Some(b) = &bar {
-            b.inc(1);
-        }
-    }
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    if failed > 0 {
-        crate::errln!(
-            "error: {failed} of {} conversation(s) could not be recorded",
-            targets.len()
-        );
-        return exit::USAGE;
-    }
-    exit::OK
-}
-
-/// Check every id and target before touching the network or the disk: nothing is fetched
-/// if any fixture would be overwritten without `--update`.
-fn plan_record(args: &RecordArgs, dir: &Path) -> Result<Vec<(String, PathBuf)>, LiveError> {
-    let mut seen = std::collections::BTreeSet::new();
-    let mut out = Vec::new();
-    for id in &args.ids {
-        let id = id.trim();
-        if !fixture::is_fixture_id(id) {
-            return Err(fail(
-                format!("`{id}` is not a conversation id that can name a fixture file"),
-                Some("conversation ids are UUIDs: letters, digits and `-`".into()),
-            ));
-        }
-        if !seen.insert(id.to_string()) {
-            continue;
-        }
-        let path = dir.join(format!("{id}.json"));
-        if path.exists() && !args.update {
-            return Err(fail(
-                format!("refusing to overwrite {}", path.display()),
-                Some("pass --update to replace existing fixtures".into()),
-            ));
-        }
-        out.push((id.to_string(), path));
-    }
-    Ok(out)
-}
-
-fn record_one(client: &Client, id: &str, path: &Path, args: &RecordArgs) -> Result<usize, Failure> {
-    let fixture = fixture::normalize(client.get_conversation(id)?, args.keep_pii);
-    write_atomic(path, fixture.text.as_bytes(), args.update)?;
-    Ok(fixture.redacted.total())
-}
-
-/// [`fixture::write_atomic`], with the help `record` gives when a fixture exists.
-fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), LiveError> {
-    fixture::write_atomic(path, bytes, overwrite).map_err(|e| {
-        let help = matches!(e, fixture::WriteError::Exists(_))
-            .then(|| "pass --update to replace existing fixtures".to_string());
-        fail(e.to_string(), help)
-    })
 }
 
 // ---------------------------------------------------------------- inject
@@ -721,13 +486,5 @@ mod tests {
         assert!(e.help.unwrap_or_default().contains("a (agent)"));
         let clash = case_clashes(&c["participants"][1], &attrs(&[("tier", "x")]));
         assert_eq!(clash.len(), 1);
-    }
-
-    #[test]
-    fn seconds_parse() {
-        assert_eq!(parse_secs("1.5").unwrap(), Duration::from_millis(1500));
-        assert!(parse_secs("-1").is_err());
-        assert!(parse_secs("abc").is_err());
-        assert!(parse_positive_secs("0").is_err());
     }
 }
