@@ -9,6 +9,7 @@ mod init;
 mod lint;
 mod live;
 mod snapshot;
+mod stop;
 mod test;
 mod tf;
 mod trace;
@@ -78,16 +79,19 @@ enum Command {
 
 /// Parse arguments, run, and return the process exit code.
 pub fn main() -> u8 {
-    let cli = match Cli::try_parse() {
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&argv) {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() {
-                exit::USAGE
-            } else {
-                exit::OK
-            };
             let _ = e.print();
-            return code;
+            if !e.use_stderr() {
+                return exit::OK;
+            }
+            // The reports the arguments name still record why nothing ran.
+            return match stop::Reports::scan(&argv) {
+                Some(reports) => stop::refused_by_clap(&reports, &e.to_string()),
+                None => exit::USAGE,
+            };
         }
     };
     let _ = COLOR.set(cli.color);
@@ -99,7 +103,10 @@ pub fn main() -> u8 {
     });
     let code = match cli.command {
         Command::Eval(args) => eval::run(args),
-        Command::Test(args) => test::run(args),
+        Command::Test(args) => {
+            let reports = test::reports(&args);
+            test::run(args).unwrap_or_else(|errors| stop::stopped(&reports, errors))
+        }
         Command::Schema(args) => test::schema(&args),
         Command::Init(args) => init::run(&args),
         Command::Trace(args) => trace::run(args),
@@ -108,7 +115,10 @@ pub fn main() -> u8 {
         Command::Inject(args) => live::inject(args),
         Command::Snapshot(args) => snapshot::run(args),
         Command::Doctor(args) => doctor::run(args),
-        Command::Lint(args) => lint::run(args),
+        Command::Lint(args) => {
+            let reports = lint::reports(&args);
+            lint::run(args).unwrap_or_else(|errors| stop::stopped(&reports, errors))
+        }
         Command::Gen(args) => r#gen::run(args),
     };
     // Output still buffered must reach stdout, or the failure be said, before the exit.
@@ -160,10 +170,15 @@ pub(crate) fn stdout_color() -> bool {
 /// The project's `routecheck.yaml` (nearest at or above the working directory), or
 /// the exit code after its errors were printed.
 pub(crate) fn project() -> Result<Option<crate::project::Project>, u8> {
-    crate::project::discover(std::path::Path::new(".")).map_err(|errors| {
+    project_or_stop().map_err(|errors| {
         print_diagnostics(errors.iter().map(|d| d as &dyn miette::Diagnostic));
         exit::USAGE
     })
+}
+
+/// [`project`] for a command with reports: its errors are what stopped the command.
+pub(crate) fn project_or_stop() -> Result<Option<crate::project::Project>, stop::Stopped> {
+    crate::project::discover(std::path::Path::new("."))
 }
 
 /// Print diagnostics to stderr, rendered once.

@@ -4,12 +4,14 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use super::stop::{Reports, Shape, Stopped, usage_unlocated};
 use crate::diag::Severity;
 use crate::exit;
 use crate::lint::{self, LintInputs, LintReport, config};
 use crate::project::{DenyLevel, Project};
 use crate::report::Format;
 use crate::report::github::{escape_data, escape_property};
+use crate::report::json::JsonDiagnostic;
 
 /// The lowest severity that fails the run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -63,15 +65,20 @@ pub struct LintArgs {
     pub format: Format,
 }
 
-/// `routecheck lint`.
-pub fn run(args: LintArgs) -> u8 {
-    let vars = match super::trace::pairs(&args.vars, "--var", "NAME=VALUE") {
-        Ok(v) => v,
-        Err(e) => {
-            crate::errln!("error: {e}");
-            return exit::USAGE;
-        }
-    };
+/// The reports `args` asks for, where a stopping error is written.
+pub(super) fn reports(args: &LintArgs) -> Reports {
+    Reports {
+        shape: Shape::Lint,
+        format: args.format,
+        junit: None,
+        summary: None,
+    }
+}
+
+/// `routecheck lint`: the exit code, or what stopped it before anything was checked.
+pub fn run(args: LintArgs) -> Result<u8, Stopped> {
+    let vars = super::trace::pairs(&args.vars, "--var", "NAME=VALUE")
+        .map_err(|e| vec![usage_unlocated(e)])?;
     let explicit = !(args.flows.is_empty() && args.rules.is_empty() && args.manifests.is_empty());
     // A legacy file in the working directory is nearer than a routecheck.yaml above it.
     let legacy_here = std::path::Path::new(config::FILE_NAME).is_file()
@@ -79,10 +86,7 @@ pub fn run(args: LintArgs) -> u8 {
     let project = match &args.config {
         Some(_) => None,
         None if legacy_here => None,
-        None => match super::project() {
-            Ok(p) => p,
-            Err(code) => return code,
-        },
+        None => super::project_or_stop()?,
     };
     let cfg = match (&args.config, &project, explicit) {
         (Some(path), _, _) if is_project_file(path) => {
@@ -102,10 +106,7 @@ pub fn run(args: LintArgs) -> u8 {
         }
         (None, None, true) => Ok(config::Config::default()),
     };
-    let cfg = match cfg {
-        Ok(c) => c,
-        Err(errors) => return load_failed(&errors),
-    };
+    let cfg = cfg?;
     let mut inputs = LintInputs {
         flows: cfg.flows,
         rules: cfg.rules,
@@ -122,16 +123,17 @@ pub fn run(args: LintArgs) -> u8 {
     inputs.manifests.extend(args.manifests);
     inputs.vars.extend(vars);
     if inputs.flows.is_empty() && inputs.manifests.is_empty() && inputs.rules.is_empty() {
-        crate::errln!(
-            "error: nothing to lint: pass --flow, --manifest and --rules, write {}, or create flows/, manifests/ and rules/",
+        return Err(vec![usage_unlocated(format!(
+            "nothing to lint: pass --flow, --manifest and --rules, write {}, or create flows/, manifests/ and rules/",
             config::FILE_NAME
-        );
-        return exit::USAGE;
+        ))]);
     }
-    let report = match lint::lint(&inputs) {
-        Ok(r) => r,
-        Err(errors) => return load_failed(&errors),
-    };
+    let report = lint::lint(&inputs)?;
+    if report.flows == 0 && report.bindings == 0 {
+        return Err(vec![usage_unlocated(
+            "nothing was checked: no flow and no rules-file binding was read (pass --flow, or --rules with a file that names a `flow:` or has `bindings:`)",
+        )]);
+    }
     let mut out = anstream::stdout();
     let written = match args.format {
         Format::Human => write_human(&mut out, &report),
@@ -140,13 +142,7 @@ pub fn run(args: LintArgs) -> u8 {
     };
     if let Err(e) = written.and_then(|()| out.flush()) {
         crate::errln!("error: cannot write the report: {e}");
-        return exit::USAGE;
-    }
-    if report.flows == 0 && report.bindings == 0 {
-        anstream::eprintln!(
-            "error: nothing was checked: no flow and no rules-file binding was read (pass --flow, or --rules with a file that names a `flow:` or has `bindings:`)"
-        );
-        return exit::USAGE;
+        return Ok(exit::USAGE);
     }
     let deny = args
         .deny
@@ -158,11 +154,11 @@ pub fn run(args: LintArgs) -> u8 {
         })
         .unwrap_or(Deny::Warning)
         .severity();
-    if report.findings.iter().any(|f| f.severity() >= deny) {
+    Ok(if report.findings.iter().any(|f| f.severity() >= deny) {
         exit::FAILED
     } else {
         exit::OK
-    }
+    })
 }
 
 fn is_project_file(path: &std::path::Path) -> bool {
@@ -202,14 +198,63 @@ fn from_project(p: &Project, explicit: bool) -> config::Config {
     }
 }
 
-fn load_failed(errors: &[crate::diag::SourceDiagnostic]) -> u8 {
-    super::print_diagnostics(errors.iter().map(|d| d as &dyn miette::Diagnostic));
-    crate::errln!(
-        "error: lint stopped: {} input error{} (nothing was checked)",
-        errors.len(),
-        if errors.len() == 1 { "" } else { "s" }
-    );
-    exit::USAGE
+/// What lint writes when it could not check anything: the errors on stderr (human and
+/// JSON; `to_stderr` false when they were said there already), and on stdout the JSON
+/// document with `status: load_failed` or one `::error` per error (see `stop`).
+pub(super) fn stopped(
+    format: Format,
+    errors: &[crate::diag::SourceDiagnostic],
+    to_stderr: bool,
+) -> std::io::Result<()> {
+    let n = plural(errors.len(), "input error");
+    if to_stderr && format != Format::Github {
+        super::print_diagnostics(errors.iter().map(|d| d as &dyn miette::Diagnostic));
+        crate::errln!("error: lint stopped: {n} (nothing was checked)");
+    }
+    let mut out = anstream::stdout();
+    match format {
+        Format::Human => return Ok(()),
+        Format::Json => {
+            let doc = serde_json::json!({
+                "version": 1,
+                "status": "load_failed",
+                "findings": [],
+                "errors": errors.iter().map(JsonDiagnostic::from).collect::<Vec<_>>(),
+                "summary": {
+                    "errors": errors.len(), "warnings": 0, "infos": 0,
+                    "flows": 0, "manifests": 0, "rules": 0,
+                },
+            });
+            serde_json::to_writer_pretty(&mut out, &doc)?;
+            writeln!(out)?;
+        }
+        Format::Github => {
+            for d in errors {
+                let message = match &d.help {
+                    Some(h) => format!("{}\nhelp: {h}", d.message),
+                    None => d.message.clone(),
+                };
+                let title = escape_property(&format!(
+                    "routecheck {}",
+                    d.code.as_deref().unwrap_or("lint")
+                ));
+                let message = escape_data(&message);
+                if d.file.is_file() {
+                    let (line, col) = d.file.line_col(d.span.0);
+                    let file = escape_property(&d.file.name);
+                    writeln!(
+                        out,
+                        "::error file={file},line={line},col={col},title={title}::{message}"
+                    )?;
+                } else {
+                    let place = escape_data(&format!("{}: ", d.file.name));
+                    writeln!(out, "::error title={title}::{place}{message}")?;
+                }
+            }
+            writeln!(out, "lint stopped: {n} (nothing was checked)")?;
+        }
+    }
+    out.flush()
 }
 
 fn severity_name(s: Severity) -> &'static str {

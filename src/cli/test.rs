@@ -9,6 +9,7 @@ use std::time::Duration;
 use regex::Regex;
 
 use super::live::NetArgs;
+use super::stop::{Reports, Shape, Stopped, usage, usage_unlocated};
 use crate::exit;
 use crate::project::Project;
 use crate::report::{self, Format, ReportOptions};
@@ -82,7 +83,7 @@ pub struct TestArgs {
 }
 
 /// Where `--summary` writes, from its value and `$GITHUB_STEP_SUMMARY`.
-fn summary_target(arg: &str) -> Result<report::summary::Target, String> {
+pub(super) fn summary_target(arg: &str) -> Result<report::summary::Target, String> {
     use report::summary::Target;
     if arg.is_empty() {
         return match std::env::var_os("GITHUB_STEP_SUMMARY") {
@@ -99,9 +100,26 @@ fn summary_target(arg: &str) -> Result<report::summary::Target, String> {
     Ok(Target::File(PathBuf::from(arg)))
 }
 
-fn usage(msg: &str) -> u8 {
-    crate::errln!("error: {msg}");
-    exit::USAGE
+/// Stdout for a report format. JSON escapes every control character itself, so it needs
+/// no escape stripping; for a large report, anstream's stripper cost more than writing
+/// the document. Text formats keep it: a name in the rules file could carry terminal
+/// escapes.
+pub(super) fn stdout_for(format: Format) -> Box<dyn std::io::Write + Send> {
+    if matches!(format, Format::Json) {
+        Box::new(std::io::stdout())
+    } else {
+        Box::new(anstream::stdout())
+    }
+}
+
+/// The reports `args` asks for, where a stopping error is written.
+pub(super) fn reports(args: &TestArgs) -> Reports {
+    Reports {
+        shape: Shape::Run,
+        format: args.format,
+        junit: args.junit.clone(),
+        summary: args.summary.clone(),
+    }
 }
 
 /// Validate `args` into a run configuration, or a usage error message. The project's
@@ -196,19 +214,19 @@ pub fn config(args: &TestArgs, project: Option<&Project>) -> Result<RunConfig, S
     })
 }
 
-/// `routecheck test`.
-pub fn run(args: TestArgs) -> u8 {
-    let project = match super::project() {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let config = match config(&args, project.as_ref()) {
-        Ok(c) => c,
-        Err(msg) => return usage(&msg),
-    };
+/// `routecheck test`: the exit code, or what stopped it before it could run.
+pub fn run(args: TestArgs) -> Result<u8, Stopped> {
+    let project = super::project_or_stop()?;
+    let config = config(&args, project.as_ref()).map_err(|msg| vec![usage_unlocated(msg)])?;
     if args.list {
         return list(&config, args.format);
     }
+    let summary = match &args.summary {
+        Some(arg) if config.pictures.is_some() => {
+            Some(summary_target(arg).map_err(|msg| vec![usage("--summary", msg)])?)
+        }
+        _ => None,
+    };
     let opts = ReportOptions {
         format: args.format,
         junit: args.junit.clone(),
@@ -229,28 +247,17 @@ pub fn run(args: TestArgs) -> u8 {
         Some(p) => p.around(w),
         None => w,
     };
-    // JSON escapes every control character itself, so it needs no escape stripping; for
-    // a large report, anstream's stripper cost more than writing the document. Text
-    // formats keep it: a name in the rules file could carry terminal escapes.
-    let stdout: Box<dyn std::io::Write + Send> = if matches!(opts.format, Format::Json) {
-        Box::new(std::io::stdout())
-    } else {
-        Box::new(anstream::stdout())
-    };
-    let stdout = around(stdout);
+    let stdout = around(stdout_for(opts.format));
     let stderr = around(Box::new(anstream::stderr()));
     let mut reporters = report::build(&opts, stdout, stderr);
     // First, so the bar is gone before any reporter prints the end of the run.
     if let Some(p) = progress {
         reporters.insert(0, Box::new(p));
     }
-    if let (Some(arg), Some(sink)) = (&args.summary, &config.pictures) {
-        match summary_target(arg) {
-            Ok(t) => reporters.push(report::scrubbed(Box::new(
-                report::summary::JobSummary::new(t, sink.clone()),
-            ))),
-            Err(msg) => return usage(&msg),
-        }
+    if let (Some(t), Some(sink)) = (summary, &config.pictures) {
+        reporters.push(report::scrubbed(Box::new(
+            report::summary::JobSummary::new(t, sink.clone()),
+        )));
     }
     let result = suite::run(&config, &mut reporters);
     drop(reporters);
@@ -258,7 +265,7 @@ pub fn run(args: TestArgs) -> u8 {
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
         crate::errln!("error: writing the report: {e}");
-        return exit::USAGE;
+        return Ok(exit::USAGE);
     }
     // Reporters print coverage shortfalls on stdout; say it on stderr too when stdout is a
     // machine format that a person running the command would not read.
@@ -267,7 +274,7 @@ pub fn run(args: TestArgs) -> u8 {
             crate::errln!("error: {line}");
         }
     }
-    result.status.exit_code()
+    Ok(result.status.exit_code())
 }
 
 /// A run shows its progress bar (on a terminal, outside CI) once it has lasted this long.
@@ -284,22 +291,15 @@ struct Listed<'a> {
 
 /// `routecheck test --list`: load, select (`--run`, `--shard`), print; nothing runs.
 /// Exit 0, or 2 when the rules cannot be loaded or `--run` matches nothing.
-fn list(config: &RunConfig, format: Format) -> u8 {
-    let loaded = match suite::runner::load(config) {
-        Ok(l) => l,
-        Err(errors) => {
-            super::print_diagnostics(errors.iter().map(|d| d as &dyn miette::Diagnostic));
-            return exit::USAGE;
-        }
-    };
+fn list(config: &RunConfig, format: Format) -> Result<u8, Stopped> {
+    let loaded = suite::runner::load(config)?;
     let selection = suite::runner::select(&loaded, config);
     if selection.is_empty()
         && let Some(r) = &config.filter
     {
-        return usage(&format!(
-            "--run: no case or suite name matches `{}`",
-            r.as_str()
-        ));
+        let arg = format!("--run {}", r.as_str());
+        let msg = format!("no case or suite name matches `{}`", r.as_str());
+        return Err(vec![usage(&arg, msg)]);
     }
     let cases: Vec<Listed<'_>> = selection
         .iter()
@@ -325,13 +325,13 @@ fn list(config: &RunConfig, format: Format) -> u8 {
             .collect(),
     };
     let mut out = anstream::stdout();
-    match std::io::Write::write_all(&mut out, text.as_bytes()) {
+    Ok(match std::io::Write::write_all(&mut out, text.as_bytes()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            anstream::eprintln!("error: writing the list: {e}");
+            crate::errln!("error: writing the list: {e}");
             exit::USAGE
         }
         _ => exit::OK,
-    }
+    })
 }
 
 /// Arguments of `routecheck schema`.

@@ -220,8 +220,9 @@ impl<'a> From<&'a CaseResult> for JsonCase<'a> {
     }
 }
 
+/// A diagnostic as every JSON document writes it (docs/json-output.md).
 #[derive(Serialize)]
-struct JsonDiagnostic {
+pub struct JsonDiagnostic {
     severity: &'static str,
     code: Option<String>,
     message: String,
