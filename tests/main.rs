@@ -32,6 +32,7 @@ mod run_ergonomics;
 mod semantics;
 mod snapshot_cli;
 mod source_layer;
+mod stop_cli;
 mod streams;
 mod suite_cli;
 mod suite_flow;

@@ -129,19 +129,20 @@ pub fn run(args: LintArgs) -> Result<u8, Stopped> {
         ))]);
     }
     let report = lint::lint(&inputs)?;
-    if report.flows == 0 && report.bindings == 0 {
-        return Err(vec![usage_unlocated(
+    // Manifests alone were read for their own size and values, but no flow was checked
+    // against them: the findings stand, and the run stops.
+    let stop = if report.flows == 0 && report.bindings == 0 {
+        vec![usage_unlocated(
             "nothing was checked: no flow and no rules-file binding was read (pass --flow, or --rules with a file that names a `flow:` or has `bindings:`)",
-        )]);
-    }
-    let mut out = anstream::stdout();
-    let written = match args.format {
-        Format::Human => write_human(&mut out, &report),
-        Format::Json => write_json(&mut out, &report),
-        Format::Github => write_github(&mut out, &report),
+        )]
+    } else {
+        Vec::new()
     };
-    if let Err(e) = written.and_then(|()| out.flush()) {
+    if let Err(e) = write_report(args.format, &report, &stop, true) {
         crate::errln!("error: cannot write the report: {e}");
+        return Ok(exit::USAGE);
+    }
+    if !stop.is_empty() {
         return Ok(exit::USAGE);
     }
     let deny = args
@@ -198,63 +199,78 @@ fn from_project(p: &Project, explicit: bool) -> config::Config {
     }
 }
 
-/// What lint writes when it could not check anything: the errors on stderr (human and
-/// JSON; `to_stderr` false when they were said there already), and on stdout the JSON
-/// document with `status: load_failed` or one `::error` per error (see `stop`).
+/// What lint writes when it could not check anything (see `stop`).
 pub(super) fn stopped(
     format: Format,
     errors: &[crate::diag::SourceDiagnostic],
     to_stderr: bool,
 ) -> std::io::Result<()> {
-    let n = plural(errors.len(), "input error");
-    if to_stderr && format != Format::Github {
-        super::print_diagnostics(errors.iter().map(|d| d as &dyn miette::Diagnostic));
+    write_report(format, &LintReport::default(), errors, to_stderr)
+}
+
+/// The report in `format` on stdout: the findings, then the errors that stopped the run
+/// (`stop`, empty when it ran). A stopped run says its errors on stderr too (human and
+/// JSON; `to_stderr` false when they were said there already), and on stdout the JSON
+/// document gets `status: load_failed` and `errors`, GitHub one `::error` per error.
+/// Findings read before the stop (a manifest's own size) are kept: they are true.
+fn write_report(
+    format: Format,
+    report: &LintReport,
+    stop: &[crate::diag::SourceDiagnostic],
+    to_stderr: bool,
+) -> std::io::Result<()> {
+    let stopped = (!stop.is_empty()).then(|| plural(stop.len(), "input error"));
+    if let Some(n) = &stopped
+        && to_stderr
+        && format != Format::Github
+    {
+        super::print_diagnostics(stop.iter().map(|d| d as &dyn miette::Diagnostic));
         crate::errln!("error: lint stopped: {n} (nothing was checked)");
     }
     let mut out = anstream::stdout();
     match format {
-        Format::Human => return Ok(()),
-        Format::Json => {
-            let doc = serde_json::json!({
-                "version": 1,
-                "status": "load_failed",
-                "findings": [],
-                "errors": errors.iter().map(JsonDiagnostic::from).collect::<Vec<_>>(),
-                "summary": {
-                    "errors": errors.len(), "warnings": 0, "infos": 0,
-                    "flows": 0, "manifests": 0, "rules": 0,
-                },
-            });
-            serde_json::to_writer_pretty(&mut out, &doc)?;
-            writeln!(out)?;
-        }
+        Format::Human if stopped.is_some() && report.findings.is_empty() => {}
+        Format::Human => write_human(&mut out, report)?,
+        Format::Json => write_json(&mut out, report, stop)?,
         Format::Github => {
-            for d in errors {
-                let message = match &d.help {
-                    Some(h) => format!("{}\nhelp: {h}", d.message),
-                    None => d.message.clone(),
-                };
-                let title = escape_property(&format!(
-                    "routecheck {}",
-                    d.code.as_deref().unwrap_or("lint")
-                ));
-                let message = escape_data(&message);
-                if d.file.is_file() {
-                    let (line, col) = d.file.line_col(d.span.0);
-                    let file = escape_property(&d.file.name);
-                    writeln!(
-                        out,
-                        "::error file={file},line={line},col={col},title={title}::{message}"
-                    )?;
-                } else {
-                    let place = escape_data(&format!("{}: ", d.file.name));
-                    writeln!(out, "::error title={title}::{place}{message}")?;
-                }
+            write_github(&mut out, report)?;
+            for d in stop {
+                write_github_error(&mut out, d)?;
             }
-            writeln!(out, "lint stopped: {n} (nothing was checked)")?;
+            match &stopped {
+                Some(n) => writeln!(out, "lint stopped: {n} (nothing was checked)")?,
+                None => writeln!(out, "{}", summary(report))?,
+            }
         }
     }
     out.flush()
+}
+
+/// One stopping error as a GitHub `::error` (at its file and line when it has one).
+fn write_github_error(
+    out: &mut dyn Write,
+    d: &crate::diag::SourceDiagnostic,
+) -> std::io::Result<()> {
+    let message = match &d.help {
+        Some(h) => format!("{}\nhelp: {h}", d.message),
+        None => d.message.clone(),
+    };
+    let title = escape_property(&format!(
+        "routecheck {}",
+        d.code.as_deref().unwrap_or("lint")
+    ));
+    let message = escape_data(&message);
+    if d.file.is_file() {
+        let (line, col) = d.file.line_col(d.span.0);
+        let file = escape_property(&d.file.name);
+        writeln!(
+            out,
+            "::error file={file},line={line},col={col},title={title}::{message}"
+        )
+    } else {
+        let place = escape_data(&format!("{}: ", d.file.name));
+        writeln!(out, "::error title={title}::{place}{message}")
+    }
 }
 
 fn severity_name(s: Severity) -> &'static str {
@@ -294,7 +310,11 @@ fn write_human(out: &mut dyn Write, report: &LintReport) -> std::io::Result<()> 
 }
 
 /// The JSON report (documented in docs/lint.md).
-fn write_json(out: &mut dyn Write, report: &LintReport) -> std::io::Result<()> {
+fn write_json(
+    out: &mut dyn Write,
+    report: &LintReport,
+    stop: &[crate::diag::SourceDiagnostic],
+) -> std::io::Result<()> {
     let findings: Vec<serde_json::Value> = report
         .findings
         .iter()
@@ -315,11 +335,11 @@ fn write_json(out: &mut dyn Write, report: &LintReport) -> std::io::Result<()> {
             })
         })
         .collect();
-    let doc = serde_json::json!({
+    let mut doc = serde_json::json!({
         "version": 1,
         "findings": findings,
         "summary": {
-            "errors": count(report, Severity::Error),
+            "errors": count(report, Severity::Error) + stop.len(),
             "warnings": count(report, Severity::Warning),
             "infos": count(report, Severity::Info),
             "flows": report.flows,
@@ -327,6 +347,11 @@ fn write_json(out: &mut dyn Write, report: &LintReport) -> std::io::Result<()> {
             "rules": report.rules,
         },
     });
+    if !stop.is_empty() {
+        doc["status"] = "load_failed".into();
+        doc["errors"] =
+            serde_json::json!(stop.iter().map(JsonDiagnostic::from).collect::<Vec<_>>());
+    }
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }
@@ -352,5 +377,5 @@ fn write_github(out: &mut dyn Write, report: &LintReport) -> std::io::Result<()>
             escape_data(&message)
         )?;
     }
-    writeln!(out, "{}", summary(report))
+    Ok(())
 }
