@@ -78,6 +78,7 @@ pub fn event(event: &Event) -> Event {
             case_name: own(&c.case_name),
             location: location(&c.location),
             outcome: outcome(&c.outcome),
+            path: c.path.iter().map(|l| own(l)).collect(),
             duration: c.duration,
         }),
         Event::RunFinished(summary) => {

@@ -10,6 +10,7 @@ mod expr_cli;
 mod expr_diagnostics;
 mod expr_eval;
 mod expr_real_flows;
+mod first_contact;
 mod flow_catalogue;
 mod flow_cli;
 mod flow_kinds;

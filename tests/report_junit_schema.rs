@@ -115,6 +115,7 @@ fn hostile_text_still_validates() {
                     notes: vec![],
                 }],
             },
+            path: Vec::new(),
             duration: std::time::Duration::from_nanos(1),
         }),
         Event::RunFinished(Summary {

@@ -12,7 +12,6 @@ use crate::expr::Directory;
 use crate::flow::Flow;
 use crate::r#gen::write::{self, StubMap};
 use crate::r#gen::{self as generator, Budget, GenOptions, Generated, existing};
-use crate::project::Project;
 use crate::suite::RunConfig;
 
 /// Arguments of `routecheck gen`.
@@ -62,16 +61,7 @@ pub fn run(mut args: GenArgs) -> u8 {
     // takes them, and the project's vars, stubs files and excludes as `test` reads them.
     let suites = RunConfig {
         vars: vars.clone(),
-        project_vars: project
-            .as_ref()
-            .map(|p| p.config.vars.clone())
-            .unwrap_or_default(),
-        stubs: project
-            .as_ref()
-            .map(|p| p.paths(&p.config.stubs))
-            .unwrap_or_default(),
-        excludes: project.as_ref().map(Project::excludes).unwrap_or_default(),
-        ..RunConfig::default()
+        ..super::test::project_base(project.as_ref())
     };
     // Set when the flows are routecheck.yaml's (no --flow): messages then say so.
     let mut from_config: Option<PathBuf> = None;
@@ -127,7 +117,7 @@ pub fn run(mut args: GenArgs) -> u8 {
     let results = generator::generate_all(&pairs, &Directory::default(), &opts);
     for (((path, flow), g), out) in args.flows.iter().zip(&flows).zip(&results).zip(targets) {
         let flow_ref = match &out {
-            Some(o) => relative(path, o.parent().unwrap_or(Path::new("."))),
+            Some(o) => crate::source::shown::relative(path, o.parent().unwrap_or(Path::new("."))),
             None => stdout_flow_ref(path),
         };
         let base: StubMap = flow
@@ -255,7 +245,7 @@ fn stdout_flow_ref(path: &Path) -> String {
         "note: {} is in no project (no routecheck.yaml or git work tree above it): `flow:` is written relative to the working directory, so save the output here or use --out FILE",
         path.display()
     );
-    relative(path, Path::new("."))
+    crate::source::shown::relative(path, Path::new("."))
 }
 
 fn load(path: &Path, vars: &BTreeMap<String, String>) -> Option<Flow> {
@@ -462,34 +452,6 @@ fn check(
         }
     }
     if missing > 0 { exit::FAILED } else { exit::OK }
-}
-
-/// `target` relative to the directory `from` (both made absolute first).
-fn relative(target: &Path, from: &Path) -> String {
-    // `generated.yaml`'s parent is the empty path: the working directory.
-    let from = if from.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        from
-    };
-    let abs = |p: &Path| {
-        std::path::absolute(p)
-            .map(|a| {
-                a.components()
-                    .map(|c| c.as_os_str().to_owned())
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-    };
-    let (t, f) = (abs(target), abs(from));
-    let common = t.iter().zip(&f).take_while(|(a, b)| a == b).count();
-    if common == 0 {
-        // Nothing shared (not even the root): the target as it is.
-        return target.display().to_string();
-    }
-    let mut parts: Vec<String> = f[common..].iter().map(|_| "..".to_string()).collect();
-    parts.extend(t[common..].iter().map(|c| c.to_string_lossy().into_owned()));
-    parts.join("/")
 }
 
 /// The flow files under `paths`: a directory gives its `*.yaml`/`*.yml` by the one walk

@@ -1,11 +1,13 @@
-//! `routecheck graph`: an Archy flow as a Mermaid flowchart, for review and docs.
+//! `routecheck graph`: an Archy flow as a Mermaid flowchart, for review and docs. A
+//! picture needs no deploy values: placeholders left without one are drawn as written.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 
 use crate::exit;
-use crate::flow::{Flow, RunResult};
-use crate::report::mermaid::{Paint, render};
+use crate::flow::{Flow, RunResult, placeholders};
+use crate::report::mermaid::{Paint, escape, render};
 
 /// Arguments of `routecheck graph`.
 #[derive(Debug, clap::Args)]
@@ -13,28 +15,65 @@ pub struct GraphArgs {
     /// The Archy flow file.
     #[arg(long)]
     pub flow: PathBuf,
-    /// A `{{placeholder}}` value for the flow file, NAME=VALUE (repeatable).
+    /// A `{{placeholder}}` value for the flow file, NAME=VALUE (repeatable); one left
+    /// without a value (here or in routecheck.yaml's `vars:`) is drawn as written.
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
 }
 
 /// Run `routecheck graph`.
 pub fn run(args: GraphArgs) -> u8 {
-    let vars = match super::trace::pairs(&args.vars, "--var", "NAME=VALUE") {
+    let mut vars = match super::trace::pairs(&args.vars, "--var", "NAME=VALUE") {
         Ok(v) => v,
         Err(message) => {
             let _ = writeln!(anstream::stderr(), "error: {message}");
             return exit::USAGE;
         }
     };
+    let project = match super::project() {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    for (k, v) in project.iter().flat_map(|p| &p.config.vars) {
+        vars.entry(k.clone()).or_insert_with(|| v.clone());
+    }
+    // The placeholders still open get a stand-in that is plain text wherever it lands
+    // (a quoted or bare value, a key), put back as `{{name}}` in the picture.
+    let open: Vec<String> = crate::source::read_text(&args.flow)
+        .map(|t| placeholders::names(&t))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|n| !vars.contains_key(n))
+        .collect();
+    let stand_ins: BTreeMap<String, String> = open
+        .iter()
+        .map(|n| (n.clone(), format!("rc__placeholder__{n}__")))
+        .collect();
+    vars.extend(stand_ins.clone());
     let flow = match Flow::load(&args.flow, &vars) {
         Ok(f) => f,
         Err(diags) => {
             super::print_diagnostics(diags.iter().map(|d| d as &dyn miette::Diagnostic));
+            if !open.is_empty() {
+                crate::errln!(
+                    "note: placeholders without a value ({}) were drawn as written; give a value with --var NAME=VALUE where the flow needs one to load",
+                    open.join(", ")
+                );
+            }
             return exit::USAGE;
         }
     };
-    let text = render(&flow.graph(), &Paint::default(), None).text;
+    let mut text = render(&flow.graph(), &Paint::default(), None).text;
+    if !open.is_empty() {
+        text = as_written(&text, &stand_ins);
+        crate::errln!(
+            "note: drawn with placeholders as written, without a value: {} (--var NAME=VALUE fills one)",
+            open.iter()
+                .map(|n| format!("{{{{{n}}}}}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     let mut out = anstream::stdout();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
@@ -43,6 +82,27 @@ pub fn run(args: GraphArgs) -> u8 {
         }
         _ => exit::OK,
     }
+}
+
+/// The diagram with each stand-in back as `{{name}}`: escaped inside labels, as is in
+/// `%%` comments (Mermaid does not read those).
+fn as_written(text: &str, stand_ins: &BTreeMap<String, String>) -> String {
+    text.split_inclusive('\n')
+        .map(|line| {
+            let comment = line.trim_start().starts_with("%%");
+            stand_ins.iter().fold(line.to_string(), |l, (name, token)| {
+                let written = format!("{{{{{name}}}}}");
+                l.replace(
+                    token,
+                    &if comment {
+                        written.clone()
+                    } else {
+                        escape(&written)
+                    },
+                )
+            })
+        })
+        .collect()
 }
 
 /// The whole flow with one run's path painted on it.

@@ -55,7 +55,8 @@ pub struct TestArgs {
     /// matches one the participant has.
     #[arg(long)]
     pub deny_warnings: bool,
-    /// Show durations and more detail.
+    /// Show durations, each case's flow path (the actions and branches it took) and the
+    /// branches coverage reached.
     #[arg(long, short)]
     pub verbose: bool,
     /// Print the selected cases (after --run and --shard) instead of running them: one
@@ -182,12 +183,8 @@ pub fn config(args: &TestArgs, project: Option<&Project>) -> Result<RunConfig, S
     };
     Ok(RunConfig {
         paths,
-        project_vars: project.map(|p| p.config.vars.clone()).unwrap_or_default(),
-        excludes: project.map(Project::excludes).unwrap_or_default(),
-        stubs: project
-            .map(|p| p.paths(&p.config.stubs))
-            .unwrap_or_default(),
         deny_warnings: args.deny_warnings,
+        show_paths: args.verbose,
         filter,
         fail_fast: args.fail_fast,
         shard,
@@ -210,8 +207,21 @@ pub fn config(args: &TestArgs, project: Option<&Project>) -> Result<RunConfig, S
             .summary
             .is_some()
             .then(|| Arc::new(std::sync::Mutex::new(report::summary::Pictures::default()))),
-        ..RunConfig::default()
+        ..project_base(project)
     })
+}
+
+/// What routecheck.yaml gives every run of rules files (`test`, `trace RULES --case`):
+/// placeholder values, excluded directories, shared stubs files.
+pub(super) fn project_base(project: Option<&Project>) -> RunConfig {
+    RunConfig {
+        project_vars: project.map(|p| p.config.vars.clone()).unwrap_or_default(),
+        excludes: project.map(Project::excludes).unwrap_or_default(),
+        stubs: project
+            .map(|p| p.paths(&p.config.stubs))
+            .unwrap_or_default(),
+        ..RunConfig::default()
+    }
 }
 
 /// `routecheck test`: the exit code, or what stopped it before it could run.

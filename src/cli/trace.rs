@@ -13,15 +13,29 @@ use crate::flow::stubs_file::{self, StubsFile};
 use crate::flow::{Flow, RunInput, Stub, Stubs, trace::render_run, trace::render_step};
 use crate::source::{self, FileKind};
 
+mod replay;
+
 /// Arguments of `routecheck trace`.
 #[derive(Debug, clap::Args)]
 pub struct TraceArgs {
+    /// A rules file (or directory) whose case `--case` names: that case is replayed as
+    /// `routecheck test` runs it (its flow, vars, stubs, recording or built conversation).
+    #[arg(value_name = "RULES", conflicts_with_all = ["flow", "fixture", "attrs", "message", "not_new", "stubs", "stubs_file", "queues"])]
+    pub rules: Option<PathBuf>,
+    /// The case of RULES to replay, by its exact name.
+    #[arg(long, value_name = "NAME", requires = "rules")]
+    pub case: Option<String>,
     /// The Archy flow file.
+    #[arg(long, required_unless_present = "rules")]
+    pub flow: Option<PathBuf>,
+    /// The conversation fixture (the API's conversation JSON); without it, a Web
+    /// Messaging conversation is built from `--attr` and `--message`, as for a case
+    /// without a recording.
     #[arg(long)]
-    pub flow: PathBuf,
-    /// The conversation fixture (the API's conversation JSON).
-    #[arg(long)]
-    pub fixture: PathBuf,
+    pub fixture: Option<PathBuf>,
+    /// A participant attribute, KEY=VALUE (repeatable); over the fixture's, if any.
+    #[arg(long = "attr", value_name = "KEY=VALUE")]
+    pub attrs: Vec<String>,
     /// A `{{placeholder}}` value for the flow file, NAME=VALUE (repeatable).
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
@@ -32,7 +46,7 @@ pub struct TraceArgs {
     /// A YAML file of stubs: `Action Name: { output: success, values: { State.X: v } }`.
     #[arg(long = "stubs", value_name = "FILE.yaml")]
     pub stubs_file: Option<PathBuf>,
-    /// The customer's message (`Message.Message.body`); default: the fixture's last one.
+    /// The customer's message (`Message.Message.body`); default: the fixture's first one.
     #[arg(long)]
     pub message: Option<String>,
     /// A queue for `FindQueueById`, ID=NAME (repeatable).
@@ -69,7 +83,7 @@ struct FixtureFacts {
 
 /// Why a trace could not run: a usage problem, located problems in input files, or an
 /// exit code whose reason was already printed.
-enum Failure {
+pub(super) enum Failure {
     Usage(String),
     Located(Box<SourceDiagnostic>),
     Many(Vec<SourceDiagnostic>),
@@ -103,6 +117,15 @@ pub fn run(args: TraceArgs) -> u8 {
 }
 
 fn run_inner(args: &TraceArgs) -> Result<u8, Failure> {
+    let flow_path = match (&args.flow, &args.rules) {
+        (_, Some(rules)) => return replay::run(rules, args),
+        (Some(f), None) => f,
+        (None, None) => {
+            return Err("give --flow FILE, or a rules file and --case NAME"
+                .to_string()
+                .into());
+        }
+    };
     let mut vars = pairs(&args.vars, "--var", "NAME=VALUE")?;
     let directory = Directory {
         queues: pairs(&args.queues, "--queue", "ID=NAME")?,
@@ -132,7 +155,7 @@ fn run_inner(args: &TraceArgs) -> Result<u8, Failure> {
         let entry = stubs.0.entry(name).or_insert_with(Stub::default);
         entry.output = Some(output).filter(|o| !o.is_empty());
     }
-    let flow = match Flow::load(&args.flow, &vars) {
+    let flow = match Flow::load(flow_path, &vars) {
         Ok(f) => f,
         Err(diags) => return Err(Failure::Many(diags)),
     };
@@ -145,9 +168,16 @@ fn run_inner(args: &TraceArgs) -> Result<u8, Failure> {
         return Err(Failure::Many(problems));
     }
     let stubs = base.merged(&stubs);
-    let facts = read_fixture(&args.fixture)?;
+    let facts = match &args.fixture {
+        Some(path) => read_fixture(path)?,
+        None => built_conversation(),
+    };
     let mut input = RunInput::new(facts.id, &stubs, &directory, now);
     input.attributes = facts.attributes;
+    // `--attr` over the recording, as a case's `attributes:` over its fixture.
+    input
+        .attributes
+        .extend(pairs(&args.attrs, "--attr", "KEY=VALUE")?);
     input.sender_address = facts.sender_address;
     input.message_body = args.message.clone().or(facts.trigger_message);
     input.is_new_conversation = !args.not_new;
@@ -224,7 +254,18 @@ fn read_fixture(path: &Path) -> Result<FixtureFacts, Failure> {
     })
 }
 
-fn now_utc() -> DateTime {
+/// No fixture: the conversation a case without a recording gets, with no attributes
+/// and no message of its own (`--attr` and `--message` give them).
+fn built_conversation() -> FixtureFacts {
+    FixtureFacts {
+        id: crate::conversation::synthetic::CONVERSATION_ID.to_string(),
+        attributes: BTreeMap::new(),
+        sender_address: None,
+        trigger_message: None,
+    }
+}
+
+pub(super) fn now_utc() -> DateTime {
     let ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));

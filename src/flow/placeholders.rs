@@ -55,6 +55,19 @@ pub struct Substituted {
     pub warnings: Vec<PlaceholderError>,
 }
 
+/// The names of the `{{placeholders}}` of a flow's text that the provider fills (not
+/// `{{ spaced }}` ones).
+pub fn names(text: &str) -> std::collections::BTreeSet<String> {
+    match substitute(text, &BTreeMap::new()) {
+        Ok(_) => Default::default(),
+        Err(errs) => errs
+            .into_iter()
+            .filter(|e| !e.spaced)
+            .map(|e| e.name)
+            .collect(),
+    }
+}
+
 /// Replace every `{{name}}` from `vars` as the provider does. Every placeholder without
 /// a value, and every `{{ name }}` written with spaces, is an error, each located.
 pub fn substitute(

@@ -37,16 +37,17 @@ pub fn run(l: &Loaded) -> Vec<Finding> {
     for flow in &l.flows {
         let src = flow.source();
         let flow_reads = flow.attribute_reads();
-        for r in &flow_reads {
-            if !by_key.contains_key(r.attribute.as_str()) {
-                out.push(unset(src, r.span, &r.attribute, &r.variable, &writers));
-            }
-        }
         let bound: HashMap<String, String> = flow_reads
             .iter()
             .map(|r| (r.variable.to_ascii_lowercase(), r.attribute.clone()))
             .collect();
-        expressions(flow, &bound, &by_key, &mut out);
+        let unguarded = expressions(flow, &bound, &by_key, &mut out);
+        for r in &flow_reads {
+            if !by_key.contains_key(r.attribute.as_str()) {
+                let guarded = !unguarded.contains(&r.variable.to_ascii_lowercase());
+                out.push(unset(src, r, guarded, &writers));
+            }
+        }
         reads.extend(flow_reads.into_iter().map(|r| r.attribute));
     }
     for r in &l.rule_reads {
@@ -279,14 +280,17 @@ impl<'w> WriterIndex<'w> {
     }
 }
 
-/// A read with no exact writer: a case or prefix mismatch, or simply unset.
+/// A read with no exact writer: a case or prefix mismatch, a near miss of a key that is
+/// set (an error: the typo lint exists for), or an attribute nothing sets at all, which
+/// may simply be optional: `guarded` (every use of its variable is under an `IsSet`/
+/// `IsNotSetOrEmpty`/`If` guard, or defaulted) makes that info, else a warning.
 fn unset(
     src: &SourceFile,
-    span: (usize, usize),
-    attr: &str,
-    var: &str,
+    read: &crate::flow::inspect::AttributeRead,
+    guarded: bool,
     writers: &WriterIndex<'_>,
 ) -> Finding {
+    let (span, attr, var) = (read.span, read.attribute.as_str(), read.variable.as_str());
     if let Some(w) = writers.case_insensitive(attr) {
         return Finding::new(
             Code::CaseMismatch,
@@ -321,24 +325,46 @@ fn unset(
             w.key
         ));
     }
-    let nearest = writers.nearest_normalized(attr);
-    let f = Finding::new(
-        Code::UnsetAttribute,
-        src,
-        span,
-        format!("the flow reads attribute `{attr}` into `{var}`, but no manifest, overlay or fixture sets it"),
-    )
-    .label("never set");
-    match nearest {
-        Some(w) => f.help(format!(
-            "the nearest key that is set is `{}` ({}); attribute names must match exactly",
-            w.key,
-            place(w)
-        )),
-        None if writers.writers.is_empty() => f.help(
-            "list the attributes each script sends in a manifest (--manifest) so lint can check them",
-        ),
-        None => f.help("no writer sets anything like it: add it to the script and its manifest, or stop reading it"),
+    let said = format!(
+        "the flow reads attribute `{attr}` into `{var}`, but no manifest, overlay or fixture sets it"
+    );
+    if let Some(w) = writers.nearest_normalized(attr) {
+        return Finding::new(Code::UnsetAttribute, src, span, said)
+            .label("never set")
+            .help(format!(
+                "the nearest key that is set is `{}` ({}); attribute names must match exactly",
+                w.key,
+                place(w)
+            ));
+    }
+    // Nothing close is set: an optional attribute, or one no manifest lists yet. How the
+    // flow uses it says how much its absence matters.
+    let (how, severity) = if guarded {
+        (
+            format!(
+                "`{var}` is only read with an IsSet/IsNotSetOrEmpty guard or a default, so a missing value takes the flow's not-set path"
+            ),
+            crate::diag::Severity::Info,
+        )
+    } else {
+        (
+            format!(
+                "`{var}` is used unguarded (no IsSet/IsNotSetOrEmpty check or default before it), so a missing value is NOT_SET where the flow uses it"
+            ),
+            crate::diag::Severity::Warning,
+        )
+    };
+    let mut f =
+        Finding::new(Code::UnsetAttribute, src, span, format!("{said}; {how}")).label(if guarded {
+            "never set (guarded)"
+        } else {
+            "never set (unguarded)"
+        });
+    f.diagnostic.severity = severity;
+    if writers.writers.is_empty() {
+        f.help("list the attributes each script sends in a manifest (--manifest) so lint can check them")
+    } else {
+        f.help("no writer sets anything like it: add it to the script and its manifest if it is meant to be set, or stop reading it")
     }
 }
 
@@ -432,12 +458,15 @@ impl LiteralCheck<'_> {
     }
 }
 
+/// Walk every expression of the flow: literal and NOT_SET checks into `out`; returns
+/// the bound variables (lowercase) some expression uses outside a guard.
 fn expressions(
     flow: &crate::flow::Flow,
     bound: &HashMap<String, String>,
     by_key: &BTreeMap<&str, Vec<&Writer>>,
     out: &mut Vec<Finding>,
-) {
+) -> BTreeSet<String> {
+    let mut unguarded = BTreeSet::new();
     let src = flow.source();
     let lc = LiteralCheck { src, by_key };
     let exprs = flow.expressions();
@@ -475,6 +504,12 @@ fn expressions(
         }
         guarded.extend(defaulted.iter().cloned());
         walk(root, &mut |x| {
+            if let Some((key, _)) = x.as_var()
+                && bound.contains_key(key)
+                && !guarded.contains(key)
+            {
+                unguarded.insert(key.to_string());
+            }
             if let Kind::Binary(op, a, b) = &x.kind {
                 if matches!(op, BinOp::Eq | BinOp::Ne) {
                     for (v, l) in [(a, b), (b, a)] {
@@ -515,6 +550,7 @@ fn expressions(
             lc.check(attr, t, &s.literal, s.span, out);
         }
     }
+    unguarded
 }
 
 fn not_set(

@@ -77,6 +77,10 @@ pub struct CaseResult {
     pub location: Location,
     /// How it ended.
     pub outcome: Outcome,
+    /// The flow path the case took, one rendered step a line then the route (`test -v`
+    /// asks for it; empty otherwise, and for cases that simulate no flow).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub path: Vec<String>,
     /// Wall time spent on it.
     #[serde(serialize_with = "ser_secs")]
     pub duration: Duration,

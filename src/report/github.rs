@@ -199,6 +199,7 @@ mod tests {
                     notes: vec!["100% sure".into()],
                 }],
             },
+            path: Vec::new(),
             duration: std::time::Duration::ZERO,
         };
         let buf = Buf::default();

@@ -46,7 +46,8 @@ impl Human {
         match &case.outcome {
             Outcome::Passed => {
                 let mark = self.paint("✓", Style::new().green());
-                writeln!(self.out, "{mark} {title}{took}")
+                writeln!(self.out, "{mark} {title}{took}")?;
+                self.path(case)
             }
             Outcome::Failed { failures } => {
                 let mark = self.paint("✗", Style::new().red().bold());
@@ -54,7 +55,7 @@ impl Human {
                 for f in failures {
                     self.failure(f)?;
                 }
-                Ok(())
+                self.path(case)
             }
             Outcome::Error { message, location } => {
                 let mark = self.paint("✗", Style::new().red().bold());
@@ -73,6 +74,26 @@ impl Human {
                 writeln!(self.out, "{}", self.paint(&line, Style::new().dimmed()))
             }
         }
+    }
+
+    /// `-v`: the flow path the case took, dimmed under its line.
+    fn path(&mut self, case: &CaseResult) -> io::Result<()> {
+        if !self.verbose || case.path.is_empty() {
+            return Ok(());
+        }
+        writeln!(
+            self.out,
+            "    {}",
+            self.paint("path:", Style::new().dimmed())
+        )?;
+        for line in &case.path {
+            writeln!(
+                self.out,
+                "      {}",
+                self.paint(line, Style::new().dimmed())
+            )?;
+        }
+        Ok(())
     }
 
     fn failure(&mut self, f: &Failure) -> io::Result<()> {

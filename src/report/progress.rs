@@ -171,6 +171,7 @@ mod tests {
                 col: 1,
             },
             outcome: Outcome::Passed,
+            path: Vec::new(),
             duration: Duration::ZERO,
         };
         p.event(&Event::CaseFinished(case.clone())).unwrap();

@@ -10,6 +10,7 @@
 //! - [`code`]: the typed diagnostic codes of each file kind.
 //! - [`write`]: the one atomic writer (reports, fixtures, `.new` files, manifests).
 //! - [`render`]: diagnostics and stdout/stderr that never panic.
+//! - [`shown`]: paths as messages show them (relative to the working directory).
 //! - [`walk`]: the one directory walk (order, hidden, excludes, symlinks, FIFOs).
 //!
 //! What each file kind accepts and refuses is listed in `docs/hardening.md`.
@@ -21,6 +22,7 @@ pub mod location;
 pub mod mapping;
 pub mod read;
 pub mod render;
+pub mod shown;
 pub mod walk;
 pub mod write;
 pub mod yaml;

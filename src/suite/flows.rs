@@ -22,14 +22,7 @@ pub(super) fn placeholder_names(path: &Path) -> Option<BTreeSet<String>> {
 
 /// The `{{placeholder}}` names of a flow's text.
 pub(super) fn placeholder_names_in(text: &str) -> BTreeSet<String> {
-    match placeholders::substitute(text, &BTreeMap::new()) {
-        Ok(_) => BTreeSet::new(),
-        Err(errs) => errs
-            .into_iter()
-            .filter(|e| !e.spaced)
-            .map(|e| e.name)
-            .collect(),
-    }
+    placeholders::names(text)
 }
 
 /// The values a flow with placeholders `ph` is loaded with: the rules file's `vars:`, then
@@ -94,7 +87,7 @@ pub fn bind(
         if let Some(resource) = sf.terraform.clone() {
             match resolve_terraform(&resource, terraform, &sf.vars) {
                 Ok((path, vars)) => {
-                    sf.display = path.display().to_string();
+                    sf.display = crate::source::shown::shown(&path);
                     sf.path = path.canonicalize().unwrap_or(path);
                     sf.vars = vars;
                 }

@@ -51,6 +51,7 @@ fn case(file: &str, suite: &str, name: &str, line: usize, ms: u64, outcome: Outc
         case_name: name.into(),
         location: loc(file, line, 5),
         outcome,
+        path: Vec::new(),
         duration: Duration::from_millis(ms),
     })
 }

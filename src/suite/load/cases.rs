@@ -101,9 +101,7 @@ impl Loader<'_> {
         self.guest_case = node
             .as_map()
             .is_some_and(|m| m.iter().any(|(k, _)| k.as_str() == Some("guest")));
-        let mut recordless = false;
         for (key, k, v) in self.entries(node, "a case", CASE_KEYS) {
-            recordless |= matches!(key, "attributes" | "message" | "new_conversation");
             match key {
                 "name" => name = self.string(v, "`name`"),
                 "guest" => guest = Some((k, self.guest(k, v))),
@@ -161,8 +159,10 @@ impl Loader<'_> {
                 FixtureRef::Conversation(id.to_owned()),
                 f.map_or_else(|| location.clone(), |(_, at)| at),
             )),
-            // No recording: the conversation is built from the case itself.
-            (None, None, None) if recordless && !conflict => Some((
+            // No recording: the conversation is built from the case itself (its
+            // `attributes:` and `message:`, each optional: a guest who sets nothing and
+            // has said nothing yet is a case too).
+            (None, None, None) if !conflict => Some((
                 FixtureRef::Synthetic(synthetic::conversation_json(
                     &self.purpose,
                     &attributes,
@@ -170,16 +170,7 @@ impl Loader<'_> {
                 )),
                 location.clone(),
             )),
-            (None, None, None) => {
-                if clean && !conflict {
-                    self.missing(
-                        node,
-                        "fixture",
-                        "`fixture:` names the conversation JSON, relative to this file; `conversation:` a live conversation id (e.g. ${GENESYS_CONVERSATION_ID}); or, with no recording, give `attributes:` (and `message:`) and routecheck builds the conversation",
-                    );
-                }
-                None
-            }
+            (None, None, None) => None,
         };
         if !saw_expect && clean {
             self.missing(
@@ -272,7 +263,7 @@ impl Loader<'_> {
             Ok((joined, canonical, true)) => Some((
                 FixtureRef::File {
                     canonical,
-                    display: joined.display().to_string(),
+                    display: crate::source::shown::shown(&joined),
                 },
                 self.location(v.span.0),
             )),

@@ -88,6 +88,7 @@ impl Loader<'_> {
                             l if Path::new(&l).canonicalize().is_ok_and(|c| c == path) => l,
                             _ => joined.display().to_string(),
                         };
+                        let display = crate::source::shown::shown(Path::new(&display));
                         // Loaded on the pool while the cases are (a large flow took a
                         // quarter of a second on one thread after them).
                         if let Some(p) = self.prefetch {

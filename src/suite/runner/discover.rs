@@ -132,7 +132,7 @@ pub fn load(config: &RunConfig) -> Result<Loaded, Vec<SourceDiagnostic>> {
             let mut used = Vec::new();
             let s = load::load_file(
                 f,
-                &f.display().to_string(),
+                &crate::source::shown::shown(f),
                 config.conversation.as_deref(),
                 &config.vars,
                 &mut used,

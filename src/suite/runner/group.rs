@@ -43,7 +43,7 @@ pub(super) fn run_group(
     stop: &AtomicBool,
     out: &mut Vec<Done>,
 ) {
-    let result = |seq: usize, outcome: Outcome, duration: Duration| {
+    let result = |seq: usize, outcome: Outcome, path: Vec<String>, duration: Duration| {
         let (si, ci) = selection[seq];
         let suite = &loaded.suites[si];
         let case = &suite.cases[ci];
@@ -53,6 +53,7 @@ pub(super) fn run_group(
             case_name: case.name.clone(),
             location: case.location.clone(),
             outcome: redact(outcome, &suite.redact),
+            path: path.into_iter().map(|l| scrub(&l, &suite.redact)).collect(),
             duration,
         }
     };
@@ -63,7 +64,7 @@ pub(super) fn run_group(
         for &seq in seqs {
             out.push((
                 seq,
-                result(seq, skipped(), Duration::ZERO),
+                result(seq, skipped(), Vec::new(), Duration::ZERO),
                 None,
                 Vec::new(),
             ));
@@ -140,7 +141,7 @@ pub(super) fn run_group(
         if config.fail_fast && stop.load(Ordering::Relaxed) {
             out.push((
                 seq,
-                result(seq, skipped(), Duration::ZERO),
+                result(seq, skipped(), Vec::new(), Duration::ZERO),
                 None,
                 Vec::new(),
             ));
@@ -148,6 +149,7 @@ pub(super) fn run_group(
         }
         let t = Instant::now();
         let mut near = Vec::new();
+        let mut path = Vec::new();
         let (outcome, reached) = match parsed {
             Ok((conv, tree)) => {
                 near = check::near_miss_warnings(suite, case, conv);
@@ -166,6 +168,11 @@ pub(super) fn run_group(
                         trace: run.trace.clone(),
                         route: run.route.clone(),
                     });
+                }
+                if config.show_paths
+                    && let Some(run) = &run
+                {
+                    path = crate::flow::trace::render_path(&run.trace, &run.route);
                 }
                 (outcome, run.map(|r| r.hits))
             }
@@ -196,12 +203,12 @@ pub(super) fn run_group(
             } else {
                 Duration::ZERO
             };
-        out.push((seq, result(seq, outcome, spent), reached, near));
+        out.push((seq, result(seq, outcome, path, spent), reached, near));
     }
 }
 
 /// The outcome with every secret value scrubbed from its texts.
-pub(super) fn redact(outcome: Outcome, secrets: &[String]) -> Outcome {
+pub fn redact(outcome: Outcome, secrets: &[String]) -> Outcome {
     if secrets.is_empty() {
         return outcome;
     }

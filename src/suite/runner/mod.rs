@@ -31,6 +31,7 @@ mod shard;
 use discover::usage_diag;
 pub use discover::{collect_files, discover, load, select};
 use execute::execute;
+pub use group::redact;
 pub use shard::Shard;
 
 /// Where a case's conversation JSON comes from: files today; live mode implements this
@@ -132,6 +133,8 @@ pub struct RunConfig {
     pub excludes: Vec<PathBuf>,
     /// `--deny-warnings`: a warning (e.g. an attribute near miss) fails the run.
     pub deny_warnings: bool,
+    /// `test -v`: each case's result carries the flow path it took.
+    pub show_paths: bool,
     /// `--terraform DIR`, `--tf-var-file`, `--tf-var`, `--tf-plan` (and routecheck.yaml's
     /// `terraform:`): where `flow: tf:ADDRESS` resources are read.
     pub terraform: crate::terraform::Options,
@@ -161,6 +164,7 @@ impl Default for RunConfig {
             excludes: Vec::new(),
             stubs: Vec::new(),
             deny_warnings: false,
+            show_paths: false,
             terraform: crate::terraform::Options::default(),
             pictures: None,
             forget_at_exit: false,
