@@ -386,6 +386,14 @@ fn string_functions() {
     table(&[
         ("Append(\"a\", Flow.Unset, \"b\")", "String:ab"),
         ("Append(\"a\")", "String:a"),
+        // A bot's message is carried as its text (docs/fidelity.md, Functions).
+        (
+            "MakeCommunication(\"What is the\", \" name\", \"?\")",
+            "String:What is the name?",
+        ),
+        ("MakeCommunication(\"a\", Flow.Unset, 1)", "String:a1"),
+        ("ToCommunication(\"Sorry.\")", "String:Sorry."),
+        ("ToCommunication(NOT_SET)", "String:NOT_SET"),
         (
             "Append()",
             "type: `Append` takes at least 1 argument, found 0",

@@ -195,7 +195,7 @@ fn other_flow_types_are_told_before_placeholders() {
     assert_eq!(
         e,
         vec![
-            "this is an inbound call flow (`inboundCall:`); routecheck simulates inbound message flows (`inboundShortMessage:`)"
+            "this is an inbound call flow (`inboundCall:`); routecheck simulates inbound message flows (`inboundShortMessage:`), and the bot flows (`botFlow:`), common module flows (`commonModule:`) and digital bot flows (`digitalBot:`) they call"
         ]
     );
     let e = load_err(&flow_text(

@@ -15,22 +15,27 @@ fn load_err(text: &str) -> Vec<String> {
     }
 }
 
-#[test]
-fn a_real_call_flow_with_placeholders_is_told_as_a_call_flow() {
+/// stderr of `routecheck trace --flow FLOW`, which must exit 2.
+fn trace_fails(flow: &str) -> String {
     let out = Command::cargo_bin("routecheck")
         .unwrap()
         .env("NO_COLOR", "1")
         .args([
             "trace",
             "--flow",
-            "tests/data/other-kinds/inboundcall-substitutions.yaml",
+            flow,
             "--fixture",
             "tests/data/flows/dude-fixture.json",
         ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8(out.stderr).unwrap();
+    String::from_utf8(out.stderr).unwrap()
+}
+
+#[test]
+fn a_real_call_flow_with_placeholders_is_told_as_a_call_flow() {
+    let err = trace_fails("tests/data/other-kinds/inboundcall-substitutions.yaml");
     // The human renderer wraps long lines: each part is looked for alone.
     for part in [
         "this is an inbound call flow (`inboundCall:`); routecheck simulates inbound message flows",
@@ -69,7 +74,7 @@ fn real_in_queue_and_workflow_exports_are_told_by_kind() {
 
 #[test]
 fn every_kind_not_simulated_is_told_before_its_placeholders() {
-    for k in KINDS.iter().filter(|k| !k.simulated) {
+    for k in KINDS.iter().filter(|k| !k.simulated()) {
         for key in std::iter::once(k.key).chain(k.aliases.iter().copied()) {
             let text = format!("{key}:\n  name: {{{{flow_name}}}}\n  division: {{{{ spaced }}}}\n");
             let e = load_err(&text);
@@ -95,4 +100,40 @@ fn a_key_in_another_case_is_still_recognised() {
     );
     let e = load_err("# exported by Archy\n---\nworkitem:\n  name: {{x}}\n");
     assert!(e[0].starts_with("this is a workitem flow"), "{e:?}");
+}
+
+#[test]
+fn a_bot_or_module_given_as_the_flow_under_test_is_told_what_it_is() {
+    for (key, call) in [
+        ("digitalBot", "callDigitalBotFlow"),
+        ("botFlow", "callBotFlow"),
+        ("commonModule", "callCommonModule"),
+    ] {
+        let text = format!("{key}:\n  name: {{{{flow_name}}}}\n");
+        let e = load_err(&text);
+        assert_eq!(e.len(), 1, "{key}: {e:?}");
+        assert!(
+            e[0].contains(&format!(
+                "(`{key}:`); routecheck runs it when the flow under test calls it (`{call}`)"
+            )),
+            "{e:?}"
+        );
+    }
+    // Loaded as a call's target, the same file is read (its placeholder is then the problem).
+    let e = match Flow::called_from_text(
+        "t.yaml",
+        "digitalBot:\n  name: {{flow_name}}\n",
+        &BTreeMap::new(),
+    ) {
+        Ok(_) => panic!("loaded"),
+        Err(d) => d,
+    };
+    assert!(e[0].message.contains("flow_name"), "{e:?}");
+    // The real demo bot, given to trace, exits 2 with the kind told at 1:1.
+    let err = trace_fails("tests/data/bots/making-chatbots/flows/digital-bot.yaml");
+    assert!(
+        err.contains("this is a digital bot flow (`digitalBot:`)"),
+        "{err}"
+    );
+    assert!(err.contains("digital-bot.yaml:1:1"), "{err}");
 }

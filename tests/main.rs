@@ -6,6 +6,7 @@ mod report_fixture;
 mod support;
 
 mod bad_inputs;
+mod bots;
 mod expr_cli;
 mod expr_diagnostics;
 mod expr_eval;

@@ -50,7 +50,8 @@ pub fn run(args: GraphArgs) -> u8 {
         .map(|n| (n.clone(), format!("rc__placeholder__{n}__")))
         .collect();
     vars.extend(stand_ins.clone());
-    let flow = match Flow::load(&args.flow, &vars) {
+    // A bot or module is drawn as readily as the message flow that calls it.
+    let flow = match Flow::load_called(&args.flow, &vars) {
         Ok(f) => f,
         Err(diags) => {
             super::print_diagnostics(diags.iter().map(|d| d as &dyn miette::Diagnostic));

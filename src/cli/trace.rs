@@ -49,6 +49,9 @@ pub struct TraceArgs {
     /// The customer's message (`Message.Message.body`); default: the fixture's first one.
     #[arg(long)]
     pub message: Option<String>,
+    /// A later customer message, answering a bot's question (repeatable, in order).
+    #[arg(long = "say", value_name = "TEXT")]
+    pub say: Vec<String>,
     /// A queue for `FindQueueById`, ID=NAME (repeatable).
     #[arg(long = "queue", value_name = "ID=NAME")]
     pub queues: Vec<String>,
@@ -181,6 +184,17 @@ fn run_inner(args: &TraceArgs) -> Result<u8, Failure> {
     input.sender_address = facts.sender_address;
     input.message_body = args.message.clone().or(facts.trigger_message);
     input.is_new_conversation = !args.not_new;
+    // A bot the flow calls is found beside it or in the project's flows folders; the
+    // message starts the conversation and each --say answers the bot's next question.
+    let library = crate::flow::Library::for_flow(&args.flow, vars.clone());
+    input.library = Some(&library);
+    let conversation: Vec<crate::flow::CustomerMessage> = input
+        .message_body
+        .iter()
+        .chain(&args.say)
+        .map(|t| crate::flow::CustomerMessage::Text(t.clone()))
+        .collect();
+    input.conversation = &conversation;
     match flow.run(&input) {
         Ok(result) if args.format == TraceFormat::Mermaid => {
             let _ = write!(

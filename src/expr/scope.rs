@@ -63,7 +63,11 @@ impl Scope {
         let (prefix, rest) = name.split_once('.').ok_or_else(|| {
             format!("variable `{name}` needs a `Flow.`, `State.` or `Task.` prefix")
         })?;
-        if !["flow", "state", "task"].contains(&prefix.to_ascii_lowercase().as_str()) {
+        // `Slot.` (bot slots) and `Common.` (common module variables) besides the
+        // message flow's scopes.
+        if !["flow", "state", "task", "slot", "common"]
+            .contains(&prefix.to_ascii_lowercase().as_str())
+        {
             return Err(format!(
                 "variable `{name}` needs a `Flow.`, `State.` or `Task.` prefix"
             ));

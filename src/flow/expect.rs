@@ -34,6 +34,16 @@ pub enum RouteExpect {
     Queue(QueueExpect),
     /// `{ transfer: NAME }`: a transfer to a flow, user, group or number of that name.
     Transfer(TransferExpect),
+    /// `{ waiting: QUESTION }`: a bot still waits for the answer to this question.
+    Waiting(WaitingExpect),
+}
+
+/// An expected bot question left unanswered (the case's messages ran out).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WaitingExpect {
+    /// The question (or re-prompt) the bot last sent, exact.
+    pub waiting: String,
 }
 
 /// An expected transfer that is not to an ACD queue.
@@ -55,6 +65,8 @@ pub enum RouteKeyword {
     Disconnect,
     /// A runtime error sent the flow to its error handling.
     Error,
+    /// A bot waits for an answer, whatever the question.
+    Waiting,
 }
 
 /// An expected transfer to ACD.
@@ -141,6 +153,8 @@ impl RouteExpect {
         match (self, route) {
             (RouteExpect::Keyword(RouteKeyword::Disconnect), Route::Disconnect) => true,
             (RouteExpect::Keyword(RouteKeyword::Error), Route::Error { .. }) => true,
+            (RouteExpect::Keyword(RouteKeyword::Waiting), Route::Waiting(_)) => true,
+            (RouteExpect::Waiting(want), Route::Waiting(w)) => want.waiting == w.question,
             (RouteExpect::Queue(want), Route::Queue(q)) => {
                 let skills_ok = want.skills.as_ref().is_none_or(|s| {
                     let mut a = s.clone();
@@ -165,6 +179,10 @@ impl RouteExpect {
         match self {
             RouteExpect::Keyword(RouteKeyword::Disconnect) => "disconnect".into(),
             RouteExpect::Keyword(RouteKeyword::Error) => "error".into(),
+            RouteExpect::Keyword(RouteKeyword::Waiting) => "waiting for the customer".into(),
+            RouteExpect::Waiting(w) => {
+                format!("waiting for the customer's answer to {:?}", w.waiting)
+            }
             RouteExpect::Queue(q) => {
                 let mut s = format!("queue \"{}\"", q.queue);
                 if let Some(sk) = &q.skills {

@@ -164,6 +164,7 @@ fn child_blocks(body: &Body) -> Vec<&Block> {
         Body::CallTask { outputs, .. } => outputs.iter().map(|(_, b)| b).collect(),
         Body::External(e) => e.outputs.iter().map(|o| &o.actions).collect(),
         Body::TableLookup(t) => t.outputs.iter().map(|o| &o.actions).collect(),
+        Body::Bot(b) => b.blocks(),
         _ => Vec::new(),
     }
 }
@@ -252,6 +253,11 @@ fn walk_exprs<'a>(block: &'a Block, guards: &mut Vec<&'a Compiled>, out: &mut Ve
             }
             Body::Record(values) => {
                 for v in values {
+                    push_val(out, v, ExprRole::Other, g);
+                }
+            }
+            Body::Bot(b) => {
+                for v in b.vals() {
                     push_val(out, v, ExprRole::Other, g);
                 }
             }

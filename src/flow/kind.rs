@@ -21,56 +21,120 @@ pub struct FlowKind {
     pub aliases: &'static [&'static str],
     /// What the kind is, for people: "an inbound call flow".
     pub what: &'static str,
-    /// Whether routecheck loads and simulates this kind.
-    pub simulated: bool,
+    /// What routecheck does with a flow of this kind.
+    pub runs: Runs,
+}
+
+/// What routecheck does with a flow of a kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runs {
+    /// Simulated as the flow under test (`flow:`, `--flow`).
+    UnderTest,
+    /// Run when the flow under test calls it (`callDigitalBotFlow`, `callBotFlow`,
+    /// `callCommonModule`): a bot starts from a customer's message and hands back an
+    /// exit reason, so on its own it has no conversation to run; given as the flow
+    /// under test it is told what it is.
+    WhenCalled,
+    /// Not modelled: told first, before anything else in the file.
+    No,
 }
 
 const fn kind(
     key: &'static str,
     aliases: &'static [&'static str],
     what: &'static str,
-    simulated: bool,
+    runs: Runs,
 ) -> FlowKind {
     FlowKind {
         key,
         aliases,
         what,
-        simulated,
+        runs,
     }
 }
 
+/// `botFlow:` — a (dialog engine) bot flow.
+pub const BOT: FlowKind = kind("botFlow", &["bot"], "a bot flow", Runs::WhenCalled);
+/// `commonModule:` — a common module.
+pub const COMMON_MODULE: FlowKind = kind(
+    "commonModule",
+    &[],
+    "a common module flow",
+    Runs::WhenCalled,
+);
+/// `digitalBot:` — a digital bot flow.
+pub const DIGITAL_BOT: FlowKind = kind(
+    "digitalBot",
+    &["digitalBotFlow"],
+    "a digital bot flow",
+    Runs::WhenCalled,
+);
+/// `inboundShortMessage:` — an inbound message flow, the flow under test.
+pub const MESSAGE: FlowKind = kind(
+    "inboundShortMessage",
+    &[],
+    "an inbound message flow",
+    Runs::UnderTest,
+);
+
 /// Every flow type, in the Platform API's order.
 pub const KINDS: &[FlowKind] = &[
-    kind("botFlow", &["bot"], "a bot flow", false),
-    kind("commonModule", &[], "a common module flow", false),
-    kind(
-        "digitalBot",
-        &["digitalBotFlow"],
-        "a digital bot flow",
-        false,
-    ),
-    kind("inboundCall", &[], "an inbound call flow", false),
-    kind("inboundChat", &[], "an inbound chat flow", false),
-    kind("inboundEmail", &[], "an inbound email flow", false),
-    kind("inboundShortMessage", &[], "an inbound message flow", true),
-    kind("inqueueCall", &[], "an in-queue call flow", false),
-    kind("inqueueEmail", &[], "an in-queue email flow", false),
+    BOT,
+    COMMON_MODULE,
+    DIGITAL_BOT,
+    kind("inboundCall", &[], "an inbound call flow", Runs::No),
+    kind("inboundChat", &[], "an inbound chat flow", Runs::No),
+    kind("inboundEmail", &[], "an inbound email flow", Runs::No),
+    MESSAGE,
+    kind("inqueueCall", &[], "an in-queue call flow", Runs::No),
+    kind("inqueueEmail", &[], "an in-queue email flow", Runs::No),
     kind(
         "inqueueShortMessage",
         &[],
         "an in-queue message flow",
-        false,
+        Runs::No,
     ),
-    kind("outboundCall", &[], "an outbound call flow", false),
-    kind("secureCall", &[], "a secure call flow", false),
-    kind("speech", &[], "a speech flow", false),
-    kind("surveyInvite", &[], "a survey invite flow", false),
-    kind("voice", &[], "a voice flow", false),
-    kind("voicemail", &[], "a voicemail flow", false),
-    kind("voiceSurvey", &[], "a voice survey flow", false),
-    kind("workflow", &[], "a workflow", false),
-    kind("workitem", &[], "a workitem flow", false),
+    kind("outboundCall", &[], "an outbound call flow", Runs::No),
+    kind("secureCall", &[], "a secure call flow", Runs::No),
+    kind("speech", &[], "a speech flow", Runs::No),
+    kind("surveyInvite", &[], "a survey invite flow", Runs::No),
+    kind("voice", &[], "a voice flow", Runs::No),
+    kind("voicemail", &[], "a voicemail flow", Runs::No),
+    kind("voiceSurvey", &[], "a voice survey flow", Runs::No),
+    kind("workflow", &[], "a workflow", Runs::No),
+    kind("workitem", &[], "a workitem flow", Runs::No),
 ];
+
+impl FlowKind {
+    /// Whether routecheck loads and runs this kind (as the flow under test or called).
+    pub fn simulated(&self) -> bool {
+        self.runs != Runs::No
+    }
+
+    /// A bot (digital or not): asks the customer questions and exits with a reason.
+    pub fn is_bot(&self) -> bool {
+        *self == DIGITAL_BOT || *self == BOT
+    }
+
+    /// The list of units (`states`, `bots`, `tasks`) and the key of one unit.
+    pub fn units(&self) -> (&'static str, &'static str) {
+        if self.is_bot() {
+            ("bots", "bot")
+        } else if *self == COMMON_MODULE {
+            ("tasks", "task")
+        } else {
+            ("states", "state")
+        }
+    }
+
+    /// The kind without its article, for messages: "digital bot flow".
+    pub fn noun(&self) -> &'static str {
+        self.what
+            .strip_prefix("an ")
+            .or_else(|| self.what.strip_prefix("a "))
+            .unwrap_or(self.what)
+    }
+}
 
 /// The kind a top-level key names, in any letter case.
 pub fn by_key(key: &str) -> Option<&'static FlowKind> {
@@ -80,17 +144,24 @@ pub fn by_key(key: &str) -> Option<&'static FlowKind> {
 }
 
 /// What routecheck simulates, for the help of the error: "inbound message flows
-/// (`inboundShortMessage:`)", one entry per simulated kind.
+/// (`inboundShortMessage:`), and the digital bot flows (`digitalBot:`), … they call".
 pub fn simulated_summary() -> String {
-    let each: Vec<String> = KINDS
-        .iter()
-        .filter(|k| k.simulated)
-        .map(|k| format!("{} (`{}:`)", plural(k.what), k.key))
-        .collect();
-    match each.as_slice() {
-        [] => "no flow type".to_string(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    let list = |runs: Runs| -> String {
+        let each: Vec<String> = KINDS
+            .iter()
+            .filter(|k| k.runs == runs)
+            .map(|k| format!("{} (`{}:`)", plural(k.what), k.key))
+            .collect();
+        match each.as_slice() {
+            [] => String::new(),
+            [one] => one.clone(),
+            [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        }
+    };
+    match (list(Runs::UnderTest), list(Runs::WhenCalled)) {
+        (t, c) if t.is_empty() && c.is_empty() => "no flow type".to_string(),
+        (t, c) if c.is_empty() => t,
+        (t, c) => format!("{t}, and the {c} they call"),
     }
 }
 
@@ -129,12 +200,16 @@ pub fn top_key(text: &str) -> Option<(&str, (usize, usize))> {
 /// A file of a kind routecheck does not simulate, told first: "this is an inbound call
 /// flow (`inboundCall:`); routecheck simulates inbound message flows ...". `None` for a
 /// simulated kind and for a file whose first key names no flow type (the loader reports
-/// what it lacks).
-pub fn unsupported(file: &SourceFile) -> Option<SourceDiagnostic> {
+/// what it lacks). A kind run only when called is told too unless `called` (the file is
+/// loaded as a call's target or read by `lint`).
+pub fn unsupported(file: &SourceFile, called: bool) -> Option<SourceDiagnostic> {
     let (key, span) = top_key(&file.text)?;
     let kind = by_key(key)?;
-    if kind.simulated {
-        return None;
+    match kind.runs {
+        Runs::UnderTest => return None,
+        Runs::WhenCalled if called => return None,
+        Runs::WhenCalled => return Some(called_alone(file, span, key, kind)),
+        Runs::No => {}
     }
     Some(
         SourceDiagnostic::error(
@@ -154,6 +229,34 @@ pub fn unsupported(file: &SourceFile) -> Option<SourceDiagnostic> {
             plural(kind.what)
         )),
     )
+}
+
+/// A bot or module given as the flow under test: what it is, and what to give instead.
+fn called_alone(
+    file: &SourceFile,
+    span: (usize, usize),
+    key: &str,
+    kind: &FlowKind,
+) -> SourceDiagnostic {
+    let call = match kind.key {
+        "digitalBot" => "callDigitalBotFlow",
+        "botFlow" => "callBotFlow",
+        _ => "callCommonModule",
+    };
+    SourceDiagnostic::error(
+        file,
+        span,
+        format!(
+            "this is {} (`{key}:`); routecheck runs it when the flow under test calls it (`{call}`), not on its own",
+            kind.what
+        ),
+    )
+    .with_code("routecheck::flow::kind")
+    .with_label("flow type")
+    .with_help(format!(
+        "give the inbound message flow that calls it as `flow:` (or --flow); {} beside it or under routecheck.yaml's `flows:` are found by name",
+        plural(kind.what)
+    ))
 }
 
 #[cfg(test)]
@@ -211,6 +314,31 @@ mod tests {
 
     #[test]
     fn the_summary_names_each_simulated_kind() {
-        assert!(simulated_summary().contains("inbound message flows (`inboundShortMessage:`)"));
+        assert_eq!(
+            simulated_summary(),
+            "inbound message flows (`inboundShortMessage:`), and the bot flows (`botFlow:`), \
+             common module flows (`commonModule:`) and digital bot flows (`digitalBot:`) they call"
+        );
+    }
+
+    #[test]
+    fn the_kinds_routecheck_runs_are_the_ones_the_loader_reads() {
+        let runs: Vec<&str> = KINDS
+            .iter()
+            .filter(|k| k.simulated())
+            .map(|k| k.key)
+            .collect();
+        assert_eq!(
+            runs,
+            [
+                "botFlow",
+                "commonModule",
+                "digitalBot",
+                "inboundShortMessage"
+            ]
+        );
+        assert!(DIGITAL_BOT.is_bot() && BOT.is_bot() && !COMMON_MODULE.is_bot());
+        assert_eq!(COMMON_MODULE.units(), ("tasks", "task"));
+        assert_eq!(DIGITAL_BOT.noun(), "digital bot flow");
     }
 }

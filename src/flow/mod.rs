@@ -2,6 +2,7 @@
 //! expressions), simulate one conversation with stubs, and measure branch coverage.
 
 mod archy;
+pub mod bot;
 mod catalogue;
 pub mod coverage;
 pub mod expect;
@@ -23,8 +24,10 @@ use crate::diag::{SourceDiagnostic, SourceFile};
 use crate::source::yaml;
 use crate::source::{FileKind, Location};
 
+pub use bot::{CustomerMessage, Library, NluAnswer};
 pub use coverage::{BranchInfo, FlowCoverage};
 pub use expect::{FlowExpect, FlowMismatch, RouteExpect, TransferExpect};
+pub use kind::FlowKind;
 pub use simulate::{
     DEFAULT_MAX_STEPS, ERROR_HANDLING_STEPS, QueueRoute, Route, RunInput, RunResult, ScreenPop,
     SimError, SimErrorKind, Step, Stub, Stubs, TransferRoute,
@@ -63,17 +66,35 @@ impl Clone for Places {
 }
 
 impl Flow {
-    /// Read, substitute `{{placeholders}}` from `vars`, parse and compile a flow file.
-    /// Every problem (missing placeholder, YAML error, unknown action, dangling ref,
-    /// expression error) is returned, located in the original file.
+    /// Read, substitute `{{placeholders}}` from `vars`, parse and compile a flow file as
+    /// the flow under test. Every problem (missing placeholder, YAML error, unknown action,
+    /// dangling ref, expression error) is returned, located in the original file; a bot or
+    /// module (run only when called) is told what it is.
     pub fn load(
         path: &Path,
         vars: &BTreeMap<String, String>,
     ) -> Result<Flow, Vec<SourceDiagnostic>> {
+        Flow::load_as(path, vars, false)
+    }
+
+    /// Like [`Flow::load`], for any kind routecheck runs, bots and modules included: the
+    /// target of a call, or a file of a flows folder `lint` and `graph` read.
+    pub fn load_called(
+        path: &Path,
+        vars: &BTreeMap<String, String>,
+    ) -> Result<Flow, Vec<SourceDiagnostic>> {
+        Flow::load_as(path, vars, true)
+    }
+
+    fn load_as(
+        path: &Path,
+        vars: &BTreeMap<String, String>,
+        called: bool,
+    ) -> Result<Flow, Vec<SourceDiagnostic>> {
         let name = path.display().to_string();
         let text = crate::source::read_text(path)
             .map_err(|e| vec![e.diagnostic(FileKind::Flow, &name)])?;
-        Flow::from_text(&name, &text, vars)
+        Flow::text_as(&name, &text, vars, called)
     }
 
     /// Like [`Flow::load`], for text already in memory; `name` is used in locations.
@@ -82,8 +103,26 @@ impl Flow {
         text: &str,
         vars: &BTreeMap<String, String>,
     ) -> Result<Flow, Vec<SourceDiagnostic>> {
+        Flow::text_as(name, text, vars, false)
+    }
+
+    /// Like [`Flow::load_called`], for text already in memory.
+    pub fn called_from_text(
+        name: &str,
+        text: &str,
+        vars: &BTreeMap<String, String>,
+    ) -> Result<Flow, Vec<SourceDiagnostic>> {
+        Flow::text_as(name, text, vars, true)
+    }
+
+    fn text_as(
+        name: &str,
+        text: &str,
+        vars: &BTreeMap<String, String>,
+        called: bool,
+    ) -> Result<Flow, Vec<SourceDiagnostic>> {
         let file = SourceFile::new(name, text);
-        if let Some(d) = kind::unsupported(&file) {
+        if let Some(d) = kind::unsupported(&file, called) {
             return Err(vec![d]);
         }
         let placeholders::Substituted {
@@ -149,6 +188,11 @@ impl Flow {
     /// The flow's `name:`.
     pub fn name(&self) -> &str {
         &self.loaded.name
+    }
+
+    /// The flow type: an inbound message flow, a bot, a common module.
+    pub fn kind(&self) -> FlowKind {
+        self.loaded.kind
     }
 
     /// The flow file's text and name, for diagnostics pointing into it.

@@ -105,6 +105,8 @@ pub(crate) enum Body {
     TableLookup(Box<TableLookup>),
     /// A transfer that is not to an ACD queue (to a flow, user, group or number).
     TransferOther(Box<OtherTransfer>),
+    /// A bot action (`askForIntent`, `digitalMenu`, `communicate`, …), in bot flows.
+    Bot(Box<super::bot::model::BotAction>),
     /// An action with no effect on routing (milestones, outcomes, wrap-up codes, …):
     /// its values are evaluated (a runtime error follows error handling) and recorded.
     Record(Vec<Val>),
@@ -211,6 +213,9 @@ pub(crate) struct External {
     pub outputs: Vec<Output>,
     /// What Evaluate Schedule (Group) evaluates, for the deploy's schedules.
     pub schedule: Option<Box<ScheduleCall>>,
+    /// For a call to a bot or common module: the flow called and how values pass
+    /// (run from the project's flows unless a stub answers for it).
+    pub call: Option<Box<super::bot::model::Call>>,
 }
 
 /// The settings of an Evaluate Schedule or Evaluate Schedule Group action.

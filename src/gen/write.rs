@@ -186,6 +186,7 @@ fn expectations(run: &RunResult) -> Vec<String> {
         }
         Route::Transfer(t) => format!("{{ transfer: {}, to: {} }}", q(&t.target), q(&t.to)),
         Route::Disconnect => "disconnect".into(),
+        Route::Waiting(w) => format!("{{ waiting: {} }}", q(&w.question)),
         Route::Error { .. } => "error".into(),
     };
     let mut out = vec![format!("route: {route}")];

@@ -110,7 +110,8 @@ pub fn load(inputs: &LintInputs) -> Result<Loaded, Vec<SourceDiagnostic>> {
         expand(&inputs.flows, yaml_ext, &inputs.excludes, &mut errors)
             .into_par_iter()
             .map(|path| {
-                let loaded = Flow::load(&path, &inputs.vars);
+                // A flows folder holds the bots and modules its flows call: read them too.
+                let loaded = Flow::load_called(&path, &inputs.vars);
                 (path.canonicalize().unwrap_or(path), loaded)
             })
             .collect()

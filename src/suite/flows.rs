@@ -80,6 +80,8 @@ pub fn bind(
     // (path, vars) → index in `flows`, or None when it failed to load (reported once).
     let mut cache: HashMap<(PathBuf, BTreeMap<String, String>), Option<usize>> = HashMap::new();
     let mut flows: Vec<Arc<Flow>> = Vec::new();
+    let mut libraries: HashMap<(usize, BTreeMap<String, String>), Arc<crate::flow::Library>> =
+        HashMap::new();
     for suite in suites.iter_mut() {
         let Some(sf) = suite.flow.as_mut() else {
             continue;
@@ -189,6 +191,18 @@ pub fn bind(
                 case.stubs = base.merged(&case.stubs);
             }
         }
+        let mut all_vars = defaults.clone();
+        all_vars.extend(sf.vars.iter().map(|(k, v)| (k.clone(), v.clone())));
+        all_vars.extend(overrides.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let library = libraries
+            .entry((index, all_vars.clone()))
+            .or_insert_with(|| {
+                Arc::new(crate::flow::Library::for_flow(
+                    Path::new(&sf.display),
+                    all_vars,
+                ))
+            });
+        sf.library = Some(Arc::clone(library));
         sf.loaded = Some(Arc::clone(flow));
         sf.index = index;
     }

@@ -153,6 +153,8 @@ pub struct SuiteFlow {
     /// The loaded flow (shared by every file naming the same path and vars), set by
     /// the runner after every rules file is loaded.
     pub loaded: Option<Arc<Flow>>,
+    /// The flows its calls reach (the project's flows folders), read on first use.
+    pub library: Option<Arc<crate::flow::Library>>,
     /// Index of the flow in the run's flow list (coverage is per flow).
     pub index: usize,
 }
@@ -185,6 +187,8 @@ pub struct Case {
     pub attribute_spans: Vec<(usize, usize)>,
     /// `message:` — Message.Message.body.
     pub message: Option<String>,
+    /// `messages:` — the customer's messages in order (the first is `message`).
+    pub messages: Vec<crate::flow::CustomerMessage>,
     /// Per-case variable overrides.
     pub variables: Vec<(String, Value)>,
     /// What must hold, in file order.

@@ -72,6 +72,11 @@ struct Case {
     attributes: Option<BTreeMap<String, Option<String>>>,
     /// Message.Message.body (default: the fixture's last customer message, else NOT_SET; without a fixture, the built conversation's first inbound message).
     message: Option<String>,
+    /// The customer's messages in order, for a flow that calls a bot: the first starts the
+    /// conversation (Message.Message.body, instead of `message:`), the rest answer the
+    /// bot's questions. An entry is the text, or `{ text, intent, slots }` naming what the
+    /// org's NLU understands from it.
+    messages: Option<Vec<crate::flow::CustomerMessage>>,
     /// Per-case overrides of variables declared in the file.
     variables: Option<BTreeMap<String, Scalar>>,
     /// Stubs for this case; they replace the file's stubs of the same action name.

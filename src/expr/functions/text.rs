@@ -19,6 +19,29 @@ family! {
         contextual: false,
         evaluate: append,
     };
+    /// A bot's message: the simulator carries a communication as its text (the parts
+    /// joined, NOT_SET adding nothing, as Append).
+    MAKE_COMMUNICATION = Function {
+        name: "MakeCommunication",
+        usage: "MakeCommunication(any, ...)",
+        typing: Typing::Repeat { each: P::Any, min: 1, max: None, ret: Ret::Is(Type::String) },
+        not_set: NotSetRule::Always,
+        contextual: false,
+        evaluate: append,
+    };
+    /// `ToCommunication(NOT_SET)` is NOT_SET: no message is sent.
+    TO_COMMUNICATION = Function {
+        name: "ToCommunication",
+        usage: "ToCommunication(any)",
+        typing: Typing::Fixed(&[P::Any], Ret::Is(Type::String)),
+        not_set: NotSetRule::First,
+        contextual: false,
+        evaluate: |a| match a.raw(0)? {
+            Value::NotSet(_) => Ok(Value::NotSet(Type::String)),
+            Value::String(s) => Ok(Value::String(s)),
+            other => Ok(Value::String(to_text(&other))),
+        },
+    };
     TRIM = Function {
         name: "Trim",
         usage: "Trim(String)",

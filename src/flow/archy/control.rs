@@ -166,8 +166,9 @@ impl Loader<'_> {
 
     /// `changeState`: the state it moves to.
     pub(super) fn change_state(&mut self, body: &Node) -> Option<Body> {
-        let state = match body.get("targetStateRef") {
-            Some(r) => self.resolve_ref(r, "states", "state"),
+        let (section, item) = self.kind.units();
+        let state = match body.get("targetStateRef").or(body.get("targetBotRef")) {
+            Some(r) => self.resolve_ref(r, section, item),
             None => {
                 self.err(body, "change state needs a `targetStateRef`");
                 None

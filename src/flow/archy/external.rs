@@ -143,11 +143,13 @@ impl Loader<'_> {
         let set_refs: Vec<&Target> = sets.iter().collect();
         self.register_external(name, kind, at, known, &set_refs, &assigned_on);
         let outputs = self.outputs(body, kind, name, at, known);
+        let call = self.call(kind, body).map(Box::new);
         External {
             inputs,
             sets,
             assigned_on,
             outputs,
+            call,
             schedule: None,
         }
     }

@@ -8,7 +8,9 @@ use crate::diag::{SourceDiagnostic, SourceFile};
 use crate::expr::{Scope, Type};
 use crate::source::Location;
 
+use super::bot::{self, model::BotSettings};
 use super::coverage::BranchInfo;
+use super::kind::{self, FlowKind};
 use super::model::*;
 use super::placeholders::OffsetMap;
 use crate::source::yaml::{Node, NodeValue as Kind};
@@ -37,6 +39,10 @@ pub(crate) struct Loaded {
     pub start: usize,
     pub error_handling: ErrorHandling,
     pub branches: Vec<BranchInfo>,
+    /// The flow type (message flow, bot, common module).
+    pub kind: FlowKind,
+    /// A bot's or module's settings and NLU.
+    pub bot: Option<Box<BotSettings>>,
     /// For each external action name: its kind, output paths, and the variables any
     /// action of that name sets (stubs are keyed by name).
     pub externals: BTreeMap<String, ExternalInfo>,
@@ -77,6 +83,9 @@ pub(crate) struct Loader<'a> {
     /// Output paths the task being read declares (besides `default`).
     output_paths: Vec<String>,
     externals: BTreeMap<String, ExternalInfo>,
+    kind: FlowKind,
+    /// The top-level key as the file spells it (references start with it).
+    key: String,
 }
 
 impl<'a> Loader<'a> {
@@ -92,10 +101,17 @@ impl<'a> Loader<'a> {
             tasks: HashMap::new(),
             output_paths: Vec::new(),
             externals: BTreeMap::new(),
+            kind: kind::MESSAGE,
+            key: kind::MESSAGE.key.to_string(),
         }
     }
 
-    fn orig(&self, off: usize) -> usize {
+    /// The type of a declared variable.
+    pub(crate) fn scope_lookup(&self, name: &str) -> Option<Type> {
+        self.scope.lookup(name).map(|d| d.ty.clone())
+    }
+
+    pub(crate) fn orig(&self, off: usize) -> usize {
         self.map.to_original(off)
     }
 
@@ -110,7 +126,7 @@ impl<'a> Loader<'a> {
         (s, e.min(self.file.text.len().max(s)))
     }
 
-    fn err(&mut self, node: &Node, msg: impl Into<String>) {
+    pub(crate) fn err(&mut self, node: &Node, msg: impl Into<String>) {
         let d = SourceDiagnostic::error(self.file, self.span(node), msg)
             .with_code("routecheck::flow::load");
         self.diags.push(d);
@@ -127,7 +143,7 @@ impl<'a> Loader<'a> {
         self.file.location(orig_off)
     }
 
-    fn branch(&mut self, label: String, at: usize) -> usize {
+    pub(crate) fn branch(&mut self, label: String, at: usize) -> usize {
         let id = self.branches.len();
         let location = self.location(at);
         self.branches.push(BranchInfo {
@@ -140,7 +156,15 @@ impl<'a> Loader<'a> {
 
     /// Load the whole document.
     pub fn load(mut self, root: &Node) -> Result<Loaded, Vec<SourceDiagnostic>> {
-        let Some(flow) = root.get("inboundShortMessage") else {
+        // The first top-level key the catalogue names as a kind routecheck runs.
+        let found = root.as_map().and_then(|m| {
+            m.iter().find_map(|(k, v)| {
+                let key = k.as_str()?;
+                let kind = kind::by_key(key).filter(|k| k.simulated())?;
+                Some((*kind, key.to_string(), v))
+            })
+        });
+        let Some((kind, key, flow)) = found else {
             let what = root
                 .as_map()
                 .and_then(|m| m.first())
@@ -157,9 +181,17 @@ impl<'a> Loader<'a> {
             .get("name")
             .and_then(Node::scalar_text)
             .unwrap_or_default();
-        let states_node = flow.get("states");
+        self.kind = kind;
+        self.key = key;
+        let (units_key, unit_key) = kind.units();
+        let module = kind == kind::COMMON_MODULE;
+        let states_node = flow.get(if module { "states" } else { units_key });
         let tasks_node = flow.get("tasks");
-        let state_items = self.units_of(states_node, "state");
+        let state_items = if module {
+            Vec::new()
+        } else {
+            self.units_of(states_node, unit_key)
+        };
         let task_items = self.units_of(tasks_node, "task");
         for (i, (_, body)) in state_items.iter().enumerate() {
             if let Some(r) = body.get("refId").and_then(Node::scalar_text) {
@@ -171,8 +203,8 @@ impl<'a> Loader<'a> {
                 self.tasks.insert(r, i);
             }
         }
-        if state_items.is_empty() {
-            self.err(flow, "the flow has no states");
+        if state_items.is_empty() && !module {
+            self.err(flow, format!("the flow has no {units_key}"));
         }
 
         // Declarations first, then what actions write, so every expression sees both.
@@ -186,24 +218,43 @@ impl<'a> Loader<'a> {
                 self.declare_writes(actions);
             }
         }
+        if let Some(actions) = flow.get("startUpTaskActions") {
+            self.declare_writes(actions);
+        }
 
         let flow_vars = self.var_inits(flow.get("variables"));
-        let states = state_items
+        let mut states: Vec<Unit> = state_items
             .iter()
             .map(|(key, body)| self.unit(key, body))
             .collect();
+        if module {
+            // A common module runs its start-up task: one unit ended by `endTask`.
+            let actions = self.block(flow.get("startUpTaskActions"));
+            states.push(Unit {
+                name: "Start-up task".into(),
+                at: self.orig(flow.off()),
+                vars: Vec::new(),
+                actions,
+            });
+        }
         let tasks = task_items
             .iter()
             .map(|(key, body)| self.unit(key, body))
             .collect();
         let start = match flow.get("startUpRef") {
-            Some(r) => self.resolve_ref(r, "states", "state").unwrap_or(0),
+            Some(r) => self.resolve_ref(r, units_key, unit_key).unwrap_or(0),
+            None if module => 0,
             None => {
                 self.err(flow, "the flow has no `startUpRef`");
                 0
             }
         };
-        let error_handling = self.error_handling(flow.get("settingsErrorHandling"));
+        let error_handling = if kind == kind::MESSAGE {
+            self.error_handling(flow.get("settingsErrorHandling"))
+        } else {
+            ErrorHandling::Disconnect
+        };
+        let bot = (kind != kind::MESSAGE).then(|| Box::new(self.bot_settings(flow, kind)));
         if self.diags.is_empty() {
             Ok(Loaded {
                 name,
@@ -213,6 +264,8 @@ impl<'a> Loader<'a> {
                 start,
                 error_handling,
                 branches: self.branches,
+                kind,
+                bot,
                 externals: self.externals,
             })
         } else {
@@ -404,7 +457,7 @@ impl<'a> Loader<'a> {
         }
     }
 
-    fn block(&mut self, node: Option<&Node>) -> Block {
+    pub(crate) fn block(&mut self, node: Option<&Node>) -> Block {
         let Some(node) = node else { return Vec::new() };
         if matches!(node.value, Kind::Null) {
             return Vec::new();
@@ -458,6 +511,20 @@ impl<'a> Loader<'a> {
             "changeState" => self.change_state(body)?,
             "sendResponse" => self.send_response(body)?,
             "transferToAcd" => Body::Transfer(Box::new(self.transfer(body)?)),
+            k if bot::load::BOT_ACTIONS.contains(&k) => {
+                if !self.kind.is_bot() {
+                    self.err_help(
+                        knode,
+                        format!(
+                            "`{k}` is a bot action: it runs in bot flows, not in {}s",
+                            self.kind.noun()
+                        ),
+                        "call a bot flow with `callDigitalBotFlow` or `callBotFlow`",
+                    );
+                    return None;
+                }
+                Body::Bot(Box::new(self.bot_action(k, body, &name, at)?))
+            }
             "disconnect" => Body::Disconnect,
             "setScreenPop" => self.screen_pop(body)?,
             _ => self.catalogued(knode, body, kind, &name, at)?,
@@ -501,14 +568,15 @@ impl<'a> Loader<'a> {
             self.err(
                 node,
                 format!(
-                    "expected a reference such as `/inboundShortMessage/{section}/{item}[Name_1]`"
+                    "expected a reference such as `/{}/{section}/{item}[Name_1]`",
+                    self.key
                 ),
             );
             return None;
         };
-        let prefix = format!("/inboundShortMessage/{section}/{item}[");
+        let prefix = format!("/{}/{section}/{item}[", self.key);
         let id = r.strip_prefix(&prefix).and_then(|s| s.strip_suffix(']'));
-        let table = if section == "states" {
+        let table = if section != "tasks" {
             &self.states
         } else {
             &self.tasks

@@ -11,7 +11,7 @@ use super::external::input_values;
 
 impl Loader<'_> {
     /// A variable name node (`Flow.X` or `{var: Flow.X}`) as a write target.
-    pub(super) fn target(&mut self, node: &Node) -> Option<Target> {
+    pub(crate) fn target(&mut self, node: &Node) -> Option<Target> {
         let (name, off) = var_name(node).or_else(|| {
             self.err(node, "expected a variable name");
             None
@@ -32,7 +32,7 @@ impl Loader<'_> {
         })
     }
 
-    pub(super) fn req_val(&mut self, body: &Node, key: &str, ty: Option<&Type>) -> Option<Val> {
+    pub(crate) fn req_val(&mut self, body: &Node, key: &str, ty: Option<&Type>) -> Option<Val> {
         match body.get(key) {
             Some(n) => self.val(n, ty),
             None => {
@@ -54,7 +54,7 @@ impl Loader<'_> {
             .collect()
     }
 
-    pub(super) fn val(&mut self, node: &Node, ty: Option<&Type>) -> Option<Val> {
+    pub(crate) fn val(&mut self, node: &Node, ty: Option<&Type>) -> Option<Val> {
         let at = self.orig(node.off());
         let (key, knode, inner) = match node.single_entry() {
             Some(e) => e,

@@ -24,6 +24,12 @@ pub(super) fn returns_every_output(kind: &str) -> bool {
 impl Sim<'_, '_> {
     /// A call to a bot flow or a common module.
     pub(super) fn call_bot(&mut self, a: &Action, ext: &External) -> Result<Ctl, Stop> {
+        // A call to a bot or module runs the called flow, unless a stub answers for it.
+        if let Some(call) = &ext.call
+            && self.stub_for(a).is_none()
+        {
+            return self.call_flow(a, ext, call);
+        }
         self.stubbed_external(a, ext)
     }
 

@@ -79,6 +79,11 @@ pub struct RunInput<'a> {
     /// `Message.ExternalTag`.
     pub external_tag: Option<String>,
     /// Outcomes of actions that reach outside the flow.
+    /// The flows calls reach (bots, common modules); None: every call needs a stub.
+    pub library: Option<&'a super::bot::Library>,
+    /// The customer's messages in order: the first started the conversation, the rest
+    /// answer a bot's questions (empty: only `message_body`).
+    pub conversation: &'a [super::bot::CustomerMessage],
     pub stubs: &'a Stubs,
     /// Queue/user/skill lookups for expressions such as `FindQueueById`.
     pub directory: &'a Directory,
@@ -103,6 +108,8 @@ impl<'a> RunInput<'a> {
         RunInput {
             conversation_id: conversation_id.into(),
             attributes: BTreeMap::new(),
+            library: None,
+            conversation: &[],
             message_body: None,
             sender_address: None,
             is_new_conversation: true,
@@ -129,6 +136,8 @@ pub enum Route {
     Disconnect,
     /// Transferred somewhere other than an ACD queue (a flow, a user, a group, a number).
     Transfer(TransferRoute),
+    /// A bot is still waiting for the customer's answer: the case's messages ran out.
+    Waiting(WaitingRoute),
     /// A runtime error sent the flow to its error handling.
     Error {
         /// The error, lowercase.
@@ -157,6 +166,17 @@ pub struct QueueRoute {
     pub language_skill: Option<String>,
     /// Direct agent, where set.
     pub direct_agent: Option<String>,
+}
+
+/// Where a bot waits for the customer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WaitingRoute {
+    /// The question (or re-prompt) last sent.
+    pub question: String,
+    /// The asking action's kind and name.
+    pub action: String,
+    /// Where the action is.
+    pub location: Location,
 }
 
 /// A transfer that is not to an ACD queue.
@@ -209,6 +229,9 @@ pub struct RunResult {
     pub trace: Vec<Step>,
     /// Branch ids reached (see [`Flow::branches`]).
     pub hits: BTreeSet<usize>,
+    /// The flows the run called (bots, common modules) and the branches reached in each.
+    #[serde(skip)]
+    pub called: super::bot::Called,
 }
 
 /// Why a run could not be completed: the simulation itself, not the flow, is stuck.
@@ -236,8 +259,10 @@ pub struct SimError {
     pub trace: Vec<Step>,
 }
 
-enum Ctl {
+pub(super) enum Ctl {
     Next,
+    /// A bot exits back to its caller with this exit reason (or a module's output path).
+    Exit(String),
     LoopNext,
     LoopExit,
     EndTask(String),
@@ -245,18 +270,21 @@ enum Ctl {
     Done(Route),
 }
 
-enum Stop {
+pub(super) enum Stop {
     Runtime(Box<SourceDiagnostic>),
     Sim(SimErrorKind, Box<SourceDiagnostic>),
 }
 
 pub(crate) struct Sim<'f, 'i> {
-    flow: &'f Flow,
-    input: &'f RunInput<'i>,
-    vars: Vars,
+    pub(super) flow: &'f Flow,
+    pub(super) input: &'f RunInput<'i>,
+    pub(super) vars: Vars,
     steps: usize,
-    depth: usize,
-    result: RunResult,
+    pub(super) depth: usize,
+    pub(super) result: RunResult,
+    /// The bot session: which customer message comes next, the input text the first
+    /// ask takes, the intent last recognised.
+    pub(super) session: super::bot::Session,
 }
 
 impl<'f, 'i> Sim<'f, 'i> {
@@ -274,7 +302,9 @@ impl<'f, 'i> Sim<'f, 'i> {
                 screen_pops: Vec::new(),
                 trace: Vec::new(),
                 hits: BTreeSet::new(),
+                called: super::bot::Called::default(),
             },
+            session: super::bot::Session::new(input),
         }
     }
 
@@ -296,7 +326,7 @@ impl<'f, 'i> Sim<'f, 'i> {
         Ok(self.result)
     }
 
-    fn builtins(&mut self) {
+    pub(super) fn builtins(&mut self) {
         let i = self.input;
         let s = |v: &Option<String>| v.clone().map_or(Value::NotSet(Type::String), Value::String);
         self.vars.set(
@@ -341,18 +371,18 @@ impl<'f, 'i> Sim<'f, 'i> {
                 }
                 Ctl::ChangeState(next) => state = next,
                 Ctl::Done(route) => return Ok(route),
-                Ctl::EndTask(_) | Ctl::LoopNext | Ctl::LoopExit => {
+                Ctl::EndTask(_) | Ctl::LoopNext | Ctl::LoopExit | Ctl::Exit(_) => {
                     return Err(self.sim_at(
                         SimErrorKind::Unsupported,
                         unit.at,
-                        "end task, loop next or loop exit ran outside a task or loop",
+                        "end task, loop next, loop exit or exit bot flow ran outside a task, loop or bot",
                     ));
                 }
             }
         }
     }
 
-    fn init_vars(&mut self, vars: &[VarInit]) -> Result<(), Stop> {
+    pub(super) fn init_vars(&mut self, vars: &[VarInit]) -> Result<(), Stop> {
         for v in vars {
             let value = self.eval(&v.init)?;
             self.vars.set(&v.target.name, value);
@@ -391,7 +421,12 @@ impl<'f, 'i> Sim<'f, 'i> {
         })
     }
 
-    fn sim_diag(&self, kind: &SimErrorKind, at: usize, msg: impl Into<String>) -> SourceDiagnostic {
+    pub(super) fn sim_diag(
+        &self,
+        kind: &SimErrorKind,
+        at: usize,
+        msg: impl Into<String>,
+    ) -> SourceDiagnostic {
         let end = (at + 1).min(self.flow.file.text.len().max(at));
         SourceDiagnostic::error(&self.flow.file, (at, end), msg).with_code(match kind {
             SimErrorKind::MissingStub => "routecheck::flow::missing-stub",
@@ -401,12 +436,12 @@ impl<'f, 'i> Sim<'f, 'i> {
         })
     }
 
-    fn sim_at(&self, kind: SimErrorKind, at: usize, msg: impl Into<String>) -> Stop {
+    pub(super) fn sim_at(&self, kind: SimErrorKind, at: usize, msg: impl Into<String>) -> Stop {
         let d = self.sim_diag(&kind, at, msg);
         Stop::Sim(kind, Box::new(d))
     }
 
-    fn runtime_at(&self, at: usize, msg: impl Into<String>) -> Stop {
+    pub(super) fn runtime_at(&self, at: usize, msg: impl Into<String>) -> Stop {
         let end = (at + 1).min(self.flow.file.text.len().max(at));
         Stop::Runtime(Box::new(
             SourceDiagnostic::error(&self.flow.file, (at, end), msg)
@@ -414,7 +449,7 @@ impl<'f, 'i> Sim<'f, 'i> {
         ))
     }
 
-    fn push_step(
+    pub(super) fn push_step(
         &mut self,
         name: &str,
         kind: &str,
@@ -449,7 +484,7 @@ impl<'f, 'i> Sim<'f, 'i> {
         Ok(())
     }
 
-    fn eval(&self, v: &Val) -> Result<Value, Stop> {
+    pub(super) fn eval(&self, v: &Val) -> Result<Value, Stop> {
         match &v.kind {
             ValKind::Lit(value) => Ok(self.resolve_entity(value.clone())),
             ValKind::NoValue(t) => Ok(Value::NotSet(t.clone())),
@@ -483,7 +518,7 @@ impl<'f, 'i> Sim<'f, 'i> {
         }
     }
 
-    fn block(&mut self, actions: &[Action]) -> Result<Ctl, Stop> {
+    pub(super) fn block(&mut self, actions: &[Action]) -> Result<Ctl, Stop> {
         for a in actions {
             self.tick(a.at)?;
             match super::deep(|| self.action(a))? {
@@ -531,6 +566,7 @@ impl<'f, 'i> Sim<'f, 'i> {
             Body::SendResponse(v) => self.send_response(a, v),
             Body::ScreenPop { script, inputs } => self.screen_pop(a, script, inputs),
             Body::Record(values) => self.record(a, values),
+            Body::Bot(b) => self.bot_action(a, b),
             Body::Transfer(t) => self.transfer_to_acd(a, t),
             Body::TransferOther(t) => self.transfer_other(a, t),
             Body::Disconnect => {

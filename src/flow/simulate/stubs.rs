@@ -11,7 +11,7 @@ use super::{Ctl, Sim, SimErrorKind, Stop, Stub, bots, schedule, show};
 impl<'i> Sim<'_, 'i> {
     /// The stub for an action: one addressed to it by line (`NAME@LINE`), else the
     /// one keyed by its name (load-time checks make that one unambiguous).
-    pub(super) fn stub_for(&self, a: &Action) -> Option<&'i Stub> {
+    pub(crate) fn stub_for(&self, a: &Action) -> Option<&'i Stub> {
         let line = self.flow.line_col(a.at).0;
         let stubs = self.input.stubs;
         stubs
@@ -42,7 +42,7 @@ impl<'i> Sim<'_, 'i> {
     }
 
     /// An action whose outcome is its stub: the output path taken and the values set.
-    pub(super) fn stubbed(
+    pub(in crate::flow) fn stubbed(
         &mut self,
         a: &Action,
         sets: &[Target],

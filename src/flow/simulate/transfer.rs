@@ -36,7 +36,7 @@ impl Sim<'_, '_> {
         Ok(Ctl::Done(route))
     }
 
-    pub(super) fn transfer(&mut self, t: &Transfer) -> Result<Route, Stop> {
+    pub(in crate::flow) fn transfer(&mut self, t: &Transfer) -> Result<Route, Stop> {
         let queue = match self.eval(&t.queue)? {
             Value::Entity(_, e) => e,
             Value::String(name) => Entity { id: None, name },
@@ -120,6 +120,10 @@ pub fn route_summary(r: &Route) -> String {
         }
         Route::Disconnect => "disconnect".into(),
         Route::Transfer(t) => format!("transfer to {} \"{}\"", t.to, t.target),
+        Route::Waiting(w) => format!(
+            "waiting for the customer's answer to {} ({}): {:?}",
+            w.action, w.location, w.question
+        ),
         Route::Error {
             message,
             location,

@@ -11,9 +11,11 @@ use crate::suite::model::Case;
 
 /// Run the file's flow for this case: the participant data with the case's overlay,
 /// the conversation and message from the fixture (or `message:`), the case's stubs.
+#[allow(clippy::too_many_arguments)] // one call site; the case's run, piece by piece
 pub(super) fn simulate(
     flow: &Flow,
     tables: &crate::flow::Tables,
+    library: Option<&crate::flow::Library>,
     case: &Case,
     conv: &Conversation,
     participant: &Participant,
@@ -33,6 +35,8 @@ pub(super) fn simulate(
     input.sender_address = participant.first_message.sender.clone();
     input.is_new_conversation = case.new_conversation;
     input.tables = tables;
+    input.conversation = &case.messages;
+    input.library = library;
     flow.run(&input)
 }
 

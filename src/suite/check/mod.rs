@@ -117,15 +117,17 @@ pub fn evaluate_run(
         directory: suite.directory.as_ref().unwrap_or(env.directory),
         ..env
     };
-    let run = match suite
-        .flow
-        .as_ref()
-        .and_then(|f| f.loaded.as_deref().map(|l| (l, &f.tables)))
-    {
-        Some((flow, tables)) => match simulate(flow, tables, case, conv, participant, &data, env) {
-            Ok(r) => Some(r),
-            Err(e) => return (sim_error(&e), None),
-        },
+    let run = match suite.flow.as_ref().and_then(|f| {
+        f.loaded
+            .as_deref()
+            .map(|l| (l, &f.tables, f.library.as_deref()))
+    }) {
+        Some((flow, tables, library)) => {
+            match simulate(flow, tables, library, case, conv, participant, &data, env) {
+                Ok(r) => Some(r),
+                Err(e) => return (sim_error(&e), None),
+            }
+        }
         None => None,
     };
     let mut vars = Vars::new();

@@ -92,6 +92,7 @@ impl Loader<'_> {
         let mut attributes = Vec::new();
         let mut attribute_spans = Vec::new();
         let mut message = None;
+        let mut messages: Vec<crate::flow::CustomerMessage> = Vec::new();
         let mut variables = Vec::new();
         let mut expects = Vec::new();
         let mut saw_expect = false;
@@ -105,13 +106,16 @@ impl Loader<'_> {
             match key {
                 "name" => name = self.string(v, "`name`"),
                 "guest" => guest = Some((k, self.guest(k, v))),
-                "fixture" | "conversation" | "attributes" | "message" if self.guest_case => {
+                "fixture" | "conversation" | "attributes" | "message" | "messages"
+                    if self.guest_case =>
+                {
                     self.err(k, RulesCode::Guest, format!("a `guest:` case starts its own conversation: `{key}:` does not apply (put custom attributes under `guest: attributes:` and messages under `guest: say:`)"));
                 }
                 "fixture" => fixture = self.fixture(v),
                 "conversation" => conversation = Some((k, self.conversation(v))),
                 "attributes" => (attributes, attribute_spans) = self.overlay(v).into_iter().unzip(),
                 "message" => message = self.string(v, "`message`"),
+                "messages" => messages = self.customer_messages(v),
                 "variables" => variables = self.case_variables(v, declared),
                 "expect" => {
                     saw_expect = true;
@@ -124,6 +128,13 @@ impl Loader<'_> {
                 "stubs" | "new_conversation" => {}
                 _ => self.err(k, RulesCode::UnknownKey, format!("unhandled key `{key}`")),
             }
+        }
+        if !messages.is_empty() {
+            if message.is_some() {
+                let at = node.get("messages").unwrap_or(node);
+                self.err(at, RulesCode::UnknownKey, "a case gives `message:` or `messages:`, not both (the first of `messages:` is the message)");
+            }
+            message = Some(messages[0].text().to_string());
         }
         let location = self.location(node.span.0);
         let clean = self.diags.errors.len() == errors_before;
@@ -208,6 +219,7 @@ impl Loader<'_> {
             attributes,
             attribute_spans,
             message,
+            messages,
             variables,
             expects,
             needs_tree,
@@ -215,6 +227,52 @@ impl Loader<'_> {
             stubs,
             new_conversation: new_conversation.unwrap_or(true),
         })
+    }
+
+    /// `messages:`: texts, or `{ text, intent, slots }`.
+    fn customer_messages(&mut self, v: &Node) -> Vec<crate::flow::CustomerMessage> {
+        use crate::flow::CustomerMessage;
+        let Some(items) = v.as_seq() else {
+            self.expect_type(v, "`messages`", "a list of messages");
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items {
+            if item.as_map().is_none() {
+                if let Some(t) = self.string(item, "a message") {
+                    out.push(CustomerMessage::Text(t));
+                }
+                continue;
+            }
+            let mut text = None;
+            let mut intent = None;
+            let mut slots = std::collections::BTreeMap::new();
+            for (key, k, val) in self.entries(item, "a message", &["text", "intent", "slots"]) {
+                match key {
+                    "text" => text = self.string(val, "`text`"),
+                    "intent" => intent = self.string(val, "`intent`"),
+                    "slots" => {
+                        for (sk, sv) in val.as_map().unwrap_or(&[]) {
+                            if let (Some(sk), Some(sv)) =
+                                (sk.scalar_text(), self.string(sv, "a slot value"))
+                            {
+                                slots.insert(sk, sv);
+                            }
+                        }
+                    }
+                    _ => self.err(k, RulesCode::UnknownKey, format!("unhandled key `{key}`")),
+                }
+            }
+            match text {
+                Some(text) => out.push(CustomerMessage::Understood {
+                    text,
+                    intent,
+                    slots,
+                }),
+                None => self.missing(item, "text", "give the message's `text:`"),
+            }
+        }
+        out
     }
 
     fn missing(&mut self, node: &Node, key: &str, help: &str) {

@@ -76,6 +76,7 @@ impl Loader<'_> {
                     terraform: Some(rel["tf:".len()..].to_string()),
                     tables: keys.tables,
                     loaded: None,
+                    library: None,
                     index: 0,
                 });
             }
@@ -103,6 +104,7 @@ impl Loader<'_> {
                             terraform: None,
                             tables: keys.tables,
                             loaded: None,
+                            library: None,
                             index: 0,
                         });
                         self.flow_failed = false;

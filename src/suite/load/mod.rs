@@ -67,6 +67,7 @@ const CASE_KEYS: Keys = &[
     "fixture",
     "attributes",
     "message",
+    "messages",
     "variables",
     "expect",
     "stubs",

@@ -1,0 +1,170 @@
+//! The flows a call can reach: every Archy export under the project's flows folders,
+//! loaded with the run's placeholder values and found by its `name:` (after
+//! substitution), as Genesys finds the flow a `callDigitalBotFlow` names.
+//! The folders are read once, on the first call that needs them.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use crate::flow::Flow;
+
+use super::model::FlowKind;
+
+/// Flows by name, for calls.
+#[derive(Debug, Default)]
+pub struct Library {
+    dirs: Vec<PathBuf>,
+    vars: BTreeMap<String, String>,
+    /// Flows already loaded (the suite's own), found before the folders are read.
+    known: Vec<Arc<Flow>>,
+    index: OnceLock<Index>,
+}
+
+#[derive(Debug, Default)]
+struct Index {
+    flows: Vec<Arc<Flow>>,
+    /// Files that look like flows but did not load: file and first problem.
+    failed: Vec<(String, String)>,
+}
+
+impl Library {
+    /// The flows under `dirs` (files or folders), loaded with `vars`.
+    pub fn new(dirs: Vec<PathBuf>, vars: BTreeMap<String, String>) -> Self {
+        Library {
+            dirs,
+            vars,
+            known: Vec::new(),
+            index: OnceLock::new(),
+        }
+    }
+
+    /// The flows a flow file's calls reach: the files beside it, and the flows folders
+    /// (`flows:`) of the project's routecheck.yaml above it.
+    pub fn for_flow(flow_file: &Path, vars: BTreeMap<String, String>) -> Self {
+        let dir = flow_file
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        let mut dirs = vec![dir.clone()];
+        if let Some(cfg) = crate::project::find(&dir)
+            && let Ok(project) = crate::project::load(&cfg)
+        {
+            for p in project.paths(&project.config.flows) {
+                if !dirs.contains(&p) {
+                    dirs.push(p);
+                }
+            }
+        }
+        Library::new(dirs, vars)
+    }
+
+    /// Also find these flows (already loaded), before anything in the folders.
+    pub fn with_known(mut self, flows: Vec<Arc<Flow>>) -> Self {
+        self.known = flows;
+        self
+    }
+
+    /// The folders searched.
+    pub fn dirs(&self) -> &[PathBuf] {
+        &self.dirs
+    }
+
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| {
+            let mut index = Index::default();
+            let mut files = Vec::new();
+            for d in &self.dirs {
+                if d.is_dir() {
+                    let walk = crate::source::walk::Walk {
+                        exts: &["yaml", "yml"],
+                        ..Default::default()
+                    };
+                    files.extend(crate::source::walk::files(d, &walk).unwrap_or_default());
+                } else if d.is_file() {
+                    files.push(d.clone());
+                }
+            }
+            files.sort();
+            files.dedup();
+            for f in files {
+                if flow_kind_of(&f).is_none() {
+                    continue;
+                }
+                match Flow::load_called(&f, &self.vars) {
+                    Ok(flow) => index.flows.push(Arc::new(flow)),
+                    Err(errs) => index.failed.push((
+                        f.display().to_string(),
+                        errs.first().map(|d| d.message.clone()).unwrap_or_default(),
+                    )),
+                }
+            }
+            index
+        })
+    }
+
+    /// The flow of `kind` named `name` (exactly, else ignoring letter case, as Genesys
+    /// flow names are unique regardless of case), or why there is none.
+    pub fn find(&self, kind: FlowKind, name: &str) -> Result<Arc<Flow>, String> {
+        let index = self.index();
+        let all: Vec<&Arc<Flow>> = self.known.iter().chain(index.flows.iter()).collect();
+        let of_kind = |exact: bool| {
+            all.iter()
+                .find(|f| {
+                    f.kind() == kind
+                        && if exact {
+                            f.name() == name
+                        } else {
+                            f.name().eq_ignore_ascii_case(name)
+                        }
+                })
+                .map(|f| Arc::clone(f))
+        };
+        if let Some(f) = of_kind(true).or_else(|| of_kind(false)) {
+            return Ok(f);
+        }
+        let mut why = format!(
+            "no {} named \"{name}\" in {}",
+            kind.noun(),
+            if self.dirs.is_empty() {
+                "the project (no flows folders)".to_string()
+            } else {
+                self.dirs
+                    .iter()
+                    .map(|d| d.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        );
+        if let Some(other) = all.iter().find(|f| f.name().eq_ignore_ascii_case(name)) {
+            why.push_str(&format!(
+                " ({} is a {}, not a {})",
+                other.file_name(),
+                other.kind().noun(),
+                kind.noun()
+            ));
+        }
+        let names: Vec<String> = all
+            .iter()
+            .filter(|f| f.kind() == kind)
+            .map(|f| format!("\"{}\"", f.name()))
+            .collect();
+        if !names.is_empty() {
+            why.push_str(&format!("; it has {}", names.join(", ")));
+        }
+        for (file, problem) in index.failed.iter().take(3) {
+            why.push_str(&format!("; {file} did not load: {problem}"));
+        }
+        Err(why)
+    }
+}
+
+/// The flow type of an Archy export routecheck runs, told by its first top-level key.
+pub fn flow_kind_of(path: &Path) -> Option<FlowKind> {
+    let text = crate::source::read_text(path).ok()?;
+    let (key, _) = crate::flow::kind::top_key(&text)?;
+    crate::flow::kind::by_key(key)
+        .filter(|k| k.simulated())
+        .copied()
+}

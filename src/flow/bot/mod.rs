@@ -1,0 +1,78 @@
+//! Bot flows (`digitalBot:`, `botFlow:`) and common modules (`commonModule:`): loaded
+//! with the message-flow loader (same placeholders, values and locations), found by
+//! name when a message flow calls them, and run deterministically from their own
+//! definitions — menu choices by value or label, intents by training utterance, slots
+//! by entity type — with the customer's messages of the case, in order.
+
+mod library;
+pub(crate) mod load;
+pub(crate) mod model;
+pub mod nlu;
+mod run;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+pub use library::{Library, flow_kind_of};
+pub use model::{CustomerMessage, FlowKind, NluAnswer};
+
+use super::Flow;
+use super::simulate::RunInput;
+
+/// The flows a run called, each with the branch ids it reached there.
+#[derive(Debug, Clone, Default)]
+pub struct Called(pub Vec<(Arc<Flow>, BTreeSet<usize>)>);
+
+impl PartialEq for Called {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len()
+            && self
+                .0
+                .iter()
+                .zip(&other.0)
+                .all(|((a, ha), (b, hb))| a.file_name() == b.file_name() && ha == hb)
+    }
+}
+
+impl Called {
+    /// Add `hits` for `flow` (merged with earlier calls of the same file).
+    pub fn add(&mut self, flow: &Arc<Flow>, hits: &BTreeSet<usize>) {
+        match self
+            .0
+            .iter_mut()
+            .find(|(f, _)| f.file_name() == flow.file_name())
+        {
+            Some((_, h)) => h.extend(hits.iter().copied()),
+            None => self.0.push((Arc::clone(flow), hits.clone())),
+        }
+    }
+
+    /// Merge another run's calls.
+    pub fn extend(&mut self, other: &Called) {
+        for (f, h) in &other.0 {
+            self.add(f, h);
+        }
+    }
+}
+
+/// A bot session's state across the flows of one run.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Session {
+    /// Index of the next customer message in the case's conversation (the first one
+    /// started the conversation).
+    pub next: usize,
+    /// The bot's input text, taken by the first ask.
+    pub pending: Option<String>,
+    /// The intent the bot last recognised.
+    pub intent: Option<String>,
+}
+
+impl Session {
+    pub fn new(_input: &RunInput<'_>) -> Self {
+        Session {
+            next: 1,
+            pending: None,
+            intent: None,
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! End to end: message flows that call digital bots, bot flows and common modules run the
+//! called flow found by name in the project's flows folders, with no stubs (issue 25).
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const DEMO: &str = "tests/data/bots/making-chatbots";
+
+/// stdout, stderr and the exit code of routecheck run in the repository.
+fn run(args: &[&str]) -> (String, String, i32) {
+    let out = Command::cargo_bin("routecheck")
+        .unwrap()
+        .current_dir(ROOT)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+/// `routecheck trace` of the demo's message flow with `extra` arguments.
+fn trace(flow: &str, extra: &[&str]) -> (String, String, i32) {
+    let mut args = vec![
+        "trace",
+        "--flow",
+        flow,
+        "--fixture",
+        "fixtures/platinum-vip.json",
+    ];
+    args.extend(extra);
+    run(&args)
+}
+
+fn demo_trace(message: &str, says: &[&str]) -> (String, String, i32) {
+    let flow = format!("{DEMO}/flows/inbound-msg.yaml");
+    let mut args = vec![
+        "--var",
+        "bot_flow_name=Transfer To Queue",
+        "--var",
+        "book_purchase_queue=Books",
+        "--message",
+        message,
+    ];
+    for s in says {
+        args.extend(["--say", s]);
+    }
+    trace(&flow, &args)
+}
+
+#[test]
+fn the_demo_runs_end_to_end_from_the_message_flow_with_no_stubs() {
+    let (out, err, code) = run(&["test", &format!("{DEMO}/demo.yaml")]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("4 passed, 0 failed"), "{out}");
+}
+
+#[test]
+fn each_menu_choice_routes_where_the_bot_file_says() {
+    for (choice, line) in [("Purchase a book", 134), ("Request a refund", 158)] {
+        let (out, err, code) = demo_trace(choice, &[]);
+        assert_eq!(code, 0, "{out}{err}");
+        // The bot's steps are nested under the call, located in the bot's file.
+        assert!(
+            out.contains(&format!("  {DEMO}/flows/digital-bot.yaml:68  digitalMenu \"Digital Menu\"  customer {choice:?} → {choice}")),
+            "{out}"
+        );
+        assert!(
+            out.contains(&format!(
+                "{DEMO}/flows/digital-bot.yaml:{line}  transferToAcd"
+            )),
+            "{out}"
+        );
+        assert!(out.contains("route: queue \"Books\", priority 0"), "{out}");
+    }
+}
+
+#[test]
+fn an_unknown_message_takes_the_bots_no_match_handling() {
+    let (out, _, code) = demo_trace("hi", &["what", "nope"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("customer \"hi\": no match (1 of 3)"), "{out}");
+    assert!(
+        out.contains("customer \"nope\": no match (3 of 3)"),
+        "{out}"
+    );
+    // Recognition failure: the handover message, then the bot exits and the message
+    // flow's next action disconnects.
+    assert!(out.contains("exit reason \"RecognitionFailure\""), "{out}");
+    assert!(
+        out.contains("Sorry, I'm having trouble understanding you."),
+        "{out}"
+    );
+    assert!(out.contains("route: disconnect"), "{out}");
+}
+
+#[test]
+fn a_bot_left_waiting_is_its_own_outcome_naming_the_question() {
+    let (out, _, code) = demo_trace("hi", &[]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("route: waiting for the customer's answer to digitalMenu \"Digital Menu\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("\"Tell me again what you would like to do.\""),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_stub_for_the_call_still_wins() {
+    let flow = format!("{DEMO}/flows/inbound-msg.yaml");
+    let (out, err, code) = trace(
+        &flow,
+        &[
+            "--var",
+            "bot_flow_name=Transfer To Queue",
+            "--stub",
+            "Call Digital Bot Flow=",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!out.contains("digital-bot.yaml"), "{out}");
+    assert!(out.contains("route: disconnect"), "{out}");
+}
+
+#[test]
+fn a_bot_no_flows_folder_holds_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        Path::new(ROOT).join(DEMO).join("flows/inbound-msg.yaml"),
+        dir.path().join("inbound-msg.yaml"),
+    )
+    .unwrap();
+    let flow = dir.path().join("inbound-msg.yaml");
+    let (out, err, code) = trace(
+        flow.to_str().unwrap(),
+        &["--var", "bot_flow_name=Missing Bot"],
+    );
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("no digital bot flow named") && err.contains("Missing Bot"),
+        "{err}"
+    );
+}
