@@ -20,7 +20,7 @@ mod replay;
 pub struct TraceArgs {
     /// A rules file (or directory) whose case `--case` names: that case is replayed as
     /// `routecheck test` runs it (its flow, vars, stubs, recording or built conversation).
-    #[arg(value_name = "RULES", conflicts_with_all = ["flow", "fixture", "attrs", "message", "not_new", "stubs", "stubs_file", "queues"])]
+    #[arg(value_name = "RULES", conflicts_with_all = ["flow", "fixture", "attrs", "message", "say", "not_new", "stubs", "stubs_file", "queues"])]
     pub rules: Option<PathBuf>,
     /// The case of RULES to replay, by its exact name.
     #[arg(long, value_name = "NAME", requires = "rules")]
@@ -186,7 +186,7 @@ fn run_inner(args: &TraceArgs) -> Result<u8, Failure> {
     input.is_new_conversation = !args.not_new;
     // A bot the flow calls is found beside it or in the project's flows folders; the
     // message starts the conversation and each --say answers the bot's next question.
-    let library = crate::flow::Library::for_flow(&args.flow, vars.clone());
+    let library = crate::flow::Library::for_flow(flow_path, vars.clone());
     input.library = Some(&library);
     let conversation: Vec<crate::flow::CustomerMessage> = input
         .message_body
