@@ -191,3 +191,46 @@ fn gen_writes_only_stubs_their_path_can_produce() {
         assert_eq!(code, 0, "{out}{err}\n{text}");
     }
 }
+
+#[test]
+fn coverage_locates_each_case_and_output_at_its_own_line_of_a_real_flow() {
+    let (dir, _) = project(
+        &[DUDE],
+        r#"suite: coverage lines
+flow: flows/dude-wheres-my-stuff-message.yaml
+vars: { flow_name: D, default_language: en-us, integration_category: Lambda, integration_data_action_name: L }
+cases:
+  - name: other questions
+    message: hi
+    stubs:
+      Call Bot Flow: { values: { State.TheIntent: Order Questions } }
+    expect:
+      - route: { queue: dude-general-support }
+"#,
+    );
+    let o = routecheck()
+        .current_dir(dir.path())
+        .args(["test", "rules.yaml", "--coverage", "--format", "json"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let text = std::fs::read_to_string(DUDE).unwrap();
+    let line_of = |n: u64| text.lines().nth(n as usize - 1).unwrap().trim().to_string();
+    let mut lines = Vec::new();
+    for b in doc["coverage"]["flows"][0]["branches"].as_array().unwrap() {
+        let label = b["label"].as_str().unwrap();
+        let line = b["location"]["line"].as_u64().unwrap();
+        let written = line_of(line);
+        let want = if label.contains(" case ") {
+            "- case:".to_string()
+        } else {
+            format!("{}:", label.rsplit(' ').next().unwrap())
+        };
+        assert_eq!(written, want, "{label} at line {line}");
+        lines.push(line);
+    }
+    let n = lines.len();
+    lines.sort_unstable();
+    lines.dedup();
+    assert_eq!(lines.len(), n, "every branch has a line of its own");
+}

@@ -50,8 +50,12 @@ pub struct BranchInfo {
     /// e.g. `decision "Is VIP?" yes`, `switch "Route" case 2 (Flow.Tier == "gold")`,
     /// `callData "Lookup" failure`.
     pub label: String,
-    /// The action in the flow file.
+    /// Where the branch is written in the flow file: its `case:`, its output key
+    /// (`yes:`, `failure:`, `default:`), or the action when the file does not write it.
     pub location: Location,
+    /// The same place as a byte offset in the flow file.
+    #[serde(skip)]
+    pub at: usize,
 }
 
 /// Coverage of `branches` given the union of hits over a suite.

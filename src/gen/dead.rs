@@ -20,7 +20,7 @@ pub const MAX_PROBES: usize = 20_000;
 pub struct DeadBranch {
     /// Branch id.
     pub branch: usize,
-    /// The action's byte offset in the flow file.
+    /// The branch's byte offset in the flow file (its case or output key).
     pub at: usize,
     /// Why, in words.
     pub reason: String,
@@ -30,6 +30,9 @@ pub struct DeadBranch {
 pub fn dead_branches(flow: &Flow, points: &[BranchPoint], pools: &Pools) -> Vec<DeadBranch> {
     let dir = Directory::default();
     let now = DateTime(0);
+    // Each dead branch is reported at its own line (its case or output), not its switch's.
+    let branch_at: std::collections::HashMap<usize, usize> =
+        flow.branches().iter().map(|b| (b.id, b.at)).collect();
     let mut out = Vec::new();
     for bp in points {
         if bp.facts.contextual {
@@ -85,7 +88,7 @@ pub fn dead_branches(flow: &Flow, points: &[BranchPoint], pools: &Pools) -> Vec<
             };
             out.push(DeadBranch {
                 branch: *b,
-                at: bp.at,
+                at: branch_at.get(b).copied().unwrap_or(bp.at),
                 reason,
             });
         }

@@ -20,8 +20,8 @@ impl Loader<'_> {
         let label = |what: &str| format!("{kind} \"{name}\" {what}");
         let cond = self.req_val(body, "condition", Some(&Type::Boolean));
         self.check_outputs(body, kind, &["yes", "no"]);
-        let yes_id = self.branch(label("yes"), at);
-        let no_id = self.branch(label("no"), at);
+        let yes_id = self.branch(label("yes"), self.output_at(body, "yes", at));
+        let no_id = self.branch(label("no"), self.output_at(body, "no", at));
         let yes = self.output_block(body, "yes");
         let no = self.output_block(body, "no");
         Some(Body::Decision {
@@ -81,13 +81,15 @@ impl Loader<'_> {
                 .and_then(Node::scalar_text)
                 .map(|t| format!(" ({})", one_line(&t)))
                 .unwrap_or_default();
-            let id = self.branch(format!("{kind} \"{name}\" case {}{text}", i + 1), at);
+            let case_at = self.orig(c.off());
+            let id = self.branch(format!("{kind} \"{name}\" case {}{text}", i + 1), case_at);
             let b = self.block(cbody.get("actions"));
             if let Some(v) = v {
                 cases.push((v, b, id));
             }
         }
-        let default_branch = self.branch(format!("{kind} \"{name}\" default"), at);
+        let default_at = self.key_at(Some(eval), "default").unwrap_or(at);
+        let default_branch = self.branch(format!("{kind} \"{name}\" default"), default_at);
         let default = self.block(eval.get("default").and_then(|d| d.get("actions")));
         Some(Action {
             name,

@@ -105,7 +105,10 @@ impl Loader<'_> {
     ) -> Vec<Output> {
         let mut outputs = Vec::new();
         for o in known {
-            let branch = self.branch(format!("{kind} \"{name}\" {o}"), at);
+            let branch = self.branch(
+                format!("{kind} \"{name}\" {o}"),
+                self.output_at(body, o, at),
+            );
             let actions = self.output_block(body, o);
             outputs.push(Output {
                 name: o.to_string(),

@@ -150,6 +150,7 @@ impl<'a> Loader<'a> {
             id,
             label,
             location,
+            at,
         });
         id
     }
@@ -473,6 +474,21 @@ impl<'a> Loader<'a> {
             .iter()
             .filter_map(|i| super::deep(|| self.action(i)))
             .collect()
+    }
+
+    /// Where output path `name` of an action is written: its key under `outputs:`, else
+    /// the action (`at`): coverage, gen and lint locate each branch at its own line.
+    fn output_at(&self, body: &Node, name: &str, at: usize) -> usize {
+        self.key_at(body.get("outputs"), name).unwrap_or(at)
+    }
+
+    /// The original offset of key `name` of mapping `node`.
+    fn key_at(&self, node: Option<&Node>, name: &str) -> Option<usize> {
+        let (k, _) = node?
+            .as_map()?
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(name))?;
+        Some(self.orig(k.off()))
     }
 
     /// The actions of `outputs.<name>.actions`.
