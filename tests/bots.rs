@@ -149,3 +149,76 @@ fn a_bot_no_flows_folder_holds_is_an_error_naming_it() {
         "{err}"
     );
 }
+
+/// `routecheck test FILE` run in the directory of a rules file.
+fn test_in(dir: &str, file: &str) -> (String, String, i32) {
+    let out = Command::cargo_bin("routecheck")
+        .unwrap()
+        .current_dir(Path::new(ROOT).join(dir))
+        .env("NO_COLOR", "1")
+        .args(["test", file])
+        .output()
+        .unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn a_real_bot_flows_intents_and_slot_route_the_message_flow_with_no_stub_for_the_bot() {
+    // Intents by training utterance (an entity segment fills the slot), a regex slot,
+    // no intent after noMatchesMax, a case naming the NLU's answer, a bot left waiting.
+    let (out, err, code) = test_in("tests/data/bots/dudes-wheres-my-stuff", "dudes.yaml");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("7 passed, 0 failed"), "{out}");
+}
+
+#[test]
+fn a_common_module_runs_with_the_calls_inputs_and_hands_back_its_outputs() {
+    let (out, err, code) = test_in("tests/data/bots/merge-external-contact", "merge.yaml");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("3 passed, 0 failed"), "{out}");
+}
+
+#[test]
+fn a_stub_naming_no_action_of_the_flow_or_the_flows_it_runs_lists_theirs() {
+    let dir = "tests/data/bots/merge-external-contact";
+    let flow = format!("{dir}/flows/MergeExternalContactMessageFlow.yaml");
+    let mut args = vec!["trace", "--flow", &flow, "--message", "jo@example.com"];
+    let vars = [
+        "flow_name=M",
+        "division=Home",
+        "default_language=en-us",
+        "bot_flow_name=B",
+        "bot_name=B",
+        "common_module_name=R",
+        "module_name=R",
+        "queue_name=Q",
+        "data_action_category=C",
+        "fetch_external_contact_by_identifier_data_action=F",
+        "get_external_contact_id_for_customer_participant_data_action=G",
+        "merge_external_contacts_data_action=M",
+    ];
+    for v in &vars {
+        args.extend(["--var", v]);
+    }
+    let mut good = args.clone();
+    good.extend(["--stub", "Find contact by given identifier=failure"]);
+    let (out, err, code) = run(&good);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains(
+            "ResolveContact.yaml:84  callData \"Find contact by given identifier\" → failure"
+        ),
+        "{out}"
+    );
+    args.extend(["--stub", "Nope=success"]);
+    let (out, err, code) = run(&args);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("ResolveContact.yaml has Find contact by given identifier"),
+        "{err}"
+    );
+}

@@ -162,11 +162,14 @@ fn run_inner(args: &TraceArgs) -> Result<u8, Failure> {
         Ok(f) => f,
         Err(diags) => return Err(Failure::Many(diags)),
     };
-    let problems = flow.check_stubs(&stubs);
+    // A bot the flow calls is found beside it or in the project's flows folders; a stub
+    // may name an action of the flow or of a bot or module it runs.
+    let library = crate::flow::Library::for_flow(flow_path, vars.clone());
+    let problems = library.check_stubs(&flow, &stubs);
     if !problems.is_empty() {
         return Err(problems.join("\nerror: ").into());
     }
-    let (base, problems) = stubs_file::for_flow(&shared, &flow);
+    let (base, problems) = stubs_file::for_flow(&shared, &flow, &library.called_by(&flow));
     if !problems.is_empty() {
         return Err(Failure::Many(problems));
     }
@@ -184,9 +187,7 @@ fn run_inner(args: &TraceArgs) -> Result<u8, Failure> {
     input.sender_address = facts.sender_address;
     input.message_body = args.message.clone().or(facts.trigger_message);
     input.is_new_conversation = !args.not_new;
-    // A bot the flow calls is found beside it or in the project's flows folders; the
-    // message starts the conversation and each --say answers the bot's next question.
-    let library = crate::flow::Library::for_flow(flow_path, vars.clone());
+    // The message starts the conversation and each --say answers the bot's next question.
     input.library = Some(&library);
     let conversation: Vec<crate::flow::CustomerMessage> = input
         .message_body

@@ -244,6 +244,16 @@ impl Flow {
         self.loaded.externals.contains_key(&split_stub_key(key).0)
     }
 
+    /// The names of the flow's external actions, sorted ("none" when it has none).
+    pub fn external_names(&self) -> Vec<String> {
+        let mut known: Vec<String> = self.loaded.externals.keys().cloned().collect();
+        known.sort_unstable();
+        if known.is_empty() {
+            known.push("none".into());
+        }
+        known
+    }
+
     /// Problems with `stubs` for this flow, found before any run: a stub for an action
     /// name the flow has no external action of, an output no such action has, or a
     /// variable none of them sets. Messages are lowercase, one per problem.

@@ -88,16 +88,25 @@ impl StubsFile {
 /// later file's entry replacing an earlier one's. An entry that names one of the
 /// flow's actions wrongly (an output or a variable the action lacks) is a problem
 /// located at its name in its file.
-pub fn for_flow(files: &[StubsFile], flow: &Flow) -> (Stubs, Vec<SourceDiagnostic>) {
+/// `called` are the bots and modules the flow runs: an entry for one of their actions
+/// serves the run too.
+pub fn for_flow(
+    files: &[StubsFile],
+    flow: &Flow,
+    called: &[std::sync::Arc<Flow>],
+) -> (Stubs, Vec<SourceDiagnostic>) {
     let mut stubs = Stubs::default();
     let mut problems = Vec::new();
     for file in files {
         for (name, stub, span) in &file.entries {
-            if !flow.has_external(name) {
+            let Some(owner) = std::iter::once(flow)
+                .chain(called.iter().map(|f| &**f))
+                .find(|f| f.has_external(name))
+            else {
                 continue;
-            }
+            };
             let one = Stubs([(name.clone(), stub.clone())].into_iter().collect());
-            let found = flow.check_stubs(&one);
+            let found = owner.check_stubs(&one);
             if found.is_empty() {
                 stubs.0.insert(name.clone(), stub.clone());
             }
@@ -108,7 +117,7 @@ pub fn for_flow(files: &[StubsFile], flow: &Flow) -> (Stubs, Vec<SourceDiagnosti
                         .with_label("this stub")
                         .with_help(format!(
                             "a project stubs file (routecheck.yaml `stubs:`) applies to every flow with an action of this name, here {}",
-                            flow.file_name()
+                            owner.file_name()
                         )),
                 );
             }

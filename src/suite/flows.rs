@@ -159,9 +159,21 @@ pub fn bind(
             continue;
         };
         let flow = &flows[index];
+        let mut all_vars = defaults.clone();
+        all_vars.extend(sf.vars.iter().map(|(k, v)| (k.clone(), v.clone())));
+        all_vars.extend(overrides.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let library = libraries
+            .entry((index, all_vars.clone()))
+            .or_insert_with(|| {
+                Arc::new(crate::flow::Library::for_flow(
+                    Path::new(&sf.display),
+                    all_vars,
+                ))
+            });
         let mut check = |name: &str, stub: &Stub, span: (usize, usize)| {
             let one = Stubs(BTreeMap::from([(name.to_owned(), stub.clone())]));
-            for problem in flow.check_stubs(&one) {
+            // A stub may name an action of a bot or module the flow runs.
+            for problem in library.check_stubs(flow, &one) {
                 errors.push(
                     SourceDiagnostic::error(&suite.source, span, problem)
                         .with_code(RulesCode::Stub)
@@ -182,7 +194,7 @@ pub fn bind(
             }
         }
         let base = shared_for.entry(index).or_insert_with(|| {
-            let (stubs, problems) = stubs_file::for_flow(shared, flow);
+            let (stubs, problems) = stubs_file::for_flow(shared, flow, &library.called_by(flow));
             errors.extend(problems);
             stubs
         });
@@ -191,17 +203,6 @@ pub fn bind(
                 case.stubs = base.merged(&case.stubs);
             }
         }
-        let mut all_vars = defaults.clone();
-        all_vars.extend(sf.vars.iter().map(|(k, v)| (k.clone(), v.clone())));
-        all_vars.extend(overrides.iter().map(|(k, v)| (k.clone(), v.clone())));
-        let library = libraries
-            .entry((index, all_vars.clone()))
-            .or_insert_with(|| {
-                Arc::new(crate::flow::Library::for_flow(
-                    Path::new(&sf.display),
-                    all_vars,
-                ))
-            });
         sf.library = Some(Arc::clone(library));
         sf.loaded = Some(Arc::clone(flow));
         sf.index = index;

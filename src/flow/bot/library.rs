@@ -168,3 +168,68 @@ pub fn flow_kind_of(path: &Path) -> Option<FlowKind> {
         .filter(|k| k.simulated())
         .copied()
 }
+
+impl Library {
+    /// The flows `flow` calls that this library finds, directly or through the flows
+    /// they call, each once, in the order first called.
+    pub fn called_by(&self, flow: &Flow) -> Vec<Arc<Flow>> {
+        let mut out: Vec<Arc<Flow>> = Vec::new();
+        let mut todo = calls_of(flow);
+        while let Some((kind, name)) = todo.pop() {
+            let Ok(found) = self.find(kind, &name) else {
+                continue;
+            };
+            if out.iter().any(|f| f.file_name() == found.file_name()) {
+                continue;
+            }
+            todo.extend(calls_of(&found).into_iter().rev());
+            out.push(found);
+        }
+        out
+    }
+
+    /// [`Flow::check_stubs`] over `flow` and the flows it calls: a stub names an external
+    /// action of the flow under test or, failing that, of a bot or module it runs (a stub
+    /// for a data action inside a common module), and is checked against that flow.
+    pub fn check_stubs(&self, flow: &Flow, stubs: &crate::flow::Stubs) -> Vec<String> {
+        let called = self.called_by(flow);
+        let mut out = Vec::new();
+        for (key, stub) in &stubs.0 {
+            let one = crate::flow::Stubs([(key.clone(), stub.clone())].into_iter().collect());
+            let owner = std::iter::once(flow)
+                .chain(called.iter().map(|f| &**f))
+                .find(|f| f.has_external(key))
+                .unwrap_or(flow);
+            let problems = owner.check_stubs(&one);
+            if owner.has_external(key) || called.is_empty() {
+                out.extend(problems);
+                continue;
+            }
+            // Named nowhere: say what the called flows have too.
+            let others: Vec<String> = called
+                .iter()
+                .map(|f| format!("{} has {}", f.file_name(), f.external_names().join(", ")))
+                .collect();
+            out.extend(
+                problems
+                    .into_iter()
+                    .map(|p| format!("{p}; {}", others.join("; "))),
+            );
+        }
+        out
+    }
+}
+
+/// The calls (`callDigitalBotFlow`, `callBotFlow`, `callCommonModule`) `flow` makes: kind
+/// and name, in file order.
+pub(crate) fn calls_of(flow: &Flow) -> Vec<(FlowKind, String)> {
+    let mut out = Vec::new();
+    flow.each_action(&mut |a, _| {
+        if let crate::flow::model::Body::External(e) = &a.body
+            && let Some(c) = &e.call
+        {
+            out.push((c.kind, c.name.clone()));
+        }
+    });
+    out
+}
