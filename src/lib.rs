@@ -7,7 +7,6 @@
 pub mod cli;
 pub mod conversation;
 pub mod deploy;
-pub mod diag;
 pub mod expr;
 pub mod flow;
 pub mod r#gen;
@@ -21,6 +20,10 @@ pub mod snapshot;
 pub mod source;
 pub mod suite;
 pub mod terraform;
+
+/// Located diagnostics belong to the source layer (docs/architecture.md); every layer names
+/// them, so they keep their short path.
+pub use source::diag;
 
 /// Process exit codes, shared by every subcommand.
 pub mod exit {

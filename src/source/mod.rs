@@ -7,6 +7,7 @@
 //! - [`yaml`]: one located YAML tree built from the parser's events, with budgets.
 //! - [`json`]: JSON documents with duplicate keys and depth checked the same everywhere.
 //! - [`mapping`]: reading a mapping against known keys, with "did you mean".
+//! - [`diag`]: located diagnostics, the one shape of every located error (`crate::diag`).
 //! - [`code`]: the typed diagnostic codes of each file kind.
 //! - [`write`]: the one atomic writer (reports, fixtures, `.new` files, manifests).
 //! - [`render`]: diagnostics and stdout/stderr that never panic.
@@ -16,6 +17,7 @@
 //! What each file kind accepts and refuses is listed in `docs/hardening.md`.
 
 pub mod code;
+pub mod diag;
 mod file;
 pub mod json;
 pub mod location;
