@@ -22,6 +22,7 @@ mod graph_cli;
 mod guest_cli;
 mod guest_session;
 mod held_out;
+mod layering;
 mod lint_cli;
 mod live_cli;
 mod live_client;
