@@ -234,3 +234,92 @@ cases:
     lines.dedup();
     assert_eq!(lines.len(), n, "every branch has a line of its own");
 }
+
+const RACE: &str = "tests/data/semantics/participant-data-race.yaml";
+
+/// Genesys applies Set Participant Data asynchronously (docs/fidelity.md): a case whose
+/// read-back routes differently with the new value than with the old is warned, both
+/// routes shown; a case where both readings agree is not.
+#[test]
+fn participant_data_read_back_in_the_same_run_is_run_both_ways() {
+    let (dir, _) = project(
+        &[RACE],
+        r#"suite: race
+flow: flows/participant-data-race.yaml
+cases:
+  - name: upgrade of a silver customer
+    message: upgrade
+    attributes: { Tier: silver }
+    expect:
+      - route: { queue: General }
+  - name: an upgrade of a gold customer
+    message: upgrade
+    attributes: { Tier: gold }
+    expect:
+      - route: { queue: VIP }
+"#,
+    );
+    let (code, out, err) = run(&["test", "rules.yaml"], dir.path());
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("2 passed, 0 failed, 1 warning"), "{out}");
+    for part in [
+        "routecheck::flow::participant-data-race",
+        "case \"upgrade of a silver customer\" routes by participant data read back",
+        "getParticipantData \"Read tier\" (flows/participant-data-race.yaml:26) reads `Tier`, set by setParticipantData \"Save tier\" (flows/participant-data-race.yaml:18)",
+        "read as before the flow it goes to queue \"General\", read as set to queue \"VIP\"",
+        "rules.yaml:4:11",
+        "asynchronously",
+    ] {
+        assert!(err.contains(part), "{part}: {err}");
+    }
+    assert!(!err.contains("an upgrade of a gold customer"), "{err}");
+    // --deny-warnings makes the race fail the run.
+    let (code, _, _) = run(&["test", "rules.yaml", "--deny-warnings"], dir.path());
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn lint_reports_a_participant_data_race_at_both_actions() {
+    let (dir, _) = project(&[RACE], "suite: s\ncases: []\n");
+    let (_, out, err) = run(&["lint", "--flow", "flows", "--format", "json"], dir.path());
+    let doc: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    let races: Vec<(u64, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "participant-data-race")
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(races.len(), 2, "{races:?}");
+    assert_eq!(races[0].0, 23, "the set's attribute name");
+    assert!(races[0].1.contains("reads back on line 31"), "{races:?}");
+    assert_eq!(races[1].0, 31, "the read's attribute name");
+    assert!(races[1].1.contains("sets on line 23"), "{races:?}");
+    // A real flow that sets OrderNumber and reads only Context.CustomerFirstName has none.
+    let (dir, _) = project(&[DUDE], "suite: s\ncases: []\n");
+    let (_, out, _) = run(
+        &[
+            "lint",
+            "--flow",
+            "flows",
+            "--format",
+            "json",
+            "--var",
+            "flow_name=D",
+            "--var",
+            "default_language=en-us",
+            "--var",
+            "integration_category=L",
+            "--var",
+            "integration_data_action_name=L",
+        ],
+        dir.path(),
+    );
+    assert!(!out.contains("participant-data-race"), "{out}");
+}

@@ -94,6 +94,23 @@ impl Flow {
         out
     }
 
+    /// Every attribute written by Set Participant Data with a literal name, in file
+    /// order: the name and the byte span of the name.
+    pub fn attribute_writes(&self) -> Vec<(String, (usize, usize))> {
+        let mut out = Vec::new();
+        self.each_action(&mut |a, _| {
+            if let Body::SetParticipantData(pairs) = &a.body {
+                for (name, _) in pairs {
+                    if let ValKind::Lit(crate::expr::Value::String(s)) = &name.kind {
+                        out.push((s.clone(), scalar_span(&self.file.text, name.at)));
+                    }
+                }
+            }
+        });
+        out.sort_by_key(|w| w.1);
+        out
+    }
+
     /// Every compiled expression of the flow (variable initial values included), with
     /// the conditions of the decisions and switches it is nested in.
     pub fn expressions(&self) -> Vec<FlowExpr<'_>> {

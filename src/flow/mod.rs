@@ -29,8 +29,8 @@ pub use coverage::{BranchInfo, FlowCoverage};
 pub use expect::{FlowExpect, FlowMismatch, RouteExpect, TransferExpect};
 pub use kind::FlowKind;
 pub use simulate::{
-    DEFAULT_MAX_STEPS, ERROR_HANDLING_STEPS, QueueRoute, Route, RunInput, RunResult, ScreenPop,
-    SimError, SimErrorKind, Step, Stub, Stubs, TransferRoute,
+    DEFAULT_MAX_STEPS, ERROR_HANDLING_STEPS, PdAction, QueueRoute, Race, Races, Route, RunInput,
+    RunResult, ScreenPop, SimError, SimErrorKind, Step, Stub, Stubs, TransferRoute,
 };
 pub use tables::{Table, TableSpec, Tables};
 

@@ -8,6 +8,7 @@
 pub mod checks;
 pub mod config;
 pub mod inputs;
+pub mod race;
 pub mod rules_reads;
 pub mod unreachable;
 
@@ -55,11 +56,14 @@ pub enum Code {
     NotSetArithmetic,
     /// A decision outcome or switch case no input can select.
     UnreachableBranch,
+    /// Get Participant Data reads an attribute the flow set earlier (applied
+    /// asynchronously by Genesys: the read may see the old value).
+    ParticipantDataRace,
 }
 
 impl Code {
     /// Every code, for documentation and tests.
-    pub const ALL: [Code; 9] = [
+    pub const ALL: [Code; 10] = [
         Code::UnsetAttribute,
         Code::CaseMismatch,
         Code::PrefixMismatch,
@@ -69,6 +73,7 @@ impl Code {
         Code::PayloadTooLarge,
         Code::NotSetArithmetic,
         Code::UnreachableBranch,
+        Code::ParticipantDataRace,
     ];
 
     /// The kebab-case name.
@@ -83,6 +88,7 @@ impl Code {
             Code::PayloadTooLarge => "payload-too-large",
             Code::NotSetArithmetic => "not-set-arithmetic",
             Code::UnreachableBranch => "unreachable-branch",
+            Code::ParticipantDataRace => "participant-data-race",
         }
     }
 
@@ -96,7 +102,8 @@ impl Code {
             Code::UnknownLiteral
             | Code::PayloadTooLarge
             | Code::NotSetArithmetic
-            | Code::UnreachableBranch => Severity::Warning,
+            | Code::UnreachableBranch
+            | Code::ParticipantDataRace => Severity::Warning,
             Code::UnreadAttribute => Severity::Info,
         }
     }
@@ -171,6 +178,7 @@ pub fn lint(inputs: &LintInputs) -> Result<LintReport, Vec<SourceDiagnostic>> {
     let mut findings = loaded.findings.clone();
     findings.extend(checks::run(&loaded));
     findings.extend(loaded.flows.iter().flat_map(unreachable::findings));
+    findings.extend(loaded.flows.iter().flat_map(race::findings));
     findings.sort_by(|a, b| {
         let (fa, fb) = (&a.diagnostic.file.name, &b.diagnostic.file.name);
         (fa, a.diagnostic.span, a.code).cmp(&(fb, b.diagnostic.span, b.code))
@@ -208,7 +216,8 @@ mod tests {
                 "non-string-value",
                 "payload-too-large",
                 "not-set-arithmetic",
-                "unreachable-branch"
+                "unreachable-branch",
+                "participant-data-race"
             ]
         );
         assert_eq!(Code::UnreadAttribute.severity(), Severity::Info);

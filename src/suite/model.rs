@@ -177,6 +177,8 @@ pub struct Case {
     pub name: String,
     /// Where the case starts.
     pub location: Location,
+    /// Byte span of its `name:` value (warnings about the whole case point here).
+    pub span: (usize, usize),
     /// Where `fixture:` or `conversation:` is written (errors reading it point here).
     pub fixture_location: Location,
     /// The conversation.

@@ -82,6 +82,10 @@ impl<'f, 'i> Sim<'f, 'i> {
         child.depth = self.depth + 1;
         child.session.next = self.session.next;
         child.session.pending = input_text;
+        // What this run set so far is set for the called flow too (participant data
+        // belongs to the conversation): its reads of it are races like the caller's.
+        child.result.participant_data = self.result.participant_data.clone();
+        child.result.races.set_by = self.result.races.set_by.clone();
         let end = child.run_called(&inputs);
         // Everything the called flow did is part of this run.
         self.session.next = child.session.next;
@@ -90,6 +94,14 @@ impl<'f, 'i> Sim<'f, 'i> {
         self.result
             .participant_data
             .append(&mut child.result.participant_data);
+        self.result
+            .races
+            .set_by
+            .append(&mut child.result.races.set_by);
+        self.result
+            .races
+            .found
+            .append(&mut child.result.races.found);
         self.result
             .screen_pops
             .append(&mut child.result.screen_pops);

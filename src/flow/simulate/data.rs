@@ -3,14 +3,54 @@
 //! reach a live service are external actions (see `stubs`); an evaluator that models
 //! them from the deploy (issue #24: queues, data tables, data actions) belongs here.
 
+use std::collections::BTreeMap;
+
 use crate::expr::{Type, Value};
+use crate::source::Location;
 
 use super::super::model::*;
 use super::stubs::stub_value;
 use super::{Ctl, Sim, SimErrorKind, Stop, show};
 
+/// A Set or Get Participant Data action, for the race report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PdAction {
+    /// The action's `name:`.
+    pub name: String,
+    /// Where it is (in whichever flow of the run it is).
+    pub location: Location,
+}
+
+/// A Get Participant Data reading an attribute the run set earlier (in this flow or in
+/// the flow that called it): Genesys applies Set Participant Data asynchronously, so
+/// the read may see the value from before or the new one (docs/fidelity.md).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Race {
+    /// The attribute's name.
+    pub attribute: String,
+    /// The action that set it.
+    pub set: PdAction,
+    /// The action that read it.
+    pub get: PdAction,
+}
+
+/// The races of a run, and the action that last set each attribute (so that a called
+/// flow's reads are matched against its caller's sets).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Races {
+    /// Each read of an attribute set earlier, in run order.
+    pub found: Vec<Race>,
+    /// Attribute name → the Set Participant Data that last set it.
+    pub set_by: BTreeMap<String, PdAction>,
+    /// Where the run goes when those reads see the new values (the run itself reads the
+    /// old ones); the error of that run where it could not finish. Filled by the suite.
+    pub new_reading: Option<Box<Result<super::Route, String>>>,
+}
+
 impl Sim<'_, '_> {
     /// Get Participant Data: each attribute the conversation carries, NOT_SET where absent.
+    /// An attribute the run set earlier reads its value from before the flow unless the
+    /// input asks for the new one; either way the read is recorded as a race.
     pub(super) fn get_participant_data(
         &mut self,
         a: &Action,
@@ -22,7 +62,22 @@ impl Sim<'_, '_> {
             let Value::String(name) = name else {
                 return Err(self.runtime_at(name_val.at, "the attribute name is NOT_SET"));
             };
-            let value = match self.input.attributes.get(&name) {
+            let new = self.result.participant_data.get(&name);
+            if let Some(set) = self.result.races.set_by.get(&name) {
+                self.result.races.found.push(Race {
+                    attribute: name.clone(),
+                    set: set.clone(),
+                    get: PdAction {
+                        name: a.name.clone(),
+                        location: self.flow.location(a.at),
+                    },
+                });
+            }
+            let read = match new {
+                Some(v) if self.input.reads_new_participant_data => Some(v),
+                _ => self.input.attributes.get(&name),
+            };
+            let value = match read {
                 Some(v) => Value::String(v.clone()),
                 None => Value::NotSet(Type::String),
             };
@@ -55,6 +110,11 @@ impl Sim<'_, '_> {
                 continue;
             }
             details.push(format!("{name} = {}", show(&value)));
+            let by = PdAction {
+                name: a.name.clone(),
+                location: self.flow.location(a.at),
+            };
+            self.result.races.set_by.insert(name.clone(), by);
             self.result.participant_data.insert(name, value.to_string());
         }
         self.step(a, Some(details.join("; ")), None);

@@ -22,6 +22,7 @@ mod schedule;
 mod stubs;
 mod transfer;
 
+pub use data::{PdAction, Race, Races};
 pub use transfer::route_summary;
 /// Architect's action limit: at most this many actions per flow invocation, then the
 /// flow's error handling (help.mypurecloud.com/?p=20587; docs/fidelity.md).
@@ -95,6 +96,10 @@ pub struct RunInput<'a> {
     pub tables: &'a super::tables::Tables,
     /// The deploy's schedules, for Evaluate Schedule (Group) without a stub.
     pub deploy: &'a crate::deploy::Deploy,
+    /// Which value a Get Participant Data reads for an attribute set earlier in the run
+    /// (Genesys applies Set Participant Data asynchronously): the one from before the
+    /// flow (false, the default) or the new one.
+    pub reads_new_participant_data: bool,
 }
 
 impl<'a> RunInput<'a> {
@@ -122,6 +127,7 @@ impl<'a> RunInput<'a> {
             max_steps: DEFAULT_MAX_STEPS,
             tables: &super::tables::NO_TABLES,
             deploy: &crate::deploy::EMPTY,
+            reads_new_participant_data: false,
         }
     }
 }
@@ -232,6 +238,9 @@ pub struct RunResult {
     /// The flows the run called (bots, common modules) and the branches reached in each.
     #[serde(skip)]
     pub called: super::bot::Called,
+    /// Reads of participant data the run set earlier, and who set each name.
+    #[serde(skip)]
+    pub races: data::Races,
 }
 
 /// Why a run could not be completed: the simulation itself, not the flow, is stuck.
@@ -303,6 +312,7 @@ impl<'f, 'i> Sim<'f, 'i> {
                 trace: Vec::new(),
                 hits: BTreeSet::new(),
                 called: super::bot::Called::default(),
+                races: data::Races::default(),
             },
             session: super::bot::Session::new(input),
         }

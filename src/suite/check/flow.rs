@@ -10,7 +10,8 @@ use crate::report::{Failure, Location, Outcome};
 use crate::suite::model::Case;
 
 /// Run the file's flow for this case: the participant data with the case's overlay,
-/// the conversation and message from the fixture (or `message:`), the case's stubs.
+/// the conversation and message from the fixture (or `message:`), the case's stubs;
+/// `reads_new`: participant data the run set is read back new (see [`RunInput`]).
 #[allow(clippy::too_many_arguments)] // one call site; the case's run, piece by piece
 pub(super) fn simulate(
     flow: &Flow,
@@ -21,6 +22,7 @@ pub(super) fn simulate(
     participant: &Participant,
     data: &Data<'_>,
     env: Env<'_>,
+    reads_new: bool,
 ) -> Result<RunResult, SimError> {
     let conversation_id = conv.id.clone().unwrap_or_default();
     let mut input = RunInput::new(conversation_id, &case.stubs, env.directory, env.now);
@@ -37,6 +39,7 @@ pub(super) fn simulate(
     input.tables = tables;
     input.conversation = &case.messages;
     input.library = library;
+    input.reads_new_participant_data = reads_new;
     flow.run(&input)
 }
 

@@ -6,6 +6,7 @@
 //! - `expect`: one expectation (conditions, attributes, values) and typed comparison.
 //! - `flow`: the flow simulation of a case and its failures.
 //! - `warnings`: near-miss attribute names, as located warnings.
+//! - `race`: participant data read back in the run that set it, routed both ways.
 //! - `guest`: the checks of a `guest:` case against the real session.
 
 use crate::conversation::{Conversation, Participant};
@@ -19,12 +20,14 @@ use crate::guest::GuestRun;
 mod expect;
 mod flow;
 mod guest;
+mod race;
 mod warnings;
 use super::near;
 
 use expect::check;
 pub use expect::{render, typed_eq};
 use flow::{sim_error, simulate};
+pub use race::race_warnings;
 pub use warnings::near_miss_warnings;
 
 /// What every case of a run shares.
@@ -123,7 +126,35 @@ pub fn evaluate_run(
             .map(|l| (l, &f.tables, f.library.as_deref()))
     }) {
         Some((flow, tables, library)) => {
-            match simulate(flow, tables, library, case, conv, participant, &data, env) {
+            match simulate(
+                flow,
+                tables,
+                library,
+                case,
+                conv,
+                participant,
+                &data,
+                env,
+                false,
+            ) {
+                Ok(mut r) if !r.races.found.is_empty() => {
+                    // The other reading of participant data set in the run (issue #26).
+                    let new = simulate(
+                        flow,
+                        tables,
+                        library,
+                        case,
+                        conv,
+                        participant,
+                        &data,
+                        env,
+                        true,
+                    );
+                    r.races.new_reading = Some(Box::new(
+                        new.map(|n| n.route).map_err(|e| e.diagnostic.message),
+                    ));
+                    Some(r)
+                }
                 Ok(r) => Some(r),
                 Err(e) => return (sim_error(&e), None),
             }

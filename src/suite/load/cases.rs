@@ -214,6 +214,9 @@ impl Loader<'_> {
         Some(Case {
             name: name?,
             location,
+            span: node
+                .get("name")
+                .map_or((node.span.0, node.span.0), |n| n.span),
             fixture_location,
             fixture,
             attributes,

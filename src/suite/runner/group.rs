@@ -154,6 +154,7 @@ pub(super) fn run_group(
             Ok((conv, tree)) => {
                 near = check::near_miss_warnings(suite, case, conv);
                 let (outcome, run) = check::evaluate_run(suite, case, conv, tree.as_ref(), env);
+                near.extend(check::race_warnings(suite, case, run.as_ref()));
                 if let (Some(sink), Some(run), Some(flow), Outcome::Failed { .. }) = (
                     &config.pictures,
                     &run,
