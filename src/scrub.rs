@@ -56,6 +56,25 @@ pub fn text(text: &str) -> Cow<'_, str> {
     out
 }
 
+/// Text a server sent (an error message, a close reason, an error code) with every control
+/// character escaped as Rust writes it (`\r`, `\n`, `\u{1b}`): a bare carriage return
+/// or an escape sequence from the network cannot move the cursor or rewrite a line the
+/// user reads, on a terminal or in a CI log.
+pub fn control(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// A copy of `event` with every string scrubbed: names, files, messages, diagnostics.
 /// Reporters see only this copy, so no format (human, JSON, GitHub, JUnit) can leak.
 pub fn event(event: &Event) -> Event {
@@ -183,5 +202,14 @@ mod tests {
             panic!("same variant")
         };
         assert_eq!(suites[0].name, "suite [redacted]");
+    }
+
+    #[test]
+    fn server_text_has_every_control_character_escaped() {
+        assert_eq!(control("plain ünïcode"), "plain ünïcode");
+        assert_eq!(
+            control("ok\rFAKE PASS\n\u{1b}[2J\u{7f}\u{9b}"),
+            "ok\\rFAKE PASS\\n\\u{1b}[2J\\u{7f}\\u{9b}"
+        );
     }
 }

@@ -97,8 +97,9 @@ pub fn run(args: DoctorArgs) -> u8 {
                 for (what, path, body, fix) in FEATURES {
                     match client.probe(*body, path) {
                         Ok(p) => {
-                            let (ok, detail) = judge(&p);
-                            r.line(ok, what, &detail, Some(fix));
+                            let (ok, detail, permission) = judge(&p);
+                            let other = (!permission).then(|| not_permission_fix(p.status));
+                            r.line(ok, what, &detail, other.as_deref().or(Some(fix)));
                         }
                         Err(e) => r.line(false, what, &e.to_string(), Some(&genesys_fix(&e))),
                     }
@@ -126,19 +127,50 @@ pub fn run(args: DoctorArgs) -> u8 {
     }
 }
 
-/// 404 `not.found` on a made-up id (or 200 on a search) means the role may.
-fn judge(p: &Probe) -> (bool, String) {
-    match (p.status, p.code.as_deref()) {
-        (200..=299, _) => (true, "permitted".into()),
-        (404, _) => (true, "permitted (a made-up id is not.found)".into()),
-        (403, code) => (
+/// 404 `not.found` on a made-up id (or 200 on a search) means the role may; 401 and 403
+/// are the only answers that say it may not: the third value says whether the permission
+/// fix applies. Any other answer is named as what it is (a redirect, a rejected request,
+/// a server error), never as a missing permission.
+fn judge(p: &Probe) -> (bool, String, bool) {
+    let code = p.code.as_deref().map(crate::scrub::control);
+    match (p.status, code) {
+        (200..=299, _) => (true, "permitted".into(), false),
+        (404, _) => (true, "permitted (a made-up id is not.found)".into(), false),
+        (s @ (401 | 403), code) => (
             false,
-            format!("refused (403 {})", code.unwrap_or("forbidden")),
+            format!(
+                "refused ({s} {})",
+                code.as_deref().unwrap_or(reason(s).unwrap_or("refused"))
+            ),
+            true,
         ),
-        (s, code) => (
-            false,
-            format!("unexpected answer {s} {}", code.unwrap_or_default()),
-        ),
+        (s, code) => {
+            let what = match s {
+                300..=399 => "a redirect",
+                400..=499 => "a rejected request",
+                500..=599 => "a server error",
+                _ => "an unexpected status",
+            };
+            let name = reason(s).map(|r| format!(" {r}")).unwrap_or_default();
+            let code = code.map(|c| format!(", code {c}")).unwrap_or_default();
+            (false, format!("{what}: {s}{name}{code}, not a permission answer"), false)
+        }
+    }
+}
+
+/// HTTP's name for a status (`Internal Server Error`).
+fn reason(status: u16) -> Option<&'static str> {
+    http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+}
+
+/// What to do about an answer that is not about permissions.
+fn not_permission_fix(status: u16) -> String {
+    match status {
+        300..=399 => "the API host redirected: check GENESYS_REGION (routecheck does not follow redirects to another host)".into(),
+        500..=599 => "Genesys Cloud failed to answer: retry later, or see status.mypurecloud.com".into(),
+        _ => format!("Genesys answered {status}: check GENESYS_REGION and that the org is reachable; this is not a missing permission"),
     }
 }
 

@@ -365,7 +365,7 @@ impl Conn<'_> {
             Frame::Error { code, message } => GuestError::Refused {
                 action,
                 code,
-                message,
+                message: crate::scrub::control(&message).into_owned(),
                 at: part,
             },
             Frame::Expired => GuestError::Refused {
@@ -380,7 +380,7 @@ impl Conn<'_> {
             Frame::TooManyRequests { message, .. } => GuestError::Refused {
                 action,
                 code: 4029,
-                message,
+                message: crate::scrub::control(&message).into_owned(),
                 at: part,
             },
             _ => return Ok(()),
@@ -414,7 +414,10 @@ impl Conn<'_> {
                     return Err(GuestError::Disconnected {
                         detail: c.map_or_else(
                             || "close frame".into(),
-                            |c| format!("close code {} {}", u16::from(c.code), c.reason),
+                            |c| {
+                                let reason = crate::scrub::control(&c.reason);
+                                format!("close code {} {reason}", u16::from(c.code))
+                            },
                         ),
                     });
                 }

@@ -45,7 +45,7 @@ impl SourceDiagnostic {
     /// An error at `span` of `source`.
     pub fn error(source: &SourceFile, span: (usize, usize), message: impl Into<String>) -> Self {
         SourceDiagnostic {
-            message: message.into(),
+            message: cut_values(message.into()),
             severity: Severity::Error,
             code: None,
             file: source.clone(),
@@ -65,13 +65,13 @@ impl SourceDiagnostic {
 
     /// Set the caret label.
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
+        self.label = Some(cut_values(label.into()));
         self
     }
 
     /// Set the help line.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(cut_values(help.into()));
         self
     }
 
@@ -168,6 +168,56 @@ impl miette::SourceCode for SourceDiagnostic {
             inner.line_count(),
         )))
     }
+}
+
+/// A quoted value (between backticks) longer than this many characters is cut.
+pub const MAX_QUOTED: usize = 80;
+/// A whole message longer than this many characters is cut.
+pub const MAX_MESSAGE: usize = 2000;
+
+/// `text` cut to its first `max` characters, with the length it had: `xxxx…` (200000
+/// characters). Short text is returned whole.
+pub fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((i, _)) => format!("{}… ({} characters)", &text[..i], text.chars().count()),
+        None => text.to_string(),
+    }
+}
+
+/// A message whose every quoted value (`` `…` ``) longer than [`MAX_QUOTED`] characters
+/// is cut to that with its length, and which as a whole is at most [`MAX_MESSAGE`]
+/// characters: a 200 KB value in a rules file must not make a 200 KB diagnostic in any
+/// format. Messages quote the values they echo in backticks, so this one pass at
+/// construction covers every message that names a value.
+pub fn cut_values(message: String) -> String {
+    if message.len() <= MAX_QUOTED {
+        return message;
+    }
+    let mut out = String::with_capacity(message.len().min(MAX_MESSAGE + 64));
+    let mut rest = message.as_str();
+    while let Some(open) = rest.find('`') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('`') else { break };
+        let value = &after[..close];
+        out.push_str(&rest[..=open]);
+        match value.char_indices().nth(MAX_QUOTED) {
+            Some((i, _)) => {
+                let n = value.chars().count();
+                out.push_str(&value[..i]);
+                out.push_str(&format!("…` ({n} characters)"));
+            }
+            None => {
+                out.push_str(value);
+                out.push('`');
+            }
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    if out.chars().count() > MAX_MESSAGE {
+        return cut(&out, MAX_MESSAGE);
+    }
+    out
 }
 
 /// Render a diagnostic for a terminal or a log (the one place errors become text; see
@@ -428,5 +478,23 @@ mod read_span_tests {
         assert!(out.contains("15000 │ line 15000"), "{out}");
         assert!(out.contains("14999 │ line 14999"), "{out}");
         assert!(!out.contains("line 14997"), "{out}");
+    }
+
+    #[test]
+    fn long_quoted_values_are_cut_with_their_length() {
+        let long = "x".repeat(200_000);
+        let m = cut_values(format!("fixture `fixtures/{long}.json` does not exist"));
+        assert!(m.len() < 200, "{m}");
+        assert!(m.starts_with("fixture `fixtures/xxx"), "{m}");
+        assert!(m.ends_with("…` (200023 characters) does not exist"), "{m}");
+        let short = "unknown key `expct`, did you mean `expect`?".to_string();
+        assert_eq!(cut_values(short.clone()), short);
+        // No backticks: the message as a whole is bounded.
+        let m = cut_values(long.clone());
+        assert!(m.chars().count() < MAX_MESSAGE + 40, "{}", m.len());
+        assert!(m.ends_with("(200000 characters)"));
+        let d = SourceDiagnostic::error(&SourceFile::new("f", "x"), (0, 1), format!("`{long}`"))
+            .with_help(format!("did you mean `{long}`?"));
+        assert!(d.message.len() < 200 && d.help.unwrap().len() < 200);
     }
 }

@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use super::{Answer, Client, Endpoint, Method};
+use crate::conversation::CUSTOMER;
 use crate::genesys::auth::Secret;
 use crate::genesys::error::GenesysError;
 
@@ -76,8 +77,14 @@ impl Client {
         }
     }
 
-    /// Remove the client secret, the Basic header and every token issued from `text`.
+    /// Server text for a message: secrets removed ([`Client::scrub_secrets`]) and every
+    /// control character escaped (a bare `\r` would rewrite the line the user reads).
     pub(super) fn scrub(&self, text: &str) -> String {
+        crate::scrub::control(&self.scrub_secrets(text)).into_owned()
+    }
+
+    /// Remove the client secret, the Basic header and every token issued from `text`.
+    pub(super) fn scrub_secrets(&self, text: &str) -> String {
         let mut out = self.config.client_secret.scrub(text);
         if let Some(b64) = self.basic.expose().strip_prefix("Basic ") {
             out = Secret::new(b64).scrub(&out);
@@ -90,6 +97,64 @@ impl Client {
         // Tokens issued earlier in the run (before a 401 refresh) and any other secret.
         crate::scrub::text(&out).into_owned()
     }
+}
+
+/// A conversation body is what was asked for before anything records or tests it: its
+/// `id` is the conversation requested, it has participants, and one of them is the
+/// customer. A proxy, a cache or a wrong region can answer 200 with another conversation
+/// or an empty shell; recorded, that would be a fixture of the wrong data that passes.
+pub(in crate::genesys) fn conversation_body(
+    method: Method,
+    path: &str,
+    asked: &str,
+    body: Value,
+) -> Result<Value, GenesysError> {
+    let wrong = |detail: String| GenesysError::Malformed {
+        method: method.as_str(),
+        path: path.to_string(),
+        detail,
+    };
+    let shown = |v: &Value| crate::diag::cut(&crate::scrub::control(&v.to_string()), 80);
+    match body.get("id") {
+        Some(Value::String(id)) if id == asked.trim() => {}
+        Some(other) => {
+            return Err(wrong(format!(
+                "the body's `id` is {}, not the conversation asked for (`{}`)",
+                shown(other),
+                asked.trim()
+            )));
+        }
+        None => return Err(wrong("the body has no `id`: it is not a conversation".into())),
+    }
+    let participants = match body.get("participants") {
+        Some(Value::Array(p)) if !p.is_empty() => p,
+        Some(Value::Array(_)) => {
+            return Err(wrong("the conversation has no participants".into()));
+        }
+        Some(other) => {
+            return Err(wrong(format!(
+                "`participants` is {}, not a list",
+                shown(other)
+            )));
+        }
+        None => return Err(wrong("the body has no `participants`".into())),
+    };
+    let purposes: Vec<Option<&str>> = participants
+        .iter()
+        .map(|p| p.get("purpose").and_then(Value::as_str))
+        .collect();
+    if !purposes.contains(&Some(CUSTOMER)) {
+        let seen: Vec<String> = purposes
+            .iter()
+            .flatten()
+            .map(|p| crate::diag::cut(&crate::scrub::control(p), 40))
+            .collect();
+        return Err(wrong(format!(
+            "no participant has purpose `{CUSTOMER}` (purposes: {})",
+            if seen.is_empty() { "none".to_string() } else { seen.join(", ") }
+        )));
+    }
+    Ok(body)
 }
 
 /// The permission a 403 points at. The Platform SDK docs (platform-client-sdk-python

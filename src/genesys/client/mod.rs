@@ -20,6 +20,7 @@ use super::region::{Hosts, resolve};
 use super::retry::{Clock, RateLimiter, RetryPolicy, SystemClock};
 
 mod answer;
+use answer::conversation_body;
 mod token;
 mod transport;
 
@@ -189,14 +190,20 @@ impl Client {
         let first = format!("/api/v2/conversations/messages/{seg}");
         let answer = self.call(Method::Get, &first, Payload::Empty)?;
         match answer.status {
-            200 => return self.json_object(Method::Get, &first, &answer),
+            200 => {
+                let body = self.json_object(Method::Get, &first, &answer)?;
+                return conversation_body(Method::Get, &first, id, body);
+            }
             404 => {}
             _ => return Err(self.http_error(Method::Get, &first, answer, Endpoint::GetMessage)),
         }
         let generic = format!("/api/v2/conversations/{seg}");
         let answer = self.call(Method::Get, &generic, Payload::Empty)?;
         match answer.status {
-            200 => self.json_object(Method::Get, &generic, &answer),
+            200 => {
+                let body = self.json_object(Method::Get, &generic, &answer)?;
+                conversation_body(Method::Get, &generic, id, body)
+            }
             _ => Err(self.http_error(Method::Get, &generic, answer, Endpoint::GetConversation)),
         }
     }

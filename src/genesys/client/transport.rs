@@ -185,7 +185,7 @@ impl Client {
             .lossy_utf8(true)
             .read_to_string()
         {
-            Ok(b) => self.scrub(&b),
+            Ok(b) => self.scrub_secrets(&b),
             Err(e) => return self.transport_failure(method, path, e, true),
         };
         let why = |what: &str| {
