@@ -153,7 +153,11 @@ fn judge(p: &Probe) -> (bool, String, bool) {
             };
             let name = reason(s).map(|r| format!(" {r}")).unwrap_or_default();
             let code = code.map(|c| format!(", code {c}")).unwrap_or_default();
-            (false, format!("{what}: {s}{name}{code}, not a permission answer"), false)
+            (
+                false,
+                format!("{what}: {s}{name}{code}, not a permission answer"),
+                false,
+            )
         }
     }
 }

@@ -486,7 +486,7 @@ mod read_span_tests {
         let m = cut_values(format!("fixture `fixtures/{long}.json` does not exist"));
         assert!(m.len() < 200, "{m}");
         assert!(m.starts_with("fixture `fixtures/xxx"), "{m}");
-        assert!(m.ends_with("…` (200023 characters) does not exist"), "{m}");
+        assert!(m.ends_with("…` (200014 characters) does not exist"), "{m}");
         let short = "unknown key `expct`, did you mean `expect`?".to_string();
         assert_eq!(cut_values(short.clone()), short);
         // No backticks: the message as a whole is bounded.

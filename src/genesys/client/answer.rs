@@ -124,7 +124,11 @@ pub(in crate::genesys) fn conversation_body(
                 asked.trim()
             )));
         }
-        None => return Err(wrong("the body has no `id`: it is not a conversation".into())),
+        None => {
+            return Err(wrong(
+                "the body has no `id`: it is not a conversation".into(),
+            ));
+        }
     }
     let participants = match body.get("participants") {
         Some(Value::Array(p)) if !p.is_empty() => p,
@@ -151,7 +155,11 @@ pub(in crate::genesys) fn conversation_body(
             .collect();
         return Err(wrong(format!(
             "no participant has purpose `{CUSTOMER}` (purposes: {})",
-            if seen.is_empty() { "none".to_string() } else { seen.join(", ") }
+            if seen.is_empty() {
+                "none".to_string()
+            } else {
+                seen.join(", ")
+            }
         )));
     }
     Ok(body)
