@@ -11,6 +11,7 @@ mod expr_cli;
 mod expr_diagnostics;
 mod expr_eval;
 mod expr_real_flows;
+mod failures_cli;
 mod first_contact;
 mod flow_catalogue;
 mod flow_cli;

@@ -1,0 +1,90 @@
+//! Issue #29's live points end to end against the mock Platform API: what the API returns
+//! is checked before it is recorded, server text reaches the terminal with its control
+//! characters escaped, and `doctor` offers a permission fix only for 401/403.
+
+use crate::support;
+
+use serde_json::json;
+use support::{Fault, Mock, WEB_ID, run_cli};
+
+fn record(mock: &Mock, out: &std::path::Path) -> support::Run {
+    run_cli(
+        None,
+        &mock.env(),
+        &["record", WEB_ID, "--out", out.to_str().unwrap()],
+    )
+}
+
+#[test]
+fn record_refuses_a_body_that_is_another_conversation_or_has_no_customer() {
+    let edits: [(&str, fn(&mut serde_json::Value)); 3] = [
+        ("not the conversation asked for", |v| {
+            v["id"] = json!("another-conversation")
+        }),
+        ("no participants", |v| v["participants"] = json!([])),
+        ("no participant has purpose `customer`", |v| {
+            for p in v["participants"].as_array_mut().unwrap() {
+                p["purpose"] = json!("agent");
+            }
+        }),
+    ];
+    for (said, edit) in edits {
+        let mock = Mock::start();
+        assert!(mock.edit_conversation(WEB_ID, edit));
+        let dir = tempfile::tempdir().unwrap();
+        let r = record(&mock, dir.path());
+        assert_eq!(r.code, 2, "{said}: {}{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains(said), "{said}: {}", r.stderr);
+        assert!(r.stderr.contains(WEB_ID), "names the request: {}", r.stderr);
+        assert!(
+            support::files_under(dir.path()).is_empty(),
+            "{said}: nothing recorded"
+        );
+    }
+}
+
+#[test]
+fn a_bare_carriage_return_in_server_text_is_escaped() {
+    let mock = Mock::start();
+    mock.fault(
+        "GET",
+        "/api/v2/conversations/",
+        Fault::Status(400, "bad request\rFAKE: all tests passed\u{1b}[2K"),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let r = record(&mock, dir.path());
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    let all = format!("{}{}", r.stdout, r.stderr);
+    assert!(!all.contains('\r') && !all.contains('\u{1b}'), "{all:?}");
+    assert!(all.contains("bad request\\rFAKE"), "{all}");
+}
+
+#[test]
+fn doctor_offers_a_permission_fix_only_for_401_and_403() {
+    for (status, named) in [
+        (400, "a rejected request: 400 Bad Request"),
+        (500, "a server error: 500 Internal Server Error"),
+    ] {
+        let mock = Mock::start();
+        // Every answer after the token is this status (retries included).
+        for _ in 0..8 {
+            mock.fault(
+                "GET",
+                "/api/v2/conversations/messages/",
+                Fault::Status(status, "oops"),
+            );
+        }
+        let r = run_cli(None, &mock.env(), &["doctor"]);
+        assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+        let line = r
+            .stdout
+            .lines()
+            .skip_while(|l| !l.contains("message details"))
+            .take(2)
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(line.contains(named), "{status}: {}", r.stdout);
+        assert!(line.contains("not a permission answer"), "{line}");
+        assert!(!line.contains("conversation:webmessaging:view"), "{line}");
+    }
+}
