@@ -15,9 +15,12 @@ fn record(mock: &Mock, out: &std::path::Path) -> support::Run {
     )
 }
 
+/// A change to the mock's stored conversation.
+type Edit = fn(&mut serde_json::Value);
+
 #[test]
 fn record_refuses_a_body_that_is_another_conversation_or_has_no_customer() {
-    let edits: [(&str, fn(&mut serde_json::Value)); 3] = [
+    let edits: [(&str, Edit); 3] = [
         ("not the conversation asked for", |v| {
             v["id"] = json!("another-conversation")
         }),
