@@ -222,3 +222,38 @@ fn a_stub_naming_no_action_of_the_flow_or_the_flows_it_runs_lists_theirs() {
         "{err}"
     );
 }
+
+#[test]
+fn coverage_counts_the_branches_of_the_bots_and_modules_the_flow_ran() {
+    let dir = Path::new(ROOT).join("tests/data/bots/dudes-wheres-my-stuff");
+    let out = Command::cargo_bin("routecheck")
+        .unwrap()
+        .current_dir(&dir)
+        .env("NO_COLOR", "1")
+        .args(["test", "dudes.yaml", "--coverage"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    // Three intents and no intent, each reached by a case.
+    assert!(
+        text.contains("(flows/DudesWheresMyStuffBot.yaml): 100.0% of branches (4/4)"),
+        "{text}"
+    );
+    let (out, _, code) = test_in("tests/data/bots/merge-external-contact", "merge.yaml");
+    assert_eq!(code, 0, "{out}");
+    let out = Command::cargo_bin("routecheck")
+        .unwrap()
+        .current_dir(Path::new(ROOT).join("tests/data/bots/merge-external-contact"))
+        .env("NO_COLOR", "1")
+        .args(["test", "merge.yaml", "--coverage"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("ResolveContact (flows/ResolveContact.yaml): 54.5% of branches (6/11)")
+            && text.contains(
+                "unreached: flows/ResolveContact.yaml:84:7 callData \"Find contact by given identifier\" failure"
+            ),
+        "{text}"
+    );
+}

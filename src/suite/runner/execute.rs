@@ -79,6 +79,8 @@ pub(super) fn execute(
         ..Summary::default()
     };
     let (tx, rx) = mpsc::channel::<Vec<Done>>();
+    // The bots and common modules the cases ran, with the branches reached in each.
+    let mut called = crate::flow::bot::Called::default();
     // Branches reached per flow, over the selected cases (this shard's, with --shard).
     let mut hits: Vec<Option<BTreeSet<usize>>> = vec![None; loaded.flows.len()];
     for (si, _) in selection {
@@ -128,10 +130,11 @@ pub(super) fn execute(
         };
         for batch in rx {
             for (seq, result, reached, near) in batch {
-                if let Some((flow, reached)) = reached
+                if let Some((flow, reached, ran)) = reached
                     && let Some(Some(set)) = hits.get_mut(flow)
                 {
                     set.extend(reached);
+                    called.extend(&ran);
                 }
                 pending.insert(seq, (result, near));
                 while let Some(done) = pending.remove(&next) {
@@ -148,6 +151,17 @@ pub(super) fn execute(
     });
     summary.duration = started.elapsed();
     summary.warnings = warnings;
+    // A called flow that is also a suite's own flow counts once, as that flow.
+    let called: Vec<_> = called
+        .0
+        .into_iter()
+        .filter(|(f, _)| {
+            !loaded
+                .flows
+                .iter()
+                .any(|own| own.file_name() == f.file_name())
+        })
+        .collect();
     if config.coverage || config.min_coverage.is_some() {
         if let Some(sink) = &config.pictures
             && let Ok(mut p) = sink.lock()
@@ -163,6 +177,10 @@ pub(super) fn execute(
                         hits: h.clone(),
                     })
                 })
+                .chain(called.iter().map(|(f, h)| CoveragePicture {
+                    flow: f.clone(),
+                    hits: h.clone(),
+                }))
                 .collect();
         }
         summary.coverage = Some(Coverage {
@@ -171,6 +189,8 @@ pub(super) fn execute(
                 .iter()
                 .zip(&hits)
                 .filter_map(|(f, h)| h.as_ref().map(|h| f.coverage(h)))
+                // The bots and modules the flows ran count their own branches.
+                .chain(called.iter().map(|(f, h)| f.coverage(h)))
                 .collect(),
             min_percent: config.min_coverage,
         });

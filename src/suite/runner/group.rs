@@ -23,12 +23,13 @@ pub(super) const RESULT_BATCH: usize = 64;
 /// A batch is sent once its groups have taken this long, full or not.
 pub(super) const RESULT_LATENCY: Duration = Duration::from_millis(50);
 
-/// A finished case: its sequence number, result, the flow branches it reached, and its
-/// attribute near misses (warnings located in the rules file).
+/// A finished case: its sequence number, result, the flow branches it reached (and
+/// those of the bots and modules it ran), and its attribute near misses (warnings
+/// located in the rules file).
 pub(super) type Done = (
     usize,
     CaseResult,
-    Option<(usize, BTreeSet<usize>)>,
+    Option<(usize, BTreeSet<usize>, crate::flow::bot::Called)>,
     Vec<SourceDiagnostic>,
 );
 
@@ -175,7 +176,7 @@ pub(super) fn run_group(
                 {
                     path = crate::flow::trace::render_path(&run.trace, &run.route);
                 }
-                (outcome, run.map(|r| r.hits))
+                (outcome, run.map(|r| (r.hits, r.called)))
             }
             Err(msg) => (
                 Outcome::Error {
@@ -193,7 +194,9 @@ pub(super) fn run_group(
                 None,
             ),
         };
-        let reached = reached.zip(suite.flow.as_ref()).map(|(r, f)| (f.index, r));
+        let reached = reached
+            .zip(suite.flow.as_ref())
+            .map(|((r, c), f)| (f.index, r, c));
         if !matches!(outcome, Outcome::Passed) {
             stop.store(true, Ordering::Relaxed);
         }
