@@ -91,3 +91,31 @@ fn doctor_offers_a_permission_fix_only_for_401_and_403() {
         assert!(!line.contains("conversation:webmessaging:view"), "{line}");
     }
 }
+
+#[test]
+fn gen_and_trace_check_their_stdout_writes() {
+    if !std::path::Path::new("/dev/full").exists() {
+        return;
+    }
+    for args in [
+        &["gen", "--flow", "flows/web-messaging-vip.yaml"][..],
+        &["trace", "--flow", "flows/web-messaging-vip.yaml"][..],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("routecheck"))
+            .args(args)
+            .env("NO_COLOR", "1")
+            .stdout(full)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("cannot write to stdout"),
+            "{args:?}: {stderr}"
+        );
+    }
+}

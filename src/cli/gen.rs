@@ -148,7 +148,7 @@ pub fn run(mut args: GenArgs) -> u8 {
                 }
             }
             None => {
-                let _ = write!(anstream::stdout(), "{text}");
+                let _ = write!(crate::source::render::stdout(), "{text}");
             }
         }
         summary(flow, g, out.as_deref());
@@ -421,7 +421,7 @@ fn check(
         todo.iter().map(|(f, h)| (&**f, h.clone())).collect();
     let results = generator::generate_all(&pairs, &Directory::default(), opts);
     let mut missing = 0;
-    let mut out = anstream::stdout();
+    let mut out = crate::source::render::stdout();
     for ((flow, hits), g) in todo.iter().zip(&results) {
         let unreached: Vec<_> = flow
             .branches()

@@ -199,18 +199,18 @@ fn run_inner(args: &TraceArgs) -> Result<u8, Failure> {
     match flow.run(&input) {
         Ok(result) if args.format == TraceFormat::Mermaid => {
             let _ = write!(
-                anstream::stdout(),
+                crate::source::render::stdout(),
                 "{}",
                 super::graph::path_diagram(&flow, &result)
             );
             Ok(exit::OK)
         }
         Ok(result) => {
-            let _ = write!(anstream::stdout(), "{}", render_run(&result));
+            let _ = write!(crate::source::render::stdout(), "{}", render_run(&result));
             Ok(exit::OK)
         }
         Err(e) => {
-            let mut out = anstream::stdout();
+            let mut out = crate::source::render::stdout();
             for (i, s) in e.trace.iter().enumerate() {
                 let _ = writeln!(out, "{:>3}. {}", i + 1, render_step(s));
             }

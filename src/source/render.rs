@@ -154,6 +154,26 @@ pub fn out(text: &str) {
     }
 }
 
+/// Styled stdout (styles stripped where the reader is not a terminal) whose failed write
+/// ends the process as [`out`] does: commands that print as they go (`gen`, `trace`)
+/// cannot lose their output to a full device and still exit 0.
+pub fn stdout() -> Stdout {
+    Stdout(anstream::stdout())
+}
+
+/// See [`stdout`].
+pub struct Stdout(anstream::Stdout);
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf).or_else(|e| stdout_failed(&e))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush().or_else(|e| stdout_failed(&e))
+    }
+}
+
 /// Flush stdout before exit, with [`out`]'s handling of failures.
 pub fn flush_stdout() {
     if let Err(e) = io::stdout().lock().flush() {

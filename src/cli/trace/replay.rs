@@ -122,7 +122,7 @@ fn replay(
             TraceFormat::Text => crate::flow::trace::render_run(run),
         };
         let text = crate::suite::interp::scrub(&text, &suite.redact);
-        let _ = write!(anstream::stdout(), "{text}");
+        let _ = write!(crate::source::render::stdout(), "{text}");
     }
     let code = match &outcome {
         Outcome::Passed => exit::OK,
@@ -138,7 +138,7 @@ fn replay(
     // In Mermaid the verdict would break the diagram: it goes to stderr instead.
     let verdict: Box<dyn Write + Send> = match args.format {
         TraceFormat::Mermaid => Box::new(anstream::stderr()),
-        TraceFormat::Text => Box::new(anstream::stdout()),
+        TraceFormat::Text => Box::new(crate::source::render::stdout()),
     };
     let mut reporters = report::build(&opts, verdict, Box::new(anstream::stderr()));
     let mut events: Vec<Event> = loaded
