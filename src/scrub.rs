@@ -1,8 +1,9 @@
 //! One scrubber for every output: the values that must never be printed (the client secret,
 //! its Basic credential, every access token issued during the run, the values of
 //! secret-named `${VAR}`s interpolated into rules files) are registered once, where they
-//! enter the process, and every edge that writes text (the reporters, through
-//! [`event`]; the diagnostic renderer and stderr messages, through [`text`]) replaces them.
+//! enter the process, and every edge that writes text (the reporters, through the
+//! scrubbing reporter of [`crate::report`]; the diagnostic renderer and stderr messages,
+//! through [`text`]) replaces them. It imports nothing of the crate: it is the bottom layer.
 //!
 //! The registry is process-wide on purpose: a token issued before a 401 refresh is no longer
 //! held by the client, yet a server may still echo it, and a secret interpolated into a case
@@ -11,9 +12,6 @@
 
 use std::borrow::Cow;
 use std::sync::RwLock;
-
-use crate::diag::SourceDiagnostic;
-use crate::report::{CaseResult, Event, Failure, Location, Outcome, SuiteInfo};
 
 /// What replaces a secret value.
 pub const REDACTED: &str = "[redacted]";
@@ -75,101 +73,6 @@ pub fn control(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// A copy of `event` with every string scrubbed: names, files, messages, diagnostics.
-/// Reporters see only this copy, so no format (human, JSON, GitHub, JUnit) can leak.
-pub fn event(event: &Event) -> Event {
-    match event {
-        Event::RunStarted { suites } => Event::RunStarted {
-            suites: suites
-                .iter()
-                .map(|s| SuiteInfo {
-                    name: own(&s.name),
-                    file: own(&s.file),
-                    cases: s.cases,
-                    flow: s.flow.clone(),
-                })
-                .collect(),
-        },
-        Event::Warning(d) => Event::Warning(diagnostic(d)),
-        Event::CaseFinished(c) => Event::CaseFinished(CaseResult {
-            suite_file: own(&c.suite_file),
-            suite_name: own(&c.suite_name),
-            case_name: own(&c.case_name),
-            location: location(&c.location),
-            outcome: outcome(&c.outcome),
-            path: c.path.iter().map(|l| own(l)).collect(),
-            duration: c.duration,
-        }),
-        Event::RunFinished(summary) => {
-            let mut summary = summary.clone();
-            if let Some(cov) = summary.coverage.as_mut() {
-                for f in &mut cov.flows {
-                    f.name = own(&f.name);
-                    f.file = own(&f.file);
-                    for b in &mut f.branches {
-                        b.label = own(&b.label);
-                        b.location = location(&b.location);
-                    }
-                }
-            }
-            Event::RunFinished(summary)
-        }
-        Event::LoadFailed { errors } => Event::LoadFailed {
-            errors: errors.iter().map(diagnostic).collect(),
-        },
-    }
-}
-
-/// A copy of a diagnostic with its texts scrubbed (the source text is the file as written:
-/// it holds `${VAR}`, never the value).
-pub fn diagnostic(d: &SourceDiagnostic) -> SourceDiagnostic {
-    let mut d = d.clone();
-    d.message = own(&d.message);
-    d.label = d.label.as_deref().map(own);
-    d.help = d.help.as_deref().map(own);
-    d
-}
-
-fn own(s: &str) -> String {
-    text(s).into_owned()
-}
-
-fn location(l: &Location) -> Location {
-    Location {
-        file: own(&l.file),
-        ..l.clone()
-    }
-}
-
-fn outcome(o: &Outcome) -> Outcome {
-    let opt = |t: &Option<String>| t.as_deref().map(own);
-    match o {
-        Outcome::Passed => Outcome::Passed,
-        Outcome::Failed { failures } => Outcome::Failed {
-            failures: failures
-                .iter()
-                .map(|f| Failure {
-                    message: own(&f.message),
-                    expected: opt(&f.expected),
-                    actual: opt(&f.actual),
-                    location: location(&f.location),
-                    notes: f.notes.iter().map(|n| own(n)).collect(),
-                })
-                .collect(),
-        },
-        Outcome::Error {
-            message,
-            location: l,
-        } => Outcome::Error {
-            message: own(message),
-            location: l.as_ref().map(location),
-        },
-        Outcome::Skipped { reason } => Outcome::Skipped {
-            reason: own(reason),
-        },
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,23 +88,6 @@ mod tests {
             "a [redacted] b [redacted] c abc"
         );
         assert!(matches!(text("nothing here"), Cow::Borrowed(_)));
-    }
-
-    #[test]
-    fn case_and_suite_names_are_scrubbed_in_events() {
-        register("scrub-test-name-token");
-        let e = event(&Event::RunStarted {
-            suites: vec![SuiteInfo {
-                name: "suite scrub-test-name-token".into(),
-                file: "f.yaml".into(),
-                cases: 1,
-                flow: None,
-            }],
-        });
-        let Event::RunStarted { suites } = e else {
-            panic!("same variant")
-        };
-        assert_eq!(suites[0].name, "suite [redacted]");
     }
 
     #[test]

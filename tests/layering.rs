@@ -615,10 +615,6 @@ const KNOWN_BREACHES: &[&str] = &[
     "flow -> project",
     // Client::from_env reads routecheck.yaml's region itself: its caller should pass it.
     "genesys -> project",
-    // scrub::event / scrub::diagnostic know the report and diagnostic types: they belong in
-    // report/ and source/diag.rs, leaving scrub the registry and the text scrubber.
-    "scrub -> report",
-    "scrub -> source",
 ];
 
 /// Imports that close a circle among the files of a module today (`parent: from -> to`), each

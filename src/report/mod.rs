@@ -12,6 +12,7 @@ pub mod json;
 pub mod junit;
 pub mod mermaid;
 pub mod progress;
+mod scrubbing;
 pub mod summary;
 mod text;
 
@@ -89,7 +90,7 @@ struct Scrubbed(Box<dyn Reporter>);
 
 impl Reporter for Scrubbed {
     fn event(&mut self, event: &Event) -> io::Result<()> {
-        self.0.event(&crate::scrub::event(event))
+        self.0.event(&scrubbing::event(event))
     }
 
     fn flush(&mut self) -> io::Result<()> {
