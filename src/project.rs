@@ -207,6 +207,16 @@ pub fn discover(dir: &Path) -> Result<Option<Project>, Vec<SourceDiagnostic>> {
     }
 }
 
+/// routecheck.yaml's `region:` (never a secret) of the project around the working directory,
+/// for the API client when GENESYS_REGION is not set; a broken config is reported by the
+/// command that reads it, not here.
+pub fn working_dir_region() -> Option<String> {
+    discover(Path::new("."))
+        .ok()
+        .flatten()
+        .and_then(|p| p.config.region)
+}
+
 /// Read one `routecheck.yaml` through the source layer (regular file, size limit, UTF-8,
 /// the located YAML tree); every error is located in it.
 pub fn load(file: &Path) -> Result<Project, Vec<SourceDiagnostic>> {

@@ -613,8 +613,6 @@ const KNOWN_BREACHES: &[&str] = &[
     // The bot library finds routecheck.yaml's flow directories itself (#25): its caller
     // (suite, cli) should pass them, as it passes the flow.
     "flow -> project",
-    // Client::from_env reads routecheck.yaml's region itself: its caller should pass it.
-    "genesys -> project",
 ];
 
 /// Imports that close a circle among the files of a module today (`parent: from -> to`), each

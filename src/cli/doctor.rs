@@ -79,7 +79,7 @@ fn genesys_fix(e: &GenesysError) -> String {
 /// `routecheck doctor`.
 pub fn run(args: DoctorArgs) -> u8 {
     let mut r = Report { failed: 0 };
-    let config = Config::from_env();
+    let config = Config::from_env(crate::project::working_dir_region());
     match &config {
         Ok(c) => r.line(true, "region", &format!("API {}", c.hosts.api_base), None),
         Err(e) => r.line(

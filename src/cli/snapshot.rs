@@ -137,10 +137,11 @@ fn check(args: CheckArgs) -> u8 {
             }
         }
         None => {
-            client = match Client::from_env(&args.net.options()) {
-                Ok(c) => c,
-                Err(e) => return report(&e),
-            };
+            client =
+                match Client::from_env(&args.net.options(), crate::project::working_dir_region()) {
+                    Ok(c) => c,
+                    Err(e) => return report(&e),
+                };
             Source::Live(&client)
         }
     };

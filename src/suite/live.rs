@@ -116,8 +116,8 @@ impl FixtureSource for LiveSource {
             .iter()
             .any(|f| matches!(f, FixtureRef::Conversation(_) | FixtureRef::Guest(_)));
         if live && self.client.get().is_none() {
-            let client =
-                Client::from_env(&self.options).map_err(|e| Box::new(setup_diagnostic(&e)))?;
+            let client = Client::from_env(&self.options, crate::project::working_dir_region())
+                .map_err(|e| Box::new(setup_diagnostic(&e)))?;
             let _ = self.client.set(client);
         }
         let guests: Vec<(GuestRef, GuestSpec)> = needed

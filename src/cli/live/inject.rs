@@ -63,7 +63,7 @@ pub fn inject(args: InjectArgs) -> u8 {
         return exit::OK;
     }
 
-    let client = match Client::from_env(&args.net.options()) {
+    let client = match Client::from_env(&args.net.options(), crate::project::working_dir_region()) {
         Ok(c) => c,
         Err(e) => return report(&e),
     };

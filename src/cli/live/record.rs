@@ -52,7 +52,7 @@ pub fn record(mut args: RecordArgs) -> u8 {
         Ok(t) => t,
         Err(e) => return report(&e),
     };
-    let client = match Client::from_env(&args.net.options()) {
+    let client = match Client::from_env(&args.net.options(), crate::project::working_dir_region()) {
         Ok(c) => c,
         Err(e) => return report(&e),
     };

@@ -62,17 +62,13 @@ pub struct Config {
 impl Config {
     /// Read `GENESYS_CLIENT_ID`, `GENESYS_CLIENT_SECRET`, `GENESYS_REGION` (or its alias
     /// `GENESYS_DOMAIN`), and the test overrides `GENESYS_API_BASE`/`GENESYS_LOGIN_BASE`.
-    pub fn from_env() -> Result<Config, GenesysError> {
-        // routecheck.yaml's `region:` (never a secret) when GENESYS_REGION is not set; a
-        // broken config is reported by the command that reads it, not here.
-        let project_region = crate::project::discover(std::path::Path::new("."))
-            .ok()
-            .flatten()
-            .and_then(|p| p.config.region);
+    /// `default_region` (routecheck.yaml's `region:`, from the caller: the client knows no
+    /// project) stands in when GENESYS_REGION is not set.
+    pub fn from_env(default_region: Option<String>) -> Result<Config, GenesysError> {
         Self::from_lookup(|name| {
             std::env::var(name).ok().or_else(|| {
                 (name == "GENESYS_REGION")
-                    .then(|| project_region.clone())
+                    .then(|| default_region.clone())
                     .flatten()
             })
         })
@@ -135,8 +131,11 @@ impl fmt::Debug for Client {
 
 impl Client {
     /// A client configured from the environment (see [`Config::from_env`]).
-    pub fn from_env(opts: &LiveOptions) -> Result<Client, GenesysError> {
-        Ok(Self::new(Config::from_env()?, opts))
+    pub fn from_env(
+        opts: &LiveOptions,
+        default_region: Option<String>,
+    ) -> Result<Client, GenesysError> {
+        Ok(Self::new(Config::from_env(default_region)?, opts))
     }
 
     /// A client for `config`, on real time.
