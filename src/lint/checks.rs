@@ -10,7 +10,8 @@
 //! `changeState` or task calls, and does not tell a decision's true side from its false
 //! side.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::diag::SourceFile;
 use crate::expr::Value;
@@ -20,6 +21,7 @@ use crate::expr::visit::walk;
 use crate::flow::inspect::{ExprRole, FlowExpr};
 
 use super::inputs::{Loaded, RuleRead, Writer, WriterKind};
+use super::literals::{LiteralCheck, Produced};
 use super::{Code, Finding};
 
 /// Prefixes people add that participant attributes do not have.
@@ -33,6 +35,13 @@ pub fn run(l: &Loaded) -> Vec<Finding> {
         by_key.entry(&w.key).or_default().push(w);
     }
     let writers = WriterIndex::new(&l.writers);
+    let produced = Produced::new(&by_key);
+    // Keys only overlays set, decided once rather than per rules-file read.
+    let overlay_only: HashSet<&str> = by_key
+        .iter()
+        .filter(|(_, ws)| ws.iter().all(|w| w.kind == WriterKind::Overlay))
+        .map(|(k, _)| *k)
+        .collect();
     let mut reads: Vec<String> = Vec::new();
     for flow in &l.flows {
         let src = flow.source();
@@ -41,7 +50,7 @@ pub fn run(l: &Loaded) -> Vec<Finding> {
             .iter()
             .map(|r| (r.variable.to_ascii_lowercase(), r.attribute.clone()))
             .collect();
-        let unguarded = expressions(flow, &bound, &by_key, &mut out);
+        let unguarded = expressions(flow, &bound, &produced, &mut out);
         for r in &flow_reads {
             if !by_key.contains_key(r.attribute.as_str()) {
                 let guarded = !unguarded.contains(&r.variable.to_ascii_lowercase());
@@ -52,7 +61,7 @@ pub fn run(l: &Loaded) -> Vec<Finding> {
     }
     for r in &l.rule_reads {
         if !by_key.contains_key(r.attribute.as_str()) {
-            out.extend(rule_read(r, &writers, &by_key));
+            out.extend(rule_read(r, &writers, &overlay_only));
         }
         reads.push(r.attribute.clone());
     }
@@ -68,14 +77,18 @@ pub fn run(l: &Loaded) -> Vec<Finding> {
             normalized.entry(normalize(r)).or_insert(r.as_str());
         }
         let near_reads = crate::suite::near::NearIndex::new(reads.iter().map(String::as_str));
+        // Once per key: a key a thousand manifests set and no flow reads is one search.
+        let mut near_of: HashMap<&str, Option<&str>> = HashMap::new();
         for w in &l.writers {
             if w.kind == WriterKind::Fixture || read_keys.contains(w.key.as_str()) {
                 continue;
             }
-            let near = normalized
-                .get(&normalize(&w.key))
-                .copied()
-                .or_else(|| near_reads.closest(&w.key).map(|(r, _)| r));
+            let near = *near_of.entry(w.key.as_str()).or_insert_with(|| {
+                normalized
+                    .get(&normalize(&w.key))
+                    .copied()
+                    .or_else(|| near_reads.closest(&w.key).map(|(r, _)| r))
+            });
             out.push(
                 Finding::new(
                     Code::UnreadAttribute,
@@ -142,17 +155,14 @@ fn overlay_near_misses(l: &Loaded, read_keys: &BTreeSet<&str>) -> Vec<Finding> {
 fn rule_read(
     r: &RuleRead,
     writers: &WriterIndex<'_>,
-    by_key: &BTreeMap<&str, Vec<&Writer>>,
+    overlay_only: &HashSet<&str>,
 ) -> Option<Finding> {
     use crate::suite::near::{self, Kind};
     let (key, kind) = writers.near.closest(&r.attribute)?;
     let w = writers.exact(key)?;
     // Only a case's own overlay sets the close key: the overlay, written to feed this
     // read, is the likelier typo, and `overlay_near_misses` reports it at the overlay key.
-    if by_key
-        .get(key)
-        .is_some_and(|ws| ws.iter().all(|w| w.kind == WriterKind::Overlay))
-    {
+    if overlay_only.contains(key) {
         return None;
     }
     let code = match kind {
@@ -221,6 +231,9 @@ struct WriterIndex<'w> {
     /// Each writer's normalised key, and those keys indexed for near misses.
     normalized: Vec<String>,
     near_normalized: crate::diag::EditIndex,
+    /// [`WriterIndex::nearest_normalized`]'s answers by read: a name a thousand flows
+    /// read is searched for once.
+    nearest: RefCell<HashMap<String, Option<usize>>>,
 }
 
 impl<'w> WriterIndex<'w> {
@@ -233,6 +246,7 @@ impl<'w> WriterIndex<'w> {
             unprefixed: HashMap::new(),
             normalized: writers.iter().map(|w| normalize(&w.key)).collect(),
             near_normalized: Default::default(),
+            nearest: RefCell::default(),
         };
         ix.near_normalized = crate::diag::EditIndex::new(ix.normalized.iter().map(String::as_str));
         for (i, w) in writers.iter().enumerate() {
@@ -268,15 +282,14 @@ impl<'w> WriterIndex<'w> {
     /// at least 2 edits; the first of equals). Keys too different to be within the limit
     /// are not compared.
     fn nearest_normalized(&self, attr: &str) -> Option<&'w Writer> {
+        if let Some(&i) = self.nearest.borrow().get(attr) {
+            return i.map(|i| &self.writers[i]);
+        }
         let n = normalize(attr);
         let limit = (n.chars().count() / 3).max(2);
-        self.near_normalized
-            .candidates(&n, limit)
-            .into_iter()
-            .map(|i| (crate::diag::edit_distance(&n, &self.normalized[i]), i))
-            .filter(|(d, _)| *d <= limit)
-            .min_by_key(|&(d, i)| (d, i))
-            .map(|(_, i)| &self.writers[i])
+        let i = self.near_normalized.nearest(&n, limit).map(|(_, i)| i);
+        self.nearest.borrow_mut().insert(attr.to_string(), i);
+        i.map(|i| &self.writers[i])
     }
 }
 
@@ -395,80 +408,17 @@ fn string_lit(e: &Expr) -> Option<&str> {
     }
 }
 
-/// The values writers produce for `attr`, if every writer's are known.
-fn known_values(by_key: &BTreeMap<&str, Vec<&Writer>>, attr: &str) -> Option<BTreeSet<String>> {
-    let ws = by_key.get(attr)?;
-    let mut set = BTreeSet::new();
-    for w in ws {
-        set.extend(w.values.as_ref()?.iter().cloned());
-    }
-    Some(set)
-}
-
-struct LiteralCheck<'a> {
-    src: &'a SourceFile,
-    by_key: &'a BTreeMap<&'a str, Vec<&'a Writer>>,
-}
-
-impl LiteralCheck<'_> {
-    fn check(
-        &self,
-        attr: &str,
-        transform: Option<bool>,
-        lit: &str,
-        span: (usize, usize),
-        out: &mut Vec<Finding>,
-    ) {
-        let Some(values) = known_values(self.by_key, attr) else {
-            return;
-        };
-        let produced: BTreeSet<String> = values
-            .iter()
-            .map(|v| match transform {
-                Some(true) => v.to_uppercase(),
-                Some(false) => v.to_lowercase(),
-                None => v.clone(),
-            })
-            .collect();
-        if produced.contains(lit) {
-            return;
-        }
-        let shown: Vec<String> = produced
-            .iter()
-            .take(8)
-            .map(|v| format!("\"{v}\""))
-            .collect();
-        let more = if produced.len() > 8 { ", …" } else { "" };
-        let help = match produced.iter().find(|v| v.eq_ignore_ascii_case(lit)) {
-            Some(v) => format!(
-                "writers send \"{v}\": comparisons are case-sensitive (compare Lower(...) with a lowercase literal, or fix the literal)"
-            ),
-            None => format!("writers of `{attr}` send {}{more}", shown.join(", ")),
-        };
-        out.push(
-            Finding::new(
-                Code::UnknownLiteral,
-                self.src,
-                span,
-                format!("attribute `{attr}` is compared with \"{lit}\", a value no manifest, overlay or fixture produces"),
-            )
-            .label("never produced")
-            .help(help),
-        );
-    }
-}
-
 /// Walk every expression of the flow: literal and NOT_SET checks into `out`; returns
 /// the bound variables (lowercase) some expression uses outside a guard.
 fn expressions(
     flow: &crate::flow::Flow,
     bound: &HashMap<String, String>,
-    by_key: &BTreeMap<&str, Vec<&Writer>>,
+    produced: &Produced<'_>,
     out: &mut Vec<Finding>,
 ) -> BTreeSet<String> {
     let mut unguarded = BTreeSet::new();
     let src = flow.source();
-    let lc = LiteralCheck { src, by_key };
+    let lc = LiteralCheck { src, produced };
     let exprs = flow.expressions();
     // Variables defaulted by an Update Data statement computed under a guard.
     let mut defaulted: BTreeSet<String> = BTreeSet::new();

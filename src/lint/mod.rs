@@ -8,6 +8,7 @@
 pub mod checks;
 pub mod config;
 pub mod inputs;
+pub mod literals;
 pub mod race;
 pub mod rules_reads;
 pub mod unreachable;

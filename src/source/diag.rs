@@ -4,11 +4,12 @@
 //! only the CLI renders them, through miette, so the caret output looks the same for a
 //! broken expression, a rules file and a flow.
 
-use std::collections::HashMap;
-
 use miette::{Diagnostic, SourceSpan};
 
 pub use crate::source::SourceFile;
+
+mod edit_index;
+pub use edit_index::EditIndex;
 
 /// Severity of a diagnostic that is not fatal on its own (warnings from loaders).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -267,84 +268,6 @@ fn levenshtein<T, K: PartialEq>(a: &[T], b: &[T], fold: impl Fn(&T) -> K) -> usi
     row[b.len()]
 }
 
-/// The characters [`edit_distance`] compares.
-fn folded(s: &str) -> Vec<char> {
-    s.chars().flat_map(char::to_lowercase).collect()
-}
-
-/// Strings indexed by their character pairs, so that "which of them are within `k` edits
-/// of this one" looks only at strings that share enough pairs with it, not at every one
-/// (lint compares thousands of keys with thousands of keys). A string within `k` edits
-/// of a query of `n` characters shares at least `n - 1 - 2k` pairs with it (each edit
-/// breaks at most two), counted with repetition, as [`edit_distance`] compares:
-/// lowercased.
-#[derive(Debug, Default)]
-pub struct EditIndex {
-    /// Each string's length in compared characters.
-    lens: Vec<usize>,
-    /// Pair → (string, how often it has the pair), strings in order.
-    pairs: HashMap<(char, char), Vec<(usize, usize)>>,
-    /// Length → strings of that length, in order.
-    by_len: HashMap<usize, Vec<usize>>,
-}
-
-/// Each character pair of `chars`, with how often it occurs.
-fn pair_counts(chars: &[char]) -> HashMap<(char, char), usize> {
-    let mut counts = HashMap::new();
-    for w in chars.windows(2) {
-        *counts.entry((w[0], w[1])).or_insert(0) += 1;
-    }
-    counts
-}
-
-impl EditIndex {
-    /// Index `strings`; [`EditIndex::candidates`] answers with positions in this order.
-    pub fn new<'s>(strings: impl IntoIterator<Item = &'s str>) -> Self {
-        let mut ix = EditIndex::default();
-        for (i, s) in strings.into_iter().enumerate() {
-            let chars = folded(s);
-            ix.lens.push(chars.len());
-            ix.by_len.entry(chars.len()).or_default().push(i);
-            for (pair, n) in pair_counts(&chars) {
-                ix.pairs.entry(pair).or_default().push((i, n));
-            }
-        }
-        ix
-    }
-
-    /// The positions, ascending, of every string that may be within `k` edits of `query`
-    /// (each must still be measured: this is a superset of those that are).
-    pub fn candidates(&self, query: &str, k: usize) -> Vec<usize> {
-        let chars = folded(query);
-        let n = chars.len();
-        let near_len = |i: &usize| self.lens[*i].abs_diff(n) <= k;
-        let needed = n.saturating_sub(1 + 2 * k);
-        let mut out: Vec<usize> = if needed == 0 {
-            // Too short for shared pairs to rule anything out: every string whose length
-            // is within reach.
-            (n.saturating_sub(k)..=n + k)
-                .filter_map(|l| self.by_len.get(&l))
-                .flatten()
-                .copied()
-                .collect()
-        } else {
-            let mut shared: HashMap<usize, usize> = HashMap::new();
-            for (pair, m) in pair_counts(&chars) {
-                for &(i, c) in self.pairs.get(&pair).into_iter().flatten() {
-                    *shared.entry(i).or_insert(0) += m.min(c);
-                }
-            }
-            shared
-                .into_iter()
-                .filter(|&(i, c)| c >= needed && near_len(&i))
-                .map(|(i, _)| i)
-                .collect()
-        };
-        out.sort_unstable();
-        out
-    }
-}
-
 /// Words longer than this get no "did you mean": nothing that long is a typo of a known
 /// name, and comparing a multi-megabyte identifier with every name took seconds.
 const MAX_HINT_CHARS: usize = 128;
@@ -393,59 +316,6 @@ mod tests {
         let d = SourceDiagnostic::error(&SourceFile::new("rules/a.yaml", ""), (0, 0), "empty");
         assert!(render(&d, false).contains("rules/a.yaml:1:1"));
         assert_eq!(d.location(), "rules/a.yaml:1:1");
-    }
-
-    #[test]
-    fn the_edit_index_finds_every_string_within_reach() {
-        // Every pair of these within k edits must be a candidate, for each k.
-        let words = [
-            "",
-            "a",
-            "ab",
-            "ba",
-            "abc",
-            "tier",
-            "Tier",
-            "tire",
-            "priority_tier",
-            "prioritytier",
-            "priority-tier",
-            "PRIORITY_TIER",
-            "prioirty_tier",
-            "customer_id",
-            "custmer_id",
-            "customerid",
-            "ÄÖÜ_name",
-            "äöü_name",
-            "aaaa",
-            "aaaaaa",
-            "abab",
-            "baba",
-            "key12_3",
-            "key21_3",
-            "unread12",
-            "segment12x",
-            "İstanbul",
-            "istanbul",
-        ];
-        let ix = EditIndex::new(words.iter().copied());
-        for q in words
-            .iter()
-            .chain(&["tier_", "x", "custom.tier", "keys12_3"])
-        {
-            for k in 0..5 {
-                let got = ix.candidates(q, k);
-                assert!(got.windows(2).all(|w| w[0] < w[1]), "{q} {k}: {got:?}");
-                for (i, w) in words.iter().enumerate() {
-                    if edit_distance(q, w) <= k {
-                        assert!(got.contains(&i), "{q:?} within {k} of {w:?}");
-                    }
-                }
-            }
-        }
-        // And it rules out what shares too little.
-        assert_eq!(words[24], "unread12");
-        assert!(!ix.candidates("segment12x", 2).contains(&24));
     }
 
     #[test]

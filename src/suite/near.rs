@@ -122,9 +122,12 @@ pub struct NearIndex<'c> {
 }
 
 impl<'c> NearIndex<'c> {
-    /// Index `candidates` (duplicates allowed; order kept for ties).
+    /// Index `candidates` (duplicates allowed, and indexed once; order kept for ties).
     pub fn new(candidates: impl IntoIterator<Item = &'c str>) -> Self {
-        let keys: Vec<&'c str> = candidates.into_iter().collect();
+        // One of each name: the answer is a name, and a key that a thousand manifests set
+        // would otherwise be measured a thousand times per lookup.
+        let mut seen = std::collections::HashSet::new();
+        let keys: Vec<&'c str> = candidates.into_iter().filter(|k| seen.insert(*k)).collect();
         let mut folded: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, k) in keys.iter().enumerate() {
             folded
@@ -141,15 +144,26 @@ impl<'c> NearIndex<'c> {
 
     /// [`closest`] over the indexed candidates.
     pub fn closest(&self, name: &str) -> Option<(&'c str, Kind)> {
-        let mut picked: Vec<usize> = self
+        let pick = |picked: Vec<usize>| closest(name, picked.into_iter().map(|i| self.keys[i]));
+        // A case or prefix near miss outranks every typo, so typos are looked for only
+        // when there is none.
+        let same = self
             .folded
             .get(&strip_prefix(name).to_ascii_lowercase())
             .cloned()
             .unwrap_or_default();
-        picked.extend(self.typos.candidates(name, 2));
-        picked.sort_unstable();
-        picked.dedup();
-        closest(name, picked.into_iter().map(|i| self.keys[i]))
+        if let Some(found) = pick(same) {
+            return Some(found);
+        }
+        // Then the smaller distance wins: a typo within one edit outranks any at two, so
+        // the wide search (whose reach grows fast where keys differ by a few characters,
+        // `own1234_x` and `own1243_x`) runs only when nothing is within one.
+        for k in 1..=2 {
+            if let Some(found) = pick(self.typos.candidates(name, k)) {
+                return Some(found);
+            }
+        }
+        None
     }
 }
 
@@ -217,6 +231,39 @@ mod tests {
         for n in names {
             assert_eq!(ix.closest(n), closest(n, keys.iter().copied()), "{n}");
         }
+    }
+
+    #[test]
+    fn the_index_deepens_one_edit_at_a_time_and_finds_what_the_scan_finds() {
+        // Keys a digit apart: a name has neighbours at one and at two edits, and a case
+        // or prefix near miss must still outrank a closer-looking typo.
+        let mut keys: Vec<String> = Vec::new();
+        for i in [1234, 1243, 1235, 124, 12345, 2234, 9999] {
+            for w in ["customer", "order", "Customer"] {
+                keys.push(format!("own{i}_{w}"));
+            }
+        }
+        keys.push("custom.own7777_order".into());
+        let ix = NearIndex::new(keys.iter().map(String::as_str));
+        let names = [
+            "own1236_customer",
+            "own1324_customer",
+            "own1234_custome",
+            "own12_customer",
+            "own7777_order",
+            "OWN9999_ORDER",
+            "own5555_order",
+            "own1234_Customerr",
+            "own99_x",
+        ];
+        for n in names {
+            let want = closest(n, keys.iter().map(String::as_str));
+            assert_eq!(ix.closest(n), want, "{n}");
+        }
+        assert_eq!(
+            ix.closest("own7777_order"),
+            Some(("custom.own7777_order", Kind::Prefix))
+        );
     }
 
     #[test]
