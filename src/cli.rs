@@ -8,6 +8,7 @@ mod graph;
 mod init;
 mod lint;
 mod live;
+mod provenance;
 mod snapshot;
 mod stop;
 mod test;

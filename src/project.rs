@@ -61,6 +61,49 @@ pub struct SnapshotSection {
     pub default_ignores: Option<bool>,
 }
 
+/// `terraform:` — where the deploy's Terraform is, every path relative to routecheck.yaml.
+/// The old string form (`terraform: infra`) is the root module directory alone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum TerraformConfig {
+    /// The root module directory.
+    Dir(String),
+    /// The root module, variable files and values, or a plan.
+    Section(TerraformSection),
+}
+
+/// `terraform: { dir, var_files, vars, plan }`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TerraformSection {
+    /// The root module directory (where `terraform plan` runs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dir: Option<String>,
+    /// Variable definitions files, applied in order as `terraform plan -var-file`
+    /// (after terraform.tfvars and *.auto.tfvars; `--tf-var-file` comes after these).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub var_files: Vec<String>,
+    /// Root module variables, as `terraform plan -var NAME=VALUE` (after `var_files`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub vars: BTreeMap<String, String>,
+    /// The JSON of `terraform show -json PLANFILE`, read instead of evaluating `dir`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
+}
+
+impl TerraformConfig {
+    /// The section form of either spelling.
+    pub fn section(&self) -> TerraformSection {
+        match self {
+            TerraformConfig::Dir(d) => TerraformSection {
+                dir: Some(d.clone()),
+                ..TerraformSection::default()
+            },
+            TerraformConfig::Section(s) => s.clone(),
+        }
+    }
+}
+
 /// `routecheck.yaml`. Paths are relative to the file; secrets never go here (they are
 /// read from the environment).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -93,9 +136,11 @@ pub struct ProjectConfig {
     /// rules file's `stubs:`, which beats these.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stubs: Vec<String>,
-    /// Terraform directory whose values fill flow substitutions.
+    /// The Terraform configuration the deploy is read from (docs/terraform.md): the
+    /// root module directory (`terraform: infra`), or `{ dir, var_files, vars, plan }`.
+    /// `--terraform`, `--tf-var-file`, `--tf-var` and `--tf-plan` override it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terraform: Option<String>,
+    pub terraform: Option<TerraformConfig>,
     /// Fail `routecheck test` when a flow's branch coverage is below this percentage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0.0, max = 100.0))]

@@ -42,5 +42,6 @@ mod suite_cli;
 mod suite_flow;
 mod suite_live;
 mod suite_report_snapshots;
+mod terraform_cli;
 mod walk_cli;
 mod workflows;

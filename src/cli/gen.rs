@@ -17,12 +17,17 @@ use crate::suite::RunConfig;
 /// Arguments of `routecheck gen`.
 #[derive(Debug, clap::Args)]
 pub struct GenArgs {
-    /// The Archy flow file (repeatable).
+    /// The Archy flow file, or `tf:ADDRESS` (a `genesyscloud_flow` of `--terraform`);
+    /// repeatable. Default: routecheck.yaml's `flows:`, and with Terraform every
+    /// `genesyscloud_flow` it deploys.
     #[arg(long = "flow", value_name = "FILE")]
     pub flows: Vec<PathBuf>,
-    /// A `{{placeholder}}` value for the flow, NAME=VALUE (repeatable).
+    /// A `{{placeholder}}` value for the flow, NAME=VALUE (repeatable); with Terraform,
+    /// only for what it cannot know offline.
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
+    #[command(flatten)]
+    pub tf: super::tf::TfArgs,
     /// Where to write the rules file (default: stdout); with several flows, a directory.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -47,7 +52,7 @@ pub fn run(mut args: GenArgs) -> u8 {
         let _ = writeln!(anstream::stderr(), "error: {m}");
         exit::USAGE
     };
-    let mut vars = match super::trace::pairs(&args.vars, "--var", "NAME=VALUE") {
+    let cli_vars = match super::trace::pairs(&args.vars, "--var", "NAME=VALUE") {
         Ok(v) => v,
         Err(m) => return usage(m),
     };
@@ -57,10 +62,20 @@ pub fn run(mut args: GenArgs) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
+    let mut vars = cli_vars.clone();
+    let tf = match args.tf.read(project.as_ref()) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let tf_options = match args.tf.options(project.as_ref()) {
+        Ok(o) => o,
+        Err(m) => return usage(m),
+    };
     // Where gen runs existing suites (`--for`, `--check`): the --var values as `test`
     // takes them, and the project's vars, stubs files and excludes as `test` reads them.
     let suites = RunConfig {
         vars: vars.clone(),
+        terraform: tf_options,
         ..super::test::project_base(project.as_ref())
     };
     // Set when the flows are routecheck.yaml's (no --flow): messages then say so.
@@ -75,6 +90,11 @@ pub fn run(mut args: GenArgs) -> u8 {
                 Err(e) => return usage(e.to_string()),
             };
             from_config = Some(p.file.clone());
+        }
+        if let (Some(tf), Some(_)) = (&tf, &from_config) {
+            // The deploy's flows, each with its substitutions; and the files it does not deploy.
+            args.flows.retain(|f| tf.flows_of_file(f).is_empty());
+            args.flows.splice(0..0, super::tf::deployed_flows(tf));
         }
         if args.rules.is_empty() {
             args.rules = if p.config.rules.is_empty() {
@@ -98,16 +118,35 @@ pub fn run(mut args: GenArgs) -> u8 {
         };
         return append(rules, suites, &opts);
     }
-    if args.check {
-        return check(&args, suites, &vars, &opts);
+    if let Some(tf) = &tf
+        && args.flows.is_empty()
+        && args.for_file.is_none()
+        && !args.check
+    {
+        args.flows = super::tf::deployed_flows(tf);
     }
-    let targets = match targets(&args.flows, args.out.as_deref(), from_config.as_deref()) {
+    let fills = super::tf::fills(&cli_vars, project.as_ref());
+    let mut resolved = Vec::new();
+    for f in &args.flows {
+        match super::tf::flow(f, tf.as_ref(), &fills) {
+            Ok(a) => {
+                a.warn();
+                resolved.push(a);
+            }
+            Err(m) => return usage(m),
+        }
+    }
+    if args.check {
+        return check(&args, &resolved, suites, &opts);
+    }
+    let names: Vec<PathBuf> = resolved.iter().map(target_name).collect();
+    let targets = match targets(&names, args.out.as_deref(), from_config.as_deref()) {
         Ok(t) => t,
         Err(m) => return usage(m),
     };
     let mut flows = Vec::new();
-    for path in &args.flows {
-        match load(path, &vars) {
+    for a in &resolved {
+        match load(&a.path, &a.vars) {
             Some(f) => flows.push(f),
             None => return exit::USAGE,
         }
@@ -115,11 +154,15 @@ pub fn run(mut args: GenArgs) -> u8 {
     let t0 = Instant::now();
     let pairs: Vec<(&Flow, BTreeSet<usize>)> = flows.iter().map(|f| (f, BTreeSet::new())).collect();
     let results = generator::generate_all(&pairs, &Directory::default(), &opts);
-    for (((path, flow), g), out) in args.flows.iter().zip(&flows).zip(&results).zip(targets) {
-        let flow_ref = match &out {
-            Some(o) => crate::source::shown::relative(path, o.parent().unwrap_or(Path::new("."))),
-            None => stdout_flow_ref(path),
+    for (((arg, flow), g), out) in resolved.iter().zip(&flows).zip(&results).zip(targets) {
+        let path = &arg.path;
+        // A deployed flow is named by its address: its substitutions come from Terraform.
+        let flow_ref = match (arg.terraform_ref(), &out) {
+            (Some(r), _) => r,
+            (None, Some(o)) => crate::source::shown::relative(path, o.parent().unwrap_or(Path::new("."))),
+            (None, None) => stdout_flow_ref(path),
         };
+        let own = written_vars(arg, &vars);
         let base: StubMap = flow
             .stubbed_actions()
             .into_iter()
@@ -130,7 +173,7 @@ pub fn run(mut args: GenArgs) -> u8 {
             &format!("{} (generated)", flow.name()),
             &flow_ref,
             &path.display().to_string(),
-            &vars,
+            &own,
             &base,
             g,
         );
@@ -375,8 +418,8 @@ fn cases_indent(text: &str) -> Option<String> {
 /// they miss.
 fn check(
     args: &GenArgs,
+    resolved: &[super::tf::FlowArg],
     suites: RunConfig,
-    vars: &BTreeMap<String, String>,
     opts: &GenOptions,
 ) -> u8 {
     let rules = if args.rules.is_empty() {
@@ -402,7 +445,8 @@ fn check(
     if args.flows.is_empty() {
         todo.extend(reached.iter().map(|r| (r.flow.clone(), r.hits.clone())));
     } else {
-        for path in &args.flows {
+        for arg in resolved {
+            let path = &arg.path;
             let hits: BTreeSet<usize> = reached
                 .iter()
                 .filter(|r| same(path, r.flow.file_name()))
@@ -410,7 +454,7 @@ fn check(
                 .collect();
             match reached.iter().find(|r| same(path, r.flow.file_name())) {
                 Some(r) => todo.push((r.flow.clone(), hits)),
-                None => match load(path, vars) {
+                None => match load(path, &arg.vars) {
                     Some(f) => todo.push((std::sync::Arc::new(f), hits)),
                     None => return exit::USAGE,
                 },
@@ -474,4 +518,45 @@ fn flow_files(
         }
     }
     Ok(out)
+}
+
+/// The name a flow's generated rules file is given from: its file, or for a deployed
+/// flow its resource name and key (two instances of one file get two files).
+fn target_name(arg: &super::tf::FlowArg) -> PathBuf {
+    let Some(b) = &arg.binding else {
+        return arg.path.clone();
+    };
+    let tail = b
+        .address
+        .rsplit_once("genesyscloud_flow.")
+        .map_or(b.address.as_str(), |(_, t)| t);
+    let clean: String = tail
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    PathBuf::from(format!("{}.yaml", clean.trim_matches('_')))
+}
+
+/// The `vars:` a generated rules file writes: a deployed flow only the values Terraform
+/// could not give (the rest come from the configuration when the file runs).
+fn written_vars(
+    arg: &super::tf::FlowArg,
+    vars: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    use crate::terraform::SubstitutionSource;
+    match &arg.binding {
+        Some(b) => b
+            .substitutions
+            .iter()
+            .filter(|s| matches!(s.source, SubstitutionSource::Filled { .. }))
+            .map(|s| (s.name.clone(), s.value.clone()))
+            .collect(),
+        None => vars.clone(),
+    }
 }

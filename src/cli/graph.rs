@@ -12,13 +12,16 @@ use crate::report::mermaid::{Paint, escape, render};
 /// Arguments of `routecheck graph`.
 #[derive(Debug, clap::Args)]
 pub struct GraphArgs {
-    /// The Archy flow file.
+    /// The Archy flow file, or `tf:ADDRESS` (a `genesyscloud_flow` of `--terraform`).
     #[arg(long)]
     pub flow: PathBuf,
-    /// A `{{placeholder}}` value for the flow file, NAME=VALUE (repeatable); one left
-    /// without a value (here or in routecheck.yaml's `vars:`) is drawn as written.
+    /// A `{{placeholder}}` value for the flow file, NAME=VALUE (repeatable); with
+    /// Terraform, only for what it cannot know offline. One left without a value (here
+    /// or in routecheck.yaml's `vars:`) is drawn as written.
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
+    #[command(flatten)]
+    pub tf: super::tf::TfArgs,
 }
 
 /// Run `routecheck graph`.
@@ -34,12 +37,26 @@ pub fn run(args: GraphArgs) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
-    for (k, v) in project.iter().flat_map(|p| &p.config.vars) {
-        vars.entry(k.clone()).or_insert_with(|| v.clone());
-    }
+    let tf = match args.tf.read(project.as_ref()) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let arg = match super::tf::flow(
+        &args.flow,
+        tf.as_ref(),
+        &super::tf::fills(&vars, project.as_ref()),
+    ) {
+        Ok(a) => a,
+        Err(message) => {
+            let _ = writeln!(anstream::stderr(), "error: {message}");
+            return exit::USAGE;
+        }
+    };
+    arg.warn();
+    vars = arg.vars.clone();
     // The placeholders still open get a stand-in that is plain text wherever it lands
     // (a quoted or bare value, a key), put back as `{{name}}` in the picture.
-    let open: Vec<String> = crate::source::read_text(&args.flow)
+    let open: Vec<String> = crate::source::read_text(&arg.path)
         .map(|t| placeholders::names(&t))
         .unwrap_or_default()
         .into_iter()
@@ -51,7 +68,7 @@ pub fn run(args: GraphArgs) -> u8 {
         .collect();
     vars.extend(stand_ins.clone());
     // A bot or module is drawn as readily as the message flow that calls it.
-    let flow = match Flow::load_called(&args.flow, &vars) {
+    let flow = match Flow::load_called(&arg.path, &vars) {
         Ok(f) => f,
         Err(diags) => {
             super::print_diagnostics(diags.iter().map(|d| d as &dyn miette::Diagnostic));
@@ -65,6 +82,7 @@ pub fn run(args: GraphArgs) -> u8 {
         }
     };
     let mut text = render(&flow.graph(), &Paint::default(), None).text;
+    text = with_comments(&text, &super::provenance::lines(&arg, tf.as_ref()));
     if !open.is_empty() {
         text = as_written(&text, &stand_ins);
         crate::errln!(
@@ -111,4 +129,21 @@ pub(super) fn path_diagram(flow: &Flow, result: &RunResult) -> String {
     let g = flow.graph();
     let walk = g.walk(flow, &result.trace, &result.route);
     render(&g, &Paint::walk(&walk), None).text
+}
+
+/// Mermaid `%%` comment lines after the diagram's first line (its type), where every
+/// renderer accepts them: what the deploy's Terraform gave the flow.
+pub(super) fn with_comments(text: &str, lines: &[String]) -> String {
+    if lines.is_empty() {
+        return text.to_string();
+    }
+    let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
+    let mut out = format!("{first}\n");
+    for l in lines {
+        out.push_str("%% ");
+        out.push_str(l.trim_start());
+        out.push('\n');
+    }
+    out.push_str(rest);
+    out
 }

@@ -85,9 +85,10 @@ fn survey(root: &Path) -> Result<ProjectConfig, crate::source::walk::WalkError> 
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .filter(|p| crate::source::read_text(p).is_ok_and(|t| t.contains("\"participants\"")))
         .collect();
-    let terraform: Vec<&PathBuf> = all
+    let terraform: Vec<PathBuf> = all
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "tf"))
+        .cloned()
         .collect();
     let first = |v: Vec<String>| v.into_iter().next();
     // Placeholder values the rules files already give their flows: lint needs them too.
@@ -118,9 +119,31 @@ fn survey(root: &Path) -> Result<ProjectConfig, crate::source::walk::WalkError> 
         flows: dirs_of(root, &of(Kind::Flow)),
         manifests: dirs_of(root, &of(Kind::Manifest)),
         fixtures: first(dirs_of(root, &fixtures)),
-        terraform: first(dirs_of(root, &terraform)),
+        // The root module whose tree deploys the flows (not a child module's directory).
+        terraform: root_module(root, &terraform).map(|dir| {
+            crate::project::TerraformConfig::Section(crate::project::TerraformSection {
+                dir: Some(dir),
+                ..Default::default()
+            })
+        }),
         ..ProjectConfig::default()
     })
+}
+
+/// The root module whose tree deploys the flows (not a child module's directory, and
+/// wherever in the tree the `genesyscloud_flow` resources are), relative to `root`.
+fn root_module(root: &Path, tf_files: &[PathBuf]) -> Option<String> {
+    let files: Vec<PathBuf> = tf_files
+        .iter()
+        .map(|f| crate::terraform::absolute_dir(f))
+        .collect();
+    let first = crate::terraform::flow_roots(&files).into_iter().next()?;
+    let rel = first
+        .strip_prefix(crate::terraform::absolute_dir(root))
+        .ok()?
+        .display()
+        .to_string();
+    Some(if rel.is_empty() { ".".into() } else { rel })
 }
 
 /// `routecheck init`.
@@ -206,7 +229,10 @@ mod tests {
         assert_eq!(c.flows, ["archy"]);
         assert_eq!(c.manifests, ["scripts"]);
         assert_eq!(c.fixtures.as_deref(), Some("recordings"));
-        assert_eq!(c.terraform.as_deref(), Some("infra"));
+        assert_eq!(
+            c.terraform.map(|t| t.section().dir),
+            Some(Some("infra".to_string()))
+        );
         assert_eq!(c.vars.get("q").map(String::as_str), Some("VIP"));
     }
 }

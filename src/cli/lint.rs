@@ -46,9 +46,12 @@ pub struct LintArgs {
     /// Injection manifest file or directory (repeatable).
     #[arg(long = "manifest", value_name = "PATH")]
     pub manifests: Vec<PathBuf>,
-    /// Value for a flow's `{{placeholder}}` (repeatable).
+    /// Value for a flow's `{{placeholder}}` (repeatable); with Terraform, only for what
+    /// it cannot know offline.
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
+    #[command(flatten)]
+    pub tf: super::tf::TfArgs,
     /// Config file to read instead of routecheck.yaml (found by walking up) or the
     /// deprecated ./.routecheck-lint.yaml.
     #[arg(long, value_name = "FILE")]
@@ -117,7 +120,15 @@ pub fn run(args: LintArgs) -> Result<u8, Stopped> {
             .or(cfg.max_bytes)
             .unwrap_or(super::live::DEFAULT_MAX_BYTES),
         excludes: project.as_ref().map(Project::excludes).unwrap_or_default(),
+        terraform: None,
     };
+    if let Some(tf) = args.tf.load(project.as_ref())? {
+        // Every flow the deploy has, unless the command line names what to lint.
+        if !explicit {
+            inputs.flows.extend(super::tf::deployed_flows(&tf));
+        }
+        inputs.terraform = Some(std::sync::Arc::new(tf));
+    }
     inputs.flows.extend(args.flows);
     inputs.rules.extend(args.rules);
     inputs.manifests.extend(args.manifests);
@@ -138,6 +149,9 @@ pub fn run(args: LintArgs) -> Result<u8, Stopped> {
     } else {
         Vec::new()
     };
+    for note in &report.notes {
+        crate::errln!("warning: {note}");
+    }
     if let Err(e) = write_report(args.format, &report, &stop, true) {
         crate::errln!("error: cannot write the report: {e}");
         return Ok(exit::USAGE);

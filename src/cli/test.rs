@@ -33,10 +33,6 @@ pub struct TestArgs {
     /// placeholder (over the file's `vars:`); repeatable.
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
-    /// The Terraform root module: its configuration and local modules are evaluated
-    /// (docs/terraform.md) and rules files may name a flow as `flow: tf:ADDRESS`.
-    #[arg(long, value_name = "DIR")]
-    pub terraform: Option<PathBuf>,
     #[command(flatten)]
     pub tf: super::tf::TfArgs,
     /// Output format on stdout.
@@ -202,7 +198,7 @@ pub fn config(args: &TestArgs, project: Option<&Project>) -> Result<RunConfig, S
         min_coverage,
         // `test` exits right after the run.
         forget_at_exit: true,
-        terraform: args.tf.options(args.terraform.as_deref(), project)?,
+        terraform: args.tf.options(project)?,
         pictures: args
             .summary
             .is_some()

@@ -1,16 +1,25 @@
-//! The Terraform flags every command that reads flows shares: `--tf-var-file`,
-//! `--tf-var` and `--tf-plan` (with `--terraform DIR`, which each command declares so its
-//! help says what it reads), resolved into [`crate::terraform::Options`]: flags against
-//! the working directory, routecheck.yaml's `terraform:` against the file's directory.
+//! The Terraform flags every command that reads flows shares (`--terraform DIR`,
+//! `--tf-var-file`, `--tf-var`, `--tf-plan`), resolved into
+//! [`crate::terraform::Options`] — flags against the working directory, routecheck.yaml's
+//! `terraform:` against the file's directory — and the one way a command's `--flow`
+//! argument becomes a file and its placeholder values: `tf:ADDRESS`, or a file that a
+//! `genesyscloud_flow` resource deploys (then with that resource's substitutions).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::project::Project;
-use crate::terraform::{Options, VarSource};
+use crate::terraform::{Config, Fill, FlowBinding, Options, VarSource};
 
-/// `--tf-var-file`, `--tf-var`, `--tf-plan`.
+/// `--terraform`, `--tf-var-file`, `--tf-var`, `--tf-plan`.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct TfArgs {
+    /// The Terraform root module: its configuration and local modules are evaluated
+    /// (docs/terraform.md), flows its `genesyscloud_flow` resources deploy get their
+    /// substitutions, and a flow may be named `tf:ADDRESS` (default: routecheck.yaml's
+    /// `terraform:`).
+    #[arg(long = "terraform", value_name = "DIR")]
+    pub dir: Option<PathBuf>,
     /// A Terraform variable definitions file (`.tfvars` or `.tfvars.json`), applied after
     /// terraform.tfvars and *.auto.tfvars, as `terraform plan -var-file`; repeatable, a
     /// later file wins.
@@ -27,19 +36,39 @@ pub struct TfArgs {
 }
 
 impl TfArgs {
-    /// The options the flags and routecheck.yaml give (`dir` is `--terraform DIR`).
-    pub fn options(
-        &self,
-        dir: Option<&Path>,
-        project: Option<&Project>,
-    ) -> Result<Options, String> {
-        let mut vars: Vec<VarSource> = self
-            .tf_var_files
-            .iter()
-            .cloned()
-            .map(VarSource::File)
-            .collect();
-        for a in &self.tf_vars {
+    /// The options the flags and routecheck.yaml give. routecheck.yaml's `var_files`,
+    /// `vars` and `plan` belong to its `dir`: they apply unless `--terraform` names
+    /// another directory (its `plan` also unless `--tf-plan` is given); the flags' files
+    /// and values come after its own, as later `-var-file`/`-var` arguments do.
+    pub fn options(&self, project: Option<&Project>) -> Result<Options, String> {
+        let section = match (&self.dir, project) {
+            (None, Some(p)) => p.config.terraform.as_ref().map(|t| (p, t.section())),
+            _ => None,
+        };
+        let mut vars: Vec<VarSource> = Vec::new();
+        let mut dir = self.dir.clone();
+        let mut plan = self.tf_plan.clone();
+        if let Some((p, s)) = &section {
+            dir = s.dir.as_deref().map(|d| p.path(d));
+            vars.extend(s.var_files.iter().map(|f| VarSource::File(p.path(f))));
+            let from = format!("{} terraform: vars:", p.file.display());
+            vars.extend(s.vars.iter().map(|(k, v)| VarSource::Assign {
+                name: k.clone(),
+                value: v.clone(),
+                from: from.clone(),
+            }));
+            if plan.is_none() {
+                plan = s.plan.as_deref().map(|f| p.path(f));
+            }
+        }
+        let mut files = self.tf_var_files.iter();
+        let mut values = self.tf_vars.iter();
+        for is_file in flag_order(self.tf_var_files.len(), self.tf_vars.len()) {
+            if is_file {
+                vars.extend(files.next().cloned().map(VarSource::File));
+                continue;
+            }
+            let Some(a) = values.next() else { continue };
             let Some((name, value)) = a.split_once('=') else {
                 return Err(format!("--tf-var {a}: expected NAME=VALUE"));
             };
@@ -52,13 +81,180 @@ impl TfArgs {
                 from: "--tf-var".into(),
             });
         }
-        let dir = dir
-            .map(Path::to_path_buf)
-            .or_else(|| project.and_then(|p| p.config.terraform.as_deref().map(|t| p.path(t))));
+        if dir.is_none() && plan.is_none() && !vars.is_empty() {
+            return Err(
+                "--tf-var-file and --tf-var need --terraform DIR (or routecheck.yaml `terraform: { dir: … }`)"
+                    .into(),
+            );
+        }
         Ok(Options {
             dir: dir.map(|d| crate::terraform::absolute_dir(&d)),
             vars,
-            plan: self.tf_plan.clone(),
+            plan: plan.map(|p| crate::terraform::absolute_dir(&p)),
         })
     }
+
+    /// The configuration the flags and routecheck.yaml name, read; `Ok(None)` when none
+    /// is. Problems are located diagnostics (a flag's as a usage error).
+    pub fn load(
+        &self,
+        project: Option<&Project>,
+    ) -> Result<Option<Config>, Vec<crate::diag::SourceDiagnostic>> {
+        let opts = self
+            .options(project)
+            .map_err(|e| vec![super::stop::usage_unlocated(e)])?;
+        if opts.is_empty() {
+            return Ok(None);
+        }
+        crate::terraform::read(&opts).map(Some)
+    }
+
+    /// [`Self::load`], its problems printed and returned as the exit code.
+    pub fn read(&self, project: Option<&Project>) -> Result<Option<Config>, u8> {
+        self.load(project).map_err(|diags| {
+            super::print_diagnostics(diags.iter().map(|d| d as &dyn miette::Diagnostic));
+            crate::exit::USAGE
+        })
+    }
+}
+
+/// The order `--tf-var-file` (true) and `--tf-var` (false) were given in: Terraform
+/// applies `-var-file` and `-var` in command-line order (a later one wins), and clap
+/// keeps each flag's values apart. Read from the process's arguments; when they do not
+/// account for every value (the options were built another way), files first.
+fn flag_order(files: usize, values: usize) -> Vec<bool> {
+    let mut order = Vec::new();
+    for a in std::env::args_os().skip(1) {
+        let a = a.to_string_lossy();
+        if a == "--" {
+            break;
+        }
+        if a == "--tf-var-file" || a.starts_with("--tf-var-file=") {
+            order.push(true);
+        } else if a == "--tf-var" || a.starts_with("--tf-var=") {
+            order.push(false);
+        }
+    }
+    let (f, v) = order
+        .iter()
+        .fold((0, 0), |(f, v), &x| if x { (f + 1, v) } else { (f, v + 1) });
+    if f == files && v == values {
+        order
+    } else {
+        std::iter::repeat_n(true, files)
+            .chain(std::iter::repeat_n(false, values))
+            .collect()
+    }
+}
+
+/// A command's flow, ready to load.
+#[derive(Debug, Clone)]
+pub struct FlowArg {
+    /// The file, as messages show it (relative to the working directory when under it).
+    pub path: PathBuf,
+    /// Its placeholder values.
+    pub vars: BTreeMap<String, String>,
+    /// The `genesyscloud_flow` it is, when Terraform deploys it.
+    pub binding: Option<FlowBinding>,
+}
+
+impl FlowArg {
+    /// How a rules file names this flow when it cannot be a relative path: `tf:ADDRESS`.
+    pub fn terraform_ref(&self) -> Option<String> {
+        self.binding.as_ref().map(|b| format!("tf:{}", b.address))
+    }
+
+    /// Print the binding's warnings (a `--var` that Terraform's value beats, …).
+    pub fn warn(&self) {
+        for w in self.binding.iter().flat_map(|b| &b.warnings) {
+            crate::errln!("warning: {w}");
+        }
+    }
+}
+
+/// `--var` then routecheck.yaml `vars:`, the fills of a command without rules files.
+pub fn fills<'a>(cli: &'a BTreeMap<String, String>, project: Option<&'a Project>) -> Vec<Fill<'a>> {
+    let mut out = vec![Fill {
+        label: "--var",
+        vars: cli,
+    }];
+    if let Some(p) = project {
+        out.push(Fill {
+            label: "routecheck.yaml `vars:`",
+            vars: &p.config.vars,
+        });
+    }
+    out
+}
+
+/// Resolve `--flow ARG`: `tf:ADDRESS` binds that resource; a file that exactly one
+/// `genesyscloud_flow` deploys is bound to it; any other file is read as it is, with
+/// the fills as its placeholder values (the first fill that has a name gives it).
+pub fn flow(arg: &Path, tf: Option<&Config>, fills: &[Fill<'_>]) -> Result<FlowArg, String> {
+    let text = arg.to_string_lossy();
+    let bind = |tf: &Config, address: &str| -> Result<FlowArg, String> {
+        let b = tf
+            .bind(address, fills)
+            .map_err(|e| format!("{}\n  help: {}", e.message, e.help))?;
+        Ok(FlowArg {
+            path: crate::terraform::shown(&b.path),
+            vars: b.vars.clone(),
+            binding: Some(b),
+        })
+    };
+    if let Some(address) = text.strip_prefix("tf:") {
+        let Some(tf) = tf else {
+            return Err(format!(
+                "--flow {text} names a Terraform resource, but no Terraform configuration was given (pass --terraform DIR or --tf-plan FILE, or set `terraform:` in routecheck.yaml)"
+            ));
+        };
+        return bind(tf, address);
+    }
+    if let Some(tf) = tf {
+        match tf.flows_of_file(arg).as_slice() {
+            [] => {}
+            [one] => return bind(tf, one),
+            many => {
+                return Err(format!(
+                    "{} is deployed by {} `genesyscloud_flow` instances, each with its own substitutions; name one: {}",
+                    arg.display(),
+                    many.len(),
+                    many.iter()
+                        .map(|a| format!("--flow 'tf:{a}'"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        }
+    }
+    let mut vars = BTreeMap::new();
+    for f in fills.iter().rev() {
+        vars.extend(f.vars.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+    Ok(FlowArg {
+        path: arg.to_path_buf(),
+        vars,
+        binding: None,
+    })
+}
+
+/// The `genesyscloud_flow` instances a command reads when it is given no flow: those
+/// whose file is of a kind routecheck runs on its own (a bot flow is read through the
+/// message flow that calls it). A file that cannot be read is kept: loading reports it.
+pub fn deployed_flows(tf: &Config) -> Vec<PathBuf> {
+    tf.flow_addresses()
+        .into_iter()
+        .filter(|a| {
+            let Some(path) = tf.flow(a).ok().and_then(|f| f.filepath.ok()) else {
+                return true;
+            };
+            let Ok(text) = crate::source::read_text(&path) else {
+                return true;
+            };
+            crate::flow::kind::top_key(&text)
+                .and_then(|(k, _)| crate::flow::kind::by_key(k))
+                .is_none_or(|k| k.simulated)
+        })
+        .map(|a| PathBuf::from(format!("tf:{a}")))
+        .collect()
 }

@@ -25,7 +25,7 @@ pub struct TraceArgs {
     /// The case of RULES to replay, by its exact name.
     #[arg(long, value_name = "NAME", requires = "rules")]
     pub case: Option<String>,
-    /// The Archy flow file.
+    /// The Archy flow file, or `tf:ADDRESS` (a `genesyscloud_flow` of `--terraform`).
     #[arg(long, required_unless_present = "rules")]
     pub flow: Option<PathBuf>,
     /// The conversation fixture (the API's conversation JSON); without it, a Web
@@ -36,9 +36,12 @@ pub struct TraceArgs {
     /// A participant attribute, KEY=VALUE (repeatable); over the fixture's, if any.
     #[arg(long = "attr", value_name = "KEY=VALUE")]
     pub attrs: Vec<String>,
-    /// A `{{placeholder}}` value for the flow file, NAME=VALUE (repeatable).
+    /// A `{{placeholder}}` value for the flow file, NAME=VALUE (repeatable); with
+    /// Terraform, only for what it cannot know offline.
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
+    #[command(flatten)]
+    pub tf: super::tf::TfArgs,
     /// The output path an external action takes, 'Action Name=output' (repeatable);
     /// 'Action Name=' stubs a single-path action.
     #[arg(long = "stub", value_name = "ACTION=OUTPUT")]
@@ -129,7 +132,7 @@ fn run_inner(args: &TraceArgs) -> Result<u8, Failure> {
                 .into());
         }
     };
-    let mut vars = pairs(&args.vars, "--var", "NAME=VALUE")?;
+    let vars = pairs(&args.vars, "--var", "NAME=VALUE")?;
     let directory = Directory {
         queues: pairs(&args.queues, "--queue", "ID=NAME")?,
         ..Directory::default()
@@ -141,14 +144,17 @@ fn run_inner(args: &TraceArgs) -> Result<u8, Failure> {
     // routecheck.yaml: its placeholder values under --var, its stubs files under ours.
     let project = super::project().map_err(Failure::Exit)?;
     let shared = match &project {
-        Some(p) => {
-            for (k, v) in &p.config.vars {
-                vars.entry(k.clone()).or_insert_with(|| v.clone());
-            }
-            stubs_file::read_all(&p.paths(&p.config.stubs)).map_err(Failure::Many)?
-        }
+        Some(p) => stubs_file::read_all(&p.paths(&p.config.stubs)).map_err(Failure::Many)?,
         None => Vec::new(),
     };
+    let tf = args.tf.read(project.as_ref()).map_err(Failure::Exit)?;
+    let arg = super::tf::flow(
+        flow_path,
+        tf.as_ref(),
+        &super::tf::fills(&vars, project.as_ref()),
+    )?;
+    arg.warn();
+    let deploy = super::provenance::lines(&arg, tf.as_ref());
     let mut stubs = match &args.stubs_file {
         Some(p) => StubsFile::read(p).map_err(Failure::Located)?.stubs(),
         None => Stubs::default(),
@@ -158,7 +164,7 @@ fn run_inner(args: &TraceArgs) -> Result<u8, Failure> {
         let entry = stubs.0.entry(name).or_insert_with(Stub::default);
         entry.output = Some(output).filter(|o| !o.is_empty());
     }
-    let flow = match Flow::load(flow_path, &vars) {
+    let flow = match Flow::load(&arg.path, &arg.vars) {
         Ok(f) => f,
         Err(diags) => return Err(Failure::Many(diags)),
     };
@@ -201,12 +207,16 @@ fn run_inner(args: &TraceArgs) -> Result<u8, Failure> {
             let _ = write!(
                 crate::source::render::stdout(),
                 "{}",
-                super::graph::path_diagram(&flow, &result)
+                super::graph::with_comments(&super::graph::path_diagram(&flow, &result), &deploy)
             );
             Ok(exit::OK)
         }
         Ok(result) => {
-            let _ = write!(crate::source::render::stdout(), "{}", render_run(&result));
+            let mut out = crate::source::render::stdout();
+            for l in &deploy {
+                let _ = writeln!(out, "{l}");
+            }
+            let _ = write!(out, "{}", render_run(&result));
             Ok(exit::OK)
         }
         Err(e) => {

@@ -94,6 +94,8 @@ pub struct Loaded {
     pub manifest_count: usize,
     /// Rules files read.
     pub rules_count: usize,
+    /// Warnings about inputs that are not findings: a `--var` a Terraform value beats.
+    pub notes: Vec<String>,
 }
 
 /// Load every input; all load errors are collected.
@@ -107,12 +109,26 @@ pub fn load(inputs: &LintInputs) -> Result<Loaded, Vec<SourceDiagnostic>> {
     // Flows are parsed on every core (parsing is most of a large lint), kept in order.
     let flows: Vec<_> = {
         use rayon::prelude::*;
-        expand(&inputs.flows, yaml_ext, &inputs.excludes, &mut errors)
-            .into_par_iter()
-            .map(|path| {
+        // `tf:ADDRESS` entries are not paths: past the walk, to the Terraform binding.
+        let (tf_refs, paths): (Vec<PathBuf>, Vec<PathBuf>) = inputs
+            .flows
+            .iter()
+            .cloned()
+            .partition(|p| p.to_string_lossy().starts_with("tf:"));
+        let mut files = expand(&paths, yaml_ext, &inputs.excludes, &mut errors);
+        files.extend(tf_refs);
+        let jobs = super::terraform::jobs(
+            files,
+            inputs.terraform.as_deref(),
+            &inputs.vars,
+            &mut out.notes,
+            &mut errors,
+        );
+        jobs.into_par_iter()
+            .map(|job| {
                 // A flows folder holds the bots and modules its flows call: read them too.
-                let loaded = Flow::load_called(&path, &inputs.vars);
-                (path.canonicalize().unwrap_or(path), loaded)
+                let loaded = Flow::load_called(&job.path, &job.vars);
+                (job.path.canonicalize().unwrap_or(job.path), loaded)
             })
             .collect()
     };
@@ -151,7 +167,7 @@ pub fn load(inputs: &LintInputs) -> Result<Loaded, Vec<SourceDiagnostic>> {
                 super::rules_reads::read(
                     &path,
                     &src,
-                    &inputs.vars,
+                    inputs,
                     &mut flows_seen,
                     &mut out,
                     &mut errors,

@@ -11,6 +11,7 @@ pub mod inputs;
 pub mod literals;
 pub mod race;
 pub mod rules_reads;
+pub mod terraform;
 pub mod unreachable;
 
 use std::collections::BTreeMap;
@@ -33,6 +34,9 @@ pub struct LintInputs {
     pub max_bytes: usize,
     /// Directories the walk does not enter (canonical; routecheck.yaml's `exclude:`).
     pub excludes: Vec<PathBuf>,
+    /// The deploy's Terraform: flows its resources deploy get their substitutions, and
+    /// `tf:ADDRESS` names one (crate::lint::terraform).
+    pub terraform: Option<std::sync::Arc<crate::terraform::Config>>,
 }
 
 /// The stable finding codes. Their spelling is part of the interface (JSON, GitHub
@@ -169,6 +173,9 @@ pub struct LintReport {
     pub rules: usize,
     /// Rules-file bindings read.
     pub bindings: usize,
+    /// Warnings about the inputs that are not findings (a `--var` a Terraform value
+    /// beats), printed on stderr.
+    pub notes: Vec<String>,
 }
 
 /// Load everything and run every check. Any input that cannot be loaded (a bad flow,
@@ -196,6 +203,7 @@ pub fn lint(inputs: &LintInputs) -> Result<LintReport, Vec<SourceDiagnostic>> {
         manifests: loaded.manifest_count,
         rules: loaded.rules_count,
         bindings: loaded.bindings,
+        notes: loaded.notes,
     })
 }
 

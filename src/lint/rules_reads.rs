@@ -17,7 +17,7 @@ use super::inputs::{Loaded, RuleRead, load_error, parse};
 pub fn read(
     path: &Path,
     src: &SourceFile,
-    run_vars: &BTreeMap<String, String>,
+    inputs: &super::LintInputs,
     flows_seen: &mut HashSet<PathBuf>,
     out: &mut Loaded,
     errors: &mut Vec<SourceDiagnostic>,
@@ -29,16 +29,45 @@ pub fn read(
         return;
     }
     if let Some(flow) = root.get("flow") {
-        let mut vars = run_vars.clone();
+        let mut own = BTreeMap::new();
         if let Some(m) = root.get("vars").and_then(Node::as_map) {
             for (k, v) in m {
                 if let (Some(k), Some(t)) = (k.as_str(), v.scalar_text()) {
-                    vars.insert(k.to_owned(), t);
+                    own.insert(k.to_owned(), t);
                 }
             }
         }
+        let mut vars = inputs.vars.clone();
+        vars.extend(own.clone());
         match flow.as_str() {
             None => errors.push(load_error(src, flow, "`flow` must be a path")),
+            Some(rel) if rel.starts_with("tf:") => {
+                let address = &rel["tf:".len()..];
+                match super::terraform::rules_flow(
+                    address,
+                    inputs.terraform.as_deref(),
+                    &own,
+                    &inputs.vars,
+                    &mut out.notes,
+                ) {
+                    Ok(job) => {
+                        let canonical = job.path.canonicalize().unwrap_or(job.path.clone());
+                        // The same instance as a `--flow` (or another rules file) is read once.
+                        let key = PathBuf::from(format!("{}#{address}", canonical.display()));
+                        if flows_seen.insert(key) && flows_seen.insert(canonical) {
+                            match Flow::load(&job.path, &job.vars) {
+                                Ok(f) => out.flows.push(f),
+                                Err(e) => errors.extend(e),
+                            }
+                        }
+                    }
+                    Err((message, help)) => errors.push(
+                        load_error(src, flow, message)
+                            .with_code(crate::source::code::LintInputCode::Path)
+                            .with_help(help),
+                    ),
+                }
+            }
             Some(rel) => match crate::project::resolve(path, rel) {
                 Ok((joined, canonical)) => {
                     if flows_seen.insert(canonical) {

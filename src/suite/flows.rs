@@ -72,6 +72,7 @@ pub fn bind(
     shared: &[StubsFile],
     prefetch: Option<&Prefetch>,
     used: &mut Vec<String>,
+    warnings: &mut Vec<SourceDiagnostic>,
     errors: &mut Vec<SourceDiagnostic>,
 ) -> Vec<Arc<Flow>> {
     // Per flow index: the shared stubs for it (their problems reported once).
@@ -86,12 +87,41 @@ pub fn bind(
         let Some(sf) = suite.flow.as_mut() else {
             continue;
         };
+        let bound = sf.terraform.is_some();
         if let Some(resource) = sf.terraform.clone() {
-            match resolve_terraform(&resource, terraform, &sf.vars) {
-                Ok((path, vars)) => {
+            let fills = [
+                crate::terraform::Fill {
+                    label: "--var",
+                    vars: overrides,
+                },
+                crate::terraform::Fill {
+                    label: "`vars:` in this rules file",
+                    vars: &sf.vars,
+                },
+                crate::terraform::Fill {
+                    label: "routecheck.yaml `vars:`",
+                    vars: defaults,
+                },
+            ];
+            match resolve_terraform(&resource, terraform, &fills) {
+                Ok(b) => {
+                    used.extend(
+                        b.used
+                            .iter()
+                            .filter(|n| overrides.contains_key(*n))
+                            .cloned(),
+                    );
+                    for w in &b.warnings {
+                        warnings.push(
+                            SourceDiagnostic::warning(&suite.source, sf.span, w.clone())
+                                .with_code(RulesCode::Terraform)
+                                .with_label("flow named here"),
+                        );
+                    }
+                    let path = b.path;
                     sf.display = crate::source::shown::shown(&path);
                     sf.path = path.canonicalize().unwrap_or(path);
-                    sf.vars = vars;
+                    sf.vars = b.vars;
                 }
                 Err((message, help)) => {
                     errors.push(
@@ -111,7 +141,13 @@ pub fn bind(
         });
         let mut vars = sf.vars.clone();
         if let Some(ph) = placeholders {
-            let (filled, used_here, missing) = flow_vars(ph, &sf.vars, defaults, overrides);
+            // A bound flow's values are final: `--var` and `vars:` filled what they may.
+            let none = VarOverrides::new();
+            let (filled, used_here, missing) = if bound {
+                flow_vars(ph, &sf.vars, &none, &none)
+            } else {
+                flow_vars(ph, &sf.vars, defaults, overrides)
+            };
             vars = filled;
             used.extend(used_here);
             if !missing.is_empty() {
@@ -210,55 +246,20 @@ pub fn bind(
     flows
 }
 
-/// The flow file and placeholder values of the `genesyscloud_flow` at `resource` (an
-/// address as `terraform state list` prints it, or a bare `genesyscloud_flow.NAME`
-/// unique in the configuration): Terraform's substitutions, with the rules file's
-/// `vars:` filling only the ones Terraform cannot know offline (what Terraform knows
-/// wins: a deploy is checked with the values it deploys).
+/// The flow file and placeholder values of the `genesyscloud_flow` at `resource`, bound
+/// by [`crate::terraform::Config::bind`]: Terraform's substitutions, with `--var`, the
+/// rules file's `vars:` and routecheck.yaml's `vars:` (in that order) filling only what
+/// Terraform cannot know offline.
 fn resolve_terraform(
     resource: &str,
     terraform: Option<&crate::terraform::Config>,
-    own: &BTreeMap<String, String>,
-) -> Result<(PathBuf, BTreeMap<String, String>), (String, String)> {
+    fills: &[crate::terraform::Fill<'_>],
+) -> Result<crate::terraform::FlowBinding, (String, String)> {
     let Some(tf) = terraform else {
         return Err((
             format!("`tf:{resource}` names a Terraform resource, but no Terraform configuration was given"),
             "run with `--terraform DIR` (the root module) or `--tf-plan FILE`, or set `terraform: { dir: … }` in routecheck.yaml".into(),
         ));
     };
-    let flow = tf.flow(resource).map_err(|e| {
-        (
-            format!("`tf:{resource}`: {e}"),
-            "name the flow by its address as `terraform state list` prints it".to_string(),
-        )
-    })?;
-    let path = flow.filepath.map_err(|e| {
-        (
-            format!("`{}` has no usable `filepath`: {e}", flow.address),
-            format!("the resource is declared at {}", flow.at),
-        )
-    })?;
-    let missing: Vec<String> = flow
-        .unknown
-        .iter()
-        .filter(|(k, _)| !own.contains_key(k))
-        .map(|(k, u)| format!("`{k}` = {u}"))
-        .collect();
-    if !missing.is_empty() {
-        return Err((
-            format!(
-                "substitutions of `{}` that cannot be known offline: {}",
-                flow.address,
-                missing.join("; ")
-            ),
-            "give each under `vars:` in this rules file, in routecheck.yaml `vars:`, or with `--var NAME=VALUE`; or give the Terraform value it names".into(),
-        ));
-    }
-    let mut vars: BTreeMap<String, String> = own
-        .iter()
-        .filter(|(k, _)| !flow.substitutions.contains_key(*k))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    vars.extend(flow.substitutions);
-    Ok((path, vars))
+    tf.bind(resource, fills).map_err(|e| (e.message, e.help))
 }

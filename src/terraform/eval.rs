@@ -41,6 +41,8 @@ pub(super) struct V {
 pub(super) struct Bind {
     pub each: Option<(Value, Value)>,
     pub count: Option<u64>,
+    /// `dynamic` block iterators in scope, innermost last: name, key, value.
+    pub iters: Vec<(String, Value, Value)>,
 }
 
 enum Slot<T> {
@@ -212,6 +214,11 @@ impl<'t> Ev<'t> {
             u.len() - 1
         });
         Value::String(format!("{MARK}{id}{MARK}"))
+    }
+
+    /// [`Self::first_unknown`], for the other evaluation files.
+    pub(super) fn first_unknown_of(v: &Value) -> Option<Value> {
+        Self::first_unknown(v)
     }
 
     /// The first unknown inside `v`, as its sentinel.
@@ -394,6 +401,16 @@ impl<'t> Ev<'t> {
             _ => None,
         };
         let undeclared = |what: String| Err(loc.error(format!("reference to undeclared {what}")));
+        if let Some((_, k, v)) = b.iters.iter().rev().find(|(n, _, _)| *n == r.root) {
+            return match attr(0) {
+                Some("key") => walk(lit(k.clone()), &r.steps[1..], loc),
+                Some("value") => walk(lit(v.clone()), &r.steps[1..], loc),
+                _ => Err(loc.error(format!(
+                    "the `dynamic` iterator `{}` has only `key` and `value`",
+                    r.root
+                ))),
+            };
+        }
         let (base, used) = match r.root.as_str() {
             "var" => {
                 let Some(name) = attr(0) else {
@@ -702,7 +719,7 @@ impl<'t> Ev<'t> {
                 UnknownKind::RemoteModule,
                 &call.loc,
                 format!(
-                    "`source = \"{}\"` is not a local path, so its outputs are not read offline: give the values the flows need under `vars:`, or read a plan with `--tf-plan`",
+                    "`source = \"{}\"` is not a local path and `terraform init` has not installed it (.terraform/modules/modules.json): run `terraform init` (the installed module is then read as a local one), give the values the flows need under `vars:`, or read a plan with `--tf-plan`",
                     call.source
                 ),
             );
@@ -738,7 +755,7 @@ impl<'t> Ev<'t> {
                             Some(InstanceKey::Int(i)),
                             &Bind {
                                 count: Some(i),
-                                each: None,
+                                ..Bind::default()
                             },
                             &mut path,
                         )
@@ -751,7 +768,7 @@ impl<'t> Ev<'t> {
                 for (k, val) in items {
                     let b = Bind {
                         each: Some((Value::String(k.clone()), val)),
-                        count: None,
+                        ..Bind::default()
                     };
                     v.push((k.clone(), make(Some(InstanceKey::Str(k)), &b, &mut path)?));
                 }

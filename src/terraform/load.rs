@@ -62,7 +62,20 @@ pub struct BodyDecl {
     pub attrs: Vec<(String, Expr)>,
     /// Nested blocks by type; Terraform exposes them as lists of objects.
     pub blocks: Vec<(String, BodyDecl)>,
-    pub dynamic: Vec<Loc>,
+    /// `dynamic "TYPE" { for_each, iterator, content }`: blocks of TYPE, one per element.
+    pub dynamic: Vec<DynamicDecl>,
+}
+
+/// A `dynamic` block, expanded at evaluation like Terraform's.
+#[derive(Debug, Clone)]
+pub struct DynamicDecl {
+    /// The block type it makes.
+    pub kind: String,
+    pub for_each: Option<Expr>,
+    /// The iterator's name (`iterator = x`; default the block type).
+    pub iterator: String,
+    pub content: Option<BodyDecl>,
+    pub loc: Loc,
 }
 
 impl BodyDecl {
@@ -145,7 +158,13 @@ pub fn load_tree(root: &Path) -> Result<Tree, Vec<SourceDiagnostic>> {
     };
     let mut errors = Vec::new();
     let mut by_dir: BTreeMap<PathBuf, usize> = BTreeMap::new();
-    load_module(&mut tree, &mut by_dir, root, ".".into(), &mut errors, 0);
+    let installed = installed_modules(root);
+    let mut ctx = Walk {
+        by_dir: &mut by_dir,
+        installed: &installed,
+        errors: &mut errors,
+    };
+    load_module(&mut tree, &mut ctx, root, ".".into(), "", 0);
     if errors.is_empty() {
         Ok(tree)
     } else {
@@ -153,52 +172,106 @@ pub fn load_tree(root: &Path) -> Result<Tree, Vec<SourceDiagnostic>> {
     }
 }
 
+/// What loading carries down the module tree.
+struct Walk<'a> {
+    by_dir: &'a mut BTreeMap<PathBuf, usize>,
+    /// `.terraform/modules/modules.json`: module key (`a.b`) → directory, relative to the root.
+    installed: &'a BTreeMap<String, String>,
+    errors: &'a mut Vec<SourceDiagnostic>,
+}
+
+/// The modules `terraform init` installed, from `.terraform/modules/modules.json`
+/// (`{"Modules":[{"Key":"a.b","Source":…,"Dir":".terraform/modules/a.b"}]}`): a remote
+/// module there is read like a local one, as `terraform plan` reads it. Missing or
+/// unreadable: none (each remote module is then an unknown, with how to give it).
+fn installed_modules(root: &Path) -> BTreeMap<String, String> {
+    #[derive(serde::Deserialize)]
+    struct Manifest {
+        #[serde(rename = "Modules", default)]
+        modules: Vec<Entry>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        #[serde(rename = "Key")]
+        key: String,
+        #[serde(rename = "Dir")]
+        dir: String,
+    }
+    let Ok(text) = crate::source::read_text(&root.join(".terraform/modules/modules.json")) else {
+        return BTreeMap::new();
+    };
+    serde_json::from_str::<Manifest>(&text)
+        .map(|m| {
+            m.modules
+                .into_iter()
+                .filter(|e| !e.key.is_empty())
+                .map(|e| (e.key, e.dir))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn load_module(
     tree: &mut Tree,
-    by_dir: &mut BTreeMap<PathBuf, usize>,
+    ctx: &mut Walk<'_>,
     dir: &Path,
     rel: String,
-    errors: &mut Vec<SourceDiagnostic>,
+    module_key: &str,
     depth: usize,
 ) -> usize {
     let key = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-    if let Some(&i) = by_dir.get(&key) {
+    if let Some(&i) = ctx.by_dir.get(&key) {
         return i;
     }
     let index = tree.modules.len();
-    by_dir.insert(key, index);
+    ctx.by_dir.insert(key, index);
     tree.modules.push(ModuleDecl {
         dir: dir.to_path_buf(),
         rel: rel.clone(),
         ..Default::default()
     });
-    let mut module = read_module(dir, rel.clone(), errors);
+    let mut module = read_module(dir, rel.clone(), ctx.errors);
     // Deeper than any real configuration: a module that calls its own parent.
     if depth > 32 {
         return index;
     }
     for call in &mut module.modules {
-        if let Some(local) = local_source(&call.source) {
-            let child_dir = lexical_join(dir, local);
-            if !child_dir.is_dir() {
-                errors.push(
-                    call.loc
-                        .error(format!(
-                            "module `{}`: no directory {}",
-                            call.name,
-                            display(&child_dir)
-                        ))
-                        .with_label("source named here"),
-                );
-                continue;
+        let child_key = if module_key.is_empty() {
+            call.name.clone()
+        } else {
+            format!("{module_key}.{}", call.name)
+        };
+        // Where the child is: a local path, or where `terraform init` installed it.
+        let place = match local_source(&call.source) {
+            None => ctx
+                .installed
+                .get(&child_key)
+                .map(|i| (lexical_join(&tree.root, i), lexical_rel(".", i)))
+                .filter(|(d, _)| d.is_dir()),
+            Some(local) => {
+                let child_dir = lexical_join(dir, local);
+                if !child_dir.is_dir() {
+                    ctx.errors.push(
+                        call.loc
+                            .error(format!(
+                                "module `{}`: no directory {}",
+                                call.name,
+                                display(&child_dir)
+                            ))
+                            .with_label("source named here"),
+                    );
+                    continue;
+                }
+                Some((child_dir, lexical_rel(&rel, local)))
             }
-            let child_rel = lexical_rel(&rel, local);
+        };
+        if let Some((child_dir, child_rel)) = place {
             call.child = Some(load_module(
                 tree,
-                by_dir,
+                ctx,
                 &child_dir,
                 child_rel,
-                errors,
+                &child_key,
                 depth + 1,
             ));
         }
@@ -473,7 +546,23 @@ fn body_decl(file: &SourceFile, body: &Body) -> BodyDecl {
 
 fn nested(file: &SourceFile, b: &Block, out: &mut BodyDecl) {
     if b.ident.as_str() == "dynamic" {
-        out.dynamic.push(loc_of(file, b.span()));
+        let kind = b.labels.first().map(label).unwrap_or_default();
+        let inner = body_decl(file, &b.body);
+        let iterator = match inner.attr("iterator").map(|e| &e.node) {
+            Some(Node::Leaf(hcl::Expression::Variable(v))) => v.as_str().to_string(),
+            _ => kind.clone(),
+        };
+        out.dynamic.push(DynamicDecl {
+            for_each: inner.attr("for_each").cloned(),
+            iterator,
+            content: inner
+                .blocks
+                .into_iter()
+                .find(|(k, _)| k == "content")
+                .map(|(_, b)| b),
+            kind,
+            loc: loc_of(file, b.span()),
+        });
         return;
     }
     out.blocks

@@ -16,6 +16,8 @@
 //! [`Config::flow`]; other readers take [`Config::resources`] of the types they know.
 
 mod address;
+mod bind;
+mod discover;
 mod eval;
 pub mod functions;
 mod load;
@@ -28,6 +30,8 @@ mod vars;
 use std::path::{Path, PathBuf};
 
 pub use address::{Address, InstanceKey};
+pub use bind::{BindError, Fill, FlowBinding, Substitution, SubstitutionSource};
+pub use discover::flow_roots;
 pub use model::{
     Config, FlowResource, Origin, OriginKind, Resource, ResourceMode, TfValue, Unknown, UnknownKind,
 };
@@ -80,11 +84,48 @@ pub fn absolute_dir(dir: &Path) -> PathBuf {
 }
 
 pub(crate) fn absolute(dir: &Path) -> PathBuf {
-    if dir.is_absolute() {
-        return dir.to_path_buf();
-    }
+    let joined = if dir.is_absolute() {
+        dir.to_path_buf()
+    } else {
+        match std::env::current_dir() {
+            Ok(cwd) => cwd.join(dir),
+            Err(_) => dir.to_path_buf(),
+        }
+    };
+    normalise(&joined)
+}
+
+/// `p` relative to the working directory when it is under it (how messages show a
+/// flow file a resource names).
+pub fn shown(p: &Path) -> PathBuf {
     match std::env::current_dir() {
-        Ok(cwd) => cwd.join(dir),
-        Err(_) => dir.to_path_buf(),
+        Ok(cwd) => p
+            .strip_prefix(normalise(&cwd))
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| p.to_path_buf()),
+        Err(_) => p.to_path_buf(),
     }
+}
+
+/// `a/./b` and `a/x/../b` as `a/b`, lexically: `--terraform .` must not print
+/// `/repo/./modules/x` (a symlinked `x/..` is rare in a configuration, and Terraform
+/// itself joins module paths lexically).
+pub(crate) fn normalise(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
 }

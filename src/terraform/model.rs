@@ -294,9 +294,9 @@ impl Config {
     pub fn path(&self, p: &str) -> PathBuf {
         let p = Path::new(p);
         if p.is_absolute() {
-            p.to_path_buf()
+            super::normalise(p)
         } else {
-            self.root.join(p)
+            super::normalise(&self.root.join(p))
         }
     }
 

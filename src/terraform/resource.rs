@@ -41,7 +41,7 @@ pub(super) fn instances(ev: &Ev<'_>, inst: &Rc<Inst>, d: &ResourceDecl) -> R<Rc<
             for i in 0..n {
                 let b = Bind {
                     count: Some(i),
-                    each: None,
+                    ..Bind::default()
                 };
                 let (v, r) = one(ev, inst, d, address(Some(InstanceKey::Int(i))), &b)?;
                 list.push(v);
@@ -54,7 +54,7 @@ pub(super) fn instances(ev: &Ev<'_>, inst: &Rc<Inst>, d: &ResourceDecl) -> R<Rc<
             for (k, val) in items {
                 let b = Bind {
                     each: Some((Value::String(k.clone()), val)),
-                    count: None,
+                    ..Bind::default()
                 };
                 let (v, r) = one(ev, inst, d, address(Some(InstanceKey::Str(k.clone()))), &b)?;
                 m.insert(k, v);
@@ -144,11 +144,56 @@ fn body(
             a.push(Value::Object(v));
         }
     }
-    if let Some(l) = decl.dynamic.first() {
-        // The blocks a `dynamic` block makes are not modelled: say so if one is read.
-        let _ = l;
+    for d in &decl.dynamic {
+        let made = dynamic(ev, inst, d, b)?;
+        let list = out
+            .entry(d.kind.clone())
+            .or_insert_with(|| Value::Array(Vec::new()));
+        match (list.as_array_mut(), made) {
+            (Some(a), Value::Array(items)) => a.extend(items),
+            // Unknown `for_each`: the blocks are as unknown as it is.
+            (_, unknown) => *list = unknown,
+        }
     }
     Ok(out)
+}
+
+/// The blocks a `dynamic` block makes, as Terraform expands it: one per element of
+/// `for_each` (a map by key, a list or set by index with the element as value), its
+/// `content` evaluated with the iterator bound. An unknown `for_each` gives the
+/// unknown in place of the list.
+fn dynamic(ev: &Ev<'_>, inst: &Rc<Inst>, d: &super::load::DynamicDecl, b: &Bind) -> R<Value> {
+    let (Some(for_each), Some(content)) = (&d.for_each, &d.content) else {
+        return Err(d.loc.error(format!(
+            "`dynamic \"{}\"` needs `for_each` and a `content` block",
+            d.kind
+        )));
+    };
+    let v = ev.expr(inst, for_each, b)?;
+    if let Some(u) = Ev::first_unknown_of(&v.v) {
+        return Ok(u);
+    }
+    let items: Vec<(Value, Value)> = match v.v {
+        Value::Object(m) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
+        Value::Array(a) => a
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (Value::from(i as u64), v))
+            .collect(),
+        Value::Null => Vec::new(),
+        other => {
+            return Err(for_each.loc.error(format!(
+                "`for_each` of a `dynamic` block must be a map, list or set, not {other}"
+            )));
+        }
+    };
+    let mut out = Vec::new();
+    for (k, v) in items {
+        let mut inner = b.clone();
+        inner.iters.push((d.iterator.clone(), k, v));
+        out.push(Value::Object(body(ev, inst, content, &inner, None, "")?));
+    }
+    Ok(Value::Array(out))
 }
 
 /// The `name:` of a flow file after its substitutions (unknown ones kept as their

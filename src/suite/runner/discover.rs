@@ -182,6 +182,7 @@ pub fn load(config: &RunConfig) -> Result<Loaded, Vec<SourceDiagnostic>> {
         &shared,
         loaded.prefetch.as_deref(),
         &mut used_vars,
+        &mut loaded.warnings,
         &mut errors,
     );
     for f in &loaded.flows {

@@ -1,0 +1,4 @@
+locals {
+  lambda_zip_dir = "${path.module}/../lambda-orderstatus/bin"
+}
+

@@ -1,0 +1,3 @@
+output "webmessenger_deploymentid" {
+  value = genesyscloud_webdeployments_deployment.myWebMessagingDeployment.id
+}

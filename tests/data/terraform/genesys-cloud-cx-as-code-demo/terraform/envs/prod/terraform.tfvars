@@ -1,0 +1,2 @@
+environment="prod"
+book_purchase_queue_name="Book Purchase Queue (prod - non TF resource)"

@@ -1,0 +1,7 @@
+output "id" {
+  value = genesyscloud_integration.LambdaDataIntegration.id
+}
+
+output "name" {
+  value = var.integration_name
+}

@@ -1,0 +1,7 @@
+output "id" {
+  value = genesyscloud_flow.bot_flow.id
+}
+
+output "name" {
+  value = var.bot_name
+}
