@@ -159,7 +159,9 @@ pub fn run(mut args: GenArgs) -> u8 {
         // A deployed flow is named by its address: its substitutions come from Terraform.
         let flow_ref = match (arg.terraform_ref(), &out) {
             (Some(r), _) => r,
-            (None, Some(o)) => crate::source::shown::relative(path, o.parent().unwrap_or(Path::new("."))),
+            (None, Some(o)) => {
+                crate::source::shown::relative(path, o.parent().unwrap_or(Path::new(".")))
+            }
             (None, None) => stdout_flow_ref(path),
         };
         let own = written_vars(arg, &vars);
