@@ -253,7 +253,7 @@ pub fn deployed_flows(tf: &Config) -> Vec<PathBuf> {
             };
             crate::flow::kind::top_key(&text)
                 .and_then(|(k, _)| crate::flow::kind::by_key(k))
-                .is_none_or(|k| k.simulated)
+                .is_none_or(|k| k.runs == crate::flow::kind::Runs::UnderTest)
         })
         .map(|a| PathBuf::from(format!("tf:{a}")))
         .collect()
