@@ -323,3 +323,51 @@ fn lint_reports_a_participant_data_race_at_both_actions() {
     );
     assert!(!out.contains("participant-data-race"), "{out}");
 }
+
+/// The issue's held-out case on the real blueprint flow: `Cancel My Order` where the
+/// switch compares `Cancel my order` silently takes the default; an attribute read into
+/// a compared variable is checked the same way.
+#[test]
+fn a_value_equal_to_a_flow_literal_but_for_case_or_spacing_is_warned() {
+    let (dir, _) = project(
+        &[DUDE, RACE],
+        r#"suite: near literals
+flow: flows/dude-wheres-my-stuff-message.yaml
+vars: { flow_name: D, default_language: en-us, integration_category: Lambda, integration_data_action_name: L }
+cases:
+  - name: cancel
+    message: hi
+    stubs:
+      Call Bot Flow: { values: { State.TheIntent: Cancel My Order } }
+    expect:
+      - route: { queue: dude-general-support }
+  - name: questions
+    message: hi
+    stubs:
+      Call Bot Flow: { values: { State.TheIntent: Order Questions } }
+    expect:
+      - route: { queue: dude-general-support }
+"#,
+    );
+    let (code, out, err) = run(&["test", "rules.yaml"], dir.path());
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("1 warning"), "{out}");
+    for part in [
+        "routecheck::flow::near-literal",
+        "stub \"Call Bot Flow\" sets `State.TheIntent` to \"Cancel My Order\", which no comparison in the flow matches: the nearest literal is \"Cancel my order\"",
+        "rules.yaml:8:7",
+        "only in letter case or spacing",
+    ] {
+        assert!(err.contains(part), "{part}: {err}");
+    }
+    std::fs::write(
+        dir.path().join("rules.yaml"),
+        "suite: s\nflow: flows/participant-data-race.yaml\ncases:\n  - name: spaced\n    message: hi\n    attributes: { Tier: \"Gold \" }\n    expect:\n      - route: { queue: General }\n",
+    )
+    .unwrap();
+    let (_, _, err) = run(&["test", "rules.yaml"], dir.path());
+    assert!(
+        err.contains("attribute `Tier` (read into `Flow.Tier`) is \"Gold \", which no comparison in the flow matches: the nearest literal is \"gold\""),
+        "{err}"
+    );
+}

@@ -94,6 +94,36 @@ impl Flow {
         out
     }
 
+    /// The string literals each variable (lowercase name) meets in the flow's decisions
+    /// and switches, and whether some `firstMatch` switch compares it exactly (its
+    /// subject is the bare variable): what a value given for it can match.
+    pub fn compared_strings(&self) -> std::collections::HashMap<String, (Vec<String>, bool)> {
+        let mut out: std::collections::HashMap<String, (Vec<String>, bool)> =
+            std::collections::HashMap::new();
+        for bp in self.branch_points() {
+            for (var, _) in &bp.facts.reads {
+                let e = out.entry(var.to_ascii_lowercase()).or_default();
+                for l in &bp.facts.literals {
+                    if let crate::expr::Value::String(s) = l
+                        && !e.0.contains(s)
+                    {
+                        e.0.push(s.clone());
+                    }
+                }
+            }
+        }
+        for s in self.switch_literals() {
+            if let Some((var, _)) = s.subject.root().as_var() {
+                let e = out.entry(var.to_ascii_lowercase()).or_default();
+                e.1 = true;
+                if !e.0.contains(&s.literal) {
+                    e.0.push(s.literal.clone());
+                }
+            }
+        }
+        out
+    }
+
     /// Every attribute written by Set Participant Data with a literal name, in file
     /// order: the name and the byte span of the name.
     pub fn attribute_writes(&self) -> Vec<(String, (usize, usize))> {

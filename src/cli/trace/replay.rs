@@ -115,6 +115,7 @@ fn replay(
     let mut near = check::near_miss_warnings(suite, case, &conv);
     let (outcome, run) = check::evaluate_run(suite, case, &conv, tree.as_ref(), env);
     near.extend(check::race_warnings(suite, case, run.as_ref()));
+    near.extend(check::literal_warnings(suite, case));
     // The path first (stdout), then the case line exactly as `test` prints it.
     if let Some(run) = &run {
         let text = match args.format {

@@ -6,6 +6,7 @@
 //! - `expect`: one expectation (conditions, attributes, values) and typed comparison.
 //! - `flow`: the flow simulation of a case and its failures.
 //! - `warnings`: near-miss attribute names, as located warnings.
+//! - `literals`: case values no comparison of the flow matches (near literals).
 //! - `race`: participant data read back in the run that set it, routed both ways.
 //! - `guest`: the checks of a `guest:` case against the real session.
 
@@ -20,6 +21,7 @@ use crate::guest::GuestRun;
 mod expect;
 mod flow;
 mod guest;
+mod literals;
 mod race;
 mod warnings;
 use super::near;
@@ -27,6 +29,7 @@ use super::near;
 use expect::check;
 pub use expect::{render, typed_eq};
 use flow::{sim_error, simulate};
+pub use literals::literal_warnings;
 pub use race::race_warnings;
 pub use warnings::near_miss_warnings;
 

@@ -156,6 +156,7 @@ pub(super) fn run_group(
                 near = check::near_miss_warnings(suite, case, conv);
                 let (outcome, run) = check::evaluate_run(suite, case, conv, tree.as_ref(), env);
                 near.extend(check::race_warnings(suite, case, run.as_ref()));
+                near.extend(check::literal_warnings(suite, case));
                 if let (Some(sink), Some(run), Some(flow), Outcome::Failed { .. }) = (
                     &config.pictures,
                     &run,
