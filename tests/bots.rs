@@ -257,3 +257,32 @@ fn coverage_counts_the_branches_of_the_bots_and_modules_the_flow_ran() {
         "{text}"
     );
 }
+
+#[test]
+fn lint_reads_a_flows_folder_holding_a_bot_flow_with_real_findings() {
+    let dir = "tests/data/bots/dudes-wheres-my-stuff";
+    let flows = format!("{dir}/flows");
+    let rules = format!("{dir}/dudes.yaml");
+    let (out, err, code) = run(&[
+        "lint",
+        "--flow",
+        &flows,
+        "--rules",
+        &rules,
+        "--var",
+        "flow_name=DudesWheresMyStuffBot",
+        "--var",
+        "default_language=en-us",
+        "--var",
+        "integration_category=Lambda",
+        "--var",
+        "integration_data_action_name=OrderStatus",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let all = format!("{out}{err}");
+    assert!(
+        all.contains("(2 flows, 0 manifests, 1 rules file read)"),
+        "{all}"
+    );
+    assert!(all.contains("Context.CustomerFirstName"), "{all}");
+}
