@@ -35,6 +35,11 @@ pub struct TestArgs {
     pub vars: Vec<String>,
     #[command(flatten)]
     pub tf: super::tf::TfArgs,
+    /// The clock of every case without its own `now:`, RFC 3339 (2026-12-07T16:00:00Z).
+    /// Without either, expressions read the wall clock and a schedule evaluated at the
+    /// current time is an error.
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
     /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -199,6 +204,12 @@ pub fn config(args: &TestArgs, project: Option<&Project>) -> Result<RunConfig, S
         // `test` exits right after the run.
         forget_at_exit: true,
         terraform: args.tf.options(project)?,
+        now: match &args.now {
+            Some(t) => Some(
+                crate::expr::DateTime::parse(t.trim()).map_err(|e| format!("--now {t}: {e}"))?,
+            ),
+            None => None,
+        },
         pictures: args
             .summary
             .is_some()

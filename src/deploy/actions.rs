@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value as J;
 
-use super::model::Item;
+use super::model;
+use crate::terraform::Resource;
 
 /// One data action.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,13 +25,10 @@ pub struct DataAction {
 pub struct Contract(pub BTreeMap<String, String>);
 
 impl DataAction {
-    pub(super) fn from_item(it: &Item) -> Result<DataAction, String> {
-        let name = it.text("name")?.ok_or("it has no `name`")?.to_string();
-        let category = it
-            .text("category")?
-            .ok_or("it has no `category`")?
-            .to_string();
-        let output = match it.text("contract_output")? {
+    pub(super) fn from_resource(it: &Resource) -> Result<DataAction, String> {
+        let name = model::required(it, "name")?.to_string();
+        let category = model::required(it, "category")?.to_string();
+        let output = match model::text(it, "contract_output")? {
             Some(text) => {
                 Contract::parse(text).map_err(|e| format!("its `contract_output` {e}"))?
             }
@@ -42,6 +40,32 @@ impl DataAction {
             at: it.at.clone(),
             output,
         })
+    }
+}
+
+impl DataAction {
+    /// Why a stub's values do not fit this action's success contract, one message per
+    /// value: `values` maps variables to what the stub sets, `success` the call's
+    /// success outputs (contract field → variable). Values written through no success
+    /// output (failure outputs, or variables the action does not set) are not the
+    /// contract's to judge.
+    pub fn check_stub(
+        &self,
+        success: &[(String, String)],
+        values: &BTreeMap<String, J>,
+    ) -> Vec<String> {
+        let mut out = Vec::new();
+        for (var, value) in values {
+            for (field, _) in success.iter().filter(|(_, v)| v.eq_ignore_ascii_case(var)) {
+                if let Some(why) = self.output.mismatch(field, value) {
+                    out.push(format!(
+                        "`{var}` comes from data action `{}` (category `{}`, {}): {why}",
+                        self.name, self.category, self.at
+                    ));
+                }
+            }
+        }
+        out
     }
 }
 

@@ -2,7 +2,7 @@
 //! them: routing queues, schedules, schedule and emergency groups, data tables with
 //! their rows, and data actions with their contracts, each by the name a flow uses.
 //!
-//! Load ([`model`]: resources of any reader, [`Deploy::from_items`]) → evaluate
+//! Load ([`Deploy::from_config`]: the Terraform model, [`model`] its accessors) → evaluate
 //! ([`schedules`]: what a schedule decides at a clock) → the simulator and lint read
 //! it. A rules file's own `tables:` and stubs win over the deploy's.
 
@@ -15,8 +15,10 @@ mod tables;
 use std::collections::BTreeMap;
 
 pub use actions::{Contract, DataAction};
-pub use model::{Attr, DeployProblem, Item};
+pub use model::DeployProblem;
 pub use schedules::{EmergencyGroup, GroupOutcome, Schedule, ScheduleGroup};
+
+use crate::terraform::{Config, Resource, TfValue};
 
 /// Everything the deploy defines that a flow can name.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -38,81 +40,98 @@ pub struct Deploy {
 /// A deploy with nothing in it: every schedule still needs a stub.
 pub static EMPTY: std::sync::LazyLock<Deploy> = std::sync::LazyLock::new(Deploy::default);
 
+/// Resources by every form a reference to them takes: full address, address without
+/// instance key, and known `id`.
+type Index = BTreeMap<String, String>;
+
+fn index(r: &Resource, name: &str, into: &mut Index) {
+    for a in model::addresses(r) {
+        into.insert(a, name.to_string());
+    }
+    if let Some(TfValue::String(id)) = r.attr("id") {
+        into.insert(id.clone(), name.to_string());
+    }
+}
+
 impl Deploy {
-    /// Build the model from resource instances (any reader's). Resources of other types
-    /// are ignored; a resource that cannot be read is recorded in `problems`.
-    pub fn from_items(items: &[Item]) -> Deploy {
+    /// Build the model from the evaluated configuration (or plan). Resources of other
+    /// types are ignored; one that cannot be read is recorded in `problems`.
+    pub fn from_config(config: &Config) -> Deploy {
         let mut d = Deploy::default();
-        // Schedule groups and rows refer to other resources by address: index names first.
-        let mut schedule_names: BTreeMap<String, String> = BTreeMap::new();
-        for it in items {
-            let problem = |message: String| DeployProblem {
-                address: it.address.clone(),
-                at: it.at.clone(),
-                message,
-            };
-            let result: Result<(), String> = (|| {
-                match it.kind.as_str() {
-                    "genesyscloud_routing_queue" => {
-                        if let Some(n) = it.text("name")? {
-                            d.queues.insert(n.to_string(), it.address.clone());
-                        }
-                    }
-                    "genesyscloud_architect_schedules" => {
-                        let name = required(it, "name")?;
-                        let s = Schedule::new(
-                            name,
-                            required(it, "start")?,
-                            required(it, "end")?,
-                            it.text("rrule")?,
-                        )?;
-                        schedule_names.insert(it.address.clone(), name.to_string());
-                        d.schedules.insert(name.to_string(), s);
-                    }
-                    "genesyscloud_architect_emergencygroup" => {
-                        let name = required(it, "name")?;
-                        let enabled = matches!(it.attr("enabled"), Some(Attr::Bool(true)));
-                        if let Some(Attr::Unknown(a)) = it.attr("enabled") {
-                            return Err(format!(
-                                "its `enabled` is `{a}`, which cannot be known offline"
-                            ));
-                        }
-                        d.emergency_groups.insert(
-                            name.to_string(),
-                            EmergencyGroup {
-                                name: name.to_string(),
-                                enabled,
-                            },
-                        );
-                    }
-                    "genesyscloud_integration_action" => {
-                        let a = DataAction::from_item(it)?;
-                        d.actions.insert((a.category.clone(), a.name.clone()), a);
-                    }
-                    _ => {}
+        // Schedule groups refer to schedules by id: index schedules first.
+        let mut schedule_names = Index::new();
+        let of = |kind| config.of_type(kind);
+        for r in of("genesyscloud_routing_queue") {
+            match model::required(r, "name") {
+                Ok(n) => {
+                    d.queues.insert(n.to_string(), r.address.to_string());
                 }
-                Ok(())
-            })();
-            if let Err(m) = result {
-                d.problems.push(problem(m));
+                Err(m) => d.problems.push(DeployProblem::of(r, m)),
             }
         }
-        for it in items
-            .iter()
-            .filter(|i| i.kind == "genesyscloud_architect_schedulegroups")
-        {
-            match group(it, &schedule_names) {
+        for r in of("genesyscloud_architect_schedules") {
+            let s = (|| {
+                Schedule::new(
+                    model::required(r, "name")?,
+                    model::required(r, "start")?,
+                    model::required(r, "end")?,
+                    model::text(r, "rrule")?,
+                )
+            })();
+            match s {
+                Ok(s) => {
+                    index(r, &s.name, &mut schedule_names);
+                    d.schedules.insert(s.name.clone(), s);
+                }
+                Err(m) => d.problems.push(DeployProblem::of(r, m)),
+            }
+        }
+        for r in of("genesyscloud_architect_emergencygroup") {
+            let g = (|| {
+                let name = model::required(r, "name")?.to_string();
+                let enabled = match r.attr("enabled") {
+                    None | Some(TfValue::Null) => false,
+                    Some(TfValue::Bool(b)) => *b,
+                    Some(TfValue::Unknown(u)) => {
+                        return Err(format!("its `enabled` cannot be known offline: {u}"));
+                    }
+                    Some(other) => {
+                        return Err(format!(
+                            "its `enabled` is {}, not a bool",
+                            model::describe(other)
+                        ));
+                    }
+                };
+                Ok(EmergencyGroup {
+                    name,
+                    enabled,
+                    address: r.address.to_string(),
+                })
+            })();
+            match g {
+                Ok(g) => {
+                    d.emergency_groups.insert(g.name.clone(), g);
+                }
+                Err(m) => d.problems.push(DeployProblem::of(r, m)),
+            }
+        }
+        for r in of("genesyscloud_integration_action") {
+            match DataAction::from_resource(r) {
+                Ok(a) => {
+                    d.actions.insert((a.category.clone(), a.name.clone()), a);
+                }
+                Err(m) => d.problems.push(DeployProblem::of(r, m)),
+            }
+        }
+        for r in of("genesyscloud_architect_schedulegroups") {
+            match group(r, &schedule_names) {
                 Ok(g) => {
                     d.schedule_groups.insert(g.name.clone(), g);
                 }
-                Err(m) => d.problems.push(DeployProblem {
-                    address: it.address.clone(),
-                    at: it.at.clone(),
-                    message: m,
-                }),
+                Err(m) => d.problems.push(DeployProblem::of(r, m)),
             }
         }
-        let (tables, problems) = tables::build(items);
+        let (tables, problems) = tables::build(config);
         d.tables = tables;
         d.problems.extend(problems);
         d
@@ -126,36 +145,46 @@ impl Deploy {
             && self.emergency_groups.is_empty()
             && self.tables.0.is_empty()
             && self.actions.is_empty()
+            && self.problems.is_empty()
+    }
+
+    /// Add the deploy's queues (`FindQueue`) and emergency groups (`FindEmergencyGroup`)
+    /// to a lookup directory, under names it does not already have. Offline a resource's
+    /// id is its Terraform address (the real one is known only after apply).
+    pub fn fill(&self, d: &mut crate::expr::Directory) {
+        let add = |map: &mut BTreeMap<String, String>, name: &str, id: &str| {
+            if !map.values().any(|n| n == name) {
+                map.insert(id.to_string(), name.to_string());
+            }
+        };
+        for (name, address) in &self.queues {
+            add(&mut d.queues, name, address);
+        }
+        for g in self.emergency_groups.values() {
+            add(&mut d.emergency_groups, &g.name, &g.address);
+        }
     }
 
     /// The problem recorded for a resource named `name`, if any.
     pub fn problem_for(&self, name: &str) -> Option<&DeployProblem> {
         self.problems
             .iter()
-            .find(|p| p.message.contains(&format!("`{name}`")))
+            .find(|p| p.name.as_deref() == Some(name))
     }
 }
 
-fn required<'i>(it: &'i Item, name: &str) -> Result<&'i str, String> {
-    it.text(name)?.ok_or_else(|| format!("it has no `{name}`"))
-}
-
-/// A schedule group, its schedules named by the address their `.id` refers to.
-fn group(it: &Item, schedules: &BTreeMap<String, String>) -> Result<ScheduleGroup, String> {
-    let name = required(it, "name")?.to_string();
+/// A schedule group, its schedules named by the resource their ids refer to.
+fn group(r: &Resource, schedules: &Index) -> Result<ScheduleGroup, String> {
+    let name = model::required(r, "name")?.to_string();
     let refs = |key: &str| -> Result<Vec<String>, String> {
         let mut out = Vec::new();
-        for v in it.attr(key).map(Attr::items).unwrap_or_default() {
-            let address = match v {
-                Attr::Unknown(a) => a.strip_suffix(".id").unwrap_or(a).to_string(),
-                Attr::String(s) => s.clone(),
-                other => return Err(format!("`{key}` holds {other:?}, not schedule ids")),
-            };
-            match schedules.get(&address) {
+        for v in model::items(r, key) {
+            let target = model::reference(v).map_err(|e| format!("`{key}` names {e}"))?;
+            match schedules.get(&target) {
                 Some(n) => out.push(n.clone()),
                 None => {
                     return Err(format!(
-                        "`{key}` names `{address}`, which is not a `genesyscloud_architect_schedules` of the deploy"
+                        "`{key}` names `{target}`, which is not a `genesyscloud_architect_schedules` of the deploy"
                     ));
                 }
             }
@@ -163,7 +192,7 @@ fn group(it: &Item, schedules: &BTreeMap<String, String>) -> Result<ScheduleGrou
         Ok(out)
     };
     Ok(ScheduleGroup {
-        time_zone: it.text("time_zone")?.map(str::to_string),
+        time_zone: model::text(r, "time_zone")?.map(str::to_string),
         open: refs("open_schedules_id")?,
         closed: refs("closed_schedules_id")?,
         holiday: refs("holiday_schedules_id")?,
@@ -171,144 +200,111 @@ fn group(it: &Item, schedules: &BTreeMap<String, String>) -> Result<ScheduleGrou
     })
 }
 
+/// The deploy of a Terraform configuration written to a temporary directory (tests).
+#[cfg(test)]
+pub(crate) fn from_tf(files: &[(&str, &str)]) -> Deploy {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let p = dir.path().join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let config = crate::terraform::read(&crate::terraform::Options {
+        dir: Some(dir.path().to_path_buf()),
+        ..Default::default()
+    })
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    Deploy::from_config(&config)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    pub(crate) fn item(kind: &str, name: &str, attrs: &[(&str, Attr)]) -> Item {
-        Item {
-            kind: kind.into(),
-            address: format!("{kind}.{name}"),
-            at: "main.tf:1".into(),
-            attrs: attrs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        }
-    }
-
-    fn s(v: &str) -> Attr {
-        Attr::String(v.into())
-    }
-
     #[test]
     fn groups_resolve_schedules_through_their_ids() {
-        let items = vec![
-            item(
-                "genesyscloud_routing_queue",
-                "q",
-                &[("name", s("dude-general-support"))],
-            ),
-            item(
-                "genesyscloud_architect_schedules",
-                "open",
-                &[
-                    ("name", s("Open")),
-                    ("start", s("2026-01-05T09:00:00.000000")),
-                    ("end", s("2026-01-05T17:00:00.000000")),
-                    ("rrule", s("FREQ=DAILY")),
-                ],
-            ),
-            item(
-                "genesyscloud_architect_schedulegroups",
-                "g",
-                &[
-                    ("name", s("Hours")),
-                    ("time_zone", s("Europe/Paris")),
-                    (
-                        "open_schedules_id",
-                        Attr::List(vec![Attr::Unknown(
-                            "genesyscloud_architect_schedules.open.id".into(),
-                        )]),
-                    ),
-                ],
-            ),
-            item(
-                "genesyscloud_architect_schedulegroups",
-                "bad",
-                &[
-                    ("name", s("Bad")),
-                    (
-                        "open_schedules_id",
-                        Attr::List(vec![Attr::Unknown(
-                            "genesyscloud_architect_schedules.nope.id".into(),
-                        )]),
-                    ),
-                ],
-            ),
-        ];
-        let d = Deploy::from_items(&items);
+        let d = from_tf(&[(
+            "main.tf",
+            r#"
+resource "genesyscloud_routing_queue" "q" { name = "dude-general-support" }
+resource "genesyscloud_architect_schedules" "open" {
+  name  = "Open"
+  start = "2026-01-05T09:00:00.000000"
+  end   = "2026-01-05T17:00:00.000000"
+  rrule = "FREQ=DAILY"
+}
+resource "genesyscloud_architect_schedulegroups" "g" {
+  name              = "Hours"
+  time_zone         = "Europe/Paris"
+  open_schedules_id = [genesyscloud_architect_schedules.open.id]
+}
+data "genesyscloud_architect_schedules" "org" { name = "Org" }
+resource "genesyscloud_architect_schedulegroups" "data" {
+  name              = "FromOrg"
+  time_zone         = "Europe/Paris"
+  open_schedules_id = [data.genesyscloud_architect_schedules.org.id]
+}
+resource "genesyscloud_architect_emergencygroup" "e" {
+  name    = "Evacuation"
+  enabled = true
+}
+"#,
+        )]);
         assert!(d.queues.contains_key("dude-general-support"));
         assert_eq!(d.schedule_groups["Hours"].open, vec!["Open".to_string()]);
-        assert_eq!(d.problems.len(), 1);
+        assert!(d.emergency_groups["Evacuation"].enabled);
+        assert_eq!(d.problems.len(), 1, "{:?}", d.problems);
         assert!(
-            d.problems[0].message.contains("schedules.nope"),
+            d.problems[0].message.contains("data source")
+                && d.problems[0].name.as_deref() == Some("FromOrg"),
             "{:?}",
             d.problems
         );
+        assert!(d.problem_for("FromOrg").is_some());
     }
 
     #[test]
     fn a_table_from_its_rows_with_titles_and_defaults() {
-        let prop = |n: &str, t: &str, title: &str, default: Option<&str>| {
-            let mut m = BTreeMap::from([
-                ("name".to_string(), s(n)),
-                ("type".to_string(), s(t)),
-                ("title".to_string(), s(title)),
-            ]);
-            if let Some(d) = default {
-                m.insert("default".into(), s(d));
-            }
-            Attr::Map(m)
-        };
-        let items = vec![
-            item(
-                "genesyscloud_architect_datatable",
-                "stores",
-                &[
-                    ("name", s("Store Hours")),
-                    (
-                        "properties",
-                        Attr::List(vec![
-                            prop("key", "string", "Store", None),
-                            prop("open", "string", "Open", None),
-                            prop("vip", "boolean", "VIP", Some("false")),
-                        ]),
-                    ),
-                ],
-            ),
-            item(
-                "genesyscloud_architect_datatable_row",
-                "paris",
-                &[
-                    (
-                        "datatable_id",
-                        Attr::Unknown("genesyscloud_architect_datatable.stores.id".into()),
-                    ),
-                    ("key_value", s("Paris")),
-                    ("properties_json", s(r#"{"open": "09:00"}"#)),
-                ],
-            ),
-            item(
-                "genesyscloud_architect_datatable_row",
-                "stray",
-                &[
-                    (
-                        "datatable_id",
-                        Attr::Unknown("genesyscloud_architect_datatable.other.id".into()),
-                    ),
-                    ("key_value", s("x")),
-                ],
-            ),
-        ];
-        let d = Deploy::from_items(&items);
+        let d = from_tf(&[(
+            "main.tf",
+            r#"
+resource "genesyscloud_architect_datatable" "stores" {
+  name = "Store Hours"
+  properties {
+    name  = "key"
+    type  = "string"
+    title = "Store"
+  }
+  properties {
+    name  = "open"
+    type  = "string"
+    title = "Open"
+  }
+  properties {
+    name    = "vip"
+    type    = "boolean"
+    title   = "VIP"
+    default = "false"
+  }
+}
+resource "genesyscloud_architect_datatable_row" "paris" {
+  datatable_id    = genesyscloud_architect_datatable.stores.id
+  key_value       = "Paris"
+  properties_json = jsonencode({ "open" = "09:00" })
+}
+resource "genesyscloud_architect_datatable_row" "stray" {
+  datatable_id = "3f2a0c"
+  key_value    = "x"
+}
+"#,
+        )]);
         let t = &d.tables.0["Store Hours"];
         assert_eq!(t.key, "Store");
         let row = t.row("Paris").unwrap();
         assert_eq!(row["Open"], "09:00");
         assert_eq!(row["VIP"], false);
         assert_eq!(row["Store"], "Paris");
-        assert_eq!(d.problems.len(), 1);
-        assert!(d.problems[0].message.contains("datatable.other"));
+        assert_eq!(d.problems.len(), 1, "{:?}", d.problems);
+        assert!(d.problems[0].message.contains("`3f2a0c`"));
     }
 }

@@ -1,69 +1,77 @@
-//! The deploy's resources in a form independent of how they were read: each a type,
-//! an address, where it is declared and its evaluated attributes, where a value known
-//! only after apply (`genesyscloud_architect_schedules.open.id`) is kept as the address
-//! it refers to, so references between resources still resolve offline.
+//! Reading the deploy's resources off the Terraform model ([`crate::terraform::Config`]):
+//! typed accessors over a [`Resource`]'s evaluated attributes, and how one resource
+//! refers to another. A value known only after apply (`genesyscloud_architect_schedules.open.id`)
+//! is a [`TfValue::Unknown`] naming the address it refers to, so references between
+//! resources still resolve offline; a known id (a plan of resources already applied)
+//! resolves through the target's own `id`.
 
-use std::collections::BTreeMap;
+use crate::terraform::{Resource, TfValue, UnknownKind};
 
-/// An attribute value.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Attr {
-    Null,
-    Bool(bool),
-    Number(f64),
-    String(String),
-    List(Vec<Attr>),
-    Map(BTreeMap<String, Attr>),
-    /// Not known offline: the Terraform address of what it is (`TYPE.NAME.id`).
-    Unknown(String),
-}
-
-impl Attr {
-    pub fn as_str(&self) -> Option<&str> {
-        match self {
-            Attr::String(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    /// The items of a list or set (a single value is one item).
-    pub fn items(&self) -> Vec<&Attr> {
-        match self {
-            Attr::List(l) => l.iter().collect(),
-            Attr::Null => Vec::new(),
-            one => vec![one],
-        }
+/// A string attribute, or why it cannot be used.
+pub(super) fn text<'r>(r: &'r Resource, name: &str) -> Result<Option<&'r str>, String> {
+    match r.attr(name) {
+        None | Some(TfValue::Null) => Ok(None),
+        Some(TfValue::String(s)) => Ok(Some(s)),
+        Some(TfValue::Unknown(u)) => Err(format!("its `{name}` cannot be known offline: {u}")),
+        Some(other) => Err(format!(
+            "its `{name}` is not a string ({})",
+            describe(other)
+        )),
     }
 }
 
-/// One resource instance.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Item {
-    /// The resource type (`genesyscloud_routing_queue`).
-    pub kind: String,
-    /// Its address as `terraform state list` prints it.
-    pub address: String,
-    /// `file:line` of its declaration.
-    pub at: String,
-    pub attrs: BTreeMap<String, Attr>,
+/// A string attribute the resource must have.
+pub(super) fn required<'r>(r: &'r Resource, name: &str) -> Result<&'r str, String> {
+    text(r, name)?.ok_or_else(|| format!("it has no `{name}`"))
 }
 
-impl Item {
-    pub fn attr(&self, name: &str) -> Option<&Attr> {
-        self.attrs.get(name)
+/// The items of a list or set attribute (a single value is one item).
+pub(super) fn items<'r>(r: &'r Resource, name: &str) -> Vec<&'r TfValue> {
+    match r.attr(name) {
+        None | Some(TfValue::Null) => Vec::new(),
+        Some(TfValue::List(l)) => l.iter().collect(),
+        Some(one) => vec![one],
     }
+}
 
-    /// A string attribute, or why it cannot be used.
-    pub fn text(&self, name: &str) -> Result<Option<&str>, String> {
-        match self.attrs.get(name) {
-            None | Some(Attr::Null) => Ok(None),
-            Some(Attr::String(s)) => Ok(Some(s)),
-            Some(Attr::Unknown(a)) => Err(format!(
-                "its `{name}` is `{a}`, which cannot be known offline"
-            )),
-            Some(other) => Err(format!("its `{name}` is not a string ({other:?})")),
-        }
+/// What a reference to another resource's id names: the resource's address for an id
+/// known only after apply (`module.m.TYPE.NAME.id` → `module.m.TYPE.NAME`), the id itself
+/// when known. `Err` when it names something the deploy cannot hold (a data source).
+pub(super) fn reference(v: &TfValue) -> Result<String, String> {
+    match v {
+        TfValue::String(s) => Ok(s.clone()),
+        TfValue::Unknown(u) if u.kind == UnknownKind::DataSource => Err(format!(
+            "`{}` is a data source: what it names is read from the org at plan time, not defined in the configuration",
+            u.address
+        )),
+        TfValue::Unknown(u) => Ok(u
+            .address
+            .strip_suffix(".id")
+            .unwrap_or(&u.address)
+            .to_string()),
+        other => Err(format!("{} is not a resource id", describe(other))),
     }
+}
+
+/// A short description of a value for messages (never the whole value).
+pub(super) fn describe(v: &TfValue) -> &'static str {
+    match v {
+        TfValue::Null => "null",
+        TfValue::Bool(_) => "a bool",
+        TfValue::Number(_) => "a number",
+        TfValue::String(_) => "a string",
+        TfValue::List(_) => "a list",
+        TfValue::Map(_) => "an object",
+        TfValue::Unknown(_) => "unknown offline",
+    }
+}
+
+/// A resource's address, and the same without its instance key (`TYPE.NAME`, the form
+/// a reference to a counted resource's attribute takes offline).
+pub(super) fn addresses(r: &Resource) -> [String; 2] {
+    let mut bare = r.address.clone();
+    bare.key = None;
+    [r.address.to_string(), bare.to_string()]
 }
 
 /// A problem with one resource: it is left out of the model, and the problem is shown
@@ -72,7 +80,20 @@ impl Item {
 pub struct DeployProblem {
     pub address: String,
     pub at: String,
+    /// The name flows use for it, when it could be read.
+    pub name: Option<String>,
     pub message: String,
+}
+
+impl DeployProblem {
+    pub(super) fn of(r: &Resource, message: String) -> Self {
+        DeployProblem {
+            address: r.address.to_string(),
+            at: r.at.clone(),
+            name: text(r, "name").ok().flatten().map(str::to_string),
+            message,
+        }
+    }
 }
 
 impl std::fmt::Display for DeployProblem {

@@ -249,6 +249,8 @@ pub struct ScheduleGroup {
 pub struct EmergencyGroup {
     pub name: String,
     pub enabled: bool,
+    /// Its Terraform address (the id a lookup gives offline).
+    pub address: String,
 }
 
 /// The outcome of Evaluate Schedule Group, by its Archy output name.
@@ -436,6 +438,7 @@ mod tests {
         let on = EmergencyGroup {
             name: "Evacuation".into(),
             enabled: true,
+            address: "genesyscloud_architect_emergencygroup.e".into(),
         };
         assert_eq!(
             evaluate_group(Some(&g), Some(&on), ms("2026-12-07T10:00:00Z"), find)

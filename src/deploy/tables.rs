@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value as J;
 
-use super::model::{Attr, DeployProblem, Item};
+use super::model::{self, DeployProblem};
 use crate::flow::{Table, Tables};
+use crate::terraform::{Config, Resource, TfValue};
 
 /// One column: its schema name, the title Architect shows, its type and default.
 struct Column {
@@ -18,27 +19,29 @@ struct Column {
 
 /// Every table with its rows. A row whose table is not in the deploy, or whose
 /// `properties_json` is not a JSON object, is a problem.
-pub(super) fn build(items: &[Item]) -> (Tables, Vec<DeployProblem>) {
+pub(super) fn build(config: &Config) -> (Tables, Vec<DeployProblem>) {
     let mut problems = Vec::new();
-    let problem = |it: &Item, message: String| DeployProblem {
-        address: it.address.clone(),
-        at: it.at.clone(),
-        message,
-    };
-    let mut schemas: BTreeMap<String, (String, Vec<Column>)> = BTreeMap::new();
-    for it in items
-        .iter()
-        .filter(|i| i.kind == "genesyscloud_architect_datatable")
-    {
+    let problem = DeployProblem::of;
+    // By every form a row's `datatable_id` takes (see `model::reference`), the table's
+    // name; the schemas by name.
+    let mut by_ref: BTreeMap<String, String> = BTreeMap::new();
+    let mut schemas: BTreeMap<String, Vec<Column>> = BTreeMap::new();
+    for it in config.of_type("genesyscloud_architect_datatable") {
         match schema(it) {
             Ok((name, cols)) => {
-                schemas.insert(it.address.clone(), (name, cols));
+                for a in model::addresses(it) {
+                    by_ref.insert(a, name.clone());
+                }
+                if let Some(TfValue::String(id)) = it.attr("id") {
+                    by_ref.insert(id.clone(), name.clone());
+                }
+                schemas.insert(name, cols);
             }
             Err(m) => problems.push(problem(it, m)),
         }
     }
     let mut tables = Tables::default();
-    for (name, cols) in schemas.values() {
+    for (name, cols) in &schemas {
         let key = cols.iter().find(|c| c.name == "key");
         let key_name = key
             .and_then(|c| c.title.clone())
@@ -51,29 +54,29 @@ pub(super) fn build(items: &[Item]) -> (Tables, Vec<DeployProblem>) {
             },
         );
     }
-    for it in items
-        .iter()
-        .filter(|i| i.kind == "genesyscloud_architect_datatable_row")
-    {
-        let table = match it.attr("datatable_id") {
-            Some(Attr::Unknown(a)) => a.strip_suffix(".id").unwrap_or(a).to_string(),
-            Some(Attr::String(s)) => s.clone(),
-            other => {
-                problems.push(problem(
-                    it,
-                    format!("its `datatable_id` is {other:?}, not a table's id"),
-                ));
+    for it in config.of_type("genesyscloud_architect_datatable_row") {
+        let table = match it.attr("datatable_id").map(model::reference) {
+            Some(Ok(t)) => t,
+            Some(Err(e)) => {
+                problems.push(problem(it, format!("its `datatable_id` names {e}")));
+                continue;
+            }
+            None => {
+                problems.push(problem(it, "it has no `datatable_id`".into()));
                 continue;
             }
         };
-        let Some((name, cols)) = schemas.get(&table) else {
+        let Some((name, cols)) = by_ref
+            .get(&table)
+            .and_then(|n| schemas.get(n).map(|c| (n, c)))
+        else {
             problems.push(problem(
                 it,
                 format!("its `datatable_id` names `{table}`, which is not a `genesyscloud_architect_datatable` of the deploy"),
             ));
             continue;
         };
-        let key = match it.text("key_value") {
+        let key = match model::text(it, "key_value") {
             Ok(Some(k)) => k.to_string(),
             Ok(None) => {
                 problems.push(problem(it, "it has no `key_value`".into()));
@@ -84,7 +87,7 @@ pub(super) fn build(items: &[Item]) -> (Tables, Vec<DeployProblem>) {
                 continue;
             }
         };
-        let given: serde_json::Map<String, J> = match it.text("properties_json") {
+        let given: serde_json::Map<String, J> = match model::text(it, "properties_json") {
             Ok(None) => serde_json::Map::new(),
             Ok(Some(text)) => match serde_json::from_str(text) {
                 Ok(J::Object(m)) => m,
@@ -132,14 +135,14 @@ pub(super) fn build(items: &[Item]) -> (Tables, Vec<DeployProblem>) {
     (tables, problems)
 }
 
-fn schema(it: &Item) -> Result<(String, Vec<Column>), String> {
-    let name = it.text("name")?.ok_or("it has no `name`")?.to_string();
+fn schema(it: &Resource) -> Result<(String, Vec<Column>), String> {
+    let name = model::required(it, "name")?.to_string();
     let mut cols = Vec::new();
-    for p in it.attr("properties").map(Attr::items).unwrap_or_default() {
-        let Attr::Map(m) = p else {
-            return Err(format!("a `properties` block is {p:?}"));
+    for p in model::items(it, "properties") {
+        let TfValue::Map(m) = p else {
+            return Err(format!("a `properties` block is {}", model::describe(p)));
         };
-        let text = |k: &str| m.get(k).and_then(Attr::as_str).map(str::to_string);
+        let text = |k: &str| m.get(k).and_then(TfValue::text);
         let Some(col) = text("name") else {
             return Err("a `properties` block has no `name`".into());
         };

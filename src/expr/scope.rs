@@ -137,6 +137,8 @@ pub struct Directory {
     pub users: BTreeMap<String, String>,
     /// Skill id → skill name.
     pub skills: BTreeMap<String, String>,
+    /// Emergency group id → name (`FindEmergencyGroup`; the deploy's).
+    pub emergency_groups: BTreeMap<String, String>,
 }
 
 /// What evaluation may read besides the expression itself.

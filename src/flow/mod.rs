@@ -3,6 +3,7 @@
 
 mod archy;
 pub mod bot;
+pub use archy::DataActionCall;
 mod catalogue;
 pub mod coverage;
 pub mod expect;
@@ -323,6 +324,14 @@ impl Flow {
             }
         }
         out
+    }
+
+    /// The data actions the `callData` actions a stub key (`NAME`, `NAME@LINE`) addresses call.
+    pub fn data_actions(&self, key: &str) -> &[DataActionCall] {
+        self.loaded
+            .externals
+            .get(&split_stub_key(key).0)
+            .map_or(&[], |i| i.data_actions.as_slice())
     }
 
     /// Line and column of `at` in the flow file, memoised (see `places`).

@@ -5,6 +5,7 @@
 //! through their fixtures and [`check`] evaluates each one.
 
 pub mod check;
+pub mod deploy;
 pub mod flows;
 pub mod interp;
 pub mod live;

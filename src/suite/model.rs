@@ -204,6 +204,8 @@ pub struct Case {
     pub stubs: Stubs,
     /// `new_conversation:` — Message.IsNewConversation (default true).
     pub new_conversation: bool,
+    /// `now:` — the case's clock (over the run's `--now`).
+    pub now: Option<crate::expr::DateTime>,
 }
 
 /// One expectation, located.

@@ -83,6 +83,9 @@ struct Case {
     stubs: Option<crate::flow::Stubs>,
     /// Message.IsNewConversation for the flow run (default true).
     new_conversation: Option<bool>,
+    /// The case's clock, RFC 3339 (`2026-12-07T16:00:00Z`): `GetCurrentDateTimeUtc()` and
+    /// schedules evaluated at the current time (over `--now`).
+    now: Option<String>,
     /// Drive a real Web Messaging guest instead of reading a fixture (live mode): its
     /// conversation is read back through the Platform API. Excludes `fixture`,
     /// `conversation`, `attributes` and `message`.

@@ -11,7 +11,7 @@ use super::{Failure, TraceArgs, TraceFormat, pairs};
 use crate::exit;
 use crate::expr::DateTime;
 use crate::report::{self, CaseResult, Event, Format, Outcome, ReportOptions};
-use crate::suite::check::{self, Env};
+use crate::suite::check;
 use crate::suite::runner::{self, FixtureSource, Loaded};
 use crate::suite::{FileSource, prefetch};
 
@@ -24,7 +24,7 @@ pub(super) fn run(rules: &Path, args: &TraceArgs) -> Result<u8, Failure> {
     config.vars = pairs(&args.vars, "--var", "NAME=VALUE")?;
     config.terraform = args.tf.options(project.as_ref())?;
     if let Some(s) = &args.now {
-        config.now = DateTime::parse(s).map_err(|e| format!("--now: {e}"))?;
+        config.now = Some(DateTime::parse(s).map_err(|e| format!("--now: {e}"))?);
     }
     let loaded = runner::load(&config).map_err(Failure::Many)?;
     let result = replay(&loaded, rules, args, &config);
@@ -107,11 +107,7 @@ fn replay(
     let text = FileSource.read(&case.fixture).map_err(Failure::Usage)?;
     let (conv, tree) = prefetch::parse(case.fixture.display(), &text, case.needs_tree)
         .map_err(|e| format!("fixture {e}"))?;
-    let env = Env {
-        now: config.now,
-        directory: &config.directory,
-        guest: None,
-    };
+    let env = loaded.env(config);
     let mut near = check::near_miss_warnings(suite, case, &conv);
     let (outcome, run) = check::evaluate_run(suite, case, &conv, tree.as_ref(), env);
     near.extend(check::race_warnings(suite, case, run.as_ref()));

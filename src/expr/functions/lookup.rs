@@ -63,17 +63,15 @@ family! {
         contextual: true,
         evaluate: |a| by_id(a, &a.cx().directory.users, Type::User),
     };
-    /// Always NOT_SET: there is no emergency-group directory.
+    /// The deploy's emergency groups (`genesyscloud_architect_emergencygroup`); a name
+    /// not among them is NOT_SET.
     FIND_EMERGENCY_GROUP = Function {
         name: "FindEmergencyGroup",
         usage: "FindEmergencyGroup(name)",
         typing: Typing::Fixed(&[Str], Ret::Is(Type::EmergencyGroup)),
         not_set: NotSetRule::Never,
         contextual: true,
-        evaluate: |a| {
-            a.text(0)?;
-            Ok(Value::NotSet(Type::EmergencyGroup))
-        },
+        evaluate: |a| by_name(a, &a.cx().directory.emergency_groups, Type::EmergencyGroup),
     };
     MAKE_LIST_AGENT_SCORE_PAIR = Function {
         name: "MakeListAgentScorePair",

@@ -147,6 +147,13 @@ impl Loader<'_> {
         self.register_external(name, kind, at, known, &set_refs, &assigned_on);
         let outputs = self.outputs(body, kind, name, at, known);
         let call = self.call(kind, body).map(Box::new);
+        if kind == "callData"
+            && let Some(call) = data_action_call(body)
+            && let Some(info) = self.externals.get_mut(name)
+            && !info.data_actions.contains(&call)
+        {
+            info.data_actions.push(call);
+        }
         External {
             inputs,
             sets,
@@ -184,6 +191,24 @@ pub(super) fn push_new(list: &mut Vec<String>, item: &str) {
 /// Is `key` (under `parent`) a place where `var:` names a variable the action writes?
 pub(super) fn is_write_key(key: &str, parent: Option<&str>) -> bool {
     WRITE_KEYS.contains(&key) || (key == "outputs" && parent.is_some_and(|p| p.starts_with("ver_")))
+}
+
+/// The data action a `callData` body names, with its success outputs.
+fn data_action_call(body: &Node) -> Option<super::DataActionCall> {
+    let (category, _, c) = body.get("category")?.single_entry()?;
+    let (action, _, a) = c.get("dataAction")?.single_entry()?;
+    let success = a
+        .get("successOutputs")
+        .and_then(Node::as_map)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.get("var")?.as_str()?.to_string())))
+        .collect();
+    Some(super::DataActionCall {
+        category: category.to_string(),
+        action: action.to_string(),
+        success,
+    })
 }
 
 /// The output path on which Genesys assigns the variables under write key `key`, when

@@ -60,6 +60,18 @@ pub(crate) struct ExternalInfo {
     /// Each action of this name: its kind and its line in the flow file (a stub keyed
     /// by the bare name must match exactly one).
     pub actions: Vec<(String, usize)>,
+    /// The data actions a `callData` of this name calls (checked against the deploy's
+    /// contracts).
+    pub data_actions: Vec<DataActionCall>,
+}
+
+/// What a `callData` names: `category: { CAT: { dataAction: { NAME: { successOutputs } } } }`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DataActionCall {
+    pub category: String,
+    pub action: String,
+    /// Each success output as (contract field, the variable it is written to).
+    pub success: Vec<(String, String)>,
 }
 
 const WRITE_KEYS: &[&str] = &[

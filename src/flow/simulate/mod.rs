@@ -100,6 +100,10 @@ pub struct RunInput<'a> {
     /// (Genesys applies Set Participant Data asynchronously): the one from before the
     /// flow (false, the default) or the new one.
     pub reads_new_participant_data: bool,
+    /// `now` is only the wall clock (no `now:` on the case, no `--now`): expressions may
+    /// read it, but a schedule evaluated at it is an error, since its outcome would
+    /// change with the hour the run happens at.
+    pub wall_clock: bool,
 }
 
 impl<'a> RunInput<'a> {
@@ -128,6 +132,7 @@ impl<'a> RunInput<'a> {
             tables: &super::tables::NO_TABLES,
             deploy: &crate::deploy::EMPTY,
             reads_new_participant_data: false,
+            wall_clock: false,
         }
     }
 }

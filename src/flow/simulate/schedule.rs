@@ -28,6 +28,7 @@ impl Sim<'_, '_> {
         // "If NOT_SET passes to this field, the action fails at runtime"
         // (H:evaluate-schedule-action, H:evaluate-schedule-group-action).
         let at = match &call.at {
+            None if self.input.wall_clock => return Err(self.no_clock(a)),
             None => self.input.now.0,
             Some(v) => match self.eval(v)? {
                 Value::DateTime(d) => d.0,
@@ -192,6 +193,26 @@ impl Sim<'_, '_> {
                 Value::DateTime(crate::expr::DateTime(at))
             ),
         ))
+    }
+
+    /// The run has no clock of its own: deciding a schedule at the wall clock would make
+    /// the case pass or fail by the hour it runs, so it is an error that says how to pin one.
+    fn no_clock(&self, a: &Action) -> Stop {
+        let d = self.sim_diag(
+            &SimErrorKind::MissingStub,
+            a.at,
+            format!(
+                "{} \"{}\" evaluates the deploy's schedules at the current time, and the run has no clock",
+                a.kind, a.name
+            ),
+        );
+        Stop::Sim(
+            SimErrorKind::MissingStub,
+            Box::new(d.with_help(format!(
+                "give the case `now: 2026-12-07T16:00:00Z` (or the run `--now`), or stub the action: `{}: {{ output: ... }}`",
+                a.name
+            ))),
+        )
     }
 
     fn entity_name(&self, v: &Val, what: &str) -> Result<String, Stop> {

@@ -2,34 +2,23 @@
 
 use std::collections::BTreeMap;
 
-use crate::deploy::{Attr, Deploy, Item};
+use crate::deploy::Deploy;
 use crate::expr::{DateTime, Directory};
 use crate::flow::{Flow, Route, RunInput, SimErrorKind, Stubs};
-
-fn item(kind: &str, name: &str, attrs: &[(&str, &str)]) -> Item {
-    Item {
-        kind: kind.into(),
-        address: format!("{kind}.{name}"),
-        at: "main.tf:1".into(),
-        attrs: attrs
-            .iter()
-            .map(|(k, v)| (k.to_string(), Attr::String(v.to_string())))
-            .collect(),
-    }
-}
 
 /// The schedule of GenesysCloudBlueprints/webmessaging-chatbot-that-differentiates-on-and-off-hour-schedules,
 /// docs/main.tf (commit a1e7e24): every other week, Monday to Friday, 09:00-11:00.
 fn blueprint_deploy() -> Deploy {
-    Deploy::from_items(&[item(
-        "genesyscloud_architect_schedules",
-        "schedule",
-        &[
-            ("name", "dev-chat_schedule"),
-            ("rrule", "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TU,WE,TH,FR"),
-            ("start", "2023-06-02T09:00:00.000000"),
-            ("end", "2023-06-02T11:00:00.000000"),
-        ],
+    crate::deploy::from_tf(&[(
+        "main.tf",
+        r#"
+resource "genesyscloud_architect_schedules" "schedule" {
+  rrule       = "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TU,WE,TH,FR"
+  start       = "2023-06-02T09:00:00.000000"
+  end         = "2023-06-02T11:00:00.000000"
+  name        = "dev-chat_schedule"
+}
+"#,
     )])
 }
 

@@ -40,6 +40,8 @@ pub(super) fn simulate(
     input.conversation = &case.messages;
     input.library = library;
     input.reads_new_participant_data = reads_new;
+    input.deploy = env.deploy;
+    input.wall_clock = env.wall_clock;
     flow.run(&input)
 }
 

@@ -36,8 +36,13 @@ pub use warnings::near_miss_warnings;
 /// What every case of a run shares.
 #[derive(Debug, Clone, Copy)]
 pub struct Env<'a> {
-    /// `GetCurrentDateTimeUtc()`.
+    /// `GetCurrentDateTimeUtc()`, unless the case has its own `now:`.
     pub now: DateTime,
+    /// `now` is only the wall clock (no `--now`): a case without `now:` cannot evaluate
+    /// a schedule at it.
+    pub wall_clock: bool,
+    /// The deploy's resources (`--terraform`, `--tf-plan`).
+    pub deploy: &'a crate::deploy::Deploy,
     /// Lookup directory.
     pub directory: &'a Directory,
     /// A `guest:` case's session and read-back.
@@ -121,6 +126,8 @@ pub fn evaluate_run(
     };
     let env = Env {
         directory: suite.directory.as_ref().unwrap_or(env.directory),
+        now: case.now.unwrap_or(env.now),
+        wall_clock: env.wall_clock && case.now.is_none(),
         ..env
     };
     let run = match suite.flow.as_ref().and_then(|f| {

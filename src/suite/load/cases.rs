@@ -98,6 +98,7 @@ impl Loader<'_> {
         let mut saw_expect = false;
         let mut own_stubs = Vec::new();
         let mut new_conversation = None;
+        let mut now = None;
         let mut guest: Option<(&Node, Option<_>)> = None;
         self.guest_case = node
             .as_map()
@@ -126,6 +127,7 @@ impl Loader<'_> {
                     new_conversation = self.bool(v, "`new_conversation`")
                 }
                 "stubs" | "new_conversation" => {}
+                "now" => now = self.clock(v),
                 _ => self.err(k, RulesCode::UnknownKey, format!("unhandled key `{key}`")),
             }
         }
@@ -229,6 +231,7 @@ impl Loader<'_> {
             own_stubs,
             stubs,
             new_conversation: new_conversation.unwrap_or(true),
+            now,
         })
     }
 
@@ -276,6 +279,18 @@ impl Loader<'_> {
             }
         }
         out
+    }
+
+    /// `now: 2026-12-07T16:00:00Z`: the case's clock, RFC 3339 with an offset.
+    fn clock(&mut self, v: &Node) -> Option<crate::expr::DateTime> {
+        let text = self.string(v, "`now`")?;
+        match crate::expr::DateTime::parse(text.trim()) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                self.err(v, RulesCode::Type, format!("`now`: {e}"));
+                None
+            }
+        }
     }
 
     fn missing(&mut self, node: &Node, key: &str, help: &str) {

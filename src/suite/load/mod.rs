@@ -72,6 +72,7 @@ const CASE_KEYS: Keys = &[
     "expect",
     "stubs",
     "new_conversation",
+    "now",
     "conversation",
     "guest",
 ];

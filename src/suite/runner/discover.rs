@@ -145,6 +145,7 @@ pub fn load(config: &RunConfig) -> Result<Loaded, Vec<SourceDiagnostic>> {
     let mut loaded = Loaded {
         non_rules_files,
         prefetch,
+        directory: config.directory.clone(),
         ..Loaded::default()
     };
     let mut errors = Vec::new();
@@ -174,6 +175,11 @@ pub fn load(config: &RunConfig) -> Result<Loaded, Vec<SourceDiagnostic>> {
         errors.extend(e);
         Vec::new()
     });
+    if let Some(t) = &terraform {
+        loaded.deploy = crate::deploy::Deploy::from_config(t);
+        loaded.deploy.fill(&mut loaded.directory);
+        crate::suite::deploy::share(&mut loaded.suites, &loaded.deploy);
+    }
     loaded.flows = crate::suite::flows::bind(
         &mut loaded.suites,
         &config.vars,
@@ -185,6 +191,7 @@ pub fn load(config: &RunConfig) -> Result<Loaded, Vec<SourceDiagnostic>> {
         &mut loaded.warnings,
         &mut errors,
     );
+    crate::suite::deploy::check_contracts(&loaded.suites, &loaded.deploy, &mut errors);
     for f in &loaded.flows {
         loaded.warnings.extend(f.warnings().iter().cloned());
     }

@@ -12,7 +12,6 @@ use rayon::prelude::*;
 use crate::diag::SourceDiagnostic;
 use crate::report::summary::CoveragePicture;
 use crate::report::{CaseResult, Coverage, Event, Outcome, SuiteInfo, Summary};
-use crate::suite::check::Env;
 use crate::suite::model::FixtureRef;
 
 use super::group::{Done, RESULT_BATCH, RESULT_LATENCY, run_group};
@@ -69,11 +68,7 @@ pub(super) fn execute(
     }
 
     let stop = AtomicBool::new(false);
-    let env = Env {
-        now: config.now,
-        directory: &config.directory,
-        guest: None,
-    };
+    let env = loaded.env(config);
     let mut summary = Summary {
         non_rules_files: loaded.non_rules_files,
         ..Summary::default()

@@ -113,8 +113,9 @@ pub struct RunConfig {
     /// routecheck.yaml's `vars:`: placeholder values under every rules file's own
     /// `vars:` (unused ones are not an error, unlike `--var`).
     pub project_vars: VarOverrides,
-    /// The clock expressions see.
-    pub now: DateTime,
+    /// `--now`: the clock of every case without its own `now:`; `None` reads the wall
+    /// clock once for the run (expressions may use it; schedules may not).
+    pub now: Option<DateTime>,
     /// Lookup directory (queues, users, skills).
     pub directory: Directory,
     /// Where fixtures are read from.
@@ -155,7 +156,7 @@ impl Default for RunConfig {
             shard: None,
             vars: VarOverrides::new(),
             project_vars: VarOverrides::new(),
-            now: now(),
+            now: None,
             directory: Directory::default(),
             source: Arc::new(FileSource),
             conversation: None,
@@ -194,6 +195,25 @@ pub struct Loaded {
     pub non_rules_files: usize,
     /// Fixtures read while the rules loaded (file sources only).
     pub prefetch: Option<Arc<Prefetch>>,
+    /// The deploy's resources, from the Terraform configuration or plan (empty without).
+    pub deploy: crate::deploy::Deploy,
+    /// The run's lookup directory: the configuration's, then the deploy's queues and
+    /// emergency groups under names it lacks.
+    pub directory: crate::expr::Directory,
+}
+
+impl Loaded {
+    /// What every case of this run shares (`test` and `trace --case` alike): `--now` or
+    /// the wall clock read once, the deploy, the directory.
+    pub fn env(&self, config: &RunConfig) -> crate::suite::check::Env<'_> {
+        crate::suite::check::Env {
+            now: config.now.unwrap_or_else(now),
+            wall_clock: config.now.is_none(),
+            deploy: &self.deploy,
+            directory: &self.directory,
+            guest: None,
+        }
+    }
 }
 
 /// How a run ended, and its exit code.
