@@ -640,9 +640,6 @@ const KNOWN_CIRCLE_EDGES: &[&str] = &[
     // prefetch reads the flows and cases that flows and load hand it.
     "suite: prefetch -> flows",
     "suite: prefetch -> load",
-    // src/terraform is being reworked (#23); its circles are left to that work.
-    "terraform: model -> address",
-    "terraform: resource -> eval",
 ];
 
 /// The layers of docs/architecture.md's ```` ```layers ```` block, top first.

@@ -1,9 +1,7 @@
 //! Resource instance addresses, printed exactly as `terraform state list` prints them
-//! (`module.a["k"].genesyscloud_flow.x[0]`), and finding one from what a rules file wrote.
+//! (`module.a["k"].genesyscloud_flow.x[0]`).
 
 use std::fmt;
-
-use super::model::{Resource, ResourceMode};
 
 /// A `count` index or a `for_each` key.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -71,82 +69,6 @@ impl fmt::Display for Address {
         }
         Ok(())
     }
-}
-
-/// The one instance `query` names. An exact address wins; a bare `TYPE.NAME` (no
-/// module path, no key) names the instance when it is the only one of that type and name
-/// in the whole configuration.
-pub fn find<'a>(resources: &'a [Resource], query: &str) -> Result<&'a Resource, String> {
-    let managed = || {
-        resources
-            .iter()
-            .filter(|r| r.mode == ResourceMode::Managed || query.starts_with("data."))
-    };
-    let all: Vec<(&Resource, String)> = managed().map(|r| (r, r.address.to_string())).collect();
-    if let Some((r, _)) = all.iter().find(|(_, a)| a == query) {
-        return Ok(r);
-    }
-    if let Some((kind, name)) = query.split_once('.')
-        && !query.starts_with("module.")
-        && !name.contains(['.', '['])
-    {
-        let same: Vec<&(&Resource, String)> = all
-            .iter()
-            .filter(|(r, _)| r.address.kind == kind && r.address.name == name && !r.address.data)
-            .collect();
-        match same.as_slice() {
-            [(r, _)] => return Ok(r),
-            [] => {}
-            many => {
-                let names: Vec<&str> = many.iter().map(|(_, a)| a.as_str()).collect();
-                return Err(format!(
-                    "`{query}` names {} instances; write one of: {}",
-                    many.len(),
-                    names.join(", ")
-                ));
-            }
-        }
-    }
-    let names: Vec<&str> = all.iter().map(|(_, a)| a.as_str()).collect();
-    if names.is_empty() {
-        return Err(format!(
-            "no resource `{query}`: the configuration has no resources"
-        ));
-    }
-    Err(format!(
-        "no resource `{query}` in the configuration; nearest: {}",
-        nearest(query, &names).join(", ")
-    ))
-}
-
-/// Up to three addresses closest to `query` (by edit distance, ties in config order),
-/// preferring those of the same type and name.
-fn nearest<'a>(query: &str, names: &[&'a str]) -> Vec<&'a str> {
-    let tail = query
-        .rsplit_once("module.")
-        .map(|(_, t)| t)
-        .unwrap_or(query);
-    let tail = tail
-        .split_once('.')
-        .map(|(_, t)| t)
-        .filter(|_| query.starts_with("module."))
-        .unwrap_or(tail);
-    let mut scored: Vec<(usize, usize, &str)> = names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| {
-            let d = crate::diag::edit_distance(query, n);
-            // An address that ends with the query's resource is near whatever the path.
-            let bonus = if n.ends_with(tail) || n.contains(&format!("{tail}[")) {
-                0
-            } else {
-                1
-            };
-            (bonus * 1000 + d, i, *n)
-        })
-        .collect();
-    scored.sort();
-    scored.into_iter().take(3).map(|(_, _, n)| n).collect()
 }
 
 #[cfg(test)]

@@ -21,10 +21,10 @@ mod discover;
 mod eval;
 pub mod functions;
 mod load;
+mod lookup;
 mod model;
 pub mod plan;
 mod refs;
-mod resource;
 mod vars;
 
 use std::path::{Path, PathBuf};
@@ -32,8 +32,9 @@ use std::path::{Path, PathBuf};
 pub use address::{Address, InstanceKey};
 pub use bind::{BindError, Fill, FlowBinding, Substitution, SubstitutionSource};
 pub use discover::flow_roots;
+pub use lookup::FlowResource;
 pub use model::{
-    Config, FlowResource, Origin, OriginKind, Resource, ResourceMode, TfValue, Unknown, UnknownKind,
+    Config, Origin, OriginKind, Resource, ResourceMode, TfValue, Unknown, UnknownKind,
 };
 pub use vars::VarSource;
 

@@ -268,20 +268,6 @@ pub struct Config {
     pub plan: Option<String>,
 }
 
-/// A `genesyscloud_flow` instance as the suite binds it.
-#[derive(Debug, Clone)]
-pub struct FlowResource {
-    pub address: String,
-    /// `filepath`, resolved against the root module directory.
-    pub filepath: Result<PathBuf, String>,
-    /// Known substitutions, as strings.
-    pub substitutions: BTreeMap<String, String>,
-    /// Substitutions that cannot be known offline.
-    pub unknown: Vec<(String, Arc<Unknown>)>,
-    pub origins: BTreeMap<String, Origin>,
-    pub at: String,
-}
-
 impl Config {
     /// Every instance of a resource type (managed resources only).
     pub fn of_type<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Resource> + 'a {
@@ -298,62 +284,5 @@ impl Config {
         } else {
             super::normalise(&self.root.join(p))
         }
-    }
-
-    /// The resource `query` names: an exact address, or `TYPE.NAME` without module path
-    /// and key when exactly one instance matches. The error lists the nearest addresses.
-    pub fn find(&self, query: &str) -> Result<&Resource, String> {
-        super::address::find(&self.resources, query)
-    }
-
-    /// The `genesyscloud_flow` at `query`, its file and substitutions.
-    pub fn flow(&self, query: &str) -> Result<FlowResource, String> {
-        let r = self.find(query)?;
-        if r.address.kind != "genesyscloud_flow" {
-            return Err(format!(
-                "`{}` is a `{}`, not a `genesyscloud_flow`",
-                r.address, r.address.kind
-            ));
-        }
-        let filepath = match r.attr("filepath") {
-            Some(TfValue::String(s)) => Ok(self.path(s)),
-            Some(TfValue::Unknown(u)) => {
-                Err(format!("its `filepath` cannot be known offline: {u}"))
-            }
-            Some(other) => Err(format!("its `filepath` is not a string: {other:?}")),
-            None => Err("it has no `filepath`".into()),
-        };
-        let mut substitutions = BTreeMap::new();
-        let mut unknown = Vec::new();
-        if let Some(TfValue::Map(m)) = r.attr("substitutions") {
-            for (k, v) in m {
-                match v {
-                    TfValue::Unknown(u) => unknown.push((k.clone(), u.clone())),
-                    v => {
-                        if let Some(t) = v.text() {
-                            substitutions.insert(k.clone(), t);
-                        }
-                    }
-                }
-            }
-        } else if let Some(TfValue::Unknown(u)) = r.attr("substitutions") {
-            unknown.push(("*".into(), u.clone()));
-        }
-        let origins = r
-            .origins
-            .iter()
-            .filter_map(|(k, o)| {
-                k.strip_prefix("substitutions.")
-                    .map(|k| (k.to_string(), o.clone()))
-            })
-            .collect();
-        Ok(FlowResource {
-            address: r.address.to_string(),
-            filepath,
-            substitutions,
-            unknown,
-            origins,
-            at: r.at.clone(),
-        })
     }
 }

@@ -11,11 +11,11 @@ use std::rc::Rc;
 
 use hcl::Value;
 
-use super::address::{Address, InstanceKey};
-use super::eval::{Bind, Ev, Inst, Rep, ResVal};
-use super::load::{BodyDecl, Key, Node, ResourceDecl};
-use super::model::{Origin, Resource, ResourceMode, TfValue};
+use super::{Bind, Ev, Inst, Rep, ResVal};
 use crate::diag::SourceDiagnostic;
+use crate::terraform::address::{Address, InstanceKey};
+use crate::terraform::load::{BodyDecl, DynamicDecl, Key, Node, ResourceDecl};
+use crate::terraform::model::{Origin, Resource, ResourceMode, TfValue};
 
 type R<T> = Result<T, SourceDiagnostic>;
 
@@ -162,7 +162,7 @@ fn body(
 /// `for_each` (a map by key, a list or set by index with the element as value), its
 /// `content` evaluated with the iterator bound. An unknown `for_each` gives the
 /// unknown in place of the list.
-fn dynamic(ev: &Ev<'_>, inst: &Rc<Inst>, d: &super::load::DynamicDecl, b: &Bind) -> R<Value> {
+fn dynamic(ev: &Ev<'_>, inst: &Rc<Inst>, d: &DynamicDecl, b: &Bind) -> R<Value> {
     let (Some(for_each), Some(content)) = (&d.for_each, &d.content) else {
         return Err(d.loc.error(format!(
             "`dynamic \"{}\"` needs `for_each` and a `content` block",
