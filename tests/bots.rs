@@ -286,3 +286,121 @@ fn lint_reads_a_flows_folder_holding_a_bot_flow_with_real_findings() {
     );
     assert!(all.contains("Context.CustomerFirstName"), "{all}");
 }
+
+#[test]
+fn graph_draws_the_called_bot_inside_the_message_flow_with_its_menu_choices() {
+    let flow = format!("{DEMO}/flows/inbound-msg.yaml");
+    let (out, err, code) = run(&[
+        "graph",
+        "--flow",
+        &flow,
+        "--var",
+        "bot_flow_name=Transfer To Queue",
+        "--var",
+        "book_purchase_queue=Books",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    // The bot's state is a subgraph; the call enters it and its menu's choices are
+    // edges to the transfers the bot file has; no match ends in its failure handling,
+    // which hands back to the call.
+    assert!(
+        out.contains("[\"Transfer To Queue: State: Initial Greeting\"]"),
+        "{out}"
+    );
+    let id = |head: &str| {
+        out.lines()
+            .find(|l| l.contains(head) && (l.contains('[') || l.contains('{') || l.contains('(')))
+            .and_then(|l| l.trim().split(['[', '{', '(']).next())
+            .unwrap_or_else(|| panic!("no node {head} in {out}"))
+            .to_string()
+    };
+    let call = id("callDigitalBotFlow: Call Digital Bot Flow");
+    let menu = id("digitalMenu: Digital Menu");
+    let failure = id("Transfer To Queue: recognition failure");
+    assert!(
+        out.contains(&format!("{call} -.->|\"runs\"| {menu}")),
+        "{out}"
+    );
+    for choice in ["Purchase a book", "Request a refund"] {
+        assert!(
+            out.lines()
+                .any(|l| l.trim().starts_with(&format!("{menu} -->|\"{choice}\"| "))),
+            "{choice}: {out}"
+        );
+    }
+    assert!(
+        out.contains(&format!("{menu} -->|\"no match\"| {failure}")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("{failure} -.->|\"returns\"| {call}")),
+        "{out}"
+    );
+    assert!(out.contains("queue Books"), "{out}");
+    assert!(!err.contains("drawn as one node"), "{err}");
+}
+
+#[test]
+fn graph_draws_a_bot_and_a_common_module_each_handing_back_to_its_call() {
+    let (out, err, code) = run(&[
+        "graph",
+        "--flow",
+        "tests/data/bots/merge-external-contact/flows/MergeExternalContactMessageFlow.yaml",
+        "--var",
+        "bot_flow_name=MergeExternalContactBot",
+        "--var",
+        "bot_name=MergeExternalContactBot",
+        "--var",
+        "common_module_name=ResolveContact",
+        "--var",
+        "module_name=ResolveContact",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("[\"MergeExternalContactBot: State: Default Bot\"]"),
+        "{out}"
+    );
+    assert!(out.contains("[\"ResolveContact: "), "{out}");
+    // The slot filled goes on to Exit Bot Flow, which returns; the module's end returns.
+    assert!(out.contains("-->|\"Slot.Email\"|"), "{out}");
+    assert_eq!(out.matches("-.->|\"runs\"|").count(), 2, "{out}");
+    assert!(out.matches("-.->|\"returns\"|").count() >= 3, "{out}");
+    // A call left unnamed is drawn as one node, and stderr says why.
+    let (out, err, code) = run(&[
+        "graph",
+        "--flow",
+        "tests/data/bots/merge-external-contact/flows/MergeExternalContactMessageFlow.yaml",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!out.contains("-.->|\"runs\"|"), "{out}");
+    assert!(
+        err.contains("the call to \"{{bot_flow_name}}\"") && err.contains("drawn as one node"),
+        "{err}"
+    );
+}
+
+#[test]
+fn trace_as_mermaid_numbers_the_path_through_the_bot() {
+    let flow = format!("{DEMO}/flows/inbound-msg.yaml");
+    let (out, err, code) = trace(
+        &flow,
+        &[
+            "--var",
+            "bot_flow_name=Transfer To Queue",
+            "--var",
+            "book_purchase_queue=Books",
+            "--message",
+            "hi",
+            "--say",
+            "request a refund",
+            "--format",
+            "mermaid",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    // 1. into the call, 2. into the bot, (the re-ask stays on the menu), 3. the choice.
+    assert!(out.contains("-.->|\"2. runs\"|"), "{out}");
+    assert!(out.contains("-->|\"3. Request a refund\"|"), "{out}");
+    assert!(!out.contains("return\"|"), "{out}");
+    assert!(out.contains("class ") && out.contains(" route"), "{out}");
+}

@@ -56,12 +56,22 @@ pub fn run(args: GraphArgs) -> u8 {
     vars = arg.vars.clone();
     // The placeholders still open get a stand-in that is plain text wherever it lands
     // (a quoted or bare value, a key), put back as `{{name}}` in the picture.
-    let open: Vec<String> = crate::source::read_text(&arg.path)
-        .map(|t| placeholders::names(&t))
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|n| !vars.contains_key(n))
-        .collect();
+    // The bots and modules it calls are drawn inside it: found beside it or in the
+    // project's flows folders, their open placeholders drawn as written too.
+    let dirs = crate::flow::Library::for_flow(&arg.path, BTreeMap::new())
+        .dirs()
+        .to_vec();
+    let mut open: Vec<String> = Vec::new();
+    for file in std::iter::once(arg.path.clone()).chain(flow_files(&dirs)) {
+        let names = crate::source::read_text(&file)
+            .map(|t| placeholders::names(&t))
+            .unwrap_or_default();
+        for n in names {
+            if !vars.contains_key(&n) && !open.contains(&n) {
+                open.push(n);
+            }
+        }
+    }
     let stand_ins: BTreeMap<String, String> = open
         .iter()
         .map(|n| (n.clone(), format!("rc__placeholder__{n}__")))
@@ -81,7 +91,16 @@ pub fn run(args: GraphArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    let mut text = render(&flow.graph(), &Paint::default(), None).text;
+    let library = crate::flow::Library::new(dirs, vars.clone());
+    let (graph, missing) = flow.graph_through(&library);
+    for m in &missing {
+        // A stand-in in the reason reads as written.
+        let m = stand_ins
+            .iter()
+            .fold(m.clone(), |m, (n, t)| m.replace(t, &format!("{{{{{n}}}}}")));
+        crate::errln!("note: the call to {m}: drawn as one node");
+    }
+    let mut text = render(&graph, &Paint::default(), None).text;
     text = with_comments(&text, &super::provenance::lines(&arg, tf.as_ref()));
     if !open.is_empty() {
         text = as_written(&text, &stand_ins);
@@ -124,9 +143,39 @@ fn as_written(text: &str, stand_ins: &BTreeMap<String, String>) -> String {
         .collect()
 }
 
-/// The whole flow with one run's path painted on it.
-pub(super) fn path_diagram(flow: &Flow, result: &RunResult) -> String {
-    let g = flow.graph();
+/// The Archy files under `dirs` (files or folders) that are flows routecheck runs.
+fn flow_files(dirs: &[PathBuf]) -> Vec<PathBuf> {
+    let walk = crate::source::walk::Walk {
+        exts: &["yaml", "yml"],
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    for d in dirs {
+        let files = if d.is_dir() {
+            crate::source::walk::files(d, &walk).unwrap_or_default()
+        } else {
+            vec![d.clone()]
+        };
+        out.extend(
+            files
+                .into_iter()
+                .filter(|f| crate::flow::bot::flow_kind_of(f).is_some()),
+        );
+    }
+    out
+}
+
+/// The whole flow with one run's path painted on it, through the bots and modules it
+/// calls when `library` finds them.
+pub(super) fn path_diagram(
+    flow: &Flow,
+    result: &RunResult,
+    library: Option<&crate::flow::Library>,
+) -> String {
+    let g = match library {
+        Some(l) => flow.graph_through(l).0,
+        None => flow.graph(),
+    };
     let walk = g.walk(flow, &result.trace, &result.route);
     render(&g, &Paint::walk(&walk), None).text
 }

@@ -207,7 +207,10 @@ fn run_inner(args: &TraceArgs) -> Result<u8, Failure> {
             let _ = write!(
                 crate::source::render::stdout(),
                 "{}",
-                super::graph::with_comments(&super::graph::path_diagram(&flow, &result), &deploy)
+                super::graph::with_comments(
+                    &super::graph::path_diagram(&flow, &result, Some(&library)),
+                    &deploy
+                )
             );
             Ok(exit::OK)
         }

@@ -8,6 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::Flow;
+use super::bot::model::{BotAction, Handling};
 use super::model::{Action, Block, Body, ErrorHandling, Transfer, Unit, Val, ValKind};
 use super::simulate::{Route, Step};
 
@@ -40,6 +41,12 @@ pub struct Node {
     pub unit: Option<usize>,
     /// Byte offset of the action in the flow file, for ordering and trace matching.
     pub at: usize,
+    /// The flow the node is in: 0 the graph's own, `k` its `k`th called flow
+    /// ([`Graph::called`]).
+    pub flow: usize,
+    /// Where a called flow hands control back to its caller (Exit Bot Flow, a module's
+    /// end, a bot's failure handling that exits).
+    pub returns: bool,
 }
 
 /// How an edge is drawn.
@@ -85,6 +92,10 @@ pub struct Graph {
     pub error_node: usize,
     /// Per unit: its fall-through end node, if anything reaches it.
     ends: Vec<Option<usize>>,
+    /// The calls to bots and modules: the call's node, the called flow's kind and name.
+    pub(crate) calls: Vec<(usize, super::FlowKind, String)>,
+    /// The called flows drawn inside this graph (see `graph_calls`).
+    pub called: Vec<std::sync::Arc<Flow>>,
 }
 
 /// Where control goes after a block.
@@ -109,6 +120,9 @@ struct Builder<'a> {
     ends: Vec<Option<usize>>,
     used: HashSet<String>,
     clusters: Vec<Cluster>,
+    calls: Vec<(usize, super::FlowKind, String)>,
+    /// A bot's "no match" end (its recognition-failure handling), made when first needed.
+    no_match: Option<usize>,
 }
 
 impl Flow {
@@ -123,6 +137,8 @@ impl Flow {
             ends: vec![None; units.len()],
             used: HashSet::new(),
             clusters: Vec::new(),
+            calls: Vec::new(),
+            no_match: None,
         };
         let mut seen: HashMap<String, usize> = HashMap::new();
         let mut paths = Vec::with_capacity(units.len());
@@ -180,6 +196,8 @@ impl Flow {
             edges,
             error_node,
             ends: b.ends,
+            calls: b.calls,
+            called: Vec::new(),
         }
     }
 }
@@ -218,6 +236,8 @@ impl Builder<'_> {
             shape,
             unit,
             at,
+            flow: 0,
+            returns: false,
         });
         self.nodes.len() - 1
     }
@@ -255,7 +275,10 @@ impl Builder<'_> {
                     return n;
                 }
                 let l = &self.flow.loaded;
+                let kind = self.flow.kind();
                 let (lines, at) = match l.states.get(u) {
+                    // A bot that runs out of actions exits as Exit Bot Flow does.
+                    Some(s) if kind.is_bot() => (vec!["end of state".into(), "exit".into()], s.at),
                     Some(s) => (vec!["end of state".into(), "disconnect".into()], s.at),
                     None => (
                         vec!["end of task".into(), "return".into()],
@@ -264,6 +287,8 @@ impl Builder<'_> {
                 };
                 let path = format!("end of unit {}", self.clusters[u].id);
                 let n = self.node(&path, lines, Shape::Terminal, Some(u), at);
+                // A called flow's end hands back to its caller.
+                self.nodes[n].returns = kind.runs == super::kind::Runs::WhenCalled;
                 self.ends[u] = Some(n);
                 n
             }
@@ -324,11 +349,21 @@ impl Builder<'_> {
             Body::EndTask(p) => (Shape::Terminal, Some(format!("output {p}"))),
             Body::SendResponse(v) => (Shape::Action, Some(val_text(v))),
             Body::ScreenPop { script, .. } => (Shape::Action, Some(format!("script {script}"))),
+            Body::External(e) if e.call.is_some() => (
+                Shape::Call,
+                e.call.as_ref().map(|c| format!("\"{}\"", c.name)),
+            ),
+            Body::Bot(b) => bot_shape(b),
             _ => (Shape::Action, None),
         };
         let mut lines = vec![head];
         lines.extend(detail);
         let me = self.node(path, lines, shape, Some(unit), a.at);
+        if let Body::External(e) = &a.body
+            && let Some(c) = &e.call
+        {
+            self.calls.push((me, c.kind, c.name.clone()));
+        }
         match &a.body {
             Body::Decision {
                 yes, no, branches, ..
@@ -410,13 +445,93 @@ impl Builder<'_> {
                     self.edge(me, Pending::Node(e), Some(o.name.clone()), Some(o.branch));
                 }
             }
-            Body::Transfer(_) | Body::Disconnect | Body::EndTask(_) => {}
+            Body::Bot(b) => self.bot(b, me, unit, path, next, lp),
+            Body::EndTask(_) => {
+                self.nodes[me].returns = self.flow.kind().runs == super::kind::Runs::WhenCalled;
+            }
+            Body::Transfer(_) | Body::Disconnect => {}
             _ => {
                 let n = self.target(next);
                 self.edge(me, Pending::Node(n), None, None);
             }
         }
         me
+    }
+}
+
+impl Builder<'_> {
+    /// A bot action's edges: one per answer path (intent, menu choice, yes/no, no
+    /// intent, max no matches) with its branch; a filled slot goes on; an ask with no
+    /// path for running out of no-matches ends in the bot's recognition-failure handling.
+    fn bot(
+        &mut self,
+        b: &BotAction,
+        me: usize,
+        unit: usize,
+        path: &str,
+        next: Cont,
+        lp: Option<(usize, Cont)>,
+    ) {
+        if let BotAction::ExitBotFlow = b {
+            self.nodes[me].returns = true;
+            return;
+        }
+        let Some(ask) = b.ask() else {
+            let n = self.target(next);
+            self.edge(me, Pending::Node(n), None, None);
+            return;
+        };
+        for p in b.paths() {
+            let e = self.block(&p.actions, unit, &format!("{path}/{}", p.name), next, lp);
+            self.edge(me, Pending::Node(e), Some(p.name.clone()), Some(p.branch));
+        }
+        if let BotAction::AskForSlot(_, s) = b {
+            let n = self.target(next);
+            self.edge(me, Pending::Node(n), Some(format!("Slot.{}", s.slot)), None);
+        }
+        if ask.max_no_matches.is_none() && ask.no_intent.is_none() {
+            let n = self.no_match_node();
+            self.edge(me, Pending::Node(n), Some("no match".into()), None);
+        }
+    }
+
+    /// The bot's recognition-failure end: its handling (exit back to the caller, a
+    /// transfer, disconnect).
+    fn no_match_node(&mut self) -> usize {
+        if let Some(n) = self.no_match {
+            return n;
+        }
+        let handling = self
+            .flow
+            .loaded
+            .bot
+            .as_deref()
+            .map_or(&Handling::Exit, |s| &s.recognition_failure);
+        let (what, returns) = match handling {
+            Handling::Exit => ("exit".to_string(), true),
+            Handling::Transfer(t) => (format!("transfer to {}", transfer_text(t)), false),
+            Handling::Disconnect => ("disconnect".to_string(), false),
+        };
+        let lines = vec!["recognition failure".into(), what];
+        let n = self.node("no match", lines, Shape::Terminal, None, usize::MAX - 1);
+        self.nodes[n].returns = returns;
+        self.no_match = Some(n);
+        n
+    }
+}
+
+/// How a bot action is drawn.
+fn bot_shape(b: &BotAction) -> (Shape, Option<String>) {
+    match b {
+        BotAction::Communicate(v) => (Shape::Action, Some(val_text(v))),
+        BotAction::ExitBotFlow => (Shape::Terminal, Some("exit reason TriggeredByFlow".into())),
+        BotAction::AskForSlot(_, s) => (Shape::Choice, Some(format!("slot {}", s.slot))),
+        _ => (
+            Shape::Choice,
+            b.ask()
+                .and_then(|a| a.prompts.question.as_ref())
+                .map(val_text),
+        ),
     }
 }
 
@@ -431,6 +546,12 @@ fn val_text(v: &Val) -> String {
 
 fn transfer_text(t: &Transfer) -> String {
     format!("queue {}", val_text(&t.queue))
+}
+
+/// Where each node is: file, line and column → nodes; the file of each flow.
+struct Places {
+    at: HashMap<(String, usize, usize), Vec<usize>>,
+    files: Vec<String>,
 }
 
 /// Where one run went on the graph: the edges it took, in order, and where it ended.
@@ -456,16 +577,19 @@ impl Graph {
 
     /// The node a trace step ran, matched by the action's place in the flow file
     /// (`places`: each unit node's line and column, see [`Graph::walk`]).
-    fn step_node(
-        &self,
-        places: &HashMap<(usize, usize), Vec<usize>>,
-        step: &Step,
-    ) -> Option<usize> {
+    fn step_node(&self, places: &Places, step: &Step) -> Option<usize> {
+        let l = &step.location;
         if step.kind == "settingsErrorHandling" {
-            return Some(self.error_node);
+            // The error handling of the flow the step is in.
+            let of = |f: usize| places.files.get(f).is_some_and(|n| *n == l.file);
+            return (0..self.nodes.len())
+                .find(|&n| {
+                    self.nodes[n].lines[0].ends_with("error handling") && of(self.nodes[n].flow)
+                })
+                .or(Some(self.error_node));
         }
         let end_of_state = step.kind == "disconnect" && step.name == "end of state";
-        let here = places.get(&(step.location.line, step.location.col))?;
+        let here = places.at.get(&(l.file.clone(), l.line, l.col))?;
         let head = format!("{}: {}", step.kind, step.name);
         here.iter().copied().find(|&n| {
             let is_end = self.ends.contains(&Some(n));
@@ -481,12 +605,24 @@ impl Graph {
     pub fn walk(&self, flow: &Flow, trace: &[Step], route: &Route) -> Walk {
         let mut w = Walk::default();
         let start = 0;
-        // Line and column of every node in a state or task, computed once.
-        let mut places: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
-        let src = flow.source();
+        // File, line and column of every node in a state or task, computed once.
+        let flows: Vec<&Flow> = std::iter::once(flow)
+            .chain(self.called.iter().map(|f| &**f))
+            .collect();
+        let mut places = Places {
+            at: HashMap::new(),
+            files: flows.iter().map(|f| f.file_name().to_string()).collect(),
+        };
         for (i, n) in self.nodes.iter().enumerate() {
-            if n.unit.is_some() {
-                places.entry(src.line_col(n.at)).or_default().push(i);
+            if n.unit.is_some()
+                && let Some(f) = flows.get(n.flow)
+            {
+                let l = f.location(n.at);
+                places
+                    .at
+                    .entry((l.file, l.line, l.col))
+                    .or_default()
+                    .push(i);
             }
         }
         let mut prev: Option<(usize, Option<&str>)> = None;
@@ -494,6 +630,13 @@ impl Graph {
             let Some(n) = self.step_node(&places, s) else {
                 continue;
             };
+            // A bot asking again after a no match stays where it is: no edge.
+            if let Some(p) = &mut prev
+                && p.0 == n
+            {
+                p.1 = s.branch.as_deref();
+                continue;
+            }
             let from = match prev {
                 Some(p) => p,
                 None => {

@@ -8,6 +8,7 @@ mod catalogue;
 pub mod coverage;
 pub mod expect;
 pub mod graph;
+mod graph_calls;
 pub mod inspect;
 pub mod kind;
 mod model;

@@ -115,7 +115,11 @@ fn replay(
     // The path first (stdout), then the case line exactly as `test` prints it.
     if let Some(run) = &run {
         let text = match args.format {
-            TraceFormat::Mermaid => crate::cli::graph::path_diagram(&flow, run),
+            TraceFormat::Mermaid => crate::cli::graph::path_diagram(
+                &flow,
+                run,
+                suite.flow.as_ref().and_then(|f| f.library.as_deref()),
+            ),
             TraceFormat::Text => crate::flow::trace::render_run(run),
         };
         let text = crate::suite::interp::scrub(&text, &suite.redact);
