@@ -7,6 +7,7 @@ mod r#gen;
 mod graph;
 mod init;
 mod lint;
+mod lint_report;
 mod live;
 mod provenance;
 mod snapshot;
@@ -194,6 +195,24 @@ where
         use std::io::Write;
         let _ = write!(err, "{}", crate::diag::render(d, color));
     }
+}
+
+/// `NAME=VALUE` arguments as a map; a missing `=` or empty name is a usage error.
+pub(crate) fn pairs(
+    items: &[String],
+    flag: &str,
+    shape: &str,
+) -> Result<std::collections::BTreeMap<String, String>, String> {
+    let mut out = std::collections::BTreeMap::new();
+    for item in items {
+        match item.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => {
+                out.insert(k.trim().to_string(), v.to_string());
+            }
+            _ => return Err(format!("{flag} expects {shape}, got `{item}`")),
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -623,23 +623,11 @@ const KNOWN_BREACHES: &[&str] = &[
 /// with its way out. The circle test leaves them out of the graph, so an import that makes a
 /// circle without one of them fails; one no longer on a circle must be removed here.
 const KNOWN_CIRCLE_EDGES: &[&str] = &[
-    // `pairs` (NAME=VALUE arguments) lives in trace.rs: it belongs in cli.rs beside the other
-    // shared argument helpers.
-    "cli: graph -> trace",
-    // The stopped report renders as lint and test render: what it shares with them belongs in
-    // stop.rs (or a file beneath all three), not in the commands that call it.
-    "cli: stop -> lint",
-    "cli: stop -> test",
     // The bot interpreter (#25) is called from simulate and loads through archy; what archy,
     // model and simulate need of it (its model types) belongs beneath all four.
     "flow: archy -> bot",
     "flow: bot -> simulate",
     "flow: model -> bot",
-    // rules_reads uses the reader types of inputs, which calls rules_reads: the types go beneath.
-    "lint: rules_reads -> inputs",
-    // prefetch reads the flows and cases that flows and load hand it.
-    "suite: prefetch -> flows",
-    "suite: prefetch -> load",
 ];
 
 /// The layers of docs/architecture.md's ```` ```layers ```` block, top first.

@@ -52,7 +52,7 @@ pub fn run(mut args: GenArgs) -> u8 {
         let _ = writeln!(anstream::stderr(), "error: {m}");
         exit::USAGE
     };
-    let cli_vars = match super::trace::pairs(&args.vars, "--var", "NAME=VALUE") {
+    let cli_vars = match super::pairs(&args.vars, "--var", "NAME=VALUE") {
         Ok(v) => v,
         Err(m) => return usage(m),
     };

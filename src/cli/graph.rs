@@ -26,7 +26,7 @@ pub struct GraphArgs {
 
 /// Run `routecheck graph`.
 pub fn run(args: GraphArgs) -> u8 {
-    let mut vars = match super::trace::pairs(&args.vars, "--var", "NAME=VALUE") {
+    let mut vars = match super::pairs(&args.vars, "--var", "NAME=VALUE") {
         Ok(v) => v,
         Err(message) => {
             let _ = writeln!(anstream::stderr(), "error: {message}");

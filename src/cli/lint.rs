@@ -1,17 +1,14 @@
 //! `routecheck lint`: validate arguments (or discover inputs), run the lint, print the
 //! findings for people, JSON or GitHub Actions, and turn them into an exit code.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use super::stop::{Reports, Shape, Stopped, usage_unlocated};
 use crate::diag::Severity;
 use crate::exit;
-use crate::lint::{self, LintInputs, LintReport, config};
+use crate::lint::{self, LintInputs, config};
 use crate::project::{DenyLevel, Project};
 use crate::report::Format;
-use crate::report::github::{escape_data, escape_property};
-use crate::report::json::JsonDiagnostic;
 
 /// The lowest severity that fails the run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -80,8 +77,8 @@ pub(super) fn reports(args: &LintArgs) -> Reports {
 
 /// `routecheck lint`: the exit code, or what stopped it before anything was checked.
 pub fn run(args: LintArgs) -> Result<u8, Stopped> {
-    let vars = super::trace::pairs(&args.vars, "--var", "NAME=VALUE")
-        .map_err(|e| vec![usage_unlocated(e)])?;
+    let vars =
+        super::pairs(&args.vars, "--var", "NAME=VALUE").map_err(|e| vec![usage_unlocated(e)])?;
     let explicit = !(args.flows.is_empty() && args.rules.is_empty() && args.manifests.is_empty());
     // A legacy file in the working directory is nearer than a routecheck.yaml above it.
     let legacy_here = std::path::Path::new(config::FILE_NAME).is_file()
@@ -152,7 +149,7 @@ pub fn run(args: LintArgs) -> Result<u8, Stopped> {
     for note in &report.notes {
         crate::errln!("warning: {note}");
     }
-    if let Err(e) = write_report(args.format, &report, &stop, true) {
+    if let Err(e) = super::lint_report::write_report(args.format, &report, &stop, true) {
         crate::errln!("error: cannot write the report: {e}");
         return Ok(exit::USAGE);
     }
@@ -211,185 +208,4 @@ fn from_project(p: &Project, explicit: bool) -> config::Config {
         vars: c.vars.clone(),
         max_bytes: c.lint.max_bytes,
     }
-}
-
-/// What lint writes when it could not check anything (see `stop`).
-pub(super) fn stopped(
-    format: Format,
-    errors: &[crate::diag::SourceDiagnostic],
-    to_stderr: bool,
-) -> std::io::Result<()> {
-    write_report(format, &LintReport::default(), errors, to_stderr)
-}
-
-/// The report in `format` on stdout: the findings, then the errors that stopped the run
-/// (`stop`, empty when it ran). A stopped run says its errors on stderr too (human and
-/// JSON; `to_stderr` false when they were said there already), and on stdout the JSON
-/// document gets `status: load_failed` and `errors`, GitHub one `::error` per error.
-/// Findings read before the stop (a manifest's own size) are kept: they are true.
-fn write_report(
-    format: Format,
-    report: &LintReport,
-    stop: &[crate::diag::SourceDiagnostic],
-    to_stderr: bool,
-) -> std::io::Result<()> {
-    let stopped = (!stop.is_empty()).then(|| plural(stop.len(), "input error"));
-    if let Some(n) = &stopped
-        && to_stderr
-        && format != Format::Github
-    {
-        super::print_diagnostics(stop.iter().map(|d| d as &dyn miette::Diagnostic));
-        crate::errln!("error: lint stopped: {n} (nothing was checked)");
-    }
-    let mut out = anstream::stdout();
-    match format {
-        Format::Human if stopped.is_some() && report.findings.is_empty() => {}
-        Format::Human => write_human(&mut out, report)?,
-        Format::Json => write_json(&mut out, report, stop)?,
-        Format::Github => {
-            write_github(&mut out, report)?;
-            for d in stop {
-                write_github_error(&mut out, d)?;
-            }
-            match &stopped {
-                Some(n) => writeln!(out, "lint stopped: {n} (nothing was checked)")?,
-                None => writeln!(out, "{}", summary(report))?,
-            }
-        }
-    }
-    out.flush()
-}
-
-/// One stopping error as a GitHub `::error` (at its file and line when it has one).
-fn write_github_error(
-    out: &mut dyn Write,
-    d: &crate::diag::SourceDiagnostic,
-) -> std::io::Result<()> {
-    let message = match &d.help {
-        Some(h) => format!("{}\nhelp: {h}", d.message),
-        None => d.message.clone(),
-    };
-    let title = escape_property(&format!(
-        "routecheck {}",
-        d.code.as_deref().unwrap_or("lint")
-    ));
-    let message = escape_data(&message);
-    if d.file.is_file() {
-        let (line, col) = d.file.line_col(d.span.0);
-        let file = escape_property(&d.file.name);
-        writeln!(
-            out,
-            "::error file={file},line={line},col={col},title={title}::{message}"
-        )
-    } else {
-        let place = escape_data(&format!("{}: ", d.file.name));
-        writeln!(out, "::error title={title}::{place}{message}")
-    }
-}
-
-fn severity_name(s: Severity) -> &'static str {
-    match s {
-        Severity::Info => "info",
-        Severity::Warning => "warning",
-        Severity::Error => "error",
-    }
-}
-
-fn count(report: &LintReport, s: Severity) -> usize {
-    report.findings.iter().filter(|f| f.severity() == s).count()
-}
-
-fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
-}
-
-fn summary(report: &LintReport) -> String {
-    format!(
-        "lint: {}, {}, {} info ({}, {}, {} read)",
-        plural(count(report, Severity::Error), "error"),
-        plural(count(report, Severity::Warning), "warning"),
-        count(report, Severity::Info),
-        plural(report.flows, "flow"),
-        plural(report.manifests, "manifest"),
-        plural(report.rules, "rules file"),
-    )
-}
-
-fn write_human(out: &mut dyn Write, report: &LintReport) -> std::io::Result<()> {
-    let color = super::stdout_color();
-    for f in &report.findings {
-        write!(out, "{}", crate::diag::render(&f.diagnostic, color))?;
-    }
-    writeln!(out, "{}", summary(report))
-}
-
-/// The JSON report (documented in docs/lint.md).
-fn write_json(
-    out: &mut dyn Write,
-    report: &LintReport,
-    stop: &[crate::diag::SourceDiagnostic],
-) -> std::io::Result<()> {
-    let findings: Vec<serde_json::Value> = report
-        .findings
-        .iter()
-        .map(|f| {
-            let d = &f.diagnostic;
-            let (line, col) = d.file.line_col(d.span.0);
-            let (end_line, end_col) = d.file.line_col(d.span.1);
-            serde_json::json!({
-                "code": f.code.as_str(),
-                "severity": severity_name(f.severity()),
-                "message": d.message,
-                "file": d.file.name.as_ref(),
-                "line": line,
-                "col": col,
-                "end_line": end_line,
-                "end_col": end_col,
-                "help": d.help,
-            })
-        })
-        .collect();
-    let mut doc = serde_json::json!({
-        "version": 1,
-        "findings": findings,
-        "summary": {
-            "errors": count(report, Severity::Error) + stop.len(),
-            "warnings": count(report, Severity::Warning),
-            "infos": count(report, Severity::Info),
-            "flows": report.flows,
-            "manifests": report.manifests,
-            "rules": report.rules,
-        },
-    });
-    if !stop.is_empty() {
-        doc["status"] = "load_failed".into();
-        doc["errors"] =
-            serde_json::json!(stop.iter().map(JsonDiagnostic::from).collect::<Vec<_>>());
-    }
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)
-}
-
-fn write_github(out: &mut dyn Write, report: &LintReport) -> std::io::Result<()> {
-    for f in &report.findings {
-        let d = &f.diagnostic;
-        let (line, col) = d.file.line_col(d.span.0);
-        let level = match f.severity() {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "notice",
-        };
-        let message = match &d.help {
-            Some(h) => format!("{}\n{h}", d.message),
-            None => d.message.clone(),
-        };
-        writeln!(
-            out,
-            "::{level} file={},line={line},col={col},title={}::{}",
-            escape_property(&d.file.name),
-            escape_property(&format!("routecheck {}", f.code.as_str())),
-            escape_data(&message)
-        )?;
-    }
-    Ok(())
 }

@@ -160,7 +160,7 @@ fn write(reports: &Reports, mut errors: Stopped, to_stderr: bool) -> u8 {
     }
     let failed = match reports.shape {
         Shape::Run => run_reports(reports, errors, to_stderr),
-        Shape::Lint => super::lint::stopped(reports.format, &errors, to_stderr),
+        Shape::Lint => super::lint_report::stopped(reports.format, &errors, to_stderr),
     };
     if let Err(e) = failed
         && e.kind() != std::io::ErrorKind::BrokenPipe
@@ -172,7 +172,7 @@ fn write(reports: &Reports, mut errors: Stopped, to_stderr: bool) -> u8 {
 
 /// `test`: the run's reporters, each told `LoadFailed`.
 fn run_reports(reports: &Reports, mut errors: Stopped, to_stderr: bool) -> std::io::Result<()> {
-    let summary = match reports.summary.as_deref().map(super::test::summary_target) {
+    let summary = match reports.summary.as_deref().map(summary_target) {
         Some(Ok(t)) => Some(t),
         Some(Err(msg)) => {
             errors.push(usage("--summary", msg));
@@ -192,7 +192,7 @@ fn run_reports(reports: &Reports, mut errors: Stopped, to_stderr: bool) -> std::
     } else {
         Box::new(std::io::sink())
     };
-    let mut reporters = report::build(&opts, super::test::stdout_for(opts.format), stderr);
+    let mut reporters = report::build(&opts, stdout_for(opts.format), stderr);
     if let Some(t) = summary {
         reporters.push(report::scrubbed(Box::new(
             report::summary::JobSummary::new(t, Default::default()),
@@ -206,6 +206,36 @@ fn run_reports(reports: &Reports, mut errors: Stopped, to_stderr: bool) -> std::
         }
     }
     first.map_or(Ok(()), Err)
+}
+
+/// Where `--summary` writes, from its value and `$GITHUB_STEP_SUMMARY`.
+pub(crate) fn summary_target(arg: &str) -> Result<report::summary::Target, String> {
+    use report::summary::Target;
+    if arg.is_empty() {
+        return match std::env::var_os("GITHUB_STEP_SUMMARY") {
+            Some(p) if !p.is_empty() => Ok(Target::Append(PathBuf::from(p))),
+            _ => Err(
+                "--summary without a FILE writes to $GITHUB_STEP_SUMMARY, which is not set (give a FILE, or `-` for stdout)"
+                    .into(),
+            ),
+        };
+    }
+    if arg == "-" {
+        return Ok(Target::Stdout);
+    }
+    Ok(Target::File(PathBuf::from(arg)))
+}
+
+/// Stdout for a report format. JSON escapes every control character itself, so it needs
+/// no escape stripping; for a large report, anstream's stripper cost more than writing
+/// the document. Text formats keep it: a name in the rules file could carry terminal
+/// escapes.
+pub(crate) fn stdout_for(format: Format) -> Box<dyn std::io::Write + Send> {
+    if matches!(format, Format::Json) {
+        Box::new(std::io::stdout())
+    } else {
+        Box::new(anstream::stdout())
+    }
 }
 
 #[cfg(test)]

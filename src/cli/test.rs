@@ -9,7 +9,7 @@ use std::time::Duration;
 use regex::Regex;
 
 use super::live::NetArgs;
-use super::stop::{Reports, Shape, Stopped, usage, usage_unlocated};
+use super::stop::{Reports, Shape, Stopped, stdout_for, summary_target, usage, usage_unlocated};
 use crate::exit;
 use crate::project::Project;
 use crate::report::{self, Format, ReportOptions};
@@ -82,36 +82,6 @@ pub struct TestArgs {
     pub summary: Option<String>,
     #[command(flatten)]
     pub net: NetArgs,
-}
-
-/// Where `--summary` writes, from its value and `$GITHUB_STEP_SUMMARY`.
-pub(super) fn summary_target(arg: &str) -> Result<report::summary::Target, String> {
-    use report::summary::Target;
-    if arg.is_empty() {
-        return match std::env::var_os("GITHUB_STEP_SUMMARY") {
-            Some(p) if !p.is_empty() => Ok(Target::Append(PathBuf::from(p))),
-            _ => Err(
-                "--summary without a FILE writes to $GITHUB_STEP_SUMMARY, which is not set (give a FILE, or `-` for stdout)"
-                    .into(),
-            ),
-        };
-    }
-    if arg == "-" {
-        return Ok(Target::Stdout);
-    }
-    Ok(Target::File(PathBuf::from(arg)))
-}
-
-/// Stdout for a report format. JSON escapes every control character itself, so it needs
-/// no escape stripping; for a large report, anstream's stripper cost more than writing
-/// the document. Text formats keep it: a name in the rules file could carry terminal
-/// escapes.
-pub(super) fn stdout_for(format: Format) -> Box<dyn std::io::Write + Send> {
-    if matches!(format, Format::Json) {
-        Box::new(std::io::stdout())
-    } else {
-        Box::new(anstream::stdout())
-    }
 }
 
 /// The reports `args` asks for, where a stopping error is written.

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::pairs;
 use crate::conversation::Conversation;
 use crate::diag::SourceDiagnostic;
 use crate::exit;
@@ -231,24 +232,6 @@ fn run_inner(args: &TraceArgs) -> Result<u8, Failure> {
             Ok(exit::USAGE)
         }
     }
-}
-
-/// `NAME=VALUE` arguments as a map; a missing `=` or empty name is a usage error.
-pub(super) fn pairs(
-    items: &[String],
-    flag: &str,
-    shape: &str,
-) -> Result<BTreeMap<String, String>, String> {
-    let mut out = BTreeMap::new();
-    for item in items {
-        match item.split_once('=') {
-            Some((k, v)) if !k.trim().is_empty() => {
-                out.insert(k.trim().to_string(), v.to_string());
-            }
-            _ => return Err(format!("{flag} expects {shape}, got `{item}`")),
-        }
-    }
-    Ok(out)
 }
 
 /// The conversation id, the customer participant's attributes, its address and last

@@ -20,8 +20,8 @@ use crate::expr::functions::{IF, IS_NOT_SET_OR_EMPTY, IS_SET, LOWER, TO_DECIMAL,
 use crate::expr::visit::walk;
 use crate::flow::inspect::{ExprRole, FlowExpr};
 
-use super::inputs::{Loaded, RuleRead, Writer, WriterKind};
 use super::literals::{LiteralCheck, Produced};
+use super::loaded::{Loaded, RuleRead, Writer, WriterKind};
 use super::{Code, Finding};
 
 /// Prefixes people add that participant attributes do not have.

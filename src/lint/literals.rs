@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use crate::diag::SourceFile;
 
-use super::inputs::Writer;
+use super::loaded::Writer;
 use super::{Code, Finding};
 
 /// Values shown in a finding's help before `…`.

@@ -9,6 +9,7 @@ pub mod checks;
 pub mod config;
 pub mod inputs;
 pub mod literals;
+pub mod loaded;
 pub mod race;
 pub mod rules_reads;
 pub mod terraform;

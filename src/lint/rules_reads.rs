@@ -10,7 +10,7 @@ use crate::diag::{SourceDiagnostic, SourceFile};
 use crate::flow::Flow;
 use crate::suite::yaml::{Node, NodeValue};
 
-use super::inputs::{Loaded, RuleRead, load_error, parse};
+use super::loaded::{Loaded, RuleRead, load_error, parse};
 
 /// Read one rules file's flow and attribute reads into `out`. Shape problems that the
 /// overlay reader already reports (not a mapping, `cases` not a sequence) are skipped.

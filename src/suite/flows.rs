@@ -6,53 +6,18 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::load::VarOverrides;
+use super::flow_vars::{VarOverrides, flow_vars, placeholder_names_in};
 use super::model::Suite;
 use super::prefetch::Prefetch;
 use crate::diag::SourceDiagnostic;
 use crate::flow::stubs_file::{self, StubsFile};
-use crate::flow::{Flow, Stub, Stubs, placeholders};
+use crate::flow::{Flow, Stub, Stubs};
 use crate::source::code::RulesCode;
 
 /// The `{{placeholder}}` names of a flow file (`None`: unreadable; loading reports it).
 pub(super) fn placeholder_names(path: &Path) -> Option<BTreeSet<String>> {
     let text = crate::source::read_text(path).ok()?;
     Some(placeholder_names_in(&text))
-}
-
-/// The `{{placeholder}}` names of a flow's text.
-pub(super) fn placeholder_names_in(text: &str) -> BTreeSet<String> {
-    placeholders::names(text)
-}
-
-/// The values a flow with placeholders `ph` is loaded with: the rules file's `vars:`, then
-/// `defaults` for placeholders it leaves open, then `overrides` (whose names are returned as
-/// used); and the placeholders still without a value.
-pub(super) fn flow_vars(
-    ph: &BTreeSet<String>,
-    file_vars: &BTreeMap<String, String>,
-    defaults: &VarOverrides,
-    overrides: &VarOverrides,
-) -> (BTreeMap<String, String>, Vec<String>, Vec<String>) {
-    let mut vars = file_vars.clone();
-    let mut used = Vec::new();
-    for (name, value) in defaults {
-        if ph.contains(name) && !vars.contains_key(name) {
-            vars.insert(name.clone(), value.clone());
-        }
-    }
-    for (name, value) in overrides {
-        if ph.contains(name) {
-            vars.insert(name.clone(), value.clone());
-            used.push(name.clone());
-        }
-    }
-    let missing = ph
-        .iter()
-        .filter(|n| !vars.contains_key(*n))
-        .cloned()
-        .collect();
-    (vars, used, missing)
 }
 
 /// Load the flow of every suite that names one and check its stubs. `--var` values

@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod deploy;
+pub mod flow_vars;
 pub mod flows;
 pub mod interp;
 pub mod live;

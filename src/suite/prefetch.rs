@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use super::load::VarOverrides;
+use super::flow_vars::{VarOverrides, flow_vars, placeholder_names_in};
 use crate::conversation::Conversation;
 use crate::diag::SourceDiagnostic;
 use crate::flow::Flow;
@@ -122,12 +122,11 @@ impl Prefetch {
             let Ok(text) = crate::source::read_text(&canonical) else {
                 return;
             };
-            let ph = super::flows::placeholder_names_in(&text);
+            let ph = placeholder_names_in(&text);
             if let Ok(mut names) = names.lock() {
                 names.insert(canonical.clone(), ph.clone());
             }
-            let (vars, _, missing) =
-                super::flows::flow_vars(&ph, &file_vars, &defaults, &overrides);
+            let (vars, _, missing) = flow_vars(&ph, &file_vars, &defaults, &overrides);
             if missing.is_empty() {
                 slot.get_or_init(|| {
                     let load = Flow::from_text(&display, &text, &vars).map(Arc::new);
@@ -286,8 +285,7 @@ mod tests {
         let p = Prefetch::new(&defaults, &VarOverrides::new());
         let file_vars = BTreeMap::new();
         p.request_flow(&path, &display, &file_vars);
-        let (vars, _, missing) =
-            super::super::flows::flow_vars(&ph, &file_vars, &defaults, &VarOverrides::new());
+        let (vars, _, missing) = super::flow_vars(&ph, &file_vars, &defaults, &VarOverrides::new());
         assert!(missing.is_empty());
         let flow = p
             .take_flow(&path, &display, &file_vars, &vars)

@@ -7,7 +7,8 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::{Failure, TraceArgs, TraceFormat, pairs};
+use super::{Failure, TraceArgs, TraceFormat};
+use crate::cli::pairs;
 use crate::exit;
 use crate::expr::DateTime;
 use crate::report::{self, CaseResult, Event, Format, Outcome, ReportOptions};

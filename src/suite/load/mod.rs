@@ -4,7 +4,7 @@
 //! Each key is handled in one place: the `*_KEYS` tables list what a level accepts
 //! and the matching `match` arm reads it. Adding a key is one table entry and one arm.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, mpsc};
 
@@ -32,8 +32,7 @@ use crate::source::code::RulesCode;
 use crate::source::mapping::{self, Mapping};
 use crate::source::{FileKind, LineIndex, Problem};
 
-/// `--var NAME=VALUE` pairs, applied while loading.
-pub type VarOverrides = BTreeMap<String, String>;
+pub use super::flow_vars::VarOverrides;
 
 /// Everything the loader reports about one file: errors stop the run, warnings do not.
 #[derive(Debug, Default)]
