@@ -23,6 +23,7 @@ mod graph_cli;
 mod guest_cli;
 mod guest_session;
 mod held_out;
+mod init_first_run;
 mod layering;
 mod lint_cli;
 mod live_cli;

@@ -165,20 +165,7 @@ pub fn run(mut args: GenArgs) -> u8 {
             (None, None) => stdout_flow_ref(path),
         };
         let own = written_vars(arg, &vars);
-        let base: StubMap = flow
-            .stubbed_actions()
-            .into_iter()
-            .map(|s| (s.name, (s.outputs.first().cloned(), BTreeMap::new())))
-            .collect();
-        let base = crate::r#gen::unambiguous(flow, &base);
-        let text = write::rules_file(
-            &format!("{} (generated)", flow.name()),
-            &flow_ref,
-            &path.display().to_string(),
-            &own,
-            &base,
-            g,
-        );
+        let text = rules_text(flow, g, &flow_ref, &path.display().to_string(), &own);
         match &out {
             Some(o) => {
                 // `--out rules/new/vip.yaml`: the folders are made first.
@@ -561,4 +548,29 @@ fn written_vars(
             .collect(),
         None => vars.clone(),
     }
+}
+
+/// One flow's generated rules file, as `gen` writes it: file-level stubs (each stubbed
+/// action on its first output), then the cases. `init`'s starter suite is this text.
+pub(crate) fn rules_text(
+    flow: &Flow,
+    g: &Generated,
+    flow_ref: &str,
+    shown: &str,
+    vars: &BTreeMap<String, String>,
+) -> String {
+    let base: StubMap = flow
+        .stubbed_actions()
+        .into_iter()
+        .map(|s| (s.name, (s.outputs.first().cloned(), BTreeMap::new())))
+        .collect();
+    let base = crate::r#gen::unambiguous(flow, &base);
+    write::rules_file(
+        &format!("{} (generated)", flow.name()),
+        flow_ref,
+        shown,
+        vars,
+        &base,
+        g,
+    )
 }

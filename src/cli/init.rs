@@ -1,6 +1,13 @@
 //! `routecheck init`: look at the directory's layout (flows, rules, fixtures,
-//! manifests, Terraform files), write a routecheck.yaml with every key it could fill,
-//! and print the next commands. It never overwrites an existing file.
+//! manifests, Terraform files), write a routecheck.yaml with every key it could fill —
+//! placeholder values Terraform or the rules files do not give written as markers — and,
+//! when there are no rules files yet, a generated starter suite ([`starter`]), so that
+//! `routecheck lint && routecheck test` pass on the first run; then say what it found,
+//! what it could not fill and what to run next. It never overwrites an existing file.
+
+mod flows;
+mod report;
+mod starter;
 
 use std::path::{Path, PathBuf};
 
@@ -69,9 +76,17 @@ fn dirs_of(root: &Path, found: &[&PathBuf]) -> Vec<String> {
         .collect()
 }
 
+/// What the walk found: the config it gives, every flow file with its kind, and the
+/// placeholder values rules files give (value, the file that gives it).
+struct Survey {
+    config: ProjectConfig,
+    flows: Vec<flows::Found>,
+    given: std::collections::BTreeMap<String, (String, String)>,
+}
+
 /// Build the config for the layout under `root` (every file by the one walk, build
 /// output and dependencies not entered).
-fn survey(root: &Path) -> Result<ProjectConfig, crate::source::walk::WalkError> {
+fn survey(root: &Path) -> Result<Survey, crate::source::walk::WalkError> {
     let how = crate::source::walk::Walk {
         skip_names: &["target", "node_modules"],
         ..Default::default()
@@ -94,6 +109,7 @@ fn survey(root: &Path) -> Result<ProjectConfig, crate::source::walk::WalkError> 
     // Placeholder values the rules files already give their flows: lint needs them too.
     let mut vars = std::collections::BTreeMap::new();
     for f in of(Kind::Rules) {
+        let from = f.strip_prefix(root).unwrap_or(f).display().to_string();
         let Ok(text) = crate::source::read_text(f) else {
             continue;
         };
@@ -109,12 +125,15 @@ fn survey(root: &Path) -> Result<ProjectConfig, crate::source::walk::WalkError> 
             .unwrap_or_default();
         for (k, v) in given {
             if let (Some(k), Some(t)) = (k.as_str(), v.scalar_text()) {
-                vars.entry(k.to_owned()).or_insert(t);
+                vars.entry(k.to_owned()).or_insert((t, from.clone()));
             }
         }
     }
-    Ok(ProjectConfig {
-        vars,
+    let config = ProjectConfig {
+        vars: vars
+            .iter()
+            .map(|(k, (v, _))| (k.clone(), v.clone()))
+            .collect(),
         rules: dirs_of(root, &of(Kind::Rules)),
         flows: dirs_of(root, &of(Kind::Flow)),
         manifests: dirs_of(root, &of(Kind::Manifest)),
@@ -127,6 +146,11 @@ fn survey(root: &Path) -> Result<ProjectConfig, crate::source::walk::WalkError> 
             })
         }),
         ..ProjectConfig::default()
+    };
+    Ok(Survey {
+        config,
+        flows: flows::classify(&all),
+        given: vars,
     })
 }
 
@@ -157,19 +181,96 @@ pub fn run(args: &InitArgs) -> u8 {
         return exit::USAGE;
     }
     if !args.dir.is_dir() {
-        anstream::eprintln!("error: {} is not a directory", args.dir.display());
+        anstream::eprintln!(
+            "error: {} is not a directory{}",
+            args.dir.display(),
+            report::nearest_dir(&args.dir)
+        );
         return exit::USAGE;
     }
-    let config = match survey(&args.dir) {
-        Ok(c) => c,
+    let Survey {
+        mut config,
+        flows: found,
+        given,
+    } = match survey(&args.dir) {
+        Ok(s) => s,
         Err(e) => {
             crate::errln!("error: {e}");
             return exit::USAGE;
         }
     };
+    let root = crate::terraform::absolute_dir(&args.dir);
+    let found: Vec<flows::Found> = found
+        .into_iter()
+        .map(|f| flows::Found {
+            path: crate::terraform::absolute_dir(&f.path),
+            kind: f.kind,
+        })
+        .collect();
+    config.flows = flows::entries(&root, &found);
+    let tf = read_terraform(&root, &mut config);
+    // Every flow routecheck loads, with its placeholders: the deploy's as `test` binds
+    // them, then the files Terraform does not deploy.
+    let kind_of = |p: &Path| {
+        let text = crate::source::read_text(p).ok()?;
+        let (key, _) = crate::flow::kind::top_key(&text)?;
+        crate::flow::kind::by_key(key)
+    };
+    let mut plans: Vec<report::FlowPlan> = Vec::new();
+    if let Some(tf) = &tf {
+        for address in flows::addresses(tf) {
+            let Some((file, fills)) = flows::deployed(tf, &address) else {
+                continue;
+            };
+            let Some(kind) = kind_of(&file).filter(|k| k.simulated()) else {
+                continue;
+            };
+            plans.push(report::FlowPlan {
+                file,
+                address: Some(address),
+                fills,
+                under_test: flows::under_test(kind),
+            });
+        }
+    }
+    for f in found.iter().filter(|f| flows::runs(f)) {
+        let deployed = tf.as_ref().is_some_and(|tf| flows::deploys(tf, &f.path));
+        if !deployed {
+            plans.push(report::FlowPlan {
+                file: f.path.clone(),
+                address: None,
+                fills: flows::plain(&f.path, &given),
+                under_test: flows::under_test(f.kind),
+            });
+        }
+    }
+    let missing: Vec<&flows::Fill> = plans
+        .iter()
+        .flat_map(|p| &p.fills)
+        .filter(|f| matches!(f.source, flows::Source::Missing(_)))
+        .collect();
+    for m in &missing {
+        config
+            .vars
+            .entry(m.name.clone())
+            .or_insert_with(|| m.value.clone());
+    }
+    // No rules yet: the starter suite goes where `test` looks by default.
+    let starter_dir = config.rules.is_empty().then(|| {
+        // `rules/` unless it already holds YAML that is not rules (test would read it).
+        let taken = std::fs::read_dir(args.dir.join("rules")).is_ok_and(|d| {
+            d.flatten().any(|e| {
+                e.path()
+                    .extension()
+                    .is_some_and(|x| x == "yaml" || x == "yml")
+            })
+        }) || args.dir.join("rules").is_file();
+        let name = if taken { "routecheck-rules" } else { "rules" };
+        config.rules = vec![name.to_owned()];
+        root.join(name)
+    });
     let body = match serde_saphyr::to_string(&config) {
-        Ok(b) if config != ProjectConfig::default() => b,
-        Ok(_) => "rules: [rules]\n".to_owned(),
+        Ok(b) => report::mark_todos(&b, &missing),
         Err(e) => {
             anstream::eprintln!("error: cannot write the config: {e}");
             return exit::USAGE;
@@ -184,22 +285,61 @@ pub fn run(args: &InitArgs) -> u8 {
         anstream::eprintln!("error: {e}");
         return exit::USAGE;
     }
-    // The config written is the result (stdout); what was done and what to run next are
-    // notes (stderr).
-    crate::errln!("wrote {}", target.display());
+    // The config written is the result (stdout); what was found, filled, generated and
+    // what to run next are notes (stderr).
     crate::source::render::out(&body);
-    let mut next = String::from("next:\n");
-    if !config.flows.is_empty() || !config.rules.is_empty() {
-        next.push_str("  routecheck lint        # what scripts inject vs what flows read\n");
-    }
-    next.push_str("  routecheck test        # run the rules files\n");
-    if config.rules.is_empty() {
-        next.push_str(
-            "  (no rules files found: write rules/NAME.yaml with `cases:`; see `routecheck schema`)\n",
-        );
-    }
-    crate::source::render::err(&next);
+    crate::errln!("wrote {}", target.display());
+    let written = match &starter_dir {
+        Some(dir) => {
+            let targets: Vec<starter::Target> = plans
+                .iter()
+                .filter(|p| p.under_test)
+                .map(|p| starter::Target {
+                    file: p.file.clone(),
+                    vars: p
+                        .fills
+                        .iter()
+                        .map(|f| (f.name.clone(), f.value.clone()))
+                        .collect(),
+                    address: p.address.clone(),
+                })
+                .collect();
+            starter::write(dir, &targets)
+        }
+        None => Vec::new(),
+    };
+    report::print(&report::Report {
+        root: &root,
+        config: &config,
+        found: &found,
+        plans: &plans,
+        terraform: tf.as_ref(),
+        written: &written,
+        starter: starter_dir.is_some(),
+    });
     exit::OK
+}
+
+/// The configuration routecheck.yaml's `terraform:` names, read as every command will
+/// read it; when it cannot be read, the key is dropped (every command would stop on it)
+/// and the problems are printed as warnings.
+fn read_terraform(root: &Path, config: &mut ProjectConfig) -> Option<crate::terraform::Config> {
+    let dir = flows::terraform_dir(config)?;
+    let opts = crate::terraform::Options {
+        dir: Some(crate::terraform::absolute_dir(&root.join(&dir))),
+        ..Default::default()
+    };
+    match crate::terraform::read(&opts) {
+        Ok(c) => Some(c),
+        Err(diags) => {
+            super::print_diagnostics(diags.iter().map(|d| d as &dyn miette::Diagnostic));
+            crate::errln!(
+                "warning: the Terraform in {dir} cannot be read (above), so routecheck.yaml gets no `terraform:`; fix it, then add `terraform: {{ dir: {dir} }}`"
+            );
+            config.terraform = None;
+            None
+        }
+    }
 }
 
 #[cfg(test)]
@@ -224,7 +364,7 @@ mod tests {
         w("recordings/c.json", "{\"participants\": []}\n");
         w("infra/main.tf", "");
         w(".github/w.yaml", "cases: []\n");
-        let c = survey(d.path()).unwrap();
+        let c = survey(d.path()).unwrap().config;
         assert_eq!(c.rules, ["checks"]);
         assert_eq!(c.flows, ["archy"]);
         assert_eq!(c.manifests, ["scripts"]);

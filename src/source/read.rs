@@ -52,13 +52,38 @@ impl ReadError {
     pub fn diagnostic(&self, kind: FileKind, display: &str) -> SourceDiagnostic {
         // The file as a whole is refused: the location is its start, the message says
         // where a bad byte is.
-        SourceDiagnostic::error(
+        let d = SourceDiagnostic::error(
             &SourceFile::new(display, ""),
             (0, 0),
             format!("cannot read the {}: {self}", kind.noun()),
         )
-        .with_code(kind.code(Problem::Read))
+        .with_code(kind.code(Problem::Read));
+        match self {
+            ReadError::Io(e) if e.kind() == io::ErrorKind::NotFound => match near(display) {
+                Some(n) => d.with_help(format!("did you mean {n}?")),
+                None => d,
+            },
+            _ => d,
+        }
     }
+}
+
+/// A file beside a path that does not exist whose name is a plausible typo of it
+/// (`web-messaging-triage-bot.yml` for `.yaml`), as the path would be written.
+fn near(display: &str) -> Option<String> {
+    let path = Path::new(display);
+    let name = path.file_name()?.to_string_lossy();
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let entries = std::fs::read_dir(parent.unwrap_or(Path::new("."))).ok()?;
+    let names: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let n = crate::diag::closest(&name, names.iter().map(String::as_str))?;
+    Some(match parent {
+        Some(p) => p.join(n).display().to_string(),
+        None => n.to_owned(),
+    })
 }
 
 /// What a non-regular file is, for messages; `None` for a regular file.
