@@ -77,9 +77,17 @@ fn first_run(top: &Path, repo: &str) -> Run {
             "{}: {text}",
             s.display()
         );
+        assert!(!text.contains("# reaches: \n"), "{}: {text}", s.display());
     }
-    for cmd in ["lint", "test"] {
-        let r = run(&dir, &[cmd]);
+    // From the repository and from a folder below it (routecheck.yaml is found upwards).
+    let below = dir.join("rules");
+    for (cwd, cmd) in [
+        (&dir, "lint"),
+        (&dir, "test"),
+        (&below, "lint"),
+        (&below, "test"),
+    ] {
+        let r = run(cwd, &[cmd]);
         assert_eq!(
             r.code,
             0,
@@ -253,4 +261,143 @@ fn a_mistyped_directory_is_refused_with_the_nearest_name() {
         "{}",
         r.all()
     );
+}
+
+/// Three real repositories (tests/data/terraform/SOURCES.md: repository, path, commit),
+/// copied as they are: init, lint, test, all exit 0.
+#[test]
+fn init_lint_test_pass_on_the_first_run_in_real_cx_as_code_repositories() {
+    for repo in [
+        "scheduling-bot-blueprint",
+        "genesys-cloud-cx-as-code-demo",
+        "deploy-webmessaging-chatbot-with-lambda-blueprint",
+    ] {
+        let (_tmp, top) = real(repo);
+        let init = first_run(&top, repo);
+        assert!(
+            init.stderr.contains("found in ") && init.stderr.contains("Terraform root module: "),
+            "{}",
+            init.all()
+        );
+        // Values Terraform writes literally are found, with where they are written.
+        assert!(
+            init.stderr.contains("(Terraform: "),
+            "{repo}: {}",
+            init.all()
+        );
+    }
+}
+
+/// With Terraform: what the configuration writes literally (or through a variable
+/// default) is found and shown with where; what it cannot know offline (a remote
+/// module's output) is a marker, named with its address. Existing rules files are kept:
+/// no starter suite, and their `vars:` count as found.
+#[test]
+fn with_terraform_literal_values_are_found_and_unknowns_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let top = tmp.path().canonicalize().unwrap();
+    let repo = top.join("deploy");
+    write(
+        &repo.join("infra/modules/flow/support.yaml"),
+        &message_flow(),
+    );
+    write(
+        &repo.join("infra/modules/flow/flow.tf"),
+        "variable \"queue\" {\n  type = string\n}\nvariable \"vip\" {\n  type = string\n}\nresource \"genesyscloud_flow\" \"support\" {\n  filepath = \"${path.module}/support.yaml\"\n  substitutions = {\n    flow_name = \"Support Flow\"\n    queue_name = var.queue\n    vip_queue = var.vip\n  }\n}\n",
+    );
+    write(
+        &repo.join("infra/main.tf"),
+        "variable \"queue\" {\n  type = string\n  default = \"General\"\n}\nmodule \"queues\" {\n  source = \"git::https://example.com/queues.git?ref=main\"\n}\nmodule \"flow\" {\n  source = \"./modules/flow\"\n  queue = var.queue\n  vip = module.queues.vip_name\n}\n",
+    );
+    let init = first_run(&top, "deploy");
+    let config = std::fs::read_to_string(repo.join("routecheck.yaml")).unwrap();
+    assert!(config.contains("terraform:\n  dir: infra\n"), "{config}");
+    assert!(
+        config.contains("  vip_queue: TODO-vip_queue   # could not fill: set the real value\n"),
+        "{config}"
+    );
+    assert!(!config.contains("queue_name:"), "{config}");
+    let e = &init.stderr;
+    assert!(
+        e.contains("placeholders of tf:module.flow.genesyscloud_flow.support (deploy/infra/modules/flow/support.yaml):"),
+        "{e}"
+    );
+    assert!(
+        e.contains("  flow_name = \"Support Flow\" (Terraform: "),
+        "{e}"
+    );
+    assert!(
+        e.contains("  queue_name = \"General\" (Terraform: ") && e.contains("main.tf:3"),
+        "{e}"
+    );
+    assert!(
+        e.contains("  vip_queue = ? Terraform cannot know it offline: `module.queues"),
+        "{e}"
+    );
+    assert!(
+        e.contains("could not fill 1 placeholder(s): vip_queue;"),
+        "{e}"
+    );
+    let suite = std::fs::read_to_string(repo.join("rules/support.generated.yaml")).unwrap();
+    assert!(
+        suite.contains("flow: \"tf:module.flow.genesyscloud_flow.support\""),
+        "{suite}"
+    );
+}
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+fn real(repo: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let top = tmp.path().canonicalize().unwrap();
+    copy_dir(
+        &Path::new(ROOT).join("tests/data/terraform").join(repo),
+        &top.join(repo),
+    );
+    (tmp, top)
+}
+
+/// A flow of a kind routecheck runs that uses something it does not model (here an
+/// action kind that does not exist) is named with its first load error, located, and
+/// left out of `flows:` and of the starter suite, so lint and test still run the rest.
+#[test]
+fn a_flow_routecheck_cannot_read_is_named_and_left_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let top = tmp.path().canonicalize().unwrap();
+    let repo = top.join("mixed");
+    write(&repo.join("flows/support.yaml"), &message_flow());
+    let odd = message_flow().replace(
+        "          - transferToAcd:\n              name: To support",
+        "          - frobnicate:\n              name: To support",
+    );
+    write(&repo.join("flows/odd.yaml"), &odd);
+    let init = first_run(&top, "mixed");
+    let config = std::fs::read_to_string(repo.join("routecheck.yaml")).unwrap();
+    assert!(
+        config.contains("flows:\n- flows/support.yaml\n"),
+        "{config}"
+    );
+    assert!(
+        init.stderr
+            .contains("flows routecheck cannot read yet (left out of `flows:`")
+            && init.stderr.contains(
+                "mixed/flows/odd.yaml (unknown action kind `frobnicate` at mixed/flows/odd.yaml:"
+            ),
+        "{}",
+        init.all()
+    );
+    assert!(!repo.join("rules/odd.generated.yaml").exists());
 }

@@ -205,9 +205,10 @@ pub fn run(args: &InitArgs) -> u8 {
         .map(|f| flows::Found {
             path: crate::terraform::absolute_dir(&f.path),
             kind: f.kind,
+            unread: None,
         })
         .collect();
-    config.flows = flows::entries(&root, &found);
+    let mut found = found;
     let tf = read_terraform(&root, &mut config);
     // Every flow routecheck loads, with its placeholders: the deploy's as `test` binds
     // them, then the files Terraform does not deploy.
@@ -233,7 +234,7 @@ pub fn run(args: &InitArgs) -> u8 {
             });
         }
     }
-    for f in found.iter().filter(|f| flows::runs(f)) {
+    for f in found.iter().filter(|f| f.kind.simulated()) {
         let deployed = tf.as_ref().is_some_and(|tf| flows::deploys(tf, &f.path));
         if !deployed {
             plans.push(report::FlowPlan {
@@ -244,6 +245,24 @@ pub fn run(args: &InitArgs) -> u8 {
             });
         }
     }
+    // A flow that does not load with these values (a construct routecheck does not model
+    // yet) is named and left out: listed, lint would stop on it; a starter suite for it
+    // would not run.
+    plans.retain(|p| {
+        let vars = p
+            .fills
+            .iter()
+            .map(|f| (f.name.clone(), f.value.clone()))
+            .collect();
+        let Some(why) = flows::load_error(&p.file, &vars) else {
+            return true;
+        };
+        for f in found.iter_mut().filter(|f| f.path == p.file) {
+            f.unread = Some(why.clone());
+        }
+        false
+    });
+    config.flows = flows::entries(&root, &found);
     let missing: Vec<&flows::Fill> = plans
         .iter()
         .flat_map(|p| &p.fills)

@@ -94,11 +94,13 @@ pub fn cases_yaml(cases: &[GenCase], reference: &StubMap, indent: &str) -> Strin
     for c in cases {
         let _ = writeln!(out, "{indent}- name: {}", q(&c.name));
         let i = format!("{indent}  ");
-        let _ = writeln!(
-            out,
-            "{i}# reaches: {}",
+        // The plain case of a flow with no branch reached has nothing to list.
+        let reaches = if c.reaches.is_empty() {
+            "no branch (the path a plain new conversation takes)".to_string()
+        } else {
             c.reaches.join("; ").replace('\n', " ")
-        );
+        };
+        let _ = writeln!(out, "{i}# reaches: {reaches}");
         write_input(&mut out, &i, &c.input, reference);
         if !c.clock_dependent.is_empty() {
             let _ = writeln!(

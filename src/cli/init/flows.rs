@@ -14,6 +14,10 @@ use crate::flow::kind;
 pub struct Found {
     pub path: PathBuf,
     pub kind: &'static kind::FlowKind,
+    /// Why routecheck cannot read it (its first load error, located), for a kind it runs
+    /// but a file using something it does not model yet: such a file is left out of
+    /// `flows:`, or lint would stop on it.
+    pub unread: Option<String>,
 }
 
 /// Every Archy flow among `files` (by its top-level key), in walk order.
@@ -28,6 +32,7 @@ pub fn classify(files: &[PathBuf]) -> Vec<Found> {
             Some(Found {
                 path: p.clone(),
                 kind,
+                unread: None,
             })
         })
         .collect()
@@ -42,7 +47,20 @@ pub fn under_test(k: &kind::FlowKind) -> bool {
 /// Whether routecheck loads this kind at all: the flow under test, or a bot flow or
 /// common module it calls (found through `flows:`).
 pub fn runs(f: &Found) -> bool {
-    f.kind.simulated()
+    f.kind.simulated() && f.unread.is_none()
+}
+
+/// Why the flow at `path` does not load with the values init gives its placeholders
+/// (`None` when it loads): the first error, with where it is.
+pub fn load_error(path: &Path, vars: &BTreeMap<String, String>) -> Option<String> {
+    let errs = crate::flow::Flow::load_called(path, vars).err()?;
+    let d = errs
+        .iter()
+        .find(|d| d.severity == crate::diag::Severity::Error)
+        .or(errs.first())?;
+    let at = d.location();
+    let shown = crate::source::shown::relative(Path::new(&at), Path::new("."));
+    Some(format!("{} at {shown}", d.message))
 }
 
 /// The `flows:` entries for the flows routecheck loads, relative to `root`: their
