@@ -371,3 +371,77 @@ cases:
         "{err}"
     );
 }
+
+const MENU_BOT: &str = "tests/data/bots/making-chatbots/flows/digital-bot.yaml";
+
+/// The real MakingChatbots digital bot: coverage places each menu choice at its own
+/// `- path:` item, and trace says where the choice it took is written.
+#[test]
+fn coverage_and_trace_locate_each_menu_choice_at_its_own_line_of_a_real_bot() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = routecheck()
+        .current_dir(root)
+        .args([
+            "test",
+            "tests/data/bots/making-chatbots/demo.yaml",
+            "--coverage",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let text = std::fs::read_to_string(root.join(MENU_BOT)).unwrap();
+    let line_of = |n: u64| text.lines().nth(n as usize - 1).unwrap().trim().to_string();
+    let bot = doc["coverage"]["flows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f.to_string().contains("digital-bot.yaml"))
+        .expect("the bot's coverage");
+    let mut lines = Vec::new();
+    for b in bot["branches"].as_array().unwrap() {
+        let label = b["label"].as_str().unwrap();
+        let line = b["location"]["line"].as_u64().unwrap();
+        assert!(label.contains(" choice "), "{label}");
+        assert_eq!(line_of(line), "- path:", "{label} at line {line}");
+        assert_eq!(
+            line_of(line + 1),
+            format!("name: {}", label.rsplit(" choice ").next().unwrap()),
+            "{label}"
+        );
+        lines.push(line);
+    }
+    assert_eq!(lines.len(), 2);
+    assert_ne!(lines[0], lines[1], "each choice has a line of its own");
+
+    let (code, out, err) = run(
+        &[
+            "trace",
+            "--flow",
+            "tests/data/bots/making-chatbots/flows/inbound-msg.yaml",
+            "--var",
+            "bot_flow_name=Transfer To Queue",
+            "--var",
+            "book_purchase_queue=Books",
+            "--message",
+            "Request a refund",
+        ],
+        root,
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let col = text
+        .lines()
+        .nth(lines[1] as usize - 1)
+        .unwrap()
+        .find("path:")
+        .unwrap()
+        + 1;
+    assert!(
+        out.contains(&format!(
+            "digitalMenu \"Digital Menu\"  customer \"Request a refund\" → Request a refund (line {}:{col})",
+            lines[1]
+        )),
+        "{out}"
+    );
+}

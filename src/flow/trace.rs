@@ -28,6 +28,14 @@ pub fn render_step(s: &Step) -> String {
     if let Some(b) = &s.branch {
         line.push_str(" → ");
         line.push_str(b);
+        // A case, output or menu choice written on its own line is located there too.
+        if let Some(at) = s
+            .branch_location
+            .as_ref()
+            .filter(|l| l.line != s.location.line)
+        {
+            line.push_str(&format!(" (line {}:{})", at.line, at.col));
+        }
     }
     line
 }

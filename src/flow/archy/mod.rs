@@ -490,12 +490,12 @@ impl<'a> Loader<'a> {
 
     /// Where output path `name` of an action is written: its key under `outputs:`, else
     /// the action (`at`): coverage, gen and lint locate each branch at its own line.
-    fn output_at(&self, body: &Node, name: &str, at: usize) -> usize {
+    pub(crate) fn output_at(&self, body: &Node, name: &str, at: usize) -> usize {
         self.key_at(body.get("outputs"), name).unwrap_or(at)
     }
 
     /// The original offset of key `name` of mapping `node`.
-    fn key_at(&self, node: Option<&Node>, name: &str) -> Option<usize> {
+    pub(crate) fn key_at(&self, node: Option<&Node>, name: &str) -> Option<usize> {
         let (k, _) = node?
             .as_map()?
             .iter()

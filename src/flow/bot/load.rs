@@ -51,9 +51,10 @@ impl Loader<'_> {
             "askForIntent" => {
                 let mut ask = self.ask(body);
                 let outputs = body.get("outputs");
-                ask.paths = self.named_paths(outputs, ("intents", "intent"), &label("intent"), at);
+                ask.paths = self.named_paths(outputs, ("intents", "intent"), &label("intent"));
                 if let Some(n) = outputs.and_then(|o| o.get("noIntent")) {
-                    let branch = self.branch(label("no intent"), at);
+                    let branch =
+                        self.branch(label("no intent"), self.output_at(body, "noIntent", at));
                     let actions = self.block(n.get("actions"));
                     ask.no_intent = Some(Path {
                         name: "noIntent".into(),
@@ -67,7 +68,7 @@ impl Loader<'_> {
             "askForBoolean" => {
                 let mut ask = self.ask(body);
                 for p in ["yes", "no"] {
-                    let branch = self.branch(label(p), at);
+                    let branch = self.branch(label(p), self.output_at(body, p, at));
                     let actions = self.block(
                         body.get("outputs")
                             .and_then(|o| o.get(p))
@@ -101,7 +102,7 @@ impl Loader<'_> {
             "digitalMenu" => {
                 let mut ask = self.ask(body);
                 ask.paths =
-                    self.named_paths(body.get("outputs"), ("paths", "path"), &label("choice"), at);
+                    self.named_paths(body.get("outputs"), ("paths", "path"), &label("choice"));
                 ask.max_no_matches = self.max_no_matches(body, &label("max no matches"), at);
                 let choices = menu_choices(body, &ask.paths);
                 BotAction::DigitalMenu(Box::new(ask), choices)
@@ -117,7 +118,6 @@ impl Loader<'_> {
         outputs: Option<&Node>,
         (list, item_key): (&str, &str),
         label: &str,
-        at: usize,
     ) -> Vec<Path> {
         let mut out = Vec::new();
         for item in outputs
@@ -138,7 +138,8 @@ impl Loader<'_> {
                 .get("name")
                 .and_then(Node::scalar_text)
                 .unwrap_or_default();
-            let branch = self.branch(format!("{label} {name}"), at);
+            // Each intent or menu choice is located at its own `- path:` item.
+            let branch = self.branch(format!("{label} {name}"), self.orig(item.off()));
             let actions = self.block(i.get("actions"));
             out.push(Path {
                 name,
@@ -168,7 +169,7 @@ impl Loader<'_> {
         {
             return None;
         }
-        let branch = self.branch(label.to_string(), at);
+        let branch = self.branch(label.to_string(), self.output_at(body, "maxNoMatches", at));
         let actions = self.block(m.get("actions"));
         Some(Path {
             name: "maxNoMatches".into(),

@@ -382,7 +382,7 @@ impl<'f, 'i> Sim<'f, 'i> {
                     );
                     return match path {
                         Some(p) => {
-                            self.result.hits.insert(p.branch);
+                            self.hit(p.branch);
                             self.block(&p.actions)
                         }
                         None => Ok(Ctl::Next),

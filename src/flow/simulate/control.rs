@@ -33,8 +33,8 @@ impl Sim<'_, '_> {
         } else {
             ("no", branches[1], no)
         };
-        self.result.hits.insert(id);
         self.step(a, Some(format!("condition = {b}")), Some(label.into()));
+        self.hit(id);
         self.block(actions)
     }
 
@@ -77,7 +77,6 @@ impl Sim<'_, '_> {
                 },
             };
             if taken {
-                self.result.hits.insert(*id);
                 let detail = match &subject_value {
                     Some(sv) => format!("value = {} matches case {}", show(sv), i + 1),
                     None => match &v.kind {
@@ -95,15 +94,16 @@ impl Sim<'_, '_> {
                     },
                 };
                 self.step(a, Some(detail), Some(format!("case {}", i + 1)));
+                self.hit(*id);
                 return self.block(actions);
             }
         }
-        self.result.hits.insert(*default_branch);
         let detail = match &subject_value {
             Some(sv) => format!("value = {} matches no case", show(sv)),
             None => "no case is true".to_string(),
         };
         self.step(a, Some(detail), Some("default".into()));
+        self.hit(*default_branch);
         self.block(default)
     }
 

@@ -214,7 +214,6 @@ impl Sim<'_, '_> {
                 "data table lookup without its output paths",
             ));
         };
-        self.result.hits.insert(o.branch);
         self.push_step(
             &a.name,
             &a.kind,
@@ -222,6 +221,7 @@ impl Sim<'_, '_> {
             Some(details.join("; ")),
             Some(output.into()),
         );
+        self.hit(o.branch);
         self.block(&o.actions)
     }
 }

@@ -212,6 +212,10 @@ pub struct Step {
     pub detail: Option<String>,
     /// For branching actions: the path taken (`yes`, `case 2`, `default`, `success`).
     pub branch: Option<String>,
+    /// Where that path is written (its `case:`, output key or menu choice), when the
+    /// file writes it apart from the action.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branch_location: Option<Location>,
     /// Task nesting depth (0 in a state).
     pub depth: usize,
 }
@@ -427,6 +431,7 @@ impl<'f, 'i> Sim<'f, 'i> {
             location: location.clone(),
             detail: Some(d.message.clone()),
             branch: Some(route_summary(&then)),
+            branch_location: None,
             depth: 0,
         });
         Ok(Route::Error {
@@ -479,8 +484,22 @@ impl<'f, 'i> Sim<'f, 'i> {
             location,
             detail,
             branch,
+            branch_location: None,
             depth: self.depth,
         });
+    }
+
+    /// Branch `id` was taken by the step just pushed: count it for coverage and say in
+    /// the trace where the branch is written.
+    pub(super) fn hit(&mut self, id: usize) {
+        self.result.hits.insert(id);
+        let at = self.flow.loaded.branches.get(id).map(|b| b.at);
+        if let (Some(at), Some(step)) = (at, self.result.trace.last_mut())
+            && step.branch.is_some()
+            && step.branch_location.is_none()
+        {
+            step.branch_location = Some(self.flow.location(at));
+        }
     }
 
     /// Count one action against Architect's action limit; past it the flow goes to

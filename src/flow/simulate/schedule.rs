@@ -47,7 +47,6 @@ impl Sim<'_, '_> {
                 format!("{} has no output `{output}`", a.kind),
             ));
         };
-        self.result.hits.insert(o.branch);
         self.push_step(
             &a.name,
             &a.kind,
@@ -55,6 +54,7 @@ impl Sim<'_, '_> {
             Some(detail),
             Some(output.to_string()),
         );
+        self.hit(o.branch);
         self.block(&o.actions)
     }
 

@@ -171,9 +171,6 @@ impl<'i> Sim<'_, 'i> {
             self.bot_returns(sets, stub);
         }
         let branch = output.map(|o| o.name.clone());
-        if let Some(o) = output {
-            self.result.hits.insert(o.branch);
-        }
         self.push_step(
             &a.name,
             &a.kind,
@@ -181,6 +178,9 @@ impl<'i> Sim<'_, 'i> {
             Some(details.join("; ")).filter(|s| !s.is_empty()),
             branch,
         );
+        if let Some(o) = output {
+            self.hit(o.branch);
+        }
         match output {
             Some(o) => self.block(&o.actions),
             None => Ok(Ctl::Next),
