@@ -462,3 +462,31 @@ fn graph_draws_placeholders_without_a_value_as_written() {
         "{stdout}"
     );
 }
+
+/// A mistyped file path, relative, from a folder below the repository: trace (the file
+/// read), test and lint (a path on the command line) each exit 2 with the sibling of a
+/// near name suggested as the user would write it; no panic, nothing that looks like a pass.
+#[test]
+fn a_mistyped_path_suggests_the_sibling_it_probably_meant() {
+    let rules = repo().join("rules");
+    for (args, want) in [
+        (
+            vec!["trace", "--flow", "../flows/web-mesaging-vip.yaml"],
+            "did you mean ../flows/web-messaging-vip.yaml?",
+        ),
+        (
+            vec!["lint", "--flow", "../flows/web-messaging-vip.yml"],
+            "did you mean ../flows/web-messaging-vip.yaml?",
+        ),
+        (
+            vec!["test", "vip-routng.yaml"],
+            "did you mean vip-routing.yaml?",
+        ),
+    ] {
+        let out = rc(&rules).args(&args).output().unwrap();
+        let (o, e) = (text(&out.stdout), text(&out.stderr));
+        assert_eq!(out.status.code(), Some(2), "{args:?}\n{o}{e}");
+        assert!(e.contains(want), "{args:?}\n{o}{e}");
+        assert!(!e.contains("panicked"), "{args:?}\n{o}{e}");
+    }
+}

@@ -144,7 +144,11 @@ fn expand(
             out.push(p.clone());
         } else {
             let name = p.display().to_string();
-            errors.push(io_error(&name, "no such file or directory".into()));
+            let d = io_error(&name, "no such file or directory".into());
+            errors.push(match crate::source::read::near(&name) {
+                Some(n) => d.with_help(format!("did you mean {n}?")),
+                None => d,
+            });
         }
     }
     out.dedup();

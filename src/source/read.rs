@@ -69,8 +69,9 @@ impl ReadError {
 }
 
 /// A file beside a path that does not exist whose name is a plausible typo of it
-/// (`web-messaging-triage-bot.yml` for `.yaml`), as the path would be written.
-fn near(display: &str) -> Option<String> {
+/// (`web-messaging-triage-bot.yml` for `.yaml`), as the path would be written. Also used
+/// where a command line names a missing path (test, lint).
+pub fn near(display: &str) -> Option<String> {
     let path = Path::new(display);
     let name = path.file_name()?.to_string_lossy();
     let parent = path.parent().filter(|p| !p.as_os_str().is_empty());

@@ -59,10 +59,14 @@ pub fn discover(
         } else if p.is_file() {
             files.push(p.clone());
         } else {
-            errors.push(usage_diag(
+            let d = usage_diag(
                 &p.display().to_string(),
                 format!("{}: no such file or directory", p.display()),
-            ));
+            );
+            errors.push(match crate::source::read::near(&p.display().to_string()) {
+                Some(n) => d.with_help(format!("did you mean {n}?")),
+                None => d,
+            });
         }
     }
     if errors.is_empty() {
