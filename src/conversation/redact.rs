@@ -17,8 +17,11 @@
 //!   word `contact(s)`, `customer`, `person`: `externalContact`): every string except ids,
 //!   URIs, dates, times, types and states.
 //! - In `attributes` maps, at any depth (nested objects and arrays included): the key rules
-//!   above (plus a last dotted segment `name`), and values that look like an email or a
-//!   phone number (7–15 digits with `+` or separators, or 10+ digits).
+//!   above (plus a last dotted segment `name`), everything under a key whose last word names
+//!   people (`contacts`, `emergencyContact`, `customer`, `household.members`: lists of names
+//!   and numbers, nested records), and values that look like an email or a phone number
+//!   (7–15 digits with `+` or separators, or 10+ digits). A list under a contact key
+//!   anywhere (`contacts: [...]`) goes item by item.
 //! - Anywhere: any string containing an email address, and any object key that is one (an
 //!   attribute keyed by the customer's email) or, in attributes, looks like a phone number.
 //!
@@ -146,6 +149,13 @@ impl Redactor {
                         let person = !purpose.is_some_and(|p| NON_PERSON_PURPOSES.contains(&p));
                         let c = if person { ctx } else { Context::NonPerson };
                         self.walk(item, c);
+                    } else if let (Context::Contact, Value::String(s)) = (item_ctx, &mut *item) {
+                        // A list under a contact key (`contacts: [name, number]`) is
+                        // people: every item goes, by its shape or as a name.
+                        if !s.is_empty() {
+                            let kind = value_kind(s, Context::Contact).unwrap_or("name");
+                            *s = self.placeholder(kind, s);
+                        }
                     } else {
                         self.walk(item, item_ctx);
                     }
@@ -204,6 +214,8 @@ impl Redactor {
         let last = words.last().map(String::as_str).unwrap_or_default();
         let child = match (&*v, ctx) {
             (_, Context::Attributes) => Context::Attributes,
+            // A contact's ids and metadata (`ids: [...]`) stay.
+            (_, Context::Contact) if contact_kind(&words).is_none() => Context::Plain,
             (_, Context::Contact) => Context::Contact,
             (Value::Object(_), _) if key == "attributes" => Context::Attributes,
             (Value::Object(_) | Value::Array(_), _)
@@ -224,7 +236,14 @@ impl Redactor {
     /// Replace a string, or every string inside an array or object (e.g. `callbackNumbers`).
     fn replace_strings(&mut self, v: &mut Value, kind: &'static str) {
         match v {
-            Value::String(s) if !s.is_empty() => *s = self.placeholder(kind, s),
+            Value::String(s) if !s.is_empty() => {
+                // Under a person's key a list mixes names, numbers and addresses.
+                let kind = match kind {
+                    "name" => value_kind(s, Context::Contact).unwrap_or(kind),
+                    _ => kind,
+                };
+                *s = self.placeholder(kind, s)
+            }
             Value::Array(items) => {
                 for item in items {
                     self.replace_strings(item, kind);
@@ -309,6 +328,27 @@ const PERSON_WORDS: &[&str] = &[
     "maiden",
 ];
 
+/// Last words of an attribute key that name people or contacts.
+const PEOPLE_WORDS: &[&str] = &[
+    "contact",
+    "contacts",
+    "customer",
+    "customers",
+    "person",
+    "persons",
+    "people",
+    "caller",
+    "callers",
+    "recipient",
+    "recipients",
+    "sender",
+    "guest",
+    "guests",
+    "member",
+    "members",
+    "kin",
+];
+
 /// Single words that are a person's name field (lowercase attribute keys: `firstname`).
 const NAME_WORDS: &[&str] = &[
     "firstname",
@@ -391,6 +431,14 @@ fn attribute_kind(key: &str, words: &[String]) -> Option<&'static str> {
         return Some(kind);
     }
     if seg_words.len() == 1 && seg_words[0] == "name" {
+        return Some("name");
+    }
+    // A key that names people (`contacts`, `emergencyContact`, `customer`): its value, at
+    // any depth, is theirs (a list of names and numbers, a nested record).
+    if seg_words
+        .last()
+        .is_some_and(|w| PEOPLE_WORDS.contains(&w.as_str()))
+    {
         return Some("name");
     }
     // An email or phone word anywhere in a prefixed key (`customer.email.primary`).
@@ -642,6 +690,62 @@ mod tests {
                 assert_eq!(text.contains(kept), out.contains(kept), "{kept} in {name}");
             }
         }
+    }
+
+    /// The held-out style: lists of names and numbers, and nested records, under keys
+    /// that name people, in attributes and at the top level.
+    #[test]
+    fn lists_and_records_under_people_keys_are_redacted_at_any_depth() {
+        let mut v = json!({
+            "contacts": ["Bob Stone", "+44 20 7946 0958"],
+            "participants": [{"purpose": "customer", "attributes": {
+                "emergencyContacts": ["Ann Lee", "07700 900123", "ann@example.org"],
+                "customer": {"id": "c-1", "names": [["Ann", "Lee"]], "tier": "gold"},
+                "household.members": "Ann Lee; Tom Lee",
+                "Tier": "platinum",
+                "customerType": "returning"
+            }}],
+            "externalContact": {"id": "ec-1", "ids": ["ec-1", "ec-2"], "aliases": ["Annie"]}
+        });
+        redact(&mut v);
+        let text = v.to_string();
+        for pii in [
+            "Bob",
+            "Stone",
+            "7946",
+            "Ann",
+            "Lee",
+            "900123",
+            "example.org",
+            "Tom",
+        ] {
+            assert!(!text.contains(pii), "{pii} left in {text}");
+        }
+        let a = &v["participants"][0]["attributes"];
+        assert_eq!(a["Tier"], "platinum");
+        assert_eq!(a["customerType"], "returning");
+        assert!(
+            a["emergencyContacts"][1]
+                .as_str()
+                .unwrap()
+                .starts_with("<redacted:phone:")
+        );
+        assert!(
+            a["emergencyContacts"][2]
+                .as_str()
+                .unwrap()
+                .starts_with("<redacted:email:")
+        );
+        assert_eq!(
+            v["externalContact"]["ids"][1], "ec-2",
+            "a contact's ids stay"
+        );
+        assert!(
+            v["contacts"][0]
+                .as_str()
+                .unwrap()
+                .starts_with("<redacted:name:")
+        );
     }
 
     #[test]
