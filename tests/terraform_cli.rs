@@ -7,6 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
+mod repos;
+
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 struct Run {

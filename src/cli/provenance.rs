@@ -31,7 +31,7 @@ pub fn lines(arg: &FlowArg, tf: Option<&Config>) -> Vec<String> {
     for (action, bot) in bot_calls(&arg.path, &arg.vars) {
         let target = match tf.flow_named(&bot) {
             Some(address) => match tf.flow(&address).ok().and_then(|f| f.filepath.ok()) {
-                Some(p) => format!("{address} ({})", crate::terraform::shown(&p).display()),
+                Some(p) => format!("{address} ({})", crate::source::shown::shown(&p)),
                 None => address,
             },
             None => "no genesyscloud_flow in the configuration deploys a flow of that name".into(),

@@ -197,7 +197,7 @@ pub fn flow(arg: &Path, tf: Option<&Config>, fills: &[Fill<'_>]) -> Result<FlowA
             .bind(address, fills)
             .map_err(|e| format!("{}\n  help: {}", e.message, e.help))?;
         Ok(FlowArg {
-            path: crate::terraform::shown(&b.path),
+            path: PathBuf::from(crate::source::shown::shown(&b.path)),
             vars: b.vars.clone(),
             binding: Some(b),
         })

@@ -64,7 +64,7 @@ pub fn jobs(
                 Ok(b) => {
                     notes.extend(b.warnings.iter().cloned());
                     out.push(Job {
-                        path: crate::terraform::shown(&b.path),
+                        path: std::path::PathBuf::from(crate::source::shown::shown(&b.path)),
                         vars: b.vars,
                         address: Some(b.address),
                     });
@@ -104,7 +104,7 @@ pub fn rules_flow(
     let b = tf.bind(address, &fills).map_err(|e| (e.message, e.help))?;
     notes.extend(b.warnings.iter().cloned());
     Ok(Job {
-        path: crate::terraform::shown(&b.path),
+        path: std::path::PathBuf::from(crate::source::shown::shown(&b.path)),
         vars: b.vars,
         address: Some(b.address),
     })

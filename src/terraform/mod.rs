@@ -96,18 +96,6 @@ pub(crate) fn absolute(dir: &Path) -> PathBuf {
     normalise(&joined)
 }
 
-/// `p` relative to the working directory when it is under it (how messages show a
-/// flow file a resource names).
-pub fn shown(p: &Path) -> PathBuf {
-    match std::env::current_dir() {
-        Ok(cwd) => p
-            .strip_prefix(normalise(&cwd))
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|_| p.to_path_buf()),
-        Err(_) => p.to_path_buf(),
-    }
-}
-
 /// `a/./b` and `a/x/../b` as `a/b`, lexically: `--terraform .` must not print
 /// `/repo/./modules/x` (a symlinked `x/..` is rare in a configuration, and Terraform
 /// itself joins module paths lexically).

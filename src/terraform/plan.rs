@@ -22,7 +22,7 @@ use crate::source::code::TerraformCode;
 /// Read `path`; relative paths in it (a flow's `filepath`) resolve against `dir` when
 /// given (the directory `terraform plan` ran in), else against the plan file's directory.
 pub fn read(path: &Path, dir: Option<&Path>) -> Result<Config, Vec<SourceDiagnostic>> {
-    let name = super::load::display(path);
+    let name = crate::source::shown::shown(path);
     let text = crate::source::read_text(path).map_err(|e| {
         vec![
             super::load::unlocated(format!("cannot read the plan {name}: {e}"))

@@ -188,7 +188,7 @@ fn read_file(
     errors: &mut Vec<SourceDiagnostic>,
     explicit: bool,
 ) {
-    let name = load::display(path);
+    let name = crate::source::shown::shown(path);
     let text = match crate::source::read_text(path) {
         Ok(t) => t,
         Err(e) => {

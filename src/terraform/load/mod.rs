@@ -16,7 +16,7 @@ use crate::source::code::TerraformCode;
 mod read;
 mod tree;
 
-pub use read::{display, unlocated};
+pub use read::unlocated;
 pub use tree::load_tree;
 
 /// Where a declaration or expression is: a file and a byte span in it.

@@ -22,17 +22,6 @@ const META_ARGS: &[&str] = &[
     "providers",
     "depends_on",
 ];
-/// A path as messages show it: relative to the working directory when under it.
-pub fn display(path: &Path) -> String {
-    if let Ok(cwd) = std::env::current_dir()
-        && let Ok(rel) = path.strip_prefix(&cwd)
-    {
-        let s = rel.display().to_string();
-        return if s.is_empty() { ".".into() } else { s };
-    }
-    path.display().to_string()
-}
-
 pub(super) fn read_module(
     dir: &Path,
     rel: String,
@@ -56,7 +45,7 @@ pub(super) fn read_module(
         }
     };
     for path in paths {
-        let name = display(&path);
+        let name = crate::source::shown::shown(&path);
         let file_name = path
             .file_name()
             .map(|n| n.to_string_lossy().to_string())

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::read::{display, read_module};
+use super::read::read_module;
 use super::{ModuleDecl, Tree};
 use crate::diag::SourceDiagnostic;
 
@@ -114,7 +114,7 @@ fn load_module(
                             .error(format!(
                                 "module `{}`: no directory {}",
                                 call.name,
-                                display(&child_dir)
+                                crate::source::shown::shown(&child_dir)
                             ))
                             .with_label("source named here"),
                     );
