@@ -474,19 +474,81 @@ fn format(a: FuncArgs) -> Result<Value, String> {
             out.push('%');
             continue;
         }
-        let v = args.next().ok_or("too few arguments for the format")?;
-        match verb {
-            's' | 'v' => out.push_str(&match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            }),
-            'd' => out.push_str(&format!("{}", num(v)? as i64)),
-            'f' => out.push_str(&format!("{:.6}", num(v)?)),
-            'q' => out.push_str(&serde_json::Value::String(text(v)?).to_string()),
-            other => return Err(format!("the format verb `%{other}` is not supported")),
+        // Flags, width and precision as Go's fmt reads them (`%02d`, `%-8s`, `%.2f`, `%+d`):
+        // CX configurations pad flow and queue names with them.
+        let mut verb = verb;
+        let (mut left, mut zero, mut plus) = (false, false, false);
+        while matches!(verb, '-' | '0' | '+' | ' ' | '#') {
+            match verb {
+                '-' => left = true,
+                '0' => zero = true,
+                '+' => plus = true,
+                _ => {}
+            }
+            verb = chars.next().ok_or("a format ends inside a verb")?;
         }
+        let mut width = 0usize;
+        while let Some(d) = verb.to_digit(10) {
+            width = width * 10 + d as usize;
+            verb = chars.next().ok_or("a format ends inside a verb")?;
+        }
+        let mut precision = None;
+        if verb == '.' {
+            let mut p = 0usize;
+            verb = chars.next().ok_or("a format ends inside a verb")?;
+            while let Some(d) = verb.to_digit(10) {
+                p = p * 10 + d as usize;
+                verb = chars.next().ok_or("a format ends inside a verb")?;
+            }
+            precision = Some(p);
+        }
+        let v = args.next().ok_or("too few arguments for the format")?;
+        let (text_of, numeric) = match verb {
+            's' | 'v' => {
+                let s = match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                let s = match precision {
+                    Some(p) => s.chars().take(p).collect(),
+                    None => s,
+                };
+                (s, false)
+            }
+            'd' => (format!("{}", num(v)? as i64), true),
+            'f' => (format!("{:.*}", precision.unwrap_or(6), num(v)?), true),
+            'q' => (serde_json::Value::String(text(v)?).to_string(), false),
+            other => return Err(format!("the format verb `%{other}` is not supported")),
+        };
+        out.push_str(&pad(text_of, numeric, width, left, zero, plus));
     }
     Ok(Value::from(out))
+}
+
+/// One formatted value padded to `width`: spaces on the right for `-`, zeros after the sign
+/// for `0` on a number, spaces on the left otherwise; `+` signs a non-negative number.
+fn pad(s: String, numeric: bool, width: usize, left: bool, zero: bool, plus: bool) -> String {
+    let s = if numeric && plus && !s.starts_with('-') {
+        format!("+{s}")
+    } else {
+        s
+    };
+    let len = s.chars().count();
+    if len >= width {
+        return s;
+    }
+    let fill = width - len;
+    if left {
+        format!("{s}{}", " ".repeat(fill))
+    } else if zero && numeric {
+        let (sign, digits) = match s.strip_prefix(['-', '+']) {
+            Some(rest) => (&s[..1], rest),
+            None => ("", s.as_str()),
+        };
+        format!("{sign}{}{digits}", "0".repeat(fill))
+    } else {
+        format!("{}{s}", " ".repeat(fill))
+    }
 }
 
 fn resolve(p: &str) -> PathBuf {
@@ -527,6 +589,19 @@ fn templatefile(a: FuncArgs) -> Result<Value, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn format_takes_flags_width_and_precision_as_terraform_does() {
+        // Checked with `terraform console` 1.11: "ab-03-00" and "   ab|7   |-05|3.14".
+        assert_eq!(
+            eval(r#"format("%s-%02d-00", "ab", 3)"#),
+            Value::from("ab-03-00")
+        );
+        assert_eq!(
+            eval(r#"format("%5s|%-4d|%03d|%.2f", "ab", 7, -5, 3.14159)"#),
+            Value::from("   ab|7   |-05|3.14")
+        );
+    }
 
     fn eval(s: &str) -> Value {
         let e: hcl::Expression = s.parse().unwrap();
