@@ -263,7 +263,7 @@ fn a_mistyped_directory_is_refused_with_the_nearest_name() {
     );
 }
 
-/// Three real repositories (tests/data/terraform/SOURCES.md: repository, path, commit),
+/// Four real repositories (tests/data/terraform/SOURCES.md: repository, path, commit),
 /// copied as they are: init, lint, test, all exit 0.
 #[test]
 fn init_lint_test_pass_on_the_first_run_in_real_cx_as_code_repositories() {
@@ -271,6 +271,7 @@ fn init_lint_test_pass_on_the_first_run_in_real_cx_as_code_repositories() {
         "scheduling-bot-blueprint",
         "genesys-cloud-cx-as-code-demo",
         "deploy-webmessaging-chatbot-with-lambda-blueprint",
+        "web-messaging-triage-bot-blueprint",
     ] {
         let (_tmp, top) = real(repo);
         let init = first_run(&top, repo);

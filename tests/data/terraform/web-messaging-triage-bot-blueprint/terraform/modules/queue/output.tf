@@ -1,0 +1,3 @@
+output "queue_id" {
+  value = "${genesyscloud_routing_queue.queue.id}"
+}
