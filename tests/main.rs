@@ -7,6 +7,7 @@ mod support;
 
 mod bad_inputs;
 mod bots;
+mod deploy_cli;
 mod expr_cli;
 mod expr_diagnostics;
 mod expr_eval;

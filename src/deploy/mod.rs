@@ -124,7 +124,7 @@ impl Deploy {
             }
         }
         for r in of("genesyscloud_architect_schedulegroups") {
-            match group(r, &schedule_names) {
+            match group(r, &schedule_names, &d.problems) {
                 Ok(g) => {
                     d.schedule_groups.insert(g.name.clone(), g);
                 }
@@ -173,8 +173,13 @@ impl Deploy {
     }
 }
 
-/// A schedule group, its schedules named by the resource their ids refer to.
-fn group(r: &Resource, schedules: &Index) -> Result<ScheduleGroup, String> {
+/// A schedule group, its schedules named by the resource their ids refer to. A
+/// schedule that could not be read is named with its own problem, not as missing.
+fn group(
+    r: &Resource,
+    schedules: &Index,
+    problems: &[DeployProblem],
+) -> Result<ScheduleGroup, String> {
     let name = model::required(r, "name")?.to_string();
     let refs = |key: &str| -> Result<Vec<String>, String> {
         let mut out = Vec::new();
@@ -183,6 +188,12 @@ fn group(r: &Resource, schedules: &Index) -> Result<ScheduleGroup, String> {
             match schedules.get(&target) {
                 Some(n) => out.push(n.clone()),
                 None => {
+                    if let Some(p) = problems.iter().find(|p| p.refers_to(&target)) {
+                        return Err(format!(
+                            "`{key}` names `{target}`, which could not be read ({}): {}",
+                            p.at, p.message
+                        ));
+                    }
                     return Err(format!(
                         "`{key}` names `{target}`, which is not a `genesyscloud_architect_schedules` of the deploy"
                     ));

@@ -94,6 +94,16 @@ impl DeployProblem {
             message,
         }
     }
+
+    /// Whether a reference (`TYPE.NAME`, `TYPE.NAME["key"]`, see [`reference`]) names
+    /// this resource.
+    pub(super) fn refers_to(&self, target: &str) -> bool {
+        self.address == target
+            || self
+                .address
+                .split_once('[')
+                .is_some_and(|(bare, _)| bare == target)
+    }
 }
 
 impl std::fmt::Display for DeployProblem {

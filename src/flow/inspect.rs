@@ -141,6 +141,22 @@ impl Flow {
         out
     }
 
+    /// Every Transfer to ACD whose queue is a literal: the queue's name (after
+    /// substitution) and the byte span of the value in the flow file, in file order. A
+    /// queue computed by an expression cannot be known statically and is skipped.
+    pub fn queue_targets(&self) -> Vec<(String, (usize, usize))> {
+        let mut out = Vec::new();
+        self.each_action(&mut |a, _| {
+            if let Body::Transfer(t) = &a.body
+                && let ValKind::Lit(crate::expr::Value::Entity(_, e)) = &t.queue.kind
+            {
+                out.push((e.name.clone(), scalar_span(&self.file.text, t.queue.at)));
+            }
+        });
+        out.sort_by_key(|q| q.1);
+        out
+    }
+
     /// Every compiled expression of the flow (variable initial values included), with
     /// the conditions of the decisions and switches it is nested in.
     pub fn expressions(&self) -> Vec<FlowExpr<'_>> {

@@ -10,6 +10,7 @@ pub mod config;
 pub mod inputs;
 pub mod literals;
 pub mod loaded;
+pub mod queues;
 pub mod race;
 pub mod rules_reads;
 pub mod terraform;
@@ -65,11 +66,13 @@ pub enum Code {
     /// Get Participant Data reads an attribute the flow set earlier (applied
     /// asynchronously by Genesys: the read may see the old value).
     ParticipantDataRace,
+    /// A Transfer to ACD names a queue the deploy does not create (`--terraform`).
+    UnknownQueue,
 }
 
 impl Code {
     /// Every code, for documentation and tests.
-    pub const ALL: [Code; 10] = [
+    pub const ALL: [Code; 11] = [
         Code::UnsetAttribute,
         Code::CaseMismatch,
         Code::PrefixMismatch,
@@ -80,6 +83,7 @@ impl Code {
         Code::NotSetArithmetic,
         Code::UnreachableBranch,
         Code::ParticipantDataRace,
+        Code::UnknownQueue,
     ];
 
     /// The kebab-case name.
@@ -95,6 +99,7 @@ impl Code {
             Code::NotSetArithmetic => "not-set-arithmetic",
             Code::UnreachableBranch => "unreachable-branch",
             Code::ParticipantDataRace => "participant-data-race",
+            Code::UnknownQueue => "unknown-queue",
         }
     }
 
@@ -109,7 +114,8 @@ impl Code {
             | Code::PayloadTooLarge
             | Code::NotSetArithmetic
             | Code::UnreachableBranch
-            | Code::ParticipantDataRace => Severity::Warning,
+            | Code::ParticipantDataRace
+            | Code::UnknownQueue => Severity::Warning,
             Code::UnreadAttribute => Severity::Info,
         }
     }
@@ -188,6 +194,15 @@ pub fn lint(inputs: &LintInputs) -> Result<LintReport, Vec<SourceDiagnostic>> {
     findings.extend(checks::run(&loaded));
     findings.extend(loaded.flows.iter().flat_map(unreachable::findings));
     findings.extend(loaded.flows.iter().flat_map(race::findings));
+    if let Some(tf) = &inputs.terraform {
+        let deploy = crate::deploy::Deploy::from_config(tf);
+        findings.extend(
+            loaded
+                .flows
+                .iter()
+                .flat_map(|f| queues::findings(f, &deploy)),
+        );
+    }
     findings.sort_by(|a, b| {
         let (fa, fb) = (&a.diagnostic.file.name, &b.diagnostic.file.name);
         (fa, a.diagnostic.span, a.code).cmp(&(fb, b.diagnostic.span, b.code))
@@ -227,7 +242,8 @@ mod tests {
                 "payload-too-large",
                 "not-set-arithmetic",
                 "unreachable-branch",
-                "participant-data-race"
+                "participant-data-race",
+                "unknown-queue"
             ]
         );
         assert_eq!(Code::UnreadAttribute.severity(), Severity::Info);

@@ -99,3 +99,44 @@ pub(super) fn flow_failure(
         .extend(first.notes.iter().map(|n| format!("  {n}")));
     Some(out)
 }
+
+/// For a failed `route: { queue: Q }` whose Q is no queue the flow can reach (a Transfer
+/// to ACD with a literal queue, after substitution, or the queue the run reached): the
+/// nearest one it can reach, else the ones it can. `None` when Q is reachable (the case
+/// took another path) or nothing else was expected.
+pub(super) fn queue_hint(
+    flow: &Flow,
+    want: &FlowExpect,
+    run: Option<&RunResult>,
+) -> Option<String> {
+    let crate::flow::RouteExpect::Queue(q) = want.route.as_ref()? else {
+        return None;
+    };
+    let mut reachable: Vec<String> = flow.queue_targets().into_iter().map(|(n, _)| n).collect();
+    if let Some(crate::flow::Route::Queue(actual)) = run.map(|r| &r.route) {
+        reachable.push(actual.name.clone());
+    }
+    reachable.sort();
+    reachable.dedup();
+    if reachable.is_empty() || reachable.contains(&q.queue) {
+        return None;
+    }
+    let names = || reachable.iter().map(String::as_str);
+    let near = crate::deploy::queues::near(&q.queue, names())
+        .or_else(|| crate::diag::closest(&q.queue, names()));
+    Some(match near {
+        Some(n) => format!(
+            "did you mean `{n}`? The flow can reach no queue `{}`; `{n}` is the nearest it can",
+            q.queue
+        ),
+        None => format!(
+            "the flow can reach no queue `{}`: it transfers to {}",
+            q.queue,
+            reachable
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    })
+}

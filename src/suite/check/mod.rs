@@ -218,6 +218,12 @@ pub fn evaluate_run(
             if let Check::Condition { expr, .. } | Check::Value { expr, .. } = &e.check {
                 add_binding_notes(suite, &data, expr.source(), &mut f.notes);
             }
+            if let Check::Flow(want) = &e.check
+                && let Some(flow) = suite.flow.as_ref().and_then(|f| f.loaded.as_deref())
+                && let Some(hint) = flow::queue_hint(flow, want, run.as_ref())
+            {
+                f.notes.insert(0, hint);
+            }
             failures.push(f);
         }
     }

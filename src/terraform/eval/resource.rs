@@ -15,7 +15,7 @@ use super::{Bind, Ev, Inst, Rep, ResVal};
 use crate::diag::SourceDiagnostic;
 use crate::terraform::address::{Address, InstanceKey};
 use crate::terraform::load::{BodyDecl, DynamicDecl, Key, Node, ResourceDecl};
-use crate::terraform::model::{Origin, Resource, ResourceMode, TfValue};
+use crate::terraform::model::{Origin, Resource, ResourceMode, TfValue, UnknownKind};
 
 type R<T> = Result<T, SourceDiagnostic>;
 
@@ -86,6 +86,18 @@ fn one(
         && let Some(name) = flow_name(ev, &attrs)
     {
         attrs.insert("name".into(), Value::String(name));
+    }
+    // Every managed resource has an `id`, known only after apply unless the
+    // configuration sets it: an instance read whole (`for q in TYPE.NAME : q.id`, the
+    // queues module of the Lambda blueprint) has it as `TYPE.NAME.id` has (#24).
+    if !d.data && !attrs.contains_key("id") {
+        let u = ev.unknown(
+            format!("{address}.id"),
+            UnknownKind::ResourceAttribute,
+            &d.loc,
+            "an attribute the configuration does not set is known only after apply: give the value the flow needs under `vars:`, or read a plan with `--tf-plan`".into(),
+        );
+        attrs.insert("id".into(), u);
     }
     let record = Resource {
         address,

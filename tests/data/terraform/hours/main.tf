@@ -17,7 +17,7 @@ locals {
 }
 
 resource "genesyscloud_routing_queue" "queues" {
-  for_each = toset(["Billing", "After Hours", "Holidays", "Emergency", "Late Shift"])
+  for_each = toset(["Billing", "VIP", "After Hours", "Holidays", "Emergency", "Late Shift"])
   name     = each.value
 }
 
