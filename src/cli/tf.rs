@@ -106,7 +106,67 @@ impl TfArgs {
         if opts.is_empty() {
             return Ok(None);
         }
+        if let Some(d) = &opts.dir
+            && opts.plan.is_none()
+            && !d.is_dir()
+        {
+            return Err(vec![self.not_a_dir(project, d)]);
+        }
         crate::terraform::read(&opts).map(Some)
+    }
+
+    /// The root module directory does not exist, or is a file: located on the flag (or in
+    /// routecheck.yaml), shown as given, with the nearest existing directory.
+    fn not_a_dir(&self, project: Option<&Project>, dir: &Path) -> crate::diag::SourceDiagnostic {
+        use crate::source::shown::{nearest_existing, shown};
+        // As the user wrote it: the flag's text, or the path routecheck.yaml names.
+        let typed = match &self.dir {
+            Some(d) => d.clone(),
+            None => PathBuf::from(shown(dir)),
+        };
+        let what = if dir.is_file() {
+            "a file, not the root module's directory"
+        } else {
+            "no such directory"
+        };
+        let near = if dir.is_file() {
+            typed.parent().map(Path::to_path_buf)
+        } else {
+            nearest_existing(&typed, true)
+        };
+        let help = match near {
+            Some(n) => {
+                let n = n.display().to_string();
+                format!("did you mean `{}`?", if n.is_empty() { "." } else { &n })
+            }
+            None => "give the root module: the directory where `terraform plan` runs".into(),
+        };
+        let text = typed.display().to_string();
+        let d = match (&self.dir, project) {
+            (None, Some(p)) => {
+                let yaml = crate::source::read_text(&p.file).unwrap_or_default();
+                let file = crate::diag::SourceFile::new(shown(&p.file).as_str(), yaml.as_str());
+                let raw = p
+                    .config
+                    .terraform
+                    .as_ref()
+                    .and_then(|t| t.section().dir)
+                    .unwrap_or_default();
+                let at = yaml.find(&raw).unwrap_or(0);
+                crate::diag::SourceDiagnostic::error(
+                    &file,
+                    (at, at + raw.len()),
+                    format!("`terraform:` dir {text}: {what}"),
+                )
+            }
+            _ => crate::diag::SourceDiagnostic::error(
+                &crate::diag::SourceFile::command_line(&text),
+                (0, text.len()),
+                format!("--terraform {text}: {what}"),
+            ),
+        };
+        d.with_code(crate::source::code::TerraformCode::Config)
+            .with_help(help)
     }
 
     /// [`Self::load`], its problems printed and returned as the exit code.

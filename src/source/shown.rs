@@ -61,6 +61,40 @@ pub fn shown(path: &Path) -> String {
     }
 }
 
+/// The existing path nearest to a mistyped `typed`, spelled the way it was typed: each
+/// component that does not exist is replaced by the closest entry of its parent (a plausible
+/// typo, [`crate::diag::closest`]); directories only when `dir`, else a file may end it.
+/// `None` when a component has no near entry, or when `typed` exists as asked.
+pub fn nearest_existing(typed: &Path, dir: bool) -> Option<std::path::PathBuf> {
+    let parts: Vec<Component> = typed.components().collect();
+    let mut cur = std::path::PathBuf::new();
+    for (i, c) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        let want_dir = dir || !last;
+        let next = cur.join(c.as_os_str());
+        let fits = |p: &Path| if want_dir { p.is_dir() } else { p.exists() };
+        if !matches!(c, Component::Normal(_)) || fits(&next) {
+            cur = next;
+            continue;
+        }
+        let parent = if cur.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            cur.as_path()
+        };
+        let names: Vec<String> = std::fs::read_dir(parent)
+            .ok()?
+            .filter_map(|e| e.ok())
+            .filter(|e| fits(&e.path()))
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        let word = c.as_os_str().to_string_lossy();
+        let near = crate::diag::closest(&word, names.iter().map(String::as_str))?;
+        cur = cur.join(near);
+    }
+    (cur != typed && if dir { cur.is_dir() } else { cur.exists() }).then_some(cur)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,6 +108,22 @@ mod tests {
         let parent = cwd.parent().unwrap().join("sibling/f.yaml");
         let name = cwd.file_name().unwrap().to_string_lossy();
         assert_eq!(shown(&parent), "../sibling/f.yaml", "{name}");
+    }
+
+    #[test]
+    fn a_mistyped_directory_is_met_by_the_nearest_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let t = tmp.path();
+        std::fs::create_dir_all(t.join("infra/modules/flows")).unwrap();
+        std::fs::write(t.join("infra/main.tf"), "").unwrap();
+        let near = |p: &str, dir| nearest_existing(&t.join(p), dir);
+        assert_eq!(
+            near("infar/modules/flow", true),
+            Some(t.join("infra/modules/flows"))
+        );
+        assert_eq!(near("infra/mian.tf", false), Some(t.join("infra/main.tf")));
+        assert_eq!(near("infra", true), None);
+        assert_eq!(near("elsewhere", true), None);
     }
 
     #[test]

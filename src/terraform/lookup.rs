@@ -26,12 +26,13 @@ impl Config {
     /// The resource `query` names: an exact address, or `TYPE.NAME` without module path
     /// and key when exactly one instance matches. The error lists the nearest addresses.
     pub fn find(&self, query: &str) -> Result<&Resource, String> {
-        find(&self.resources, query)
+        find(&self.resources, query, None)
     }
 
     /// The `genesyscloud_flow` at `query`, its file and substitutions.
     pub fn flow(&self, query: &str) -> Result<FlowResource, String> {
-        let r = self.find(query)?;
+        // A typo of a flow's address is near another flow, not the web deployment beside it.
+        let r = find(&self.resources, query, Some("genesyscloud_flow"))?;
         if r.address.kind != "genesyscloud_flow" {
             return Err(format!(
                 "`{}` is a `{}`, not a `genesyscloud_flow`",
@@ -83,7 +84,12 @@ impl Config {
 /// The one instance `query` names. An exact address wins; a bare `TYPE.NAME` (no
 /// module path, no key) names the instance when it is the only one of that type and name
 /// in the whole configuration.
-pub fn find<'a>(resources: &'a [Resource], query: &str) -> Result<&'a Resource, String> {
+/// The nearest addresses offered are of type `kind` when one is given.
+fn find<'a>(
+    resources: &'a [Resource],
+    query: &str,
+    kind: Option<&str>,
+) -> Result<&'a Resource, String> {
     let managed = || {
         resources
             .iter()
@@ -114,11 +120,16 @@ pub fn find<'a>(resources: &'a [Resource], query: &str) -> Result<&'a Resource, 
             }
         }
     }
-    let names: Vec<&str> = all.iter().map(|(_, a)| a.as_str()).collect();
+    let names: Vec<&str> = all
+        .iter()
+        .filter(|(r, _)| kind.is_none_or(|k| r.address.kind == k))
+        .map(|(_, a)| a.as_str())
+        .collect();
     if names.is_empty() {
-        return Err(format!(
-            "no resource `{query}`: the configuration has no resources"
-        ));
+        return Err(match kind {
+            Some(k) => format!("no resource `{query}`: the configuration has no `{k}`"),
+            None => format!("no resource `{query}`: the configuration has no resources"),
+        });
     }
     Err(format!(
         "no resource `{query}` in the configuration; nearest: {}",
