@@ -482,11 +482,17 @@ fn a_mistyped_path_suggests_the_sibling_it_probably_meant() {
             vec!["test", "vip-routng.yaml"],
             "did you mean vip-routing.yaml?",
         ),
+        (
+            vec!["graph", "--flow", "../flows/web-messaging-vip.yml"],
+            "did you mean ../flows/web-messaging-vip.yaml?",
+        ),
     ] {
         let out = rc(&rules).args(&args).output().unwrap();
         let (o, e) = (text(&out.stdout), text(&out.stderr));
         assert_eq!(out.status.code(), Some(2), "{args:?}\n{o}{e}");
         assert!(e.contains(want), "{args:?}\n{o}{e}");
         assert!(!e.contains("panicked"), "{args:?}\n{o}{e}");
+        // Nothing was read, so nothing is said to be drawn or read as written.
+        assert!(!e.contains("as written"), "{args:?}\n{o}{e}");
     }
 }

@@ -82,9 +82,10 @@ pub fn run(args: GraphArgs) -> u8 {
         Ok(f) => f,
         Err(diags) => {
             super::print_diagnostics(diags.iter().map(|d| d as &dyn miette::Diagnostic));
-            if !open.is_empty() {
+            // Nothing was drawn; the note is about a file that was read (not a missing one).
+            if !open.is_empty() && arg.path.is_file() {
                 crate::errln!(
-                    "note: placeholders without a value ({}) were drawn as written; give a value with --var NAME=VALUE where the flow needs one to load",
+                    "note: placeholders without a value ({}) were read as written; give a value with --var NAME=VALUE where the flow needs one to load",
                     open.join(", ")
                 );
             }
