@@ -404,3 +404,13 @@ fn trace_as_mermaid_numbers_the_path_through_the_bot() {
     assert!(!out.contains("return\"|"), "{out}");
     assert!(out.contains("class ") && out.contains(" route"), "{out}");
 }
+
+#[test]
+fn list_and_any_slots_ask_for_yes_no_and_the_bots_error_handling_run_from_the_bot_file() {
+    // List slot by value or synonym (canonical value back), builtin:any, yes/no paths,
+    // a no match asked again, and a runtime error in the bot: its errorEventHandover,
+    // then exit reason Error into the message flow's variable.
+    let (out, err, code) = run(&["test", "tests/data/bots/action-kinds/orders.yaml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("4 passed, 0 failed"), "{out}");
+}
