@@ -12,8 +12,21 @@ use crate::project::Project;
 use crate::terraform::{Config, Fill, FlowBinding, Options, VarSource};
 
 /// `--terraform`, `--tf-var-file`, `--tf-var`, `--tf-plan`.
-#[derive(Debug, Clone, Default, clap::Args)]
+#[derive(Debug, Clone, Default)]
 pub struct TfArgs {
+    pub dir: Option<PathBuf>,
+    pub tf_var_files: Vec<PathBuf>,
+    pub tf_vars: Vec<String>,
+    pub tf_plan: Option<PathBuf>,
+    /// The order `--tf-var-file` (true) and `--tf-var` (false) were given in, from clap's
+    /// argument indices: Terraform applies `-var-file` and `-var` in command-line order (a
+    /// later one wins), and clap keeps each flag's values apart.
+    pub order: Vec<bool>,
+}
+
+/// The flags as clap declares them; [`TfArgs`] adds the order they were given in.
+#[derive(Debug, Clone, Default, clap::Args)]
+struct TfFlags {
     /// The Terraform root module: its configuration and local modules are evaluated
     /// (docs/terraform.md), flows its `genesyscloud_flow` resources deploy get their
     /// substitutions, and a flow may be named `tf:ADDRESS` (default: routecheck.yaml's
@@ -25,14 +38,49 @@ pub struct TfArgs {
     /// later file wins.
     #[arg(long = "tf-var-file", value_name = "FILE")]
     pub tf_var_files: Vec<PathBuf>,
-    /// A Terraform root variable, as `terraform plan -var NAME=VALUE`; repeatable; wins
-    /// over every file.
+    /// A Terraform root variable, as `terraform plan -var NAME=VALUE`; repeatable; with
+    /// `--tf-var-file`, applied in command-line order (a later one wins).
     #[arg(long = "tf-var", value_name = "NAME=VALUE")]
     pub tf_vars: Vec<String>,
     /// Read the deploy from the JSON of `terraform show -json PLANFILE` instead of
     /// evaluating the configuration.
     #[arg(long = "tf-plan", value_name = "FILE")]
     pub tf_plan: Option<PathBuf>,
+}
+
+impl clap::FromArgMatches for TfArgs {
+    fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let f = TfFlags::from_arg_matches(m)?;
+        let mut at: Vec<(usize, bool)> = Vec::new();
+        for (id, is_file) in [("tf_var_files", true), ("tf_vars", false)] {
+            if let Some(ix) = m.indices_of(id) {
+                at.extend(ix.map(|i| (i, is_file)));
+            }
+        }
+        at.sort();
+        Ok(TfArgs {
+            dir: f.dir,
+            tf_var_files: f.tf_var_files,
+            tf_vars: f.tf_vars,
+            tf_plan: f.tf_plan,
+            order: at.into_iter().map(|(_, f)| f).collect(),
+        })
+    }
+
+    fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(m)?;
+        Ok(())
+    }
+}
+
+impl clap::Args for TfArgs {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        TfFlags::augment_args(cmd)
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        TfFlags::augment_args_for_update(cmd)
+    }
 }
 
 impl TfArgs {
@@ -63,7 +111,7 @@ impl TfArgs {
         }
         let mut files = self.tf_var_files.iter();
         let mut values = self.tf_vars.iter();
-        for is_file in flag_order(self.tf_var_files.len(), self.tf_vars.len()) {
+        for is_file in self.flag_order() {
             if is_file {
                 vars.extend(files.next().cloned().map(VarSource::File));
                 continue;
@@ -113,6 +161,18 @@ impl TfArgs {
             return Err(vec![self.not_a_dir(project, d)]);
         }
         crate::terraform::read(&opts).map(Some)
+    }
+
+    /// [`Self::order`] when it accounts for every value; else (the arguments were built
+    /// another way) files first.
+    fn flag_order(&self) -> Vec<bool> {
+        let files = self.order.iter().filter(|&&f| f).count();
+        if files == self.tf_var_files.len() && self.order.len() - files == self.tf_vars.len() {
+            return self.order.clone();
+        }
+        std::iter::repeat_n(true, self.tf_var_files.len())
+            .chain(std::iter::repeat_n(false, self.tf_vars.len()))
+            .collect()
     }
 
     /// The root module directory does not exist, or is a file: located on the flag (or in
@@ -175,35 +235,6 @@ impl TfArgs {
             super::print_diagnostics(diags.iter().map(|d| d as &dyn miette::Diagnostic));
             crate::exit::USAGE
         })
-    }
-}
-
-/// The order `--tf-var-file` (true) and `--tf-var` (false) were given in: Terraform
-/// applies `-var-file` and `-var` in command-line order (a later one wins), and clap
-/// keeps each flag's values apart. Read from the process's arguments; when they do not
-/// account for every value (the options were built another way), files first.
-fn flag_order(files: usize, values: usize) -> Vec<bool> {
-    let mut order = Vec::new();
-    for a in std::env::args_os().skip(1) {
-        let a = a.to_string_lossy();
-        if a == "--" {
-            break;
-        }
-        if a == "--tf-var-file" || a.starts_with("--tf-var-file=") {
-            order.push(true);
-        } else if a == "--tf-var" || a.starts_with("--tf-var=") {
-            order.push(false);
-        }
-    }
-    let (f, v) = order
-        .iter()
-        .fold((0, 0), |(f, v), &x| if x { (f + 1, v) } else { (f, v + 1) });
-    if f == files && v == values {
-        order
-    } else {
-        std::iter::repeat_n(true, files)
-            .chain(std::iter::repeat_n(false, values))
-            .collect()
     }
 }
 
