@@ -476,3 +476,70 @@ fn a_failed_route_names_the_nearest_queue_the_flow_can_reach() {
         r.all()
     );
 }
+
+/// A plan of resources already applied: ids are known, and schedule groups and rows
+/// refer to them by id.
+const PLAN: &str = r#"{"format_version":"1.2","terraform_version":"1.11.4","planned_values":{"root_module":{"resources":[
+{"address":"genesyscloud_routing_queue.billing","mode":"managed","type":"genesyscloud_routing_queue","name":"billing","values":{"id":"q-1","name":"Billing"}},
+{"address":"genesyscloud_routing_queue.after","mode":"managed","type":"genesyscloud_routing_queue","name":"after","values":{"id":"q-2","name":"After Hours"}},
+{"address":"genesyscloud_architect_schedules.weekdays","mode":"managed","type":"genesyscloud_architect_schedules","name":"weekdays","values":{"id":"5c1e0a2b-0000-4000-8000-000000000001","name":"Weekdays 9-17","start":"2026-01-05T09:00:00.000000","end":"2026-01-05T17:00:00.000000","rrule":"FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"}},
+{"address":"genesyscloud_architect_schedulegroups.paris","mode":"managed","type":"genesyscloud_architect_schedulegroups","name":"paris","values":{"id":"g-1","name":"Paris Hours","time_zone":"Europe/Paris","open_schedules_id":["5c1e0a2b-0000-4000-8000-000000000001"]}},
+{"address":"genesyscloud_architect_emergencygroup.evacuation","mode":"managed","type":"genesyscloud_architect_emergencygroup","name":"evacuation","values":{"id":"e-1","name":"Evacuation","enabled":false}},
+{"address":"genesyscloud_architect_datatable.vip","mode":"managed","type":"genesyscloud_architect_datatable","name":"vip","values":{"id":"7d2f0000-0000-4000-8000-00000000000a","name":"VIP Customers","properties":[{"name":"key","type":"string","title":"Customer"},{"name":"tier","type":"string","title":"Tier"}]}},
+{"address":"genesyscloud_architect_datatable_row.ann","mode":"managed","type":"genesyscloud_architect_datatable_row","name":"ann","values":{"id":"r-1","datatable_id":"7d2f0000-0000-4000-8000-00000000000a","key_value":"ann@example.com","properties_json":"{\"tier\":\"gold\"}"}},
+{"address":"genesyscloud_flow.hours","mode":"managed","type":"genesyscloud_flow","name":"hours","values":{"filepath":"flows/hours.yaml","substitutions":{"flow_name":"Opening Hours","schedule_group":"Paris Hours","emergency_group":"Evacuation","open_queue":"Billing"}}}
+]}}}
+"#;
+
+const PLAN_RULES: &str = r#"suite: From the plan
+flow: tf:genesyscloud_flow.hours
+cases:
+  - name: open, gold from the planned row
+    now: 2026-10-26T08:00:00Z
+    message: ann@example.com
+    expect:
+      - route: { queue: VIP, priority: 10 }
+  - name: closed before nine after the change
+    now: 2026-10-26T07:30:00Z
+    stubs: { Late shift?: { output: inactive } }
+    expect:
+      - route: { queue: After Hours }
+"#;
+
+#[test]
+fn a_plan_gives_the_queues_schedules_groups_and_tables() {
+    let tmp = tempfile::tempdir().unwrap();
+    let top = tmp.path();
+    std::fs::write(top.join("routecheck.yaml"), "{}\n").unwrap();
+    std::fs::create_dir_all(top.join("infra/flows")).unwrap();
+    std::fs::copy(
+        Path::new(ROOT).join("tests/data/terraform/hours/flows/hours.yaml"),
+        top.join("infra/flows/hours.yaml"),
+    )
+    .unwrap();
+    write(&top.join("infra/plan.json"), PLAN);
+    write(&top.join("rules/plan.yaml"), PLAN_RULES);
+    let args = [
+        "test",
+        "--terraform",
+        "infra",
+        "--tf-plan",
+        "infra/plan.json",
+        "rules",
+    ];
+    let r = run(top, &args);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.all().contains("2 passed, 0 failed"), "{}", r.all());
+    // The plan has no `Late Shift` schedule: the action needs its stub back.
+    write(
+        &top.join("rules/plan.yaml"),
+        &PLAN_RULES.replace("    stubs: { Late shift?: { output: inactive } }\n", ""),
+    );
+    let r = run(top, &args);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(
+        r.all().contains("the deploy has no schedule `Late Shift`") && r.all().contains("stub"),
+        "{}",
+        r.all()
+    );
+}
