@@ -47,3 +47,4 @@ mod suite_report_snapshots;
 mod terraform_cli;
 mod walk_cli;
 mod workflows;
+mod write_safety;

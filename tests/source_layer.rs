@@ -206,12 +206,13 @@ fn a_full_stdout_is_an_error_and_a_closed_one_a_quiet_exit() {
 
 #[cfg(unix)]
 #[test]
-fn junit_follows_symlinks_writes_devices_through_and_dash_is_stdout() {
+fn junit_follows_links_inside_the_project_refuses_devices_and_dash_is_stdout() {
     let dir = project();
     let p = dir.path();
-    // A symlinked report: the link stays, its target gets the report.
+    // A symlinked report inside the project: the link stays, its target gets the report.
     std::fs::create_dir(p.join("reports")).unwrap();
     std::os::unix::fs::symlink("reports/real.xml", p.join("junit.xml")).unwrap();
+    std::fs::write(p.join("reports/real.xml"), "").unwrap();
     let o = run(p, &["test", "rules.yaml", "--junit", "junit.xml"]);
     assert_eq!(o.code, Some(0), "{}", o.all);
     assert!(
@@ -232,14 +233,14 @@ fn junit_follows_symlinks_writes_devices_through_and_dash_is_stdout() {
     );
     assert_eq!(o.code, Some(0), "{}", o.all);
     assert!(o.stdout.contains("<testsuites"), "{}", o.stdout);
-    // /dev/stdout (here a pipe, through /proc's magic link) is written through.
+    // /dev/stdout (here a pipe, through /proc's magic link) and a device are refused
+    // before the run: a write to either could block; `-` is the way to stdout.
     let o = run(p, &["test", "rules.yaml", "--junit", "/dev/stdout"]);
-    assert_eq!(o.code, Some(0), "{}", o.all);
-    assert!(o.stdout.contains("<testsuites"), "{}", o.stdout);
-    // A character device is written, never replaced.
+    assert_eq!(o.code, Some(2), "{}", o.all);
+    assert!(o.all.contains("use `-` for stdout"), "{}", o.all);
     let o = run(p, &["test", "rules.yaml", "--junit", "/dev/null"]);
-    assert_eq!(o.code, Some(0), "{}", o.all);
-    assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
+    assert_eq!(o.code, Some(2), "{}", o.all);
+    assert!(o.all.contains("it is a device"), "{}", o.all);
     // A directory is refused clearly.
     let o = run(p, &["test", "rules.yaml", "--junit", "reports"]);
     assert_eq!(o.code, Some(2), "{}", o.all);

@@ -168,14 +168,8 @@ pub fn run(mut args: GenArgs) -> u8 {
         let text = rules_text(flow, g, &flow_ref, &path.display().to_string(), &own);
         match &out {
             Some(o) => {
-                // `--out rules/new/vip.yaml`: the folders are made first.
-                if let Some(dir) = o.parent().filter(|d| !d.as_os_str().is_empty())
-                    && let Err(e) = std::fs::create_dir_all(dir)
-                {
-                    return usage(format!("cannot create {}: {e}", dir.display()));
-                }
-                if let Err(e) = crate::conversation::fixture::write_atomic(o, text.as_bytes(), true)
-                {
+                // `--out rules/new/vip.yaml`: the path is checked, then its folders made.
+                if let Err(e) = crate::source::write::write_report(o, text.as_bytes()) {
                     return usage(e.to_string());
                 }
             }

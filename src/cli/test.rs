@@ -214,6 +214,7 @@ pub fn run(args: TestArgs) -> Result<u8, Stopped> {
         }
         _ => None,
     };
+    preflight(args.junit.as_deref(), summary.as_ref())?;
     let opts = ReportOptions {
         format: args.format,
         junit: args.junit.clone(),
@@ -262,6 +263,42 @@ pub fn run(args: TestArgs) -> Result<u8, Stopped> {
         }
     }
     Ok(result.status.exit_code())
+}
+
+/// Every report file is judged before the run (links out of the project, FIFOs, devices,
+/// directories): guest cases send messages to a live system, and a target refused only
+/// at the end would leave that work unreported.
+pub(super) fn preflight(
+    junit: Option<&std::path::Path>,
+    summary: Option<&report::summary::Target>,
+) -> Result<(), Stopped> {
+    use report::summary::Target;
+    let mut errors = Vec::new();
+    if let Some(j) = junit
+        && let Err(e) = crate::source::write::check(j)
+    {
+        errors.push(usage("--junit", stream_hint(&e)));
+    }
+    if let Some(Target::File(p) | Target::Append(p)) = summary
+        && let Err(e) = crate::source::write::check(p)
+    {
+        errors.push(usage("--summary", stream_hint(&e)));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// A report refused for being a FIFO or device (`/dev/stdout`) says how to reach stdout.
+fn stream_hint(e: &crate::source::write::WriteError) -> String {
+    match e {
+        crate::source::write::WriteError::Refused { what, .. } if *what != "a directory" => {
+            format!("{e} (use `-` for stdout)")
+        }
+        _ => e.to_string(),
+    }
 }
 
 /// A run shows its progress bar (on a terminal, outside CI) once it has lasted this long.

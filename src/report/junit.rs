@@ -8,7 +8,6 @@
 //! The schema allows no location on a `testcase`: a failure's `file:line:col` is in its
 //! text, and `classname` is the rules file.
 
-use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -439,20 +438,16 @@ fn xml_chars(s: &str) -> String {
         .collect()
 }
 
-/// Create the report's directory, then write through the one writer (a FIFO, device or
-/// `-` is written through, a symlink's target replaced, a regular file replaced atomically).
+/// Through the one writer: checked (links, FIFOs, devices), its directory created, then
+/// replaced atomically; `-` is stdout.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-        && !crate::source::write::is_stdout(path)
-    {
-        fs::create_dir_all(dir)?;
-    }
-    crate::source::write::write_atomic(path, bytes, true).map_err(io::Error::from)
+    crate::source::write::write_report(path, bytes).map_err(io::Error::from)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     fn xml_of(events: &[Event]) -> String {
         let dir = tempfile::tempdir().unwrap();

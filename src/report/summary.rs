@@ -91,11 +91,7 @@ impl JobSummary {
             }
             Target::File(p) => super::junit::write_atomic(p, markdown.as_bytes()),
             Target::Append(p) => {
-                let mut f = std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(p)?;
-                f.write_all(markdown.as_bytes())
+                crate::source::write::append(p, markdown.as_bytes()).map_err(io::Error::from)
             }
         }
     }

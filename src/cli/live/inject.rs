@@ -149,8 +149,8 @@ pub fn inject(args: InjectArgs) -> u8 {
     if manifest_failed { exit::USAGE } else { status }
 }
 
-/// Whether the manifest can be written at `path`, checked before the PATCH: not a
-/// directory, its directory exists and accepts a new file (the writer replaces through a
+/// Whether the manifest can be written at `path`, checked before the PATCH: the writer's
+/// own check ([`crate::source::write::check`]), its directory exists and accepts a new file (the writer replaces through a
 /// temporary file beside it), and an existing file is writable.
 fn check_writable(path: &Path) -> Result<(), LiveError> {
     let cannot = |why: String| {
@@ -165,8 +165,12 @@ fn check_writable(path: &Path) -> Result<(), LiveError> {
     if path.as_os_str() == "-" {
         return Ok(());
     }
-    if path.is_dir() {
-        return Err(cannot("it is a directory".into()));
+    // Links out of the project, FIFOs, devices, directories: the writer's own rule.
+    if let Err(e) = crate::source::write::check(path) {
+        return Err(fail(
+            format!("{e}; nothing was sent"),
+            Some("pass a --manifest path that is a regular file or a new one".to_string()),
+        ));
     }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,

@@ -113,7 +113,7 @@ pub fn record(mut args: RecordArgs) -> u8 {
 }
 
 /// Check every id and target before touching the network or the disk: nothing is fetched
-/// if any fixture would be overwritten without `--update`.
+/// if any fixture would be overwritten without `--update` or could not be written.
 fn plan_record(args: &RecordArgs, dir: &Path) -> Result<Vec<(String, PathBuf)>, LiveError> {
     let mut seen = std::collections::BTreeSet::new();
     let mut out = Vec::new();
@@ -135,6 +135,8 @@ fn plan_record(args: &RecordArgs, dir: &Path) -> Result<Vec<(String, PathBuf)>, 
                 Some("pass --update to replace existing fixtures".into()),
             ));
         }
+        // Links out of the project, FIFOs, devices: refused before anything is fetched.
+        crate::source::write::check(&path).map_err(|e| fail(e.to_string(), None::<String>))?;
         out.push((id.to_string(), path));
     }
     Ok(out)
