@@ -168,7 +168,7 @@ fn check_writable(path: &Path) -> Result<(), LiveError> {
     // Links out of the project, FIFOs, devices, directories: the writer's own rule.
     if let Err(e) = crate::source::write::check(path) {
         return Err(fail(
-            format!("{e}; nothing was sent"),
+            format!("cannot write the manifest: {e}; nothing was sent"),
             Some("pass a --manifest path that is a regular file or a new one".to_string()),
         ));
     }
