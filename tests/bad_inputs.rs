@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde::Deserialize;
 
+use crate::support::copy_dir_except;
+
 /// What one case runs and must produce.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -47,24 +49,11 @@ fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else if entry.file_name() != "expect.json" {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// Lay out `<tmp>/work` (the working directory) and `<tmp>` (outside it) for a case.
 fn prepare(expect: &Expect, inputs: Option<&Path>, tmp: &Path) -> PathBuf {
     let work = tmp.join("work");
     match inputs {
-        Some(dir) => copy_dir(dir, &work),
+        Some(dir) => copy_dir_except(dir, &work, &["expect.json"]),
         None => std::fs::create_dir_all(&work).unwrap(),
     }
     for (name, from) in &expect.copy {

@@ -6,38 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn all(&self) -> String {
-        format!(
-            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::cargo_bin("routecheck")
-        .unwrap()
-        .env("NO_COLOR", "1")
-        .env_remove("CI")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
+use crate::support::{Run, copy_dir, run_in as run};
 
 fn write(path: &Path, text: &str) {
     if let Some(d) = path.parent() {
@@ -64,11 +33,11 @@ fn generated(dir: &Path) -> Vec<PathBuf> {
 /// test from inside it, as a new user would; each must exit 0. Returns init's run.
 fn first_run(top: &Path, repo: &str) -> Run {
     let init = run(top, &["init", repo]);
-    assert_eq!(init.code, 0, "{}", init.all());
+    assert_eq!(init.code, 0, "{}", init.dump());
     let dir = top.join(repo);
     let config = std::fs::read_to_string(dir.join("routecheck.yaml")).unwrap();
     let suites = generated(&dir.join("rules"));
-    assert!(!suites.is_empty(), "no starter suite\n{}", init.all());
+    assert!(!suites.is_empty(), "no starter suite\n{}", init.dump());
     for s in &suites {
         let text = std::fs::read_to_string(s).unwrap();
         assert!(
@@ -92,14 +61,14 @@ fn first_run(top: &Path, repo: &str) -> Run {
             r.code,
             0,
             "{repo}: `routecheck {cmd}` after init\n--- routecheck.yaml\n{config}\n--- init\n{}\n--- {cmd}\n{}",
-            init.all(),
-            r.all()
+            init.dump(),
+            r.dump()
         );
         if cmd == "test" {
             assert!(
                 r.stdout.contains(" passed, 0 failed") && !r.stdout.contains(" 0 passed"),
                 "{}",
-                r.all()
+                r.dump()
             );
         }
     }
@@ -191,13 +160,13 @@ fn without_terraform_unfilled_placeholders_are_markers_named_on_stderr() {
         init.stderr
             .contains("could not fill 3 placeholder(s): flow_name, queue_name, vip_queue;"),
         "{}",
-        init.all()
+        init.dump()
     );
     assert!(
         init.stderr
             .contains("flows of kinds routecheck does not model (left out of `flows:`): cx/flows/voice.yaml (an inbound call flow)"),
         "{}",
-        init.all()
+        init.dump()
     );
     // The suite names the flow relative to itself and reaches both queues.
     let suite = std::fs::read_to_string(repo.join("rules/support.generated.yaml")).unwrap();
@@ -213,7 +182,7 @@ fn without_terraform_unfilled_placeholders_are_markers_named_on_stderr() {
         init.stderr
             .contains("regenerate with `routecheck gen --out rules/`"),
         "{}",
-        init.all()
+        init.dump()
     );
 }
 
@@ -230,19 +199,19 @@ fn existing_rules_are_kept_and_their_vars_found() {
         "suite: support\nflow: ../flows/support.yaml\nvars: { flow_name: S, queue_name: General, vip_queue: VIP }\ncases:\n  - name: vip\n    attributes: { tier: vip }\n    expect:\n      - route: { queue: VIP }\n",
     );
     let init = run(&top, &["init", "own"]);
-    assert_eq!(init.code, 0, "{}", init.all());
+    assert_eq!(init.code, 0, "{}", init.dump());
     assert!(generated(&repo.join("checks")).is_empty());
     assert!(!repo.join("rules").exists());
     assert!(
         init.stderr
             .contains("  queue_name = \"General\" (vars: of checks/support.yaml)"),
         "{}",
-        init.all()
+        init.dump()
     );
-    assert!(!init.stderr.contains("could not fill"), "{}", init.all());
+    assert!(!init.stderr.contains("could not fill"), "{}", init.dump());
     for cmd in ["lint", "test"] {
         let r = run(&repo, &[cmd]);
-        assert_eq!(r.code, 0, "{}", r.all());
+        assert_eq!(r.code, 0, "{}", r.dump());
     }
 }
 
@@ -253,13 +222,13 @@ fn a_mistyped_directory_is_refused_with_the_nearest_name() {
     let top = tmp.path().canonicalize().unwrap();
     std::fs::create_dir_all(top.join("scheduling-bot-blueprint")).unwrap();
     let r = run(&top, &["init", "scheduling-bot-bluepint"]);
-    assert_eq!(r.code, 2, "{}", r.all());
+    assert_eq!(r.code, 2, "{}", r.dump());
     assert!(
         r.stderr.contains(
             "error: scheduling-bot-bluepint is not a directory (did you mean scheduling-bot-blueprint?)"
         ),
         "{}",
-        r.all()
+        r.dump()
     );
 }
 
@@ -278,13 +247,13 @@ fn init_lint_test_pass_on_the_first_run_in_real_cx_as_code_repositories() {
         assert!(
             init.stderr.contains("found in ") && init.stderr.contains("Terraform root module: "),
             "{}",
-            init.all()
+            init.dump()
         );
         // Values Terraform writes literally are found, with where they are written.
         assert!(
             init.stderr.contains("(Terraform: "),
             "{repo}: {}",
-            init.all()
+            init.dump()
         );
     }
 }
@@ -348,19 +317,6 @@ fn with_terraform_literal_values_are_found_and_unknowns_named() {
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
 fn real(repo: &str) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let top = tmp.path().canonicalize().unwrap();
@@ -398,7 +354,7 @@ fn a_flow_routecheck_cannot_read_is_named_and_left_out() {
                 "mixed/flows/odd.yaml (unknown action kind `frobnicate` at mixed/flows/odd.yaml:"
             ),
         "{}",
-        init.all()
+        init.dump()
     );
     assert!(!repo.join("rules/odd.generated.yaml").exists());
 }

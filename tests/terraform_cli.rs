@@ -9,36 +9,9 @@ use std::path::{Path, PathBuf};
 
 mod repos;
 
+use crate::support::{Run, copy_dir, run_in_env as run_env};
+
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    /// stdout and stderr, with diagnostics' wrapping and frame undone (`│`, newlines,
-    /// runs of spaces), so a message is matched whatever the width wrapped it at.
-    fn all(&self) -> String {
-        let text = format!("{}\n{}", self.stdout, self.stderr).replace('│', " ");
-        text.split_whitespace().collect::<Vec<_>>().join(" ")
-    }
-}
-
-fn run_env(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
-    let mut cmd = assert_cmd::Command::cargo_bin("routecheck").unwrap();
-    cmd.current_dir(dir).env("NO_COLOR", "1").args(args);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 fn run(dir: &Path, args: &[&str]) -> Run {
     run_env(dir, &[], args)
@@ -53,19 +26,6 @@ fn ok(r: &Run) {
         "{}",
         r.all()
     );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }
 
 /// A project in a temporary directory: `tests/data/terraform/<repo>` copied to `repo/`, a

@@ -237,8 +237,6 @@ fn inject_judges_its_manifest_before_the_patch_is_sent() {
     );
     let r = p.run(&["inject", WEB_ID, "Tier=gold", "--manifest", "/dev/null"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    // miette wraps long messages at its own width, with a gutter: read the words.
-    let words: Vec<&str> = r.stderr.split_whitespace().filter(|w| *w != "│").collect();
-    assert!(words.join(" ").contains("nothing was sent"), "{}", r.stderr);
+    assert!(r.all().contains("nothing was sent"), "{}", r.stderr);
     assert!(!p.mock.seen().iter().any(|s| s.method == "PATCH"));
 }

@@ -81,6 +81,22 @@ pub struct FlowBinding {
     pub at: String,
 }
 
+impl FlowBinding {
+    /// A placeholder Terraform leaves to a [`Fill`] (`by`), taking its value.
+    fn fill(&mut self, name: &str, value: &str, by: &str, unknown: Option<Arc<Unknown>>) {
+        self.used.push(name.to_owned());
+        self.vars.insert(name.to_owned(), value.to_owned());
+        self.substitutions.push(Substitution {
+            name: name.to_owned(),
+            value: value.to_owned(),
+            source: SubstitutionSource::Filled {
+                by: by.to_owned(),
+                unknown,
+            },
+        });
+    }
+}
+
 /// Why a flow cannot be bound: the message and how to fix it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BindError {
@@ -144,18 +160,7 @@ impl Config {
         let whole = flow.unknown.iter().find(|(k, _)| k == "*").map(|(_, u)| u);
         for (name, u) in flow.unknown.iter().filter(|(k, _)| k != "*") {
             match first(name) {
-                Some((by, v)) => {
-                    out.used.push(name.clone());
-                    out.vars.insert(name.clone(), v.clone());
-                    out.substitutions.push(Substitution {
-                        name: name.clone(),
-                        value: v.clone(),
-                        source: SubstitutionSource::Filled {
-                            by: by.to_string(),
-                            unknown: Some(u.clone()),
-                        },
-                    });
-                }
+                Some((by, v)) => out.fill(name, v, by, Some(u.clone())),
                 None => missing.push(format!("`{name}` = {u}")),
             }
         }
@@ -165,22 +170,13 @@ impl Config {
             }
             match first(&name) {
                 Some((by, v)) => {
-                    out.used.push(name.clone());
                     if whole.is_none() {
                         out.warnings.push(format!(
                             "`{}` gives `{{{{{name}}}}}` no substitution, so the deploy leaves it as written; this run uses {by}'s {v:?}",
                             flow.address
                         ));
                     }
-                    out.vars.insert(name.clone(), v.clone());
-                    out.substitutions.push(Substitution {
-                        name: name.clone(),
-                        value: v.clone(),
-                        source: SubstitutionSource::Filled {
-                            by: by.to_string(),
-                            unknown: whole.cloned(),
-                        },
-                    });
+                    out.fill(&name, v, by, whole.cloned());
                 }
                 None => {
                     if let Some(u) = whole {

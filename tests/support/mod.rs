@@ -650,6 +650,65 @@ pub struct Run {
     pub stderr: String,
 }
 
+impl Run {
+    /// stdout and stderr, with diagnostics' wrapping and frame undone (`│`, `·`, newlines,
+    /// runs of spaces), so a message is matched whatever the width wrapped it at.
+    pub fn all(&self) -> String {
+        let text = format!("{}\n{}", self.stdout, self.stderr).replace(['│', '·'], " ");
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// The exit code and both streams as printed, for an assertion's message.
+    pub fn dump(&self) -> String {
+        format!(
+            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// Run `routecheck` in `dir` with the test's own environment plus `env` (`NO_COLOR` set,
+/// `CI` removed so output does not depend on where the tests run).
+pub fn run_in_env(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
+    let mut cmd = assert_cmd::Command::cargo_bin("routecheck").expect("the binary is built");
+    cmd.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CI")
+        .envs(env.iter().copied())
+        .args(args)
+        .timeout(Duration::from_secs(60));
+    let out = cmd.output().expect("the binary runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// [`run_in_env`] with no extra variables.
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    run_in_env(dir, &[], args)
+}
+
+/// Copy a tree of test data (regular files and directories).
+pub fn copy_dir(from: &Path, to: &Path) {
+    copy_dir_except(from, to, &[]);
+}
+
+/// [`copy_dir`], leaving out files with one of these names.
+pub fn copy_dir_except(from: &Path, to: &Path, skip: &[&str]) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir_except(&e.path(), &target, skip);
+        } else if !skip.iter().any(|n| e.file_name() == **n) {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
 /// Run `routecheck` with exactly these environment variables (plus `NO_COLOR`), in `dir`
 /// when given.
 pub fn run_cli(dir: Option<&Path>, vars: &[(&str, String)], args: &[&str]) -> Run {

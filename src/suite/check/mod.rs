@@ -136,32 +136,26 @@ pub fn evaluate_run(
             .map(|l| (l, &f.tables, f.library.as_deref()))
     }) {
         Some((flow, tables, library)) => {
-            match simulate(
-                flow,
-                tables,
-                library,
-                case,
-                conv,
-                participant,
-                &data,
-                env,
-                false,
-            ) {
+            let reading = |reads_new| {
+                simulate(
+                    flow,
+                    tables,
+                    library,
+                    case,
+                    conv,
+                    participant,
+                    &data,
+                    env,
+                    reads_new,
+                )
+            };
+            match reading(false) {
                 Ok(mut r) if !r.races.found.is_empty() => {
                     // The other reading of participant data set in the run (issue #26).
-                    let new = simulate(
-                        flow,
-                        tables,
-                        library,
-                        case,
-                        conv,
-                        participant,
-                        &data,
-                        env,
-                        true,
-                    );
                     r.races.new_reading = Some(Box::new(
-                        new.map(|n| n.route).map_err(|e| e.diagnostic.message),
+                        reading(true)
+                            .map(|n| n.route)
+                            .map_err(|e| e.diagnostic.message),
                     ));
                     Some(r)
                 }
