@@ -5,9 +5,6 @@ use std::collections::BTreeMap;
 
 use serde_json::Value as J;
 
-use super::model;
-use crate::terraform::Resource;
-
 /// One data action.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DataAction {
@@ -23,25 +20,6 @@ pub struct DataAction {
 /// form Archy's `successOutputs` keys take) → JSON Schema type.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Contract(pub BTreeMap<String, String>);
-
-impl DataAction {
-    pub(super) fn from_resource(it: &Resource) -> Result<DataAction, String> {
-        let name = model::required(it, "name")?.to_string();
-        let category = model::required(it, "category")?.to_string();
-        let output = match model::text(it, "contract_output")? {
-            Some(text) => {
-                Contract::parse(text).map_err(|e| format!("its `contract_output` {e}"))?
-            }
-            None => Contract::default(),
-        };
-        Ok(DataAction {
-            name,
-            category,
-            at: it.at.clone(),
-            output,
-        })
-    }
-}
 
 impl DataAction {
     /// Why a stub's values do not fit this action's success contract, one message per

@@ -1,182 +1,157 @@
-//! Data tables from `genesyscloud_architect_datatable` and its
-//! `genesyscloud_architect_datatable_row`s, in the shape `tables:` gives the simulator.
+//! Data tables for Data Table Lookup, as a rules file gives them under `tables:`: rows
+//! written inline or read from a CSV file, keyed by the table's key column.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
-use serde_json::Value as J;
+use serde::{Deserialize, Serialize};
 
-use super::model::{self, DeployProblem};
-use crate::flow::{Table, Tables};
-use crate::terraform::{Config, Resource, TfValue};
+/// Every table a run can look up, by the name the flow uses.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tables(pub BTreeMap<String, Table>);
 
-/// One column: its schema name, the title Architect shows, its type and default.
-struct Column {
-    name: String,
-    title: Option<String>,
-    ty: String,
-    default: Option<String>,
+/// No tables: every lookup takes the failure path.
+pub static NO_TABLES: Tables = Tables(BTreeMap::new());
+
+/// One data table: rows by key.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Table {
+    /// The key column's name.
+    pub key: String,
+    /// Each row's columns (the key column included), by key.
+    pub rows: BTreeMap<String, BTreeMap<String, serde_json::Value>>,
 }
 
-/// Every table with its rows. A row whose table is not in the deploy, or whose
-/// `properties_json` is not a JSON object, is a problem.
-pub(super) fn build(config: &Config) -> (Tables, Vec<DeployProblem>) {
-    let mut problems = Vec::new();
-    let problem = DeployProblem::of;
-    // By every form a row's `datatable_id` takes (see `model::reference`), the table's
-    // name; the schemas by name.
-    let mut by_ref: BTreeMap<String, String> = BTreeMap::new();
-    let mut schemas: BTreeMap<String, Vec<Column>> = BTreeMap::new();
-    for it in config.of_type("genesyscloud_architect_datatable") {
-        match schema(it) {
-            Ok((name, cols)) => {
-                for a in model::addresses(it) {
-                    by_ref.insert(a, name.clone());
-                }
-                if let Some(TfValue::String(id)) = it.attr("id") {
-                    by_ref.insert(id.clone(), name.clone());
-                }
-                schemas.insert(name, cols);
-            }
-            Err(m) => problems.push(problem(it, m)),
+/// How a rules file writes one table: `key:` and `rows:` or `csv:`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TableSpec {
+    /// The key column (Data Table Lookup finds the row whose key equals the value).
+    pub key: String,
+    /// Rows, each a mapping of column: value.
+    #[serde(default)]
+    pub rows: Vec<BTreeMap<String, serde_json::Value>>,
+    /// A CSV file with a header row, relative to the rules file.
+    #[serde(default)]
+    pub csv: Option<String>,
+}
+
+impl Table {
+    /// Build a table from its spec; CSV paths are relative to `base`. Errors are
+    /// lowercase sentences naming the row or file.
+    pub fn from_spec(spec: &TableSpec, base: &Path) -> Result<Table, String> {
+        let mut rows = spec.rows.clone();
+        if let Some(csv) = &spec.csv {
+            rows.extend(read_csv(&base.join(csv), csv)?);
         }
-    }
-    let mut tables = Tables::default();
-    for (name, cols) in &schemas {
-        let key = cols.iter().find(|c| c.name == "key");
-        let key_name = key
-            .and_then(|c| c.title.clone())
-            .unwrap_or_else(|| "key".into());
-        tables.0.insert(
-            name.clone(),
-            Table {
-                key: key_name,
-                rows: BTreeMap::new(),
-            },
-        );
-    }
-    for it in config.of_type("genesyscloud_architect_datatable_row") {
-        let table = match it.attr("datatable_id").map(model::reference) {
-            Some(Ok(t)) => t,
-            Some(Err(e)) => {
-                problems.push(problem(it, format!("its `datatable_id` names {e}")));
-                continue;
-            }
-            None => {
-                problems.push(problem(it, "it has no `datatable_id`".into()));
-                continue;
-            }
+        let mut table = Table {
+            key: spec.key.clone(),
+            rows: BTreeMap::new(),
         };
-        let Some((name, cols)) = by_ref
-            .get(&table)
-            .and_then(|n| schemas.get(n).map(|c| (n, c)))
-        else {
-            problems.push(problem(
-                it,
-                format!("its `datatable_id` names `{table}`, which is not a `genesyscloud_architect_datatable` of the deploy"),
-            ));
-            continue;
-        };
-        let key = match model::text(it, "key_value") {
-            Ok(Some(k)) => k.to_string(),
-            Ok(None) => {
-                problems.push(problem(it, "it has no `key_value`".into()));
-                continue;
-            }
-            Err(m) => {
-                problems.push(problem(it, m));
-                continue;
-            }
-        };
-        let given: serde_json::Map<String, J> = match model::text(it, "properties_json") {
-            Ok(None) => serde_json::Map::new(),
-            Ok(Some(text)) => match serde_json::from_str(text) {
-                Ok(J::Object(m)) => m,
-                _ => {
-                    problems.push(problem(
-                        it,
-                        "its `properties_json` is not a JSON object".into(),
-                    ));
-                    continue;
+        for (i, row) in rows.into_iter().enumerate() {
+            let key = match row.get(&spec.key) {
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => {
+                    v.to_string()
                 }
-            },
-            Err(m) => {
-                problems.push(problem(it, m));
-                continue;
-            }
-        };
-        let mut row = BTreeMap::new();
-        for c in cols {
-            let v = if c.name == "key" {
-                J::String(key.clone())
-            } else {
-                match given.get(&c.name) {
-                    Some(v) => v.clone(),
-                    // The provider fills missing properties with their defaults.
-                    None => match &c.default {
-                        Some(d) => typed_default(d, &c.ty),
-                        None => continue,
-                    },
+                _ => {
+                    return Err(format!(
+                        "row {} has no value in the key column `{}`",
+                        i + 1,
+                        spec.key
+                    ));
                 }
             };
-            if let Some(t) = &c.title {
-                row.insert(t.clone(), v.clone());
+            if table.rows.insert(key.clone(), row).is_some() {
+                return Err(format!(
+                    "row {} repeats the key `{key}`: data table keys are unique",
+                    i + 1
+                ));
             }
-            row.insert(c.name.clone(), v);
         }
-        if let Some(t) = tables.0.get_mut(name)
-            && t.rows.insert(key.clone(), row).is_some()
-        {
-            problems.push(problem(
-                it,
-                format!("table `{name}` has two rows with the key `{key}`"),
-            ));
-        }
+        Ok(table)
     }
-    (tables, problems)
+
+    /// The row whose key is exactly `key` (data table keys are matched as written).
+    pub fn row(&self, key: &str) -> Option<&BTreeMap<String, serde_json::Value>> {
+        self.rows.get(key)
+    }
 }
 
-fn schema(it: &Resource) -> Result<(String, Vec<Column>), String> {
-    let name = model::required(it, "name")?.to_string();
-    let mut cols = Vec::new();
-    for p in model::items(it, "properties") {
-        let TfValue::Map(m) = p else {
-            return Err(format!("a `properties` block is {}", model::describe(p)));
-        };
-        let text = |k: &str| m.get(k).and_then(TfValue::text);
-        let Some(col) = text("name") else {
-            return Err("a `properties` block has no `name`".into());
-        };
-        cols.push(Column {
-            title: text("title").filter(|t| *t != col),
-            ty: text("type").unwrap_or_else(|| "string".into()),
-            default: text("default"),
-            name: col,
-        });
+fn read_csv(path: &Path, shown: &str) -> Result<Vec<BTreeMap<String, serde_json::Value>>, String> {
+    let mut reader = csv::Reader::from_path(path)
+        .map_err(|e| format!("cannot read the table file `{shown}`: {e}"))?;
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| format!("`{shown}`: {e}"))?
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let mut out = Vec::new();
+    for rec in reader.records() {
+        let rec = rec.map_err(|e| format!("`{shown}`: {e}"))?;
+        out.push(
+            headers
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, v)| (h.clone(), serde_json::Value::String(v.to_owned())))
+                .collect(),
+        );
     }
-    if !cols.iter().any(|c| c.name == "key") {
-        return Err("its `properties` have no `key` column (the provider requires one)".into());
-    }
-    Ok((name, cols))
+    Ok(out)
 }
 
-/// A column default, written as a string, converted to the column's type as the
-/// provider documents ("set 'true' or 'false' for booleans").
-fn typed_default(d: &str, ty: &str) -> J {
-    match ty {
-        "boolean" => d
-            .parse::<bool>()
-            .map(J::Bool)
-            .unwrap_or_else(|_| J::String(d.into())),
-        "integer" => d
-            .parse::<i64>()
-            .map(J::from)
-            .unwrap_or_else(|_| J::String(d.into())),
-        "number" => d
-            .parse::<f64>()
-            .ok()
-            .and_then(serde_json::Number::from_f64)
-            .map(J::Number)
-            .unwrap_or_else(|| J::String(d.into())),
-        _ => J::String(d.into()),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_rows_are_keyed_by_the_key_column() {
+        let spec: TableSpec = serde_json::from_value(serde_json::json!({
+            "key": "Store",
+            "rows": [{"Store": "Paris", "Open": 9}, {"Store": 12, "Open": 8}]
+        }))
+        .unwrap();
+        let t = Table::from_spec(&spec, Path::new(".")).unwrap();
+        assert_eq!(t.row("Paris").unwrap()["Open"], 9);
+        assert!(t.row("12").is_some());
+        assert!(t.row("paris").is_none());
+    }
+
+    #[test]
+    fn csv_rows_and_bad_tables() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("t.csv"),
+            "Id,Queue\nA1,Sales\nB2,\"Support, EU\"\n",
+        )
+        .unwrap();
+        let spec = TableSpec {
+            key: "Id".into(),
+            rows: vec![],
+            csv: Some("t.csv".into()),
+        };
+        let t = Table::from_spec(&spec, dir.path()).unwrap();
+        assert_eq!(t.row("B2").unwrap()["Queue"], "Support, EU");
+        let dup = TableSpec {
+            key: "Id".into(),
+            rows: vec![BTreeMap::from([("Id".into(), "A1".into())])],
+            csv: Some("t.csv".into()),
+        };
+        assert!(
+            Table::from_spec(&dup, dir.path())
+                .unwrap_err()
+                .contains("repeats the key `A1`")
+        );
+        let missing = TableSpec {
+            key: "Nope".into(),
+            rows: vec![],
+            csv: Some("t.csv".into()),
+        };
+        assert!(
+            Table::from_spec(&missing, dir.path())
+                .unwrap_err()
+                .contains("key column `Nope`")
+        );
     }
 }

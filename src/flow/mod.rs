@@ -16,7 +16,6 @@ pub mod placeholders;
 pub mod probe;
 pub mod simulate;
 pub mod stubs_file;
-pub mod tables;
 pub mod trace;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -26,6 +25,7 @@ use crate::diag::{SourceDiagnostic, SourceFile};
 use crate::source::yaml;
 use crate::source::{FileKind, Location};
 
+pub use crate::deploy::{Table, TableSpec, Tables};
 pub use bot::{CustomerMessage, Library, NluAnswer};
 pub use coverage::{BranchInfo, FlowCoverage};
 pub use expect::{FlowExpect, FlowMismatch, RouteExpect, TransferExpect};
@@ -34,7 +34,6 @@ pub use simulate::{
     DEFAULT_MAX_STEPS, ERROR_HANDLING_STEPS, PdAction, QueueRoute, Race, Races, Route, RunInput,
     RunResult, ScreenPop, SimError, SimErrorKind, Step, Stub, Stubs, TransferRoute,
 };
-pub use tables::{Table, TableSpec, Tables};
 
 /// Run a step of a recursive walk with enough stack: flows nest hundreds of levels deep
 /// and frames are large in debug builds, so the walks grow the stack on demand.

@@ -195,7 +195,7 @@ pub fn lint(inputs: &LintInputs) -> Result<LintReport, Vec<SourceDiagnostic>> {
     findings.extend(loaded.flows.iter().flat_map(unreachable::findings));
     findings.extend(loaded.flows.iter().flat_map(race::findings));
     if let Some(tf) = &inputs.terraform {
-        let deploy = crate::deploy::Deploy::from_config(tf);
+        let deploy = crate::terraform::deploy::read(tf);
         findings.extend(
             loaded
                 .flows

@@ -17,6 +17,7 @@
 
 mod address;
 mod bind;
+pub mod deploy;
 mod discover;
 mod eval;
 pub mod functions;

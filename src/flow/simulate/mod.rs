@@ -93,7 +93,7 @@ pub struct RunInput<'a> {
     /// The action limit: the most actions one run may execute before error handling.
     pub max_steps: usize,
     /// Data tables for Data Table Lookup.
-    pub tables: &'a super::tables::Tables,
+    pub tables: &'a crate::deploy::Tables,
     /// The deploy's schedules, for Evaluate Schedule (Group) without a stub.
     pub deploy: &'a crate::deploy::Deploy,
     /// Which value a Get Participant Data reads for an attribute set earlier in the run
@@ -129,7 +129,7 @@ impl<'a> RunInput<'a> {
             directory,
             now,
             max_steps: DEFAULT_MAX_STEPS,
-            tables: &super::tables::NO_TABLES,
+            tables: &crate::deploy::tables::NO_TABLES,
             deploy: &crate::deploy::EMPTY,
             reads_new_participant_data: false,
             wall_clock: false,

@@ -9,17 +9,19 @@ use crate::flow::{Flow, Route, RunInput, SimErrorKind, Stubs};
 /// The schedule of GenesysCloudBlueprints/webmessaging-chatbot-that-differentiates-on-and-off-hour-schedules,
 /// docs/main.tf (commit a1e7e24): every other week, Monday to Friday, 09:00-11:00.
 fn blueprint_deploy() -> Deploy {
-    crate::deploy::from_tf(&[(
-        "main.tf",
-        r#"
-resource "genesyscloud_architect_schedules" "schedule" {
-  rrule       = "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TU,WE,TH,FR"
-  start       = "2023-06-02T09:00:00.000000"
-  end         = "2023-06-02T11:00:00.000000"
-  name        = "dev-chat_schedule"
-}
-"#,
-    )])
+    // Built directly (the flow layer does not read Terraform): the resource's attributes
+    // as written, `rrule`, `start`, `end`, `name`.
+    let s = crate::deploy::Schedule::new(
+        "dev-chat_schedule",
+        "2023-06-02T09:00:00.000000",
+        "2023-06-02T11:00:00.000000",
+        Some("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TU,WE,TH,FR"),
+    )
+    .unwrap();
+    Deploy {
+        schedules: BTreeMap::from([(s.name.clone(), s)]),
+        ..Deploy::default()
+    }
 }
 
 fn hours_flow(schedule: &str) -> Flow {

@@ -180,7 +180,7 @@ pub fn load(config: &RunConfig) -> Result<Loaded, Vec<SourceDiagnostic>> {
         Vec::new()
     });
     if let Some(t) = &terraform {
-        loaded.deploy = crate::deploy::Deploy::from_config(t);
+        loaded.deploy = crate::terraform::deploy::read(t);
         loaded.deploy.fill(&mut loaded.directory);
         crate::suite::deploy::share(&mut loaded.suites, &loaded.deploy);
     }

@@ -1,10 +1,11 @@
-//! Reading the deploy's resources off the Terraform model ([`crate::terraform::Config`]):
+//! Reading the deploy's resources off the Terraform model ([`Config`](crate::terraform::Config)):
 //! typed accessors over a [`Resource`]'s evaluated attributes, and how one resource
 //! refers to another. A value known only after apply (`genesyscloud_architect_schedules.open.id`)
 //! is a [`TfValue::Unknown`] naming the address it refers to, so references between
 //! resources still resolve offline; a known id (a plan of resources already applied)
 //! resolves through the target's own `id`.
 
+use crate::deploy::DeployProblem;
 use crate::terraform::{Resource, TfValue, UnknownKind};
 
 /// A string attribute, or why it cannot be used.
@@ -74,40 +75,12 @@ pub(super) fn addresses(r: &Resource) -> [String; 2] {
     [r.address.to_string(), bare.to_string()]
 }
 
-/// A problem with one resource: it is left out of the model, and the problem is shown
-/// where a flow relies on it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DeployProblem {
-    pub address: String,
-    pub at: String,
-    /// The name flows use for it, when it could be read.
-    pub name: Option<String>,
-    pub message: String,
-}
-
-impl DeployProblem {
-    pub(super) fn of(r: &Resource, message: String) -> Self {
-        DeployProblem {
-            address: r.address.to_string(),
-            at: r.at.clone(),
-            name: text(r, "name").ok().flatten().map(str::to_string),
-            message,
-        }
-    }
-
-    /// Whether a reference (`TYPE.NAME`, `TYPE.NAME["key"]`, see [`reference`]) names
-    /// this resource.
-    pub(super) fn refers_to(&self, target: &str) -> bool {
-        self.address == target
-            || self
-                .address
-                .split_once('[')
-                .is_some_and(|(bare, _)| bare == target)
-    }
-}
-
-impl std::fmt::Display for DeployProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({}): {}", self.address, self.at, self.message)
+/// The problem of a resource that cannot be read, named by its `name` when it has one.
+pub(super) fn problem(r: &Resource, message: String) -> DeployProblem {
+    DeployProblem {
+        address: r.address.to_string(),
+        at: r.at.clone(),
+        name: text(r, "name").ok().flatten().map(str::to_string),
+        message,
     }
 }
