@@ -139,8 +139,40 @@ fn non_string_values_in_manifests_and_overlays() {
     let f = one(&doc, "non-string-value", "`visits`");
     assert_eq!(f["file"], format!("{D}/manifests/inject.yaml"));
     assert!(f["help"].as_str().unwrap().contains("\"5\""));
-    let f = one(&doc, "non-string-value", "`loyalty`");
-    assert_eq!(f["file"], format!("{D}/rules/overlay.yaml"));
+    // In a rules overlay it is what `test` refuses: a load error at the value, exit 2.
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("overlay.yaml");
+    let text = std::fs::read_to_string(format!("{D}/rules/overlay.yaml")).unwrap();
+    std::fs::write(&rules, text.replace("loyalty: \"3\"", "loyalty: 3")).unwrap();
+    std::fs::copy(
+        format!("{D}/fixtures/customer.json"),
+        dir.path().join("customer.json"),
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(&rules).unwrap();
+    std::fs::write(&rules, text.replace("../fixtures/", "")).unwrap();
+    let out = lint()
+        .args([
+            "--flow",
+            &format!("{D}/flows"),
+            "--format",
+            "json",
+            "--rules",
+        ])
+        .arg(&rules)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let e = &doc["errors"][0];
+    assert_eq!(e["code"], "routecheck::rules::type", "{doc:#}");
+    assert_eq!(
+        (
+            e["location"]["line"].as_u64(),
+            e["location"]["col"].as_u64()
+        ),
+        (Some(7), Some(16))
+    );
 }
 
 #[test]
@@ -171,7 +203,7 @@ fn payload_too_large_uses_the_inject_budget() {
             .unwrap()
             .contains("10-byte")
     );
-    // visits "7" and loyalty 3 (counted as its text): 15 bytes.
+    // visits "7" and loyalty "3": 15 bytes.
     one(
         &doc,
         "payload-too-large",

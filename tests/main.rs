@@ -23,6 +23,7 @@ mod gen_output;
 mod graph_cli;
 mod guest_cli;
 mod guest_session;
+mod hardening;
 mod held_out;
 mod init_first_run;
 mod layering;

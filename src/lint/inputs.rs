@@ -81,8 +81,15 @@ pub fn load(inputs: &LintInputs) -> Result<Loaded, Vec<SourceDiagnostic>> {
     }
     let mut fixtures = HashSet::new();
     for path in expand(&inputs.rules, yaml_ext, &inputs.excludes, &mut errors) {
+        // A walked directory's YAML without `cases:` is not a rules file (as for test).
+        if !inputs.rules.contains(&path) && !crate::suite::runner::is_rules_file(&path) {
+            continue;
+        }
         out.rules_count += 1;
         match read(&path, FileKind::Rules) {
+            // What `test` would refuse is refused here too, at its place, before lint
+            // reads the parts it needs: the gate's two halves agree on a broken file.
+            Ok(src) if !super::rules_reads::loads(&path, &src, &mut errors) => {}
             Ok(src) => {
                 rules(
                     &path,

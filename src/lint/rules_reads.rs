@@ -12,6 +12,27 @@ use crate::suite::yaml::{Node, NodeValue};
 
 use super::loaded::{Loaded, RuleRead, load_error, parse};
 
+/// Load one rules file with `test`'s loader; its errors (unknown keys, expressions that
+/// do not compile, wrong types) go to `errors`. False when it does not load.
+pub fn loads(path: &Path, src: &SourceFile, errors: &mut Vec<SourceDiagnostic>) -> bool {
+    use crate::suite::load::{Diagnostics, VarOverrides, load_source};
+    let mut diags = Diagnostics::default();
+    // Placeholder values are the flow's business: lint loads flows itself, with its vars.
+    let none = VarOverrides::new();
+    load_source(
+        path,
+        src.clone(),
+        None,
+        &none,
+        &mut Vec::new(),
+        &mut diags,
+        None,
+    );
+    let ok = diags.errors.is_empty();
+    errors.extend(diags.errors);
+    ok
+}
+
 /// Read one rules file's flow and attribute reads into `out`. Shape problems that the
 /// overlay reader already reports (not a mapping, `cases` not a sequence) are skipped.
 pub fn read(

@@ -108,7 +108,7 @@ pub(super) fn walk(
 /// A rules file has `cases:` at its top level. Read as text (a key at column 0, in
 /// block or quoted form, or a flow mapping that names it) so discovery stays cheap on
 /// large trees; an unreadable file counts as a rules file, so loading reports why.
-pub(super) fn is_rules_file(path: &Path) -> bool {
+pub fn is_rules_file(path: &Path) -> bool {
     // Through the source layer: a FIFO is refused before it is opened.
     let Ok(text) = crate::source::read_text(path) else {
         return true;

@@ -29,7 +29,7 @@ mod group;
 mod shard;
 
 use discover::usage_diag;
-pub use discover::{collect_files, discover, load, select};
+pub use discover::{collect_files, discover, is_rules_file, load, select};
 use execute::execute;
 pub use group::redact;
 pub use shard::Shard;

@@ -1,0 +1,134 @@
+//! Issue #29's offline points end to end: `lint` refuses what `test` refuses, located,
+//! in every format; long values are cut in every report; an error about a path a file
+//! names is located at that file's line.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::support::{Run, run_in};
+
+fn repo(rel: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// A working directory with the tiny flow, a fixture and `rules.yaml` holding `rules`.
+fn project(rules: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        repo("tests/bad-inputs/tiny-flow.yaml"),
+        dir.path().join("flow.yaml"),
+    )
+    .unwrap();
+    std::fs::copy(
+        repo("fixtures/platinum-vip.json"),
+        dir.path().join("fx.json"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("rules.yaml"), rules).unwrap();
+    dir
+}
+
+/// The error `format` shows for a located diagnostic, as `(file, line, col)`.
+fn located(format: &str, run: &Run) -> Vec<(String, u64, u64)> {
+    match format {
+        "json" => {
+            let doc: Value = serde_json::from_str(&run.stdout)
+                .unwrap_or_else(|e| panic!("not one JSON document ({e}):\n{}", run.dump()));
+            doc["errors"]
+                .as_array()
+                .unwrap_or_else(|| panic!("no `errors`:\n{}", run.dump()))
+                .iter()
+                .map(|e| {
+                    let l = &e["location"];
+                    (
+                        l["file"].as_str().unwrap_or_default().to_owned(),
+                        l["line"].as_u64().unwrap_or(0),
+                        l["col"].as_u64().unwrap_or(0),
+                    )
+                })
+                .collect()
+        }
+        "github" => run
+            .stdout
+            .lines()
+            .filter_map(|l| l.strip_prefix("::error file="))
+            .map(|l| {
+                let field = |k: &str| {
+                    l.split([',', ':'])
+                        .find_map(|p| p.strip_prefix(k))
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(0)
+                };
+                let file = l.split(',').next().unwrap_or_default().to_owned();
+                (file, field("line="), field("col="))
+            })
+            .collect(),
+        _ => {
+            // miette's frame: `╭─[rules.yaml:5:5]`.
+            let all = format!("{}{}", run.stdout, run.stderr);
+            all.split("╭─[")
+                .skip(1)
+                .filter_map(|s| s.split(']').next())
+                .filter_map(|s| {
+                    let mut parts = s.rsplitn(3, ':');
+                    let col = parts.next()?.parse().ok()?;
+                    let line = parts.next()?.parse().ok()?;
+                    Some((parts.next()?.to_owned(), line, col))
+                })
+                .collect()
+        }
+    }
+}
+
+const FORMATS: &[&str] = &["human", "json", "github"];
+
+#[test]
+fn lint_refuses_a_rules_file_that_test_refuses_in_every_format() {
+    for (rules, at, words) in [
+        (
+            "suite: x\ncases:\n  - name: a\n    fixture: fx.json\n    expct: [ {condition: \"true\"} ]\n",
+            (5, 5),
+            "unknown key `expct`",
+        ),
+        (
+            "suite: x\ncases:\n  - name: a\n    fixture: fx.json\n    expect: [ {condition: \"Flow.Tier == (\"} ]\n",
+            (5, 42),
+            "expected",
+        ),
+    ] {
+        let dir = project(rules);
+        // With a flow (so something else would be checked) and without one.
+        for flow in [&["--flow", "flow.yaml"][..], &[]] {
+            for format in FORMATS {
+                let args = [
+                    &["lint", "--rules", "rules.yaml", "--format", format][..],
+                    flow,
+                ]
+                .concat();
+                let run = run_in(dir.path(), &args);
+                assert_eq!(run.code, 2, "{args:?}\n{}", run.dump());
+                let found = located(format, &run);
+                assert_eq!(
+                    found.first(),
+                    Some(&("rules.yaml".to_owned(), at.0, at.1)),
+                    "{args:?}: the rules file's own error first\n{}",
+                    run.dump()
+                );
+                assert!(run.all().contains(words), "{args:?}\n{}", run.dump());
+                assert!(
+                    !run.all().contains("nothing was checked: no flow"),
+                    "{args:?}: a usage error hides the rules file's\n{}",
+                    run.dump()
+                );
+            }
+        }
+        // `test` on the same file agrees.
+        let run = run_in(dir.path(), &["test", "rules.yaml", "--format", "github"]);
+        assert_eq!(run.code, 2, "{}", run.dump());
+        assert_eq!(
+            located("github", &run).first(),
+            Some(&("rules.yaml".to_owned(), at.0, at.1))
+        );
+    }
+}
