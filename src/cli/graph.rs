@@ -160,7 +160,7 @@ fn flow_files(dirs: &[PathBuf]) -> Vec<PathBuf> {
         out.extend(
             files
                 .into_iter()
-                .filter(|f| crate::flow::bot::flow_kind_of(f).is_some()),
+                .filter(|f| crate::flow::simulate::flow_kind_of(f).is_some()),
         );
     }
     out

@@ -8,7 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::Flow;
-use super::bot::model::{BotAction, Handling};
+use super::model::bot::{BotAction, Handling};
 use super::model::{Action, Block, Body, ErrorHandling, Transfer, Unit, Val, ValKind};
 use super::simulate::{Route, Step};
 

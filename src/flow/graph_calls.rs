@@ -7,8 +7,8 @@
 use std::sync::Arc;
 
 use super::Flow;
-use super::bot::Library;
 use super::graph::{Cluster, Edge, EdgeKind, Graph, Node};
+use super::simulate::Library;
 
 impl Flow {
     /// [`Flow::graph`] through the calls `library` finds, with why each other call was

@@ -2,7 +2,6 @@
 //! expressions), simulate one conversation with stubs, and measure branch coverage.
 
 mod archy;
-pub mod bot;
 pub use archy::DataActionCall;
 mod catalogue;
 pub mod coverage;
@@ -12,6 +11,7 @@ mod graph_calls;
 pub mod inspect;
 pub mod kind;
 mod model;
+pub mod nlu;
 pub mod placeholders;
 pub mod probe;
 pub mod simulate;
@@ -26,13 +26,14 @@ use crate::source::yaml;
 use crate::source::{FileKind, Location};
 
 pub use crate::deploy::{Table, TableSpec, Tables};
-pub use bot::{CustomerMessage, Library, NluAnswer};
 pub use coverage::{BranchInfo, FlowCoverage};
 pub use expect::{FlowExpect, FlowMismatch, RouteExpect, TransferExpect};
 pub use kind::FlowKind;
+pub use model::bot::{CustomerMessage, NluAnswer};
 pub use simulate::{
-    DEFAULT_MAX_STEPS, ERROR_HANDLING_STEPS, PdAction, QueueRoute, Race, Races, Route, RunInput,
-    RunResult, ScreenPop, SimError, SimErrorKind, Step, Stub, Stubs, TransferRoute,
+    Called, DEFAULT_MAX_STEPS, ERROR_HANDLING_STEPS, Library, PdAction, QueueRoute, Race, Races,
+    Route, RunInput, RunResult, ScreenPop, SimError, SimErrorKind, Step, Stub, Stubs,
+    TransferRoute,
 };
 
 /// Run a step of a recursive walk with enough stack: flows nest hundreds of levels deep

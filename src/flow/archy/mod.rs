@@ -8,13 +8,14 @@ use crate::diag::{SourceDiagnostic, SourceFile};
 use crate::expr::{Scope, Type};
 use crate::source::Location;
 
-use super::bot::{self, model::BotSettings};
 use super::coverage::BranchInfo;
 use super::kind::{self, FlowKind};
+use super::model::bot::BotSettings;
 use super::model::*;
 use super::placeholders::OffsetMap;
 use crate::source::yaml::{Node, NodeValue as Kind};
 
+mod bot_flow;
 mod bots;
 mod control;
 mod data;
@@ -539,7 +540,7 @@ impl<'a> Loader<'a> {
             "changeState" => self.change_state(body)?,
             "sendResponse" => self.send_response(body)?,
             "transferToAcd" => Body::Transfer(Box::new(self.transfer(body)?)),
-            k if bot::load::BOT_ACTIONS.contains(&k) => {
+            k if bot_flow::BOT_ACTIONS.contains(&k) => {
                 if !self.kind.is_bot() {
                     self.err_help(
                         knode,

@@ -14,15 +14,21 @@ use super::Flow;
 use super::archy::expr_diagnostic;
 use super::model::*;
 
+mod bot_flow;
 mod bots;
 mod control;
 mod data;
 mod effects;
+mod library;
 mod schedule;
+mod session;
 mod stubs;
 mod transfer;
 
 pub use data::{PdAction, Race, Races};
+pub use library::{Library, flow_kind_of};
+pub use session::Called;
+pub(crate) use session::Session;
 pub use transfer::route_summary;
 /// Architect's action limit: at most this many actions per flow invocation, then the
 /// flow's error handling (help.mypurecloud.com/?p=20587; docs/fidelity.md).
@@ -81,10 +87,10 @@ pub struct RunInput<'a> {
     pub external_tag: Option<String>,
     /// Outcomes of actions that reach outside the flow.
     /// The flows calls reach (bots, common modules); None: every call needs a stub.
-    pub library: Option<&'a super::bot::Library>,
+    pub library: Option<&'a Library>,
     /// The customer's messages in order: the first started the conversation, the rest
     /// answer a bot's questions (empty: only `message_body`).
-    pub conversation: &'a [super::bot::CustomerMessage],
+    pub conversation: &'a [super::CustomerMessage],
     pub stubs: &'a Stubs,
     /// Queue/user/skill lookups for expressions such as `FindQueueById`.
     pub directory: &'a Directory,
@@ -246,7 +252,7 @@ pub struct RunResult {
     pub hits: BTreeSet<usize>,
     /// The flows the run called (bots, common modules) and the branches reached in each.
     #[serde(skip)]
-    pub called: super::bot::Called,
+    pub called: Called,
     /// Reads of participant data the run set earlier, and who set each name.
     #[serde(skip)]
     pub races: data::Races,
@@ -302,7 +308,7 @@ pub(crate) struct Sim<'f, 'i> {
     pub(super) result: RunResult,
     /// The bot session: which customer message comes next, the input text the first
     /// ask takes, the intent last recognised.
-    pub(super) session: super::bot::Session,
+    pub(super) session: Session,
 }
 
 impl<'f, 'i> Sim<'f, 'i> {
@@ -320,10 +326,10 @@ impl<'f, 'i> Sim<'f, 'i> {
                 screen_pops: Vec::new(),
                 trace: Vec::new(),
                 hits: BTreeSet::new(),
-                called: super::bot::Called::default(),
+                called: Called::default(),
                 races: data::Races::default(),
             },
-            session: super::bot::Session::new(input),
+            session: Session::new(),
         }
     }
 

@@ -75,7 +75,7 @@ pub(super) fn execute(
     };
     let (tx, rx) = mpsc::channel::<Vec<Done>>();
     // The bots and common modules the cases ran, with the branches reached in each.
-    let mut called = crate::flow::bot::Called::default();
+    let mut called = crate::flow::Called::default();
     // Branches reached per flow, over the selected cases (this shard's, with --shard).
     let mut hits: Vec<Option<BTreeSet<usize>>> = vec![None; loaded.flows.len()];
     for (si, _) in selection {

@@ -29,7 +29,7 @@ pub(super) const RESULT_LATENCY: Duration = Duration::from_millis(50);
 pub(super) type Done = (
     usize,
     CaseResult,
-    Option<(usize, BTreeSet<usize>, crate::flow::bot::Called)>,
+    Option<(usize, BTreeSet<usize>, crate::flow::Called)>,
     Vec<SourceDiagnostic>,
 );
 

@@ -9,8 +9,8 @@ use crate::flow::archy::Loader;
 use crate::flow::model::Target;
 use crate::source::yaml::{Node, NodeValue as Kind};
 
-use super::model::*;
-use super::nlu::{EntityType, Intent, Nlu, Segment};
+use crate::flow::model::bot::*;
+use crate::flow::nlu::{EntityType, Intent, Nlu, Segment};
 
 /// The bot actions, by Archy key (docs/fidelity.md, "Bot actions").
 pub(crate) const BOT_ACTIONS: &[&str] = &[

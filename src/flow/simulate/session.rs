@@ -4,20 +4,15 @@
 //! definitions — menu choices by value or label, intents by training utterance, slots
 //! by entity type — with the customer's messages of the case, in order.
 
-mod library;
-pub(crate) mod load;
-pub(crate) mod model;
-pub mod nlu;
-mod run;
+//!
+//! This file: what a run keeps across the flows it calls (the calls, the bot session).
+//! The loader is archy/bot_flow.rs, the interpreter simulate/bot_flow.rs, the model
+//! model/bot.rs and nlu.rs, the flows found by name simulate/library.rs.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-pub use library::{Library, flow_kind_of};
-pub use model::{CustomerMessage, FlowKind, NluAnswer};
-
-use super::Flow;
-use super::simulate::RunInput;
+use crate::flow::Flow;
 
 /// The flows a run called, each with the branch ids it reached there.
 #[derive(Debug, Clone, Default)]
@@ -68,7 +63,7 @@ pub(crate) struct Session {
 }
 
 impl Session {
-    pub fn new(_input: &RunInput<'_>) -> Self {
+    pub fn new() -> Self {
         Session {
             next: 1,
             pending: None,

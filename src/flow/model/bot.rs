@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::flow::model::{Block, Target, Val};
 
-use super::nlu::Nlu;
+use crate::flow::nlu::Nlu;
 
 pub use crate::flow::kind::FlowKind;
 

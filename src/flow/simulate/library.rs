@@ -9,7 +9,7 @@ use std::sync::{Arc, OnceLock};
 
 use crate::flow::Flow;
 
-use super::model::FlowKind;
+use crate::flow::kind::FlowKind;
 
 /// Flows by name, for calls.
 #[derive(Debug, Default)]

@@ -10,8 +10,8 @@ use crate::flow::Flow;
 use crate::flow::model::{Action, External, Val};
 use crate::flow::simulate::{Ctl, Route, Sim, SimErrorKind, Stop, WaitingRoute, show};
 
-use super::model::*;
-use super::nlu::{SlotError, same, yes_no};
+use crate::flow::model::bot::*;
+use crate::flow::nlu::{SlotError, same, yes_no};
 
 /// Exit reasons a bot returns (H:232080, "Execution results: Exit reasons").
 const TRIGGERED_BY_FLOW: &str = "TriggeredByFlow";
@@ -268,14 +268,14 @@ impl<'f, 'i> Sim<'f, 'i> {
             }
             BotAction::AskForIntent(ask) => self.ask(a, ask, |this, msg, answer| {
                 let understood = match answer {
-                    Some(n) => super::nlu::Understood {
+                    Some(n) => crate::flow::nlu::Understood {
                         intent: n.intent.clone(),
                         slots: n.slots.clone(),
                         ambiguous: Vec::new(),
                     },
                     None => match this.flow.loaded.bot.as_deref() {
                         Some(s) => s.nlu.intent(msg),
-                        None => super::nlu::Understood::default(),
+                        None => crate::flow::nlu::Understood::default(),
                     },
                 };
                 let Some(intent) = understood.intent else {

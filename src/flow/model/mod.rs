@@ -1,6 +1,8 @@
 //! The loaded flow: states, tasks and actions with every value compiled and every
 //! reference resolved, each carrying its byte offset in the original flow file.
 
+pub(crate) mod bot;
+
 use crate::expr::{Compiled, Type, Value};
 
 /// A value slot of an action (`lit:`, `exp:`, `var:` or `noValue: true`).
@@ -106,7 +108,7 @@ pub(crate) enum Body {
     /// A transfer that is not to an ACD queue (to a flow, user, group or number).
     TransferOther(Box<OtherTransfer>),
     /// A bot action (`askForIntent`, `digitalMenu`, `communicate`, …), in bot flows.
-    Bot(Box<super::bot::model::BotAction>),
+    Bot(Box<bot::BotAction>),
     /// An action with no effect on routing (milestones, outcomes, wrap-up codes, …):
     /// its values are evaluated (a runtime error follows error handling) and recorded.
     Record(Vec<Val>),
@@ -215,7 +217,7 @@ pub(crate) struct External {
     pub schedule: Option<Box<ScheduleCall>>,
     /// For a call to a bot or common module: the flow called and how values pass
     /// (run from the project's flows unless a stub answers for it).
-    pub call: Option<Box<super::bot::model::Call>>,
+    pub call: Option<Box<bot::Call>>,
 }
 
 /// The settings of an Evaluate Schedule or Evaluate Schedule Group action.
