@@ -8,6 +8,7 @@ mod support;
 mod bad_inputs;
 mod bots;
 mod deploy_cli;
+mod deploy_gen;
 mod expr_cli;
 mod expr_diagnostics;
 mod expr_eval;

@@ -44,6 +44,10 @@ pub struct GenArgs {
     /// The most flow runs the search spends per flow.
     #[arg(long, value_name = "N", default_value_t = Budget::default().runs)]
     pub max_runs: usize,
+    /// The clock the search starts from, RFC 3339 (default: now); with the deploy's
+    /// schedules, the cases' `now:` clocks are picked from the week after it.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
 }
 
 /// Run `routecheck gen`.
@@ -104,13 +108,25 @@ pub fn run(mut args: GenArgs) -> u8 {
             };
         }
     }
-    let opts = GenOptions {
+    // The deploy's schedules decide the flow's schedule actions at each case's `now:`.
+    let deploy = tf
+        .as_ref()
+        .map(crate::terraform::deploy::read)
+        .unwrap_or_default();
+    let mut opts = GenOptions {
         budget: Budget {
             runs: args.max_runs,
             ..Budget::default()
         },
+        deploy: &deploy,
         ..GenOptions::default()
     };
+    if let Some(t) = &args.now {
+        match crate::expr::DateTime::parse(t.trim()) {
+            Ok(now) => opts.now = now,
+            Err(e) => return usage(format!("--now {t}: {e}")),
+        }
+    }
     if let Some(rules) = &args.for_file {
         let suites = RunConfig {
             paths: vec![rules.clone()],
@@ -356,7 +372,13 @@ fn append(rules: &Path, suites: RunConfig, opts: &GenOptions) -> u8 {
         );
         return exit::USAGE;
     };
-    let g = generator::generate(&one.flow, &one.hits, &Directory::default(), opts);
+    // The file's own stubs apply to an appended case that omits one, so its schedule
+    // actions stay stubbed in full rather than left to the deploy.
+    let opts = GenOptions {
+        deploy: &crate::deploy::EMPTY,
+        ..*opts
+    };
+    let g = generator::generate(&one.flow, &one.hits, &Directory::default(), &opts);
     summary(&one.flow, &g, Some(rules));
     if g.cases.is_empty() {
         return exit::OK;
@@ -556,6 +578,7 @@ pub(crate) fn rules_text(
     let base: StubMap = flow
         .stubbed_actions()
         .into_iter()
+        .filter(|s| !g.decided.contains(&s.name))
         .map(|s| (s.name, (s.outputs.first().cloned(), BTreeMap::new())))
         .collect();
     let base = crate::r#gen::unambiguous(flow, &base);

@@ -130,9 +130,9 @@ impl Schedule {
         Ok(false)
     }
 
-    /// The instants, in `from..=to` (ms), where the schedule read in `tz` changes
-    /// (occurrence starts and ends), for `gen` to pick clocks either side of.
-    pub fn boundaries(&self, tz: chrono_tz::Tz, from_ms: i64, to_ms: i64) -> Vec<i64> {
+    /// The first `most` instants, in `from..=to` (ms), where the schedule read in `tz`
+    /// changes (occurrence starts and ends), for `gen` to pick clocks either side of.
+    pub fn boundaries(&self, tz: chrono_tz::Tz, from_ms: i64, to_ms: i64, most: usize) -> Vec<i64> {
         let length = self.end - self.start;
         let mut out = Vec::new();
         let mut push = |naive: NaiveDateTime| {
@@ -140,7 +140,7 @@ impl Schedule {
             if (from_ms..=to_ms).contains(&ms) {
                 out.push(ms);
             }
-            ms <= to_ms
+            ms <= to_ms && out.len() < most
         };
         match &self.rrule {
             None => {
@@ -162,6 +162,7 @@ impl Schedule {
         }
         out.sort_unstable();
         out.dedup();
+        out.truncate(most);
         out
     }
 }
@@ -374,7 +375,12 @@ mod tests {
         assert!(s.active_at(ms("2026-11-16T10:00:00Z"), utc).unwrap());
         assert!(s.active_at(ms("2026-11-30T10:00:00Z"), utc).unwrap());
         assert!(!s.active_at(ms("2026-12-14T10:00:00Z"), utc).unwrap());
-        let b = s.boundaries(utc, ms("2026-11-01T00:00:00Z"), ms("2026-11-10T00:00:00Z"));
+        let b = s.boundaries(
+            utc,
+            ms("2026-11-01T00:00:00Z"),
+            ms("2026-11-10T00:00:00Z"),
+            100,
+        );
         assert_eq!(
             b,
             vec![ms("2026-11-02T09:00:00Z"), ms("2026-11-02T12:00:00Z")]

@@ -18,6 +18,23 @@ pub struct AttributeRead {
     pub span: (usize, usize),
 }
 
+/// An Evaluate Schedule or Evaluate Schedule Group action, as far as literals tell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScheduleUse {
+    /// The action's name (its stub key).
+    pub action: String,
+    /// Evaluate Schedule Group (else Evaluate Schedule).
+    pub group: bool,
+    /// Every setting is a literal or absent: what it evaluates is known without running.
+    pub literal: bool,
+    /// The schedule or schedule group it names.
+    pub target: Option<String>,
+    /// The emergency group it checks.
+    pub emergency: Option<String>,
+    /// The zone a schedule is read in (`scheduleTimeZone`, else `evaluationTimeZone`).
+    pub zone: Option<String>,
+}
+
 /// Where an expression sits in the flow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExprRole {
@@ -154,6 +171,45 @@ impl Flow {
             }
         });
         out.sort_by_key(|q| q.1);
+        out
+    }
+
+    /// Every Evaluate Schedule (Group) action, with what it names when it names it by a
+    /// literal (after substitution): `gen` picks clocks from the deploy's schedules for the
+    /// ones the deploy can decide.
+    pub fn schedule_uses(&self) -> Vec<ScheduleUse> {
+        let mut out = Vec::new();
+        self.each_action(&mut |a, _| {
+            let Body::External(e) = &a.body else { return };
+            let Some(call) = e.schedule.as_deref() else {
+                return;
+            };
+            // `Some(None)`: absent or NOT_SET; `None`: an expression.
+            let literal = |v: &Option<Val>| -> Option<Option<String>> {
+                match v.as_ref().map(|v| &v.kind) {
+                    None | Some(ValKind::NoValue(_)) => Some(None),
+                    Some(ValKind::Lit(crate::expr::Value::Entity(_, e))) => {
+                        Some(Some(e.name.clone()))
+                    }
+                    Some(ValKind::Lit(crate::expr::Value::String(s))) => Some(Some(s.clone())),
+                    Some(ValKind::Lit(crate::expr::Value::NotSet(_))) => Some(None),
+                    Some(_) => None,
+                }
+            };
+            let (target, emergency, zone) = (
+                literal(&call.target),
+                literal(&call.emergency),
+                literal(&call.time_zone),
+            );
+            out.push(ScheduleUse {
+                action: a.name.clone(),
+                group: a.kind == "evaluateScheduleGroup",
+                literal: target.is_some() && emergency.is_some() && zone.is_some(),
+                target: target.flatten(),
+                emergency: emergency.flatten(),
+                zone: zone.flatten().or_else(|| call.default_zone.clone()),
+            });
+        });
         out
     }
 

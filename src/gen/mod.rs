@@ -4,6 +4,7 @@
 //! ([`dead`]), and write the inputs found as cases without recordings ([`write`]).
 
 pub mod candidates;
+pub mod clocks;
 pub mod dead;
 pub mod existing;
 pub mod search;
@@ -31,6 +32,9 @@ pub struct Generated {
     pub runs: usize,
     /// The bound stopped the search.
     pub exhausted: bool,
+    /// The schedule actions the deploy decides at each case's `now:`: the file stubs
+    /// them not.
+    pub decided: BTreeSet<String>,
 }
 
 /// `stubs` with every key that names several actions of `flow` written once per action
@@ -71,18 +75,22 @@ pub struct GenCase {
 
 /// How to generate.
 #[derive(Debug, Clone, Copy)]
-pub struct GenOptions {
-    /// The clock the flow sees.
+pub struct GenOptions<'a> {
+    /// The clock the flow sees (and the clocks for the deploy's schedules start from).
     pub now: DateTime,
     /// The search bound per flow.
     pub budget: Budget,
+    /// The deployment's own resources: the schedule actions it decides get `now:`
+    /// clocks instead of stubs ([`clocks`]).
+    pub deploy: &'a crate::deploy::Deploy,
 }
 
-impl Default for GenOptions {
+impl Default for GenOptions<'_> {
     fn default() -> Self {
         GenOptions {
             now: crate::suite::runner::now(),
             budget: Budget::default(),
+            deploy: &crate::deploy::EMPTY,
         }
     }
 }
@@ -98,12 +106,13 @@ pub fn generate(
     let points = flow.branch_points();
     let pools = candidates::Pools::of(flow, &points);
     let stubbed = flow.stubbed_actions();
+    let clocks = clocks::Clocks::of(flow, opts.deploy, opts.now);
     let mut s = search::Search::new(
         flow,
         &stubbed,
         &pools,
         covered.clone(),
-        opts.now,
+        &clocks,
         directory,
         opts.budget,
     );
@@ -174,12 +183,14 @@ pub fn generate(
             let contextual = points
                 .iter()
                 .any(|p| p.branches.contains(&b.id) && p.facts.contextual);
-            let why = if contextual {
-                "its condition reads the clock or the organisation (GetCurrentDateTimeUtc, Find*), which a case cannot set"
+            let why = if let Some(why) = clocks.why_unreached(&b.label) {
+                why
+            } else if contextual {
+                "its condition reads the clock or the organisation (GetCurrentDateTimeUtc, Find*), which a case cannot set".to_string()
             } else {
-                "no input found within the search bound"
+                "no input found within the search bound".to_string()
             };
-            (b.clone(), why.to_string())
+            (b.clone(), why)
         })
         .collect();
     Generated {
@@ -188,6 +199,7 @@ pub fn generate(
         unreached,
         runs: s.runs,
         exhausted: s.exhausted,
+        decided: clocks.decided.clone(),
     }
 }
 

@@ -16,6 +16,7 @@ use crate::flow::probe::StubbedAction;
 use crate::flow::{Flow, RunInput, RunResult, Stub, Stubs};
 
 use super::candidates::{Pools, expand};
+use super::clocks::Clocks;
 
 /// What a case without a recording can set.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
@@ -28,6 +29,8 @@ pub struct Input {
     pub new_conversation: bool,
     /// Per stubbed action: its output and the values it sets (JSON text, `null` NOT_SET).
     pub stubs: BTreeMap<String, (Option<String>, BTreeMap<String, String>)>,
+    /// `now:` (ms): set when the deploy decides a schedule action of the flow.
+    pub now: Option<i64>,
 }
 
 impl Input {
@@ -62,6 +65,8 @@ enum Knob {
     NewConversation,
     Output(String),
     Value(String, String),
+    /// `now:`, among the clocks of [`Clocks`].
+    Clock,
 }
 
 /// A knob's value: a string or absent; a Boolean; a stub value as JSON text.
@@ -98,6 +103,7 @@ impl Default for Budget {
 pub struct Search<'a> {
     flow: &'a Flow,
     now: DateTime,
+    deploy: &'a crate::deploy::Deploy,
     directory: &'a Directory,
     knobs: Vec<(Knob, Vec<Setting>)>,
     pub base: Input,
@@ -121,10 +127,17 @@ impl<'a> Search<'a> {
         stubbed: &[StubbedAction],
         pools: &Pools,
         covered: BTreeSet<usize>,
-        now: DateTime,
+        clocks: &Clocks<'a>,
         directory: &'a Directory,
         budget: Budget,
     ) -> Self {
+        // The actions the deploy decides are not stubbed: the clock decides them.
+        let stubbed: Vec<StubbedAction> = stubbed
+            .iter()
+            .filter(|s| !clocks.decided.contains(&s.name))
+            .cloned()
+            .collect();
+        let stubbed = &stubbed[..];
         let mut knobs = Vec::new();
         let mut attrs: Vec<(String, Vec<String>)> = Vec::new();
         for r in flow.attribute_reads() {
@@ -143,8 +156,18 @@ impl<'a> Search<'a> {
         knobs.push((Knob::NewConversation, vec![Some("false".into())]));
         let mut base = Input {
             new_conversation: true,
+            now: clocks.clocks.first().copied(),
             ..Input::default()
         };
+        if clocks.clocks.len() > 1 {
+            knobs.push((
+                Knob::Clock,
+                clocks.clocks[1..]
+                    .iter()
+                    .map(|c| Some(c.to_string()))
+                    .collect(),
+            ));
+        }
         let mut plain = BTreeMap::new();
         for s in stubbed {
             let first = s.outputs.first().cloned();
@@ -186,7 +209,8 @@ impl<'a> Search<'a> {
         let all = flow.branches().iter().map(|b| b.id).collect();
         let mut search = Search {
             flow,
-            now,
+            now: clocks.now,
+            deploy: clocks.deploy,
             directory,
             knobs,
             base,
@@ -242,7 +266,10 @@ impl<'a> Search<'a> {
     /// [`Search::run`] with another clock.
     pub fn run_at(&self, input: &Input, now: DateTime) -> Option<RunResult> {
         let stubs = input.stubs();
+        // A case with `now:` runs at its clock whenever `test` runs it.
+        let now = input.now.map_or(now, DateTime);
         let mut ri = RunInput::new(CONVERSATION_ID, &stubs, self.directory, now);
+        ri.deploy = self.deploy;
         ri.attributes = input
             .attributes
             .iter()
@@ -357,6 +384,13 @@ impl<'a> Search<'a> {
                     e.0 = setting.clone();
                 }
                 format!("stub output {}", setting.as_deref().unwrap_or(""))
+            }
+            Knob::Clock => {
+                next.now = setting.as_deref().and_then(|c| c.parse().ok());
+                format!(
+                    "now {}",
+                    next.now.map(super::clocks::rfc3339).unwrap_or_default()
+                )
             }
             Knob::Value(action, var) => {
                 let json = setting.clone().unwrap_or_else(|| "null".into());

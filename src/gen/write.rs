@@ -148,6 +148,9 @@ fn write_input(out: &mut String, i: &str, input: &Input, reference: &StubMap) {
     if !input.new_conversation {
         let _ = writeln!(out, "{i}new_conversation: false");
     }
+    if let Some(ms) = input.now {
+        let _ = writeln!(out, "{i}now: {}", q(&super::clocks::rfc3339(ms)));
+    }
     let own: Vec<String> = input
         .stubs
         .iter()
