@@ -215,6 +215,28 @@ pub fn schema_json() -> String {
     serde_json::to_string_pretty(&schema).unwrap_or_default()
 }
 
+/// The folders a flow file's calls (bots, common modules) are found in: the flow's own
+/// folder, then the flows folders (`flows:`) of the project's routecheck.yaml above it.
+/// A project that does not load adds nothing here: the command reports it where it reads it.
+pub fn call_dirs(flow_file: &Path) -> Vec<PathBuf> {
+    let dir = flow_file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    let mut dirs = vec![dir.clone()];
+    if let Some(cfg) = find(&dir)
+        && let Ok(project) = load(&cfg)
+    {
+        for p in project.paths(&project.config.flows) {
+            if !dirs.contains(&p) {
+                dirs.push(p);
+            }
+        }
+    }
+    dirs
+}
+
 /// The nearest `routecheck.yaml` at or above `dir` (the working directory for commands).
 pub fn find(dir: &Path) -> Option<PathBuf> {
     let start = if dir.as_os_str().is_empty() {

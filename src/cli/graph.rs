@@ -58,9 +58,7 @@ pub fn run(args: GraphArgs) -> u8 {
     // (a quoted or bare value, a key), put back as `{{name}}` in the picture.
     // The bots and modules it calls are drawn inside it: found beside it or in the
     // project's flows folders, their open placeholders drawn as written too.
-    let dirs = crate::flow::Library::for_flow(&arg.path, BTreeMap::new())
-        .dirs()
-        .to_vec();
+    let dirs = crate::project::call_dirs(&arg.path);
     let mut open: Vec<String> = Vec::new();
     for file in std::iter::once(arg.path.clone()).chain(flow_files(&dirs)) {
         let names = crate::source::read_text(&file)

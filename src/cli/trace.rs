@@ -171,7 +171,7 @@ fn run_inner(args: &TraceArgs) -> Result<u8, Failure> {
     };
     // A bot the flow calls is found beside it or in the project's flows folders; a stub
     // may name an action of the flow or of a bot or module it runs.
-    let library = crate::flow::Library::for_flow(flow_path, vars.clone());
+    let library = crate::flow::Library::new(crate::project::call_dirs(flow_path), vars.clone());
     let problems = library.check_stubs(&flow, &stubs);
     if !problems.is_empty() {
         return Err(problems.join("\nerror: ").into());

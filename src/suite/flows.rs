@@ -166,8 +166,8 @@ pub fn bind(
         let library = libraries
             .entry((index, all_vars.clone()))
             .or_insert_with(|| {
-                Arc::new(crate::flow::Library::for_flow(
-                    Path::new(&sf.display),
+                Arc::new(crate::flow::Library::new(
+                    crate::project::call_dirs(Path::new(&sf.display)),
                     all_vars,
                 ))
             });

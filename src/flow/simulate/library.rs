@@ -1,4 +1,5 @@
-//! The flows a call can reach: every Archy export under the project's flows folders,
+//! The flows a call can reach: every Archy export under the folders its caller names
+//! (beside the flow and the project's flows folders: `project::call_dirs`),
 //! loaded with the run's placeholder values and found by its `name:` (after
 //! substitution), as Genesys finds the flow a `callDigitalBotFlow` names.
 //! The folders are read once, on the first call that needs them.
@@ -37,27 +38,6 @@ impl Library {
             known: Vec::new(),
             index: OnceLock::new(),
         }
-    }
-
-    /// The flows a flow file's calls reach: the files beside it, and the flows folders
-    /// (`flows:`) of the project's routecheck.yaml above it.
-    pub fn for_flow(flow_file: &Path, vars: BTreeMap<String, String>) -> Self {
-        let dir = flow_file
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
-            .to_path_buf();
-        let mut dirs = vec![dir.clone()];
-        if let Some(cfg) = crate::project::find(&dir)
-            && let Ok(project) = crate::project::load(&cfg)
-        {
-            for p in project.paths(&project.config.flows) {
-                if !dirs.contains(&p) {
-                    dirs.push(p);
-                }
-            }
-        }
-        Library::new(dirs, vars)
     }
 
     /// Also find these flows (already loaded), before anything in the folders.
