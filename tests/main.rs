@@ -34,6 +34,7 @@ mod live_client;
 mod project_cli;
 mod project_config;
 mod readme;
+mod redaction_output;
 mod report_junit_schema;
 mod report_snapshots;
 mod run_ergonomics;

@@ -39,7 +39,9 @@ pub(super) fn write_report(
         super::print_diagnostics(stop.iter().map(|d| d as &dyn miette::Diagnostic));
         crate::errln!("error: lint stopped: {n} (nothing was checked)");
     }
-    let mut out = anstream::stdout();
+    // Written whole at the end, scrubbed of secrets and of the personal values of the
+    // fixtures lint read (src/scrub.rs): JSON and GitHub quote messages as they are.
+    let mut out: Vec<u8> = Vec::new();
     match format {
         Format::Human if stopped.is_some() && report.findings.is_empty() => {}
         Format::Human => write_human(&mut out, report)?,
@@ -55,7 +57,9 @@ pub(super) fn write_report(
             }
         }
     }
-    out.flush()
+    let mut stdout = anstream::stdout();
+    stdout.write_all(crate::scrub::text(&String::from_utf8_lossy(&out)).as_bytes())?;
+    stdout.flush()
 }
 
 /// One stopping error as a GitHub `::error` (at its file and line when it has one).

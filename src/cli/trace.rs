@@ -205,13 +205,15 @@ fn run_inner(args: &TraceArgs) -> Result<u8, Failure> {
     input.conversation = &conversation;
     match flow.run(&input) {
         Ok(result) if args.format == TraceFormat::Mermaid => {
+            let diagram = super::graph::with_comments(
+                &super::graph::path_diagram(&flow, &result, Some(&library)),
+                &deploy,
+            );
+            // A fixture's personal values (and secrets) never leave in a trace.
             let _ = write!(
                 crate::source::render::stdout(),
                 "{}",
-                super::graph::with_comments(
-                    &super::graph::path_diagram(&flow, &result, Some(&library)),
-                    &deploy
-                )
+                crate::scrub::text(&diagram)
             );
             Ok(exit::OK)
         }
@@ -220,13 +222,14 @@ fn run_inner(args: &TraceArgs) -> Result<u8, Failure> {
             for l in &deploy {
                 let _ = writeln!(out, "{l}");
             }
-            let _ = write!(out, "{}", render_run(&result));
+            let _ = write!(out, "{}", crate::scrub::text(&render_run(&result)));
             Ok(exit::OK)
         }
         Err(e) => {
             let mut out = crate::source::render::stdout();
             for (i, s) in e.trace.iter().enumerate() {
-                let _ = writeln!(out, "{:>3}. {}", i + 1, render_step(s));
+                let step = render_step(s);
+                let _ = writeln!(out, "{:>3}. {}", i + 1, crate::scrub::text(&step));
             }
             super::print_diagnostics([&*e.diagnostic as &dyn miette::Diagnostic]);
             Ok(exit::USAGE)

@@ -228,12 +228,66 @@ impl Conversation {
                 path: Some(render_path(&steps)),
             }
         });
-        Ok(Conversation {
+        let conversation = Conversation {
             file: file.to_owned(),
             id: raw.id.map(Cow::into_owned),
             participants: out,
             ambiguous_customer,
-        })
+        };
+        conversation.register_personal();
+        Ok(conversation)
+    }
+
+    /// Register every personal value routing can read from this conversation (attributes,
+    /// message bodies, senders) with the output scrubber, by the rules `record` redacts by:
+    /// a fixture recorded with `--keep-pii`, or a live conversation, keeps them, and no
+    /// report, trace or diagnostic may print them (docs/fidelity.md, "Personal data in
+    /// output"). Only what this struct keeps can reach an output, so only that is read.
+    fn register_personal(&self) {
+        use serde_json::{Map, Value};
+        let message = |m: &LastMessage| {
+            let mut o = Map::new();
+            for (k, v) in [("textBody", &m.body), ("fromAddress", &m.sender)] {
+                if let Some(v) = v {
+                    o.insert(k.into(), Value::String(v.clone()));
+                }
+            }
+            Value::Object(o)
+        };
+        let participants = self
+            .participants
+            .iter()
+            .map(|p| {
+                let mut o = Map::new();
+                if let Some(purpose) = &p.purpose {
+                    o.insert("purpose".into(), Value::String(purpose.clone()));
+                }
+                // An attribute holding JSON (`{"name": …}`) is read by the same rules, at
+                // any depth.
+                let attributes = p.attributes.iter().flatten().map(|(k, v)| {
+                    let parsed = serde_json::from_str::<Value>(v)
+                        .ok()
+                        .filter(|j| j.is_object() || j.is_array());
+                    (
+                        k.clone(),
+                        parsed.unwrap_or_else(|| Value::String(v.clone())),
+                    )
+                });
+                o.insert("attributes".into(), Value::Object(attributes.collect()));
+                o.insert(
+                    "messages".into(),
+                    Value::Array(vec![message(&p.first_message), message(&p.last_message)]),
+                );
+                Value::Object(o)
+            })
+            .collect();
+        let value = Value::Object(Map::from_iter([(
+            "participants".to_string(),
+            Value::Array(participants),
+        )]));
+        for (kind, original) in redact::personal_values(&value) {
+            crate::scrub::register_personal(kind, &original);
+        }
     }
 
     /// The first participant whose `purpose` is `purpose` (case-sensitive, as the API

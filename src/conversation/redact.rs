@@ -80,6 +80,44 @@ pub fn redact(value: &mut Value) -> Report {
     r.report
 }
 
+/// The personal values in `value` by the rules of [`redact`], as (kind, original): what a
+/// run must never print when a conversation was recorded with `--keep-pii` or read live.
+/// Placeholders of an already redacted fixture are not personal. A value under a people key
+/// (`emergencyContacts: "Jane Doe, +44 20 7946 0958"`) also gives its items, split at `,`,
+/// `;`, `|` and line breaks, since a flow may split the list and print one.
+pub fn personal_values(value: &Value) -> Vec<(&'static str, String)> {
+    let mut copy = value.clone();
+    let mut r = Redactor::default();
+    r.walk(&mut copy, Context::Plain);
+    let mut out: Vec<(&'static str, String)> = Vec::new();
+    for (kind, original) in r.seen.into_keys() {
+        if is_placeholder(&original) {
+            continue;
+        }
+        if kind == "name" {
+            for part in original.split([',', ';', '|', '\n']) {
+                let part = part.trim();
+                if !part.is_empty() && part != original.trim() && !is_placeholder(part) {
+                    let kind = value_kind(part, Context::Contact).unwrap_or("name");
+                    out.push((kind, part.to_string()));
+                }
+            }
+        }
+        out.push((kind, original));
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// `<redacted:KIND:N>`, what [`redact`] writes.
+fn is_placeholder(s: &str) -> bool {
+    s.strip_prefix("<redacted:")
+        .and_then(|r| r.strip_suffix('>'))
+        .and_then(|r| r.split_once(':'))
+        .is_some_and(|(k, n)| KINDS.contains(&k) && n.parse::<usize>().is_ok())
+}
+
 #[derive(Default)]
 struct Redactor {
     seen: HashMap<(&'static str, String), usize>,
@@ -516,6 +554,37 @@ pub fn looks_like_phone(s: &str) -> bool {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn personal_values_are_what_redaction_replaces_with_list_items_and_no_placeholders() {
+        let v = json!({"participants": [{"purpose": "customer", "attributes": {
+            "tier": "gold",
+            "customer_id": "CUST-1",
+            "first_name": "Rosalind",
+            "emergencyContacts": "Jonah Whitcombe; +44 7700 900123",
+            "household": {"members": ["Idris Okafor", "+44 7700 900456"]},
+            "context.firstName": "<redacted:name:1>"
+        }, "messages": [{"textBody": "call me", "fromAddress": "+15550100777"}]}]});
+        let got = personal_values(&v);
+        for want in [
+            ("name", "Rosalind"),
+            ("name", "Jonah Whitcombe; +44 7700 900123"),
+            ("name", "Jonah Whitcombe"),
+            ("phone", "+44 7700 900123"),
+            ("name", "Idris Okafor"),
+            ("phone", "+44 7700 900456"),
+            ("text", "call me"),
+            ("phone", "+15550100777"),
+        ] {
+            assert!(
+                got.contains(&(want.0, want.1.to_string())),
+                "{want:?}: {got:?}"
+            );
+        }
+        for not in ["gold", "CUST-1", "customer", "<redacted:name:1>"] {
+            assert!(got.iter().all(|(_, v)| v != not), "{not}: {got:?}");
+        }
+    }
 
     #[test]
     fn participants_and_attributes_are_redacted_stably() {

@@ -173,6 +173,7 @@ impl Flow {
             out.extend(warnings.iter().cloned());
             out
         })?;
+        register_public(&root);
         let loaded = archy::Loader::new(&subst, &map, &file).load(&root)?;
         Ok(Flow {
             file,
@@ -410,4 +411,28 @@ fn describe_actions(actions: &[(String, usize)]) -> String {
         .map(|(kind, line)| format!("{kind} on line {line}"))
         .collect();
     format!("{}; address one as `NAME@LINE`", each.join(", "))
+}
+
+/// Every string of a flow file, and each double-quoted literal inside one (an expression's
+/// `"Check Order Status"`), is the repository's own text: a customer's message equal to one
+/// (a menu choice, a compared intent) is not scrubbed as personal (src/scrub.rs).
+fn register_public(node: &yaml::Node) {
+    match &node.value {
+        yaml::NodeValue::Str(s) => {
+            crate::scrub::register_public(s);
+            for (i, literal) in s.split('"').enumerate() {
+                if i % 2 == 1 {
+                    crate::scrub::register_public(literal);
+                }
+            }
+        }
+        yaml::NodeValue::Seq(items) => items.iter().for_each(register_public),
+        yaml::NodeValue::Map(entries) => {
+            for (k, v) in entries {
+                register_public(k);
+                register_public(v);
+            }
+        }
+        _ => {}
+    }
 }

@@ -148,6 +148,8 @@ impl miette::SourceCode for Window<'_> {
 /// reader has gone, as `| head` does), otherwise with a message on stderr. Both exit 2,
 /// so a cut-off report never reads as a pass.
 pub fn out(text: &str) {
+    // The edge of every `outln!`: no secret and no registered personal value leaves.
+    let text = crate::scrub::text(text);
     let mut o = io::stdout().lock();
     if let Err(e) = o.write_all(text.as_bytes()).and_then(|()| o.flush()) {
         stdout_failed(&e);

@@ -124,6 +124,8 @@ fn replay(
             TraceFormat::Text => crate::flow::trace::render_run(run),
         };
         let text = crate::suite::interp::scrub(&text, &suite.redact);
+        // The recording's personal values too (registered when it was read).
+        let text = crate::scrub::text(&text);
         let _ = write!(crate::source::render::stdout(), "{text}");
     }
     let code = match &outcome {
