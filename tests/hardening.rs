@@ -132,3 +132,111 @@ fn lint_refuses_a_rules_file_that_test_refuses_in_every_format() {
         );
     }
 }
+
+#[test]
+fn long_values_are_cut_with_their_length_in_every_format() {
+    let big = "x".repeat(200_000);
+    let rules = [
+        // A load error quoting the value.
+        format!(
+            "suite: x\ncases:\n  - name: a\n    fixture: {big}.json\n    expect: [ {{condition: \"true\"}} ]\n"
+        ),
+        // A failure whose expected value is long.
+        format!(
+            "suite: x\ncases:\n  - name: a\n    fixture: fx.json\n    expect:\n      - attribute: tier\n        equals: \"{big}\"\n"
+        ),
+        // A long case name, in every line that names the case.
+        format!(
+            "suite: x\ncases:\n  - name: {big}\n    fixture: fx.json\n    expect:\n      - attribute: tier\n        equals: nope\n"
+        ),
+    ];
+    let bound = 16_000;
+    for (i, text) in rules.iter().enumerate() {
+        let dir = project(text);
+        let p = dir.path();
+        for format in FORMATS {
+            let run = run_in(
+                p,
+                &[
+                    "test",
+                    "rules.yaml",
+                    "--format",
+                    format,
+                    "--junit",
+                    "j.xml",
+                    "--summary",
+                    "s.md",
+                ],
+            );
+            assert!(matches!(run.code, 1 | 2), "case {i} {format}: {}", run.code);
+            let junit = std::fs::read_to_string(p.join("j.xml")).unwrap();
+            let summary = std::fs::read_to_string(p.join("s.md")).unwrap();
+            for (what, out) in [
+                ("stdout", &run.stdout),
+                ("stderr", &run.stderr),
+                ("junit", &junit),
+                ("summary", &summary),
+            ] {
+                assert!(
+                    out.len() < bound,
+                    "case {i} {format} {what}: {} bytes",
+                    out.len()
+                );
+            }
+            // Where the value is shown, it is shown cut, with its length.
+            let shown = if *format == "json" {
+                &run.stdout
+            } else {
+                &junit
+            };
+            let cut_once = shown.contains("… (2000") || shown.contains("…` (2000");
+            assert!(
+                cut_once && shown.matches("characters)").count() >= 1,
+                "case {i} {format}: {shown}"
+            );
+            assert!(!shown.contains("(81 characters)"), "cut twice: {shown}");
+            let lint = run_in(
+                p,
+                &[
+                    "lint",
+                    "--rules",
+                    "rules.yaml",
+                    "--flow",
+                    "flow.yaml",
+                    "--format",
+                    format,
+                ],
+            );
+            assert!(
+                lint.stdout.len() + lint.stderr.len() < bound,
+                "lint case {i} {format}"
+            );
+        }
+    }
+    // A manifest's long non-string value is quoted in the help: bounded too.
+    let dir = project("suite: x\ncases: []\n");
+    std::fs::write(
+        dir.path().join("m.yaml"),
+        format!("attributes:\n  k: {}\n", "1".repeat(200_000)),
+    )
+    .unwrap();
+    for format in FORMATS {
+        let lint = run_in(
+            dir.path(),
+            &[
+                "lint",
+                "--manifest",
+                "m.yaml",
+                "--flow",
+                "flow.yaml",
+                "--format",
+                format,
+            ],
+        );
+        assert!(
+            lint.stdout.len() + lint.stderr.len() < bound,
+            "manifest {format}: {}",
+            lint.dump().len()
+        );
+    }
+}

@@ -1,8 +1,12 @@
 //! Scrubbing of run events: a copy of each event with every string passed through
 //! [`crate::scrub::text`], so no reporter can print a registered secret. It knows the report's
 //! types, so it lives here, above the scrubber (docs/architecture.md).
+//!
+//! The same copy cuts long texts (after scrubbing, so a cut never splits a secret out of
+//! reach) with their length: a 200 KB case name or expected value must not make a 200 KB
+//! report in any format (#29).
 
-use crate::diag::SourceDiagnostic;
+use crate::diag::{MAX_MESSAGE, SourceDiagnostic, cut, cut_values};
 use crate::report::{CaseResult, Event, Failure, Location, Outcome, SuiteInfo};
 use crate::scrub::text;
 
@@ -28,7 +32,7 @@ pub fn event(event: &Event) -> Event {
             case_name: own(&c.case_name),
             location: location(&c.location),
             outcome: outcome(&c.outcome),
-            path: c.path.iter().map(|l| own(l)).collect(),
+            path: c.path.iter().map(|l| value(l)).collect(),
             duration: c.duration,
         }),
         Event::RunFinished(summary) => {
@@ -55,14 +59,29 @@ pub fn event(event: &Event) -> Event {
 /// it holds `${VAR}`, never the value).
 pub fn diagnostic(d: &SourceDiagnostic) -> SourceDiagnostic {
     let mut d = d.clone();
-    d.message = own(&d.message);
-    d.label = d.label.as_deref().map(own);
-    d.help = d.help.as_deref().map(own);
+    d.message = message(&d.message);
+    d.label = d.label.as_deref().map(message);
+    d.help = d.help.as_deref().map(message);
     d
 }
 
+/// A name (case, suite, file, branch label) longer than this many characters is cut.
+const MAX_NAME: usize = 200;
+/// An expected or actual value, a note or a path line longer than this is cut.
+const MAX_VALUE: usize = 500;
+/// A rendered error (its snippet included) longer than this is cut.
+const MAX_RENDERED: usize = 4 * MAX_MESSAGE;
+
 fn own(s: &str) -> String {
-    text(s).into_owned()
+    cut(&text(s), MAX_NAME)
+}
+
+fn value(s: &str) -> String {
+    cut(&text(s), MAX_VALUE)
+}
+
+fn message(s: &str) -> String {
+    cut_values(text(s).into_owned())
 }
 
 fn location(l: &Location) -> Location {
@@ -73,18 +92,18 @@ fn location(l: &Location) -> Location {
 }
 
 fn outcome(o: &Outcome) -> Outcome {
-    let opt = |t: &Option<String>| t.as_deref().map(own);
+    let opt = |t: &Option<String>| t.as_deref().map(value);
     match o {
         Outcome::Passed => Outcome::Passed,
         Outcome::Failed { failures } => Outcome::Failed {
             failures: failures
                 .iter()
                 .map(|f| Failure {
-                    message: own(&f.message),
+                    message: message(&f.message),
                     expected: opt(&f.expected),
                     actual: opt(&f.actual),
                     location: location(&f.location),
-                    notes: f.notes.iter().map(|n| own(n)).collect(),
+                    notes: f.notes.iter().map(|n| value(n)).collect(),
                 })
                 .collect(),
         },
@@ -92,11 +111,11 @@ fn outcome(o: &Outcome) -> Outcome {
             message,
             location: l,
         } => Outcome::Error {
-            message: own(message),
+            message: cut(&text(message), MAX_RENDERED),
             location: l.as_ref().map(location),
         },
         Outcome::Skipped { reason } => Outcome::Skipped {
-            reason: own(reason),
+            reason: message(reason),
         },
     }
 }

@@ -151,6 +151,11 @@ fn shorten(parts: Vec<(bool, String)>) -> Vec<(bool, String)> {
     if total <= MAX_DIFF_LINE {
         return parts;
     }
+    // A line on one side only has no change to keep context around: its head, with
+    // its length.
+    if let [(marked, s)] = parts.as_slice() {
+        return vec![(*marked, crate::diag::cut(s, MAX_DIFF_LINE))];
+    }
     let n = parts.len();
     let mut out: Vec<(bool, String)> = Vec::with_capacity(n);
     for (i, (marked, s)) in parts.into_iter().enumerate() {

@@ -179,10 +179,25 @@ pub const MAX_MESSAGE: usize = 2000;
 /// `text` cut to its first `max` characters, with the length it had: `xxxx…` (200000
 /// characters). Short text is returned whole.
 pub fn cut(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((i, _)) => format!("{}… ({} characters)", &text[..i], text.chars().count()),
+    // Text cut before (a diagnostic built cut, then cut again for a report or a diff line)
+    // keeps the length it had first.
+    let (body, n) = match was_cut(text) {
+        Some((body, n)) => (body, n),
+        None => (text, text.chars().count()),
+    };
+    match body.char_indices().nth(max) {
+        Some((i, _)) => format!("{}… ({n} characters)", &body[..i]),
+        None if body.len() < text.len() => format!("{body}… ({n} characters)"),
         None => text.to_string(),
     }
+}
+
+/// `text` as [`cut`] made it: what was kept, and the length it had.
+fn was_cut(text: &str) -> Option<(&str, usize)> {
+    let rest = text.strip_suffix(" characters)")?;
+    let open = rest.rfind("… (")?;
+    let n = rest[open + "… (".len()..].parse().ok()?;
+    Some((&text[..open], n))
 }
 
 /// A message whose every quoted value (`` `…` ``) longer than [`MAX_QUOTED`] characters
@@ -202,6 +217,11 @@ pub fn cut_values(message: String) -> String {
         let value = &after[..close];
         out.push_str(&rest[..=open]);
         match value.char_indices().nth(MAX_QUOTED) {
+            // Cut before: the length that follows is the value's own.
+            Some((i, _)) if &value[i..] == "…" => {
+                out.push_str(value);
+                out.push('`');
+            }
             Some((i, _)) => {
                 let n = value.chars().count();
                 out.push_str(&value[..i]);
@@ -363,6 +383,15 @@ mod read_span_tests {
         let m = cut_values(long.clone());
         assert!(m.chars().count() < MAX_MESSAGE + 40, "{}", m.len());
         assert!(m.ends_with("(200000 characters)"));
+        // Cutting again (a report cuts what a diagnostic already cut) changes nothing.
+        let once = cut_values(format!("fixture `{long}` not found"));
+        assert_eq!(cut_values(once.clone()), once);
+        let once = cut(&long, 100);
+        assert_eq!(cut(&once, 100), once);
+        assert_eq!(
+            cut(&once, 10),
+            format!("{}… (200000 characters)", &long[..10])
+        );
         let d = SourceDiagnostic::error(&SourceFile::new("f", "x"), (0, 1), format!("`{long}`"))
             .with_help(format!("did you mean `{long}`?"));
         assert!(d.message.len() < 200 && d.help.unwrap().len() < 200);
