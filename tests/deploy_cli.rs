@@ -502,3 +502,29 @@ fn a_plan_gives_the_queues_schedules_groups_and_tables() {
         r.all()
     );
 }
+
+#[test]
+fn an_rrule_part_routecheck_does_not_evaluate_is_located_at_its_line() {
+    let (_tmp, top) = hours();
+    let tf = std::fs::read_to_string(top.join("main.tf")).unwrap();
+    let line = tf
+        .lines()
+        .position(|l| l.contains("UNTIL=20261130T235959"))
+        .unwrap()
+        + 1;
+    write(
+        &top.join("main.tf"),
+        &tf.replace("UNTIL=20261130T235959", "BYHOUR=18"),
+    );
+    // Never silently wrong: the case that reaches the schedule stops, naming the part
+    // and the line it is written on, and exits 2.
+    let r = run(&top, &["test", "--run", "late shift tuesday"]);
+    assert_eq!(r.code, 2, "{}", r.dump());
+    let all = r.all();
+    assert!(
+        all.contains("flows/hours.yaml:137:23")
+            && all.contains(&format!("main.tf:{line}): `rrule` has `BYHOUR=18`"))
+            && all.contains("not documented"),
+        "{all}"
+    );
+}

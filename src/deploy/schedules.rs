@@ -198,7 +198,19 @@ fn instant(tz: chrono_tz::Tz, naive: NaiveDateTime) -> chrono::DateTime<chrono::
 fn build(rule: &str, start: NaiveDateTime, tz: chrono_tz::Tz) -> Result<rrule::RRuleSet, String> {
     let text = rule.trim().trim_start_matches("RRULE:");
     let mut parts: Vec<String> = Vec::new();
+    let has = |key: &str| {
+        text.split(';').any(|p| {
+            p.split_once('=')
+                .is_some_and(|(k, _)| k.trim().eq_ignore_ascii_case(key))
+        })
+    };
+    if has("COUNT") && has("UNTIL") {
+        return Err("has both `COUNT` and `UNTIL`, which RFC 5545 forbids: keep one".into());
+    }
     for part in text.split(';').filter(|p| !p.is_empty()) {
+        if let Some(why) = unsupported(part) {
+            return Err(format!("has `{part}`: {why}"));
+        }
         match part.split_once('=') {
             Some((k, v)) if k.eq_ignore_ascii_case("UNTIL") && !v.ends_with(['Z', 'z']) => {
                 let naive = NaiveDateTime::parse_from_str(v, "%Y%m%dT%H%M%S")
@@ -218,9 +230,37 @@ fn build(rule: &str, start: NaiveDateTime, tz: chrono_tz::Tz) -> Result<rrule::R
     let parsed = RRule::<Unvalidated>::from_str(&parts.join(";"))
         .map_err(|e| format!("`{rule}` is not an RFC 5545 recurrence rule: {e}"))?;
     let dt_start = instant(tz, start).with_timezone(&rrule::Tz::Tz(tz));
-    parsed
-        .build(dt_start)
-        .map_err(|e| format!("`{rule}` cannot repeat from {start}: {e}"))
+    parsed.build(dt_start).map_err(|e| {
+        if has("UNTIL") && e.to_string().contains("is later") {
+            format!(
+                "ends (`UNTIL`) before its `start` ({start}): the schedule would never be active"
+            )
+        } else {
+            format!("`{rule}` cannot repeat from {start}: {e}")
+        }
+    })
+}
+
+/// Why routecheck does not evaluate a part of a rule, when it does not: RFC 5545 allows
+/// it, but a Genesys schedule is a `start`–`end` window repeated by day, week, month or
+/// year (what its editor writes), and how Genesys reads a rule that repeats within a day
+/// or sets its own times of day is not documented. A strict reading refuses it rather
+/// than guessing; a part that is not RFC 5545 at all is the parser's error.
+fn unsupported(part: &str) -> Option<String> {
+    let (k, v) = part.split_once('=')?;
+    let (k, v) = (k.trim().to_ascii_uppercase(), v.trim().to_ascii_uppercase());
+    match k.as_str() {
+        "FREQ" if matches!(v.as_str(), "HOURLY" | "MINUTELY" | "SECONDLY") => Some(
+            "a schedule repeats its `start`–`end` window DAILY, WEEKLY, MONTHLY or YEARLY; how Genesys reads a rule that repeats within a day is not documented, so routecheck does not evaluate it".into(),
+        ),
+        "BYHOUR" | "BYMINUTE" | "BYSECOND" => Some(format!(
+            "a schedule's times of day are its `start` and `end`; how Genesys reads `{k}` beside them is not documented, so routecheck does not evaluate it"
+        )),
+        "INTERVAL" if v.parse::<u32>().map_or(true, |n| n == 0) => {
+            Some("RFC 5545 wants a positive whole number of periods".into())
+        }
+        _ => None,
+    }
 }
 
 /// A time zone by its IANA name (`Europe/Paris`). The error names the nearest zone.
@@ -460,6 +500,87 @@ mod tests {
             evaluate_group(Some(&no_tz), None, 0, find)
                 .unwrap_err()
                 .contains("time_zone")
+        );
+    }
+
+    /// Held-out rules (issue 24): parts a Genesys schedule editor writes beyond BYDAY and
+    /// UNTIL, read in zones off the whole hour (Kathmandu, +05:45) and with a half-hour DST
+    /// change (Lord Howe Island, +10:30 / +11).
+    #[test]
+    fn monthday_count_interval_and_yearly_holidays_in_unusual_zones() {
+        let at = |rule: &str, start: &str, end: &str, zone_name: &str, clock: &str| {
+            Schedule::new("x", start, end, Some(rule))
+                .unwrap()
+                .active_at(ms(clock), zone(zone_name).unwrap())
+                .unwrap()
+        };
+        let ktm = "Asia/Kathmandu";
+        let days = "FREQ=MONTHLY;BYMONTHDAY=1,15";
+        let (s, e) = ("2026-01-01T09:00:00", "2026-01-01T10:00:00");
+        assert!(at(days, s, e, ktm, "2026-03-15T03:20:00Z")); // 09:05 local
+        assert!(!at(days, s, e, ktm, "2026-03-15T04:15:00Z")); // 10:00: the end is out
+        assert!(!at(days, s, e, ktm, "2026-03-16T03:20:00Z"));
+        let count = "FREQ=DAILY;COUNT=3";
+        let (s, e) = ("2026-03-01T09:00:00", "2026-03-01T10:00:00");
+        assert!(at(count, s, e, ktm, "2026-03-03T03:20:00Z"));
+        assert!(!at(count, s, e, ktm, "2026-03-04T03:20:00Z"));
+        // The last day of every third month, from 31 January.
+        let quarterly = "FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=-1";
+        let (s, e) = ("2026-01-31T00:00:00", "2026-02-01T00:00:00");
+        assert!(at(quarterly, s, e, "UTC", "2026-04-30T12:00:00Z"));
+        assert!(!at(quarterly, s, e, "UTC", "2026-02-28T12:00:00Z"));
+        assert!(!at(quarterly, s, e, "UTC", "2026-03-31T12:00:00Z"));
+        // Thanksgiving: the fourth Thursday of November, every year.
+        let thanks = "FREQ=YEARLY;BYMONTH=11;BYDAY=4TH";
+        let (s, e) = ("2026-11-26T00:00:00", "2026-11-27T00:00:00");
+        let ny = "America/New_York";
+        assert!(at(thanks, s, e, ny, "2027-11-25T15:00:00Z"));
+        assert!(!at(thanks, s, e, ny, "2027-11-26T15:00:00Z"));
+        assert!(at(thanks, s, e, ny, "2028-11-23T15:00:00Z"));
+        // 09:00-17:00 daily on Lord Howe: 22:00Z the day before in summer (+11), 22:30Z in
+        // winter (+10:30).
+        let (s, e, lh) = (
+            "2026-01-01T09:00:00",
+            "2026-01-01T17:00:00",
+            "Australia/Lord_Howe",
+        );
+        assert!(at("FREQ=DAILY", s, e, lh, "2026-01-14T22:05:00Z"));
+        assert!(!at("FREQ=DAILY", s, e, lh, "2026-07-14T22:20:00Z"));
+        assert!(at("FREQ=DAILY", s, e, lh, "2026-07-14T22:35:00Z"));
+        // Links: `US/Eastern` is New York; `Etc/GMT+5` is five hours behind UTC (POSIX sign).
+        assert!(at("FREQ=DAILY", s, e, "US/Eastern", "2026-07-14T13:30:00Z"));
+        assert!(at("FREQ=DAILY", s, e, "Etc/GMT+5", "2026-07-14T14:30:00Z"));
+        assert!(!at("FREQ=DAILY", s, e, "Etc/GMT+5", "2026-07-14T13:30:00Z"));
+    }
+
+    #[test]
+    fn rule_parts_routecheck_does_not_evaluate_are_named() {
+        let err = |rule: &str| {
+            Schedule::new(
+                "x",
+                "2026-03-01T09:00:00",
+                "2026-03-01T10:00:00",
+                Some(rule),
+            )
+            .unwrap_err()
+        };
+        for (rule, part) in [
+            ("FREQ=HOURLY", "`FREQ=HOURLY`"),
+            ("FREQ=DAILY;BYHOUR=9,10", "`BYHOUR=9,10`"),
+            ("FREQ=WEEKLY;BYMINUTE=30", "`BYMINUTE=30`"),
+            ("FREQ=DAILY;INTERVAL=0", "`INTERVAL=0`"),
+            ("FREQ=DAILY;EXDATE=20261207", "`EXDATE`"),
+        ] {
+            let e = err(rule);
+            assert!(e.starts_with("`rrule`") && e.contains(part), "{rule}: {e}");
+        }
+        assert!(
+            err("FREQ=DAILY;COUNT=3;UNTIL=20261231T000000Z").contains("both `COUNT` and `UNTIL`")
+        );
+        assert!(
+            err("FREQ=DAILY;UNTIL=20260101T000000Z").contains("before its `start`"),
+            "{}",
+            err("FREQ=DAILY;UNTIL=20260101T000000Z")
         );
     }
 }

@@ -57,7 +57,8 @@ pub fn read(config: &Config) -> Deploy {
                 index(r, &s.name, &mut schedule_names);
                 d.schedules.insert(s.name.clone(), s);
             }
-            Err(m) => d.problems.push(model::problem(r, m)),
+            // A bad `rrule`, `start` or `end` is located where its text was written.
+            Err(m) => d.problems.push(model::problem_at(r, &m)),
         }
     }
     for r in of("genesyscloud_architect_emergencygroup") {

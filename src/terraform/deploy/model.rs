@@ -6,7 +6,7 @@
 //! resolves through the target's own `id`.
 
 use crate::deploy::DeployProblem;
-use crate::terraform::{Resource, TfValue, UnknownKind};
+use crate::terraform::{OriginKind, Resource, TfValue, UnknownKind};
 
 /// A string attribute, or why it cannot be used.
 pub(super) fn text<'r>(r: &'r Resource, name: &str) -> Result<Option<&'r str>, String> {
@@ -83,4 +83,21 @@ pub(super) fn problem(r: &Resource, message: String) -> DeployProblem {
         name: text(r, "name").ok().flatten().map(str::to_string),
         message,
     }
+}
+
+/// [`problem`], located at the attribute the message names first (`` `rrule` has … ``):
+/// where its value was written (the `.tf` line, or the variable file that set it), else
+/// the resource.
+pub(super) fn problem_at(r: &Resource, message: &str) -> DeployProblem {
+    let mut p = problem(r, message.to_string());
+    let attr = message
+        .strip_prefix('`')
+        .and_then(|m| m.split_once('`'))
+        .map(|(a, _)| a);
+    if let Some(o) = attr.and_then(|a| r.origins.get(a))
+        && !matches!(o.kind, OriginKind::Environment | OriginKind::Flag)
+    {
+        p.at = o.at.clone();
+    }
+    p
 }
