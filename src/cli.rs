@@ -183,6 +183,113 @@ pub(crate) fn project_or_stop() -> Result<Option<crate::project::Project>, stop:
     crate::project::discover(std::path::Path::new("."))
 }
 
+/// The project of a command's input files: the nearest `routecheck.yaml` above them, found
+/// from each file's (or directory's) real location as its paths are resolved
+/// (`project::root_of`), so a rules file outside the working directory's project runs with
+/// its own project's `vars:`, stubs and deploy, never the working directory's. No inputs:
+/// the working directory's. Inputs of two projects are refused (each runs with its own;
+/// run them one project at a time); inputs under no `routecheck.yaml` go with the project
+/// of the others (a scratch manifest linted against a project's flows). A project that is
+/// not the working directory's is named on stderr.
+pub(crate) fn project_for(
+    inputs: &[&std::path::Path],
+) -> Result<Option<crate::project::Project>, stop::Stopped> {
+    use std::path::{Path, PathBuf};
+    if inputs.is_empty() {
+        return project_or_stop();
+    }
+    // Compared by real location; loaded by the path `find` gives (relative to the working
+    // directory when below it, so messages stay short).
+    let config_of = |dir: &Path| -> Option<(PathBuf, PathBuf)> {
+        crate::project::find(dir).and_then(|f| Some((f.canonicalize().ok()?, f)))
+    };
+    let mut found: Vec<(Option<(PathBuf, PathBuf)>, &Path)> = Vec::new();
+    for input in inputs {
+        let dir = if input.is_dir() {
+            *input
+        } else {
+            input
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+        };
+        if !input.exists() {
+            // Reported by the command as a path that does not exist.
+            continue;
+        }
+        let cfg = config_of(dir);
+        if cfg.is_none() && inputs.len() > 1 {
+            continue;
+        }
+        if !found
+            .iter()
+            .any(|(c, _)| c.as_ref().map(|c| &c.0) == cfg.as_ref().map(|c| &c.0))
+        {
+            found.push((cfg, input));
+        }
+    }
+    if let [(a, a_in), (b, b_in), ..] = found.as_slice() {
+        let name = |c: &Option<(PathBuf, PathBuf)>| match c {
+            Some((_, c)) => format!("the project of {}", c.display()),
+            None => "no project (no routecheck.yaml above it)".to_string(),
+        };
+        return Err(vec![stop::usage_unlocated(format!(
+            "{} belongs to {} and {} to {}: each file runs with its own project's vars, stubs and deploy, so run one project at a time",
+            a_in.display(),
+            name(a),
+            b_in.display(),
+            name(b)
+        ))]);
+    }
+    let (cfg, input) = match found.pop() {
+        Some(f) => f,
+        None => match inputs.iter().find(|i| i.exists()) {
+            // Every input is outside any project.
+            Some(i) => (None, *i),
+            None => return project_or_stop(),
+        },
+    };
+    let cwd = config_of(Path::new("."));
+    if cfg.as_ref().map(|c| &c.0) != cwd.as_ref().map(|c| &c.0) {
+        let shown = |c: &Option<(PathBuf, PathBuf)>| {
+            c.as_ref()
+                .map_or("none".to_string(), |(_, c)| c.display().to_string())
+        };
+        crate::errln!(
+            "project: {} (the project of {}; the working directory's is {})",
+            shown(&cfg),
+            input.display(),
+            shown(&cwd)
+        );
+    }
+    match cfg {
+        Some((_, file)) => crate::project::load(&file).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// [`project_for`] for a command without reports: its errors printed, the exit code.
+pub(crate) fn project_of(
+    inputs: &[&std::path::Path],
+) -> Result<Option<crate::project::Project>, u8> {
+    project_for(inputs).map_err(|errors| {
+        print_diagnostics(errors.iter().map(|d| d as &dyn miette::Diagnostic));
+        exit::USAGE
+    })
+}
+
+/// The files among command-line paths: a `tf:ADDRESS` flow names a Terraform resource, not a
+/// file, and says nothing about the project.
+pub(crate) fn file_inputs<'a>(
+    paths: impl IntoIterator<Item = &'a std::path::PathBuf>,
+) -> Vec<&'a std::path::Path> {
+    paths
+        .into_iter()
+        .filter(|p| !p.to_string_lossy().starts_with("tf:"))
+        .map(std::path::PathBuf::as_path)
+        .collect()
+}
+
 /// Print diagnostics to stderr, rendered once.
 pub(crate) fn print_diagnostics<'a, I>(diags: I)
 where

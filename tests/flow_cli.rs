@@ -103,15 +103,19 @@ fn unknown_actions_and_expression_errors_are_all_reported() {
 
 #[test]
 fn every_missing_placeholder_is_listed() {
-    // Outside any project: this repository's routecheck.yaml would give `flow_name`.
+    // Outside any project: this repository's routecheck.yaml would give `flow_name` (the
+    // flow's own project applies, wherever trace runs), so the flow is copied out of it.
     let root = env!("CARGO_MANIFEST_DIR");
     let elsewhere = tempfile::tempdir().unwrap();
+    let flow = elsewhere.path().join("bad-placeholders.yaml");
+    std::fs::copy(
+        format!("{root}/tests/data/flows/bad-placeholders.yaml"),
+        &flow,
+    )
+    .unwrap();
     let out = trace()
         .current_dir(elsewhere.path())
-        .args([
-            "--flow",
-            &format!("{root}/tests/data/flows/bad-placeholders.yaml"),
-        ])
+        .args(["--flow", flow.to_str().unwrap()])
         .args(["--fixture", &format!("{root}/{FIXTURE}")])
         .output()
         .unwrap();

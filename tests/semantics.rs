@@ -445,3 +445,91 @@ fn coverage_and_trace_locate_each_menu_choice_at_its_own_line_of_a_real_bot() {
         "{out}"
     );
 }
+
+/// Two projects side by side: each routecheck.yaml fills the VIP flow's queue placeholder
+/// differently, and each has a rules file that expects its own project's queue.
+fn two_projects() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, queue) in [("a", "VIP A"), ("b", "VIP B")] {
+        let root = tmp.path().join(name);
+        std::fs::create_dir_all(root.join("flows")).unwrap();
+        std::fs::create_dir_all(root.join("rules")).unwrap();
+        std::fs::copy(
+            "flows/web-messaging-vip.yaml",
+            root.join("flows/web-messaging-vip.yaml"),
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("routecheck.yaml"),
+            format!(
+                "vars:\n  flow_name: VIP\n  general_queue: General\n  vip_queue: {queue}\n  data_action_category: Orders\n"
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("rules/vip.yaml"),
+            format!(
+                r#"suite: vip of {name}
+flow: ../flows/web-messaging-vip.yaml
+cases:
+  - name: platinum of {name}
+    attributes: {{ priority_tier: platinum }}
+    stubs:
+      Look up last order: {{ output: success }}
+    expect:
+      - route: {{ queue: {queue} }}
+"#
+            ),
+        )
+        .unwrap();
+    }
+    std::fs::create_dir(tmp.path().join("elsewhere")).unwrap();
+    tmp
+}
+
+#[test]
+fn a_rules_file_runs_with_its_own_project_wherever_it_is_run_from() {
+    let tmp = two_projects();
+    let t = tmp.path();
+    let b_rules = t.join("b/rules/vip.yaml");
+    let b_rules = b_rules.to_str().unwrap();
+    let b_config = t.join("b/routecheck.yaml").canonicalize().unwrap();
+    // From project a, from a directory with no project, and from b itself: b's vars.
+    for dir in [
+        t.join("a"),
+        t.join("a/rules"),
+        t.join("elsewhere"),
+        t.join("b"),
+    ] {
+        let (code, out, err) = run(&["test", b_rules], &dir);
+        assert_eq!(code, 0, "from {}: {out}{err}", dir.display());
+        assert!(out.contains("1 passed, 0 failed"), "{out}");
+        // Which project applies is said when it is not the working directory's.
+        let named = err.contains(&format!("project: {}", b_config.display()));
+        assert_eq!(named, dir != t.join("b"), "from {}: {err}", dir.display());
+    }
+    // The case replayed by trace, and lint, read the same project.
+    let (code, out, err) = run(&["trace", b_rules, "--case", "platinum of b"], &t.join("a"));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("queue \"VIP B\""), "{out}");
+    assert!(err.contains("project: "), "{err}");
+    let (code, out, err) = run(&["lint", "--rules", b_rules], &t.join("a"));
+    assert!(code == 0 || code == 1, "{out}{err}");
+    assert!(
+        err.contains(&format!("project: {}", b_config.display())),
+        "{err}"
+    );
+    // Files of two projects in one run: refused, both named, nothing run.
+    let a_rules = t.join("a/rules/vip.yaml");
+    let (code, out, err) = run(
+        &["test", a_rules.to_str().unwrap(), b_rules],
+        &t.join("elsewhere"),
+    );
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("run one project at a time"), "{err}");
+    assert!(
+        err.contains("a/routecheck.yaml") && err.contains("b/routecheck.yaml"),
+        "{err}"
+    );
+    assert!(out.contains("0 passed, 0 failed, 1 error"), "{out}");
+}

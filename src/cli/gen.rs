@@ -62,7 +62,8 @@ pub fn run(mut args: GenArgs) -> u8 {
     };
     // routecheck.yaml: its placeholder values under --var, and with no --flow (nor --for
     // or --check) every flow it names.
-    let project = match super::project() {
+    let inputs = super::file_inputs(args.flows.iter().chain(&args.rules).chain(&args.for_file));
+    let project = match super::project_of(&inputs) {
         Ok(p) => p,
         Err(code) => return code,
     };

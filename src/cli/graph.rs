@@ -33,7 +33,7 @@ pub fn run(args: GraphArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    let project = match super::project() {
+    let project = match super::project_of(&super::file_inputs([&args.flow])) {
         Ok(p) => p,
         Err(code) => return code,
     };

@@ -86,7 +86,9 @@ pub fn run(args: LintArgs) -> Result<u8, Stopped> {
     let project = match &args.config {
         Some(_) => None,
         None if legacy_here => None,
-        None => super::project_or_stop()?,
+        None => super::project_for(&super::file_inputs(
+            args.flows.iter().chain(&args.rules).chain(&args.manifests),
+        ))?,
     };
     let cfg = match (&args.config, &project, explicit) {
         (Some(path), _, _) if is_project_file(path) => {

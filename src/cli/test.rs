@@ -203,7 +203,7 @@ pub(super) fn project_base(project: Option<&Project>) -> RunConfig {
 
 /// `routecheck test`: the exit code, or what stopped it before it could run.
 pub fn run(args: TestArgs) -> Result<u8, Stopped> {
-    let project = super::project_or_stop()?;
+    let project = super::project_for(&super::file_inputs(&args.paths))?;
     let config = config(&args, project.as_ref()).map_err(|msg| vec![usage_unlocated(msg)])?;
     if args.list {
         return list(&config, args.format);

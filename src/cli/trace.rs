@@ -143,7 +143,7 @@ fn run_inner(args: &TraceArgs) -> Result<u8, Failure> {
         None => now_utc(),
     };
     // routecheck.yaml: its placeholder values under --var, its stubs files under ours.
-    let project = super::project().map_err(Failure::Exit)?;
+    let project = super::project_of(&super::file_inputs([flow_path])).map_err(Failure::Exit)?;
     let shared = match &project {
         Some(p) => stubs_file::read_all(&p.paths(&p.config.stubs)).map_err(Failure::Many)?,
         None => Vec::new(),

@@ -19,7 +19,8 @@ use crate::suite::{FileSource, prefetch};
 /// Load RULES as `test` does, find the case, run it, print its path and verdict; the
 /// exit code is the one `test` would give that case alone.
 pub(super) fn run(rules: &Path, args: &TraceArgs) -> Result<u8, Failure> {
-    let project = crate::cli::project().map_err(Failure::Exit)?;
+    // The rules file's own project (its vars, stubs, deploy), as `test RULES` runs it.
+    let project = crate::cli::project_of(&[rules]).map_err(Failure::Exit)?;
     let mut config = crate::cli::test::project_base(project.as_ref());
     config.paths = vec![rules.to_path_buf()];
     config.vars = pairs(&args.vars, "--var", "NAME=VALUE")?;
