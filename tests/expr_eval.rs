@@ -394,6 +394,9 @@ fn string_functions() {
         ("MakeCommunication(\"a\", Flow.Unset, 1)", "String:a1"),
         ("ToCommunication(\"Sorry.\")", "String:Sorry."),
         ("ToCommunication(NOT_SET)", "String:NOT_SET"),
+        ("ToCommunication(42, Format.String.playChars)", "String:42"),
+        ("ResolveSlot(\"large\")", "String:large"),
+        ("ResolveSlot(NOT_SET)", "String:NOT_SET"),
         (
             "Append()",
             "type: `Append` takes at least 1 argument, found 0",

@@ -6,6 +6,7 @@ mod report_fixture;
 mod support;
 
 mod bad_inputs;
+mod bot_actions;
 mod bots;
 mod deploy_cli;
 mod deploy_gen;

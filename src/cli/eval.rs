@@ -353,6 +353,8 @@ fn value_json(v: &Value) -> serde_json::Value {
         Value::Boolean(b) => json!(b),
         Value::DateTime(d) => json!(d.to_iso()),
         Value::Duration(d) => json!(d.to_iso()),
+        Value::Date(d) => json!(d.to_string()),
+        Value::Time(t) => json!(t.to_string()),
         Value::Json(j) => j.clone(),
         Value::Entity(_, e) => json!({"id": e.id, "name": e.name}),
         Value::List(_, items) => items.iter().map(value_json).collect(),

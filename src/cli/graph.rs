@@ -53,6 +53,7 @@ pub fn run(args: GraphArgs) -> u8 {
         }
     };
     arg.warn();
+    let cli_vars = vars.clone();
     vars = arg.vars.clone();
     // The placeholders still open get a stand-in that is plain text wherever it lands
     // (a quoted or bare value, a key), put back as `{{name}}` in the picture.
@@ -90,7 +91,12 @@ pub fn run(args: GraphArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    let library = crate::flow::Library::new(dirs, vars.clone());
+    // Each flow a `genesyscloud_flow` deploys is drawn with its own resource's values.
+    let library = crate::flow::Library::new(dirs, vars.clone()).with_bound(
+        tf.as_ref()
+            .map(|t| t.bound_flows(&super::tf::fills(&cli_vars, project.as_ref())))
+            .unwrap_or_default(),
+    );
     let (graph, missing) = flow.graph_through(&library);
     for m in &missing {
         // A stand-in in the reason reads as written.

@@ -171,7 +171,12 @@ fn run_inner(args: &TraceArgs) -> Result<u8, Failure> {
     };
     // A bot the flow calls is found beside it or in the project's flows folders; a stub
     // may name an action of the flow or of a bot or module it runs.
-    let library = crate::flow::Library::new(crate::project::call_dirs(flow_path), vars.clone());
+    let library = crate::flow::Library::new(crate::project::call_dirs(flow_path), vars.clone())
+        .with_bound(
+            tf.as_ref()
+                .map(|t| t.bound_flows(&super::tf::fills(&vars, project.as_ref())))
+                .unwrap_or_default(),
+        );
     let problems = library.check_stubs(&flow, &stubs);
     if !problems.is_empty() {
         return Err(problems.join("\nerror: ").into());

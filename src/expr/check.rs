@@ -176,6 +176,13 @@ impl<'s> Checker<'s> {
             .map(|s| s.0.as_str())
             .collect::<Vec<_>>()
             .join(".");
+        // `Format.Date.shortYear`, `Format.String.playChars`: the formatting hints
+        // ToCommunication takes (how a value is read out); a constant, its own name.
+        if segs.len() == 3 && segs[0].0 == "Format" {
+            e.kind = Kind::Lit(Value::String(full));
+            e.ty = Type::String;
+            return CTy::T(Type::String);
+        }
         let first = segs[0].0.to_ascii_lowercase();
         let message = if ["flow", "state", "task", "message"].contains(&first.as_str()) {
             format!("unknown variable `{full}`")

@@ -58,6 +58,8 @@ fn fits(v: &Value, t: &Type) -> bool {
         | (Value::Boolean(_), Type::Boolean)
         | (Value::DateTime(_), Type::DateTime)
         | (Value::Duration(_), Type::Duration)
+        | (Value::Date(_), Type::Date)
+        | (Value::Time(_), Type::Time)
         | (Value::Json(_), Type::Json) => true,
         (Value::Entity(a, _), b) => a == b,
         (Value::List(a, _), Type::List(b)) => a == &**b,

@@ -12,6 +12,7 @@
 //! trees for the rest of the crate.
 
 pub(crate) mod ast;
+mod calendar;
 mod call;
 mod check;
 mod error;
@@ -24,6 +25,7 @@ pub mod types;
 pub mod value;
 pub(crate) mod visit;
 
+pub use calendar::{Date, Time};
 pub use error::{ErrorKind, ExprError, Span};
 pub use scope::{Directory, EvalContext, Scope, VarDecl, Vars};
 pub use types::Type;

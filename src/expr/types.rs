@@ -17,6 +17,10 @@ pub enum Type {
     DateTime,
     /// A length of time.
     Duration,
+    /// A calendar date without a time (`dateVariable`, a `builtin:date` slot).
+    Date,
+    /// A time of day without a date (`timeVariable`, a `builtin:time` slot).
+    Time,
     /// A JSON value.
     Json,
     /// An ACD queue.
@@ -61,6 +65,8 @@ impl Type {
             "boolean" => Type::Boolean,
             "dateTime" => Type::DateTime,
             "duration" => Type::Duration,
+            "date" => Type::Date,
+            "time" => Type::Time,
             "json" => Type::Json,
             "queue" => Type::Queue,
             "user" => Type::User,

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::calendar::{civil_from_days, days_from_civil, days_in_month};
 use super::types::Type;
 
 /// A UTC instant, in milliseconds since the Unix epoch.
@@ -13,38 +14,6 @@ pub struct DateTime(pub i64);
 pub struct Duration(pub i64);
 
 const MS_PER_DAY: i64 = 86_400_000;
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The date of a day count since 1970-01-01.
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-fn days_in_month(y: i64, m: i64) -> i64 {
-    match m {
-        4 | 6 | 9 | 11 => 30,
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        _ => 31,
-    }
-}
 
 /// Fixed-width unsigned digits at `s[at..at + n]`.
 fn digits(s: &str, at: usize, n: usize) -> Option<i64> {
@@ -250,6 +219,10 @@ pub enum Value {
     DateTime(DateTime),
     /// A length of time.
     Duration(Duration),
+    /// A calendar date.
+    Date(super::calendar::Date),
+    /// A time of day.
+    Time(super::calendar::Time),
     /// JSON.
     Json(serde_json::Value),
     /// Queue, User, Skill, … (the type says which).
@@ -269,6 +242,8 @@ impl Value {
             Value::Boolean(_) => Type::Boolean,
             Value::DateTime(_) => Type::DateTime,
             Value::Duration(_) => Type::Duration,
+            Value::Date(_) => Type::Date,
+            Value::Time(_) => Type::Time,
             Value::Json(_) => Type::Json,
             Value::Entity(t, _) => t.clone(),
             Value::List(t, _) => Type::List(Box::new(t.clone())),
@@ -292,6 +267,8 @@ impl fmt::Display for Value {
             Value::Boolean(b) => write!(f, "{b}"),
             Value::DateTime(d) => f.write_str(&d.to_iso()),
             Value::Duration(d) => f.write_str(&d.to_iso()),
+            Value::Date(d) => write!(f, "{d}"),
+            Value::Time(t) => write!(f, "{t}"),
             Value::Json(j) => write!(f, "{j}"),
             Value::Entity(_, e) => f.write_str(&e.name),
             Value::List(_, items) => {
@@ -318,6 +295,8 @@ pub(crate) fn to_text(v: &Value) -> String {
         Value::Boolean(b) => b.to_string(),
         Value::DateTime(d) => d.to_iso(),
         Value::Duration(d) => d.to_iso(),
+        Value::Date(d) => d.to_string(),
+        Value::Time(t) => t.to_string(),
         Value::Json(serde_json::Value::String(s)) => s.clone(),
         Value::Json(j) => j.to_string(),
         Value::Entity(_, e) => e.name.clone(),

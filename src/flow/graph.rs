@@ -526,6 +526,16 @@ fn bot_shape(b: &BotAction) -> (Shape, Option<String>) {
         BotAction::Communicate(v) => (Shape::Action, Some(val_text(v))),
         BotAction::ExitBotFlow => (Shape::Terminal, Some("exit reason TriggeredByFlow".into())),
         BotAction::AskForSlot(_, s) => (Shape::Choice, Some(format!("slot {}", s.slot))),
+        BotAction::ClearSlot(slots) => (
+            Shape::Action,
+            Some(
+                slots
+                    .iter()
+                    .map(|s| format!("Slot.{}", s.slot))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+        ),
         _ => (
             Shape::Choice,
             b.ask()

@@ -31,8 +31,8 @@ pub use expect::{FlowExpect, FlowMismatch, RouteExpect, TransferExpect};
 pub use kind::FlowKind;
 pub use model::bot::{CustomerMessage, NluAnswer};
 pub use simulate::{
-    Called, DEFAULT_MAX_STEPS, ERROR_HANDLING_STEPS, Library, PdAction, QueueRoute, Race, Races,
-    Route, RunInput, RunResult, ScreenPop, SimError, SimErrorKind, Step, Stub, Stubs,
+    Bound, Called, DEFAULT_MAX_STEPS, ERROR_HANDLING_STEPS, Library, PdAction, QueueRoute, Race,
+    Races, Route, RunInput, RunResult, ScreenPop, SimError, SimErrorKind, Step, Stub, Stubs,
     TransferRoute,
 };
 

@@ -67,6 +67,9 @@ pub struct Understood {
 pub enum SlotError {
     /// The slot's type is a built-in the simulator does not model.
     Unmodelled(String),
+    /// A `builtin:date` / `builtin:time` slot, and a message not in the one form read
+    /// offline (`YYYY-MM-DD`, 24-hour `HH:MM[:SS]`): the type and the form.
+    NotReadable(String, &'static str),
     /// No entity of that name.
     Unknown,
 }
@@ -233,10 +236,15 @@ impl Nlu {
                 .find_map(|r| r.find(text))
                 .map(|m| m.as_str().to_string())),
             Some(EntityType::Any) => Ok((!text.is_empty()).then(|| text.to_string())),
-            Some(EntityType::Builtin(b)) => Err(SlotError::Unmodelled(b.clone())),
+            Some(EntityType::Builtin(b)) => builtin_value(b, text),
             None if ty_name == "builtin:any" => Ok((!text.is_empty()).then(|| text.to_string())),
             None => Err(SlotError::Unmodelled(ty_name.clone())),
         }
+    }
+
+    /// The type name of slot `entity` (`builtin:date`, a custom type's name).
+    pub fn slot_type(&self, entity: &str) -> Option<&str> {
+        self.entities.get(entity).map(String::as_str)
     }
 
     /// Every intent name, in file order.
@@ -269,6 +277,23 @@ pub fn yes_no(message: &str) -> Option<bool> {
         Some(false)
     } else {
         None
+    }
+}
+
+/// A date or time slot read deterministically: ISO `YYYY-MM-DD` and 24-hour `HH:MM[:SS]`
+/// only (what the NLU makes of "next Friday" or "2pm" is the NLU's; a case states it).
+fn builtin_value(ty: &str, text: &str) -> Result<Option<String>, SlotError> {
+    match ty {
+        "builtin:date" => crate::expr::Date::parse(text)
+            .map(|d| Some(d.to_string()))
+            .ok_or(SlotError::NotReadable(ty.into(), "YYYY-MM-DD")),
+        "builtin:time" => crate::expr::Time::parse(text)
+            .map(|t| Some(t.to_string()))
+            .ok_or(SlotError::NotReadable(
+                ty.into(),
+                "HH:MM or HH:MM:SS, 24-hour",
+            )),
+        other => Err(SlotError::Unmodelled(other.to_string())),
     }
 }
 

@@ -54,20 +54,7 @@ pub fn bind(
         };
         let bound = sf.terraform.is_some();
         if let Some(resource) = sf.terraform.clone() {
-            let fills = [
-                crate::terraform::Fill {
-                    label: "--var",
-                    vars: overrides,
-                },
-                crate::terraform::Fill {
-                    label: "`vars:` in this rules file",
-                    vars: &sf.vars,
-                },
-                crate::terraform::Fill {
-                    label: "routecheck.yaml `vars:`",
-                    vars: defaults,
-                },
-            ];
+            let fills = fills(overrides, &sf.vars, defaults);
             match resolve_terraform(&resource, terraform, &fills) {
                 Ok(b) => {
                     used.extend(
@@ -166,10 +153,17 @@ pub fn bind(
         let library = libraries
             .entry((index, all_vars.clone()))
             .or_insert_with(|| {
-                Arc::new(crate::flow::Library::new(
-                    crate::project::call_dirs(Path::new(&sf.display)),
-                    all_vars,
-                ))
+                // Each flow a `genesyscloud_flow` deploys gets its own resource's values.
+                let bound = terraform
+                    .map(|t| t.bound_flows(&fills(overrides, &sf.vars, defaults)))
+                    .unwrap_or_default();
+                Arc::new(
+                    crate::flow::Library::new(
+                        crate::project::call_dirs(Path::new(&sf.display)),
+                        all_vars,
+                    )
+                    .with_bound(bound),
+                )
             });
         let mut check = |name: &str, stub: &Stub, span: (usize, usize)| {
             let one = Stubs(BTreeMap::from([(name.to_owned(), stub.clone())]));
@@ -209,6 +203,29 @@ pub fn bind(
         sf.index = index;
     }
     flows
+}
+
+/// A rules file's placeholder fills in precedence order: `--var`, its `vars:`, then
+/// routecheck.yaml's.
+fn fills<'a>(
+    overrides: &'a VarOverrides,
+    own: &'a BTreeMap<String, String>,
+    defaults: &'a VarOverrides,
+) -> [crate::terraform::Fill<'a>; 3] {
+    [
+        crate::terraform::Fill {
+            label: "--var",
+            vars: overrides,
+        },
+        crate::terraform::Fill {
+            label: "`vars:` in this rules file",
+            vars: own,
+        },
+        crate::terraform::Fill {
+            label: "routecheck.yaml `vars:`",
+            vars: defaults,
+        },
+    ]
 }
 
 /// The flow file and placeholder values of the `genesyscloud_flow` at `resource`, bound

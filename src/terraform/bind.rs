@@ -199,6 +199,26 @@ impl Config {
         Ok(out)
     }
 
+    /// Every `genesyscloud_flow` instance bound with `fills` (its own substitutions, for
+    /// the flows a call reaches; issue 25), or why it cannot be.
+    pub fn bound_flows(&self, fills: &[Fill<'_>]) -> Vec<crate::flow::Bound> {
+        self.flow_addresses()
+            .into_iter()
+            .filter_map(|address| {
+                let path = self.flow(&address).ok()?.filepath.ok()?;
+                let vars = self
+                    .bind(&address, fills)
+                    .map(|b| b.vars)
+                    .map_err(|e| format!("{} ({})", e.message, e.help));
+                Some(crate::flow::Bound {
+                    path: PathBuf::from(crate::source::shown::shown(&path)),
+                    address,
+                    vars,
+                })
+            })
+            .collect()
+    }
+
     /// Every `genesyscloud_flow` instance's address, in declaration order.
     pub fn flow_addresses(&self) -> Vec<String> {
         self.of_type("genesyscloud_flow")

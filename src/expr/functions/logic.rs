@@ -1,4 +1,5 @@
-//! Conditions and NOT_SET tests: `If`, `IsSet`, `IsNotSetOrEmpty`, `AreEqual`.
+//! Conditions and NOT_SET tests: `If`, `IsSet`, `IsNotSetOrEmpty`, `AreEqual`; a bot's
+//! `ResolveSlot`.
 
 use super::{Args, Function, NotSetRule, P, Ret, Ty, Typing, family};
 use crate::expr::call::{CTy, NOT_SET_HELP, comparable, rt, unify};
@@ -40,6 +41,24 @@ family! {
         contextual: false,
         evaluate: |a| Ok(Value::Boolean(equal(&a.arg(0)?, &a.arg(1)?))),
     };
+    /// `ResolveSlot(Slot.X)` in a bot flow: the slot's value, of the slot's type
+    /// (SchedulingBot.yaml reads a date slot through it; NOT_SET while unfilled).
+    RESOLVE_SLOT = Function {
+        name: "ResolveSlot",
+        usage: "ResolveSlot(slot)",
+        typing: Typing::Rule(type_resolve_slot),
+        not_set: NotSetRule::Always,
+        contextual: false,
+        evaluate: |a| a.arg(0),
+    };
+}
+
+/// The slot's own type.
+fn type_resolve_slot(ty: &mut Ty<'_>) -> CTy {
+    if !ty.arity(1, Some(1)) {
+        return CTy::Unknown;
+    }
+    ty.ty(0)
 }
 
 /// The branches unify (Integer/Decimal to Decimal; NOT_SET takes the other's type).

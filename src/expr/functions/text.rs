@@ -29,11 +29,13 @@ family! {
         contextual: false,
         evaluate: append,
     };
-    /// `ToCommunication(NOT_SET)` is NOT_SET: no message is sent.
+    /// `ToCommunication(NOT_SET)` is NOT_SET: no message is sent. The optional second
+    /// argument (`Format.Date.shortYear`, `Format.String.playChars`) says how the value is
+    /// read out; in text the value shows as its text (docs/fidelity.md).
     TO_COMMUNICATION = Function {
         name: "ToCommunication",
-        usage: "ToCommunication(any)",
-        typing: Typing::Fixed(&[P::Any], Ret::Is(Type::String)),
+        usage: "ToCommunication(any[, Format.…])",
+        typing: Typing::Repeat { each: P::Any, min: 1, max: Some(2), ret: Ret::Is(Type::String) },
         not_set: NotSetRule::First,
         contextual: false,
         evaluate: |a| match a.raw(0)? {

@@ -20,6 +20,7 @@ pub(crate) const BOT_ACTIONS: &[&str] = &[
     "askForBoolean",
     "digitalMenu",
     "exitBotFlow",
+    "clearSlot",
 ];
 
 /// The key under which each call action names its flow.
@@ -48,6 +49,7 @@ impl Loader<'_> {
                 BotAction::Communicate(v)
             }
             "exitBotFlow" => BotAction::ExitBotFlow,
+            "clearSlot" => BotAction::ClearSlot(self.cleared_slots(body)?),
             "askForIntent" => {
                 let mut ask = self.ask(body);
                 let outputs = body.get("outputs");
@@ -176,6 +178,37 @@ impl Loader<'_> {
             actions,
             branch,
         })
+    }
+
+    /// `clearSlot`'s `slots: [ - slot: { name: X } ]`: each a slot the bot declares
+    /// (`Slot.X`, as every real export does); an unknown one is a located error.
+    fn cleared_slots(&mut self, body: &Node) -> Option<Vec<SlotAsk>> {
+        let Some(items) = body.get("slots").and_then(Node::as_seq) else {
+            self.err(body, "clear slot needs `slots: [ - slot: { name: ... } ]`");
+            return None;
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let name = item
+                .get("slot")
+                .and_then(|s| s.get("name"))
+                .and_then(Node::scalar_text);
+            let Some(slot) = name else {
+                self.err(item, "expected `- slot: { name: ... }`");
+                return None;
+            };
+            let at = self.orig(item.off());
+            let target = self.declared(&format!("Slot.{slot}"), at);
+            if target.is_none() {
+                self.err(
+                    item,
+                    format!("clear slot names `{slot}`, a slot this bot does not declare (no `Slot.{slot}` variable)"),
+                );
+                return None;
+            }
+            out.push(SlotAsk { slot, target });
+        }
+        Some(out)
     }
 
     /// A declared variable as a target (`Slot.X`), if the flow declares it.

@@ -174,6 +174,15 @@ impl Loader<'_> {
                 Kind::Str(s) if s == "true" || s == "false" => Some(Value::Boolean(s == "true")),
                 _ => bad(self, "boolean"),
             },
+            // No public export has a Date or Time literal: text in the forms they print.
+            Type::Date => match node.scalar_text().and_then(|t| expr::Date::parse(&t)) {
+                Some(d) => Some(Value::Date(d)),
+                None => bad(self, "date (`YYYY-MM-DD`)"),
+            },
+            Type::Time => match node.scalar_text().and_then(|t| expr::Time::parse(&t)) {
+                Some(t) => Some(Value::Time(t)),
+                None => bad(self, "time (`HH:MM:SS`)"),
+            },
             Type::Duration => {
                 let Some(entries) = node.as_map() else {
                     return bad(self, "duration (`minutes: 1`)");

@@ -40,6 +40,8 @@ pub(crate) enum BotAction {
     DigitalMenu(Box<Ask>, Vec<Choice>),
     /// `exitBotFlow`: back to the calling flow, exit reason `TriggeredByFlow`.
     ExitBotFlow,
+    /// `clearSlot`: these slots become NOT_SET, so the next Ask for Slot asks again.
+    ClearSlot(Vec<SlotAsk>),
 }
 
 impl BotAction {
@@ -50,7 +52,7 @@ impl BotAction {
             | BotAction::AskForSlot(a, _)
             | BotAction::AskForBoolean(a)
             | BotAction::DigitalMenu(a, _) => Some(a),
-            BotAction::Communicate(_) | BotAction::ExitBotFlow => None,
+            BotAction::Communicate(_) | BotAction::ExitBotFlow | BotAction::ClearSlot(_) => None,
         }
     }
 

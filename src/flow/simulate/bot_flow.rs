@@ -231,6 +231,23 @@ impl<'f, 'i> Sim<'f, 'i> {
                 );
                 Ok(Ctl::Exit(TRIGGERED_BY_FLOW.into()))
             }
+            BotAction::ClearSlot(slots) => {
+                let mut names = Vec::new();
+                for s in slots {
+                    let name = format!("Slot.{}", s.slot);
+                    let ty = s.target.as_ref().map_or(Type::String, |t| t.ty.clone());
+                    self.vars.set(&name, Value::NotSet(ty));
+                    names.push(name);
+                }
+                self.push_step(
+                    &a.name,
+                    &a.kind,
+                    a.at,
+                    Some(format!("{} = NOT_SET", names.join(", "))),
+                    None,
+                );
+                Ok(Ctl::Next)
+            }
             BotAction::AskForSlot(ask, slot) => {
                 let filled = self
                     .vars
@@ -253,6 +270,11 @@ impl<'f, 'i> Sim<'f, 'i> {
                     let nlu = &this.flow.loaded.bot.as_deref().map(|s| &s.nlu);
                     match nlu.map(|n| n.slot(&slot.slot, msg)) {
                         Some(Ok(v)) => Ok(v.map(Taken::Slot)),
+                        Some(Err(SlotError::NotReadable(t, form))) => Err(this.sim_at(
+                            SimErrorKind::Unsupported,
+                            a.at,
+                            format!("slot `{}` ({t}): {msg:?} is not a value routecheck reads offline ({form}); give what the NLU returns as `{{ text: {msg:?}, slots: {{ {}: ... }} }}`", slot.slot, slot.slot),
+                        )),
                         Some(Err(SlotError::Unmodelled(t))) => Err(this.sim_at(
                             SimErrorKind::Unsupported,
                             a.at,
@@ -282,8 +304,10 @@ impl<'f, 'i> Sim<'f, 'i> {
                     return Ok(None);
                 };
                 for (k, v) in &understood.slots {
-                    this.vars
-                        .set(&format!("Slot.{k}"), Value::String(v.clone()));
+                    let name = format!("Slot.{k}");
+                    let ty = this.vars.get(&name).map_or(Type::String, Value::ty);
+                    let value = this.slot_value(a.at, &name, &ty, v.clone())?;
+                    this.vars.set(&name, value);
                 }
                 this.session.intent = Some(intent.clone());
                 Ok(Some(Taken::Path(
@@ -358,7 +382,7 @@ impl<'f, 'i> Sim<'f, 'i> {
                     if let BotAction::AskForSlot(_, s) = bot_of(a) {
                         let name = format!("Slot.{}", s.slot);
                         let ty = s.target.as_ref().map_or(Type::String, |t| t.ty.clone());
-                        let value = convert(Value::String(v), &ty);
+                        let value = self.slot_value(a.at, &name, &ty, v)?;
                         self.push_step(
                             &a.name,
                             &a.kind,
@@ -430,6 +454,20 @@ impl<'f, 'i> Sim<'f, 'i> {
         }
     }
 
+    /// A slot's value as its variable's type: text that does not read as that type (a
+    /// date slot given "tomorrow") is a simulation error, never a silent NOT_SET.
+    fn slot_value(&self, at: usize, name: &str, ty: &Type, text: String) -> Result<Value, Stop> {
+        let v = convert(Value::String(text.clone()), ty);
+        if v.is_not_set() && !text.trim().is_empty() {
+            return Err(self.sim_at(
+                SimErrorKind::Unsupported,
+                at,
+                format!("{name} is a {ty} slot: {text:?} does not read as one (a Date is YYYY-MM-DD, a Time HH:MM[:SS], 24-hour)"),
+            ));
+        }
+        Ok(v)
+    }
+
     /// What the case says the NLU made of conversation message `i`, if `text` is it.
     fn answer_for(&self, text: &str, i: usize) -> Option<NluAnswer> {
         self.input
@@ -493,6 +531,12 @@ fn convert(v: Value, ty: &Type) -> Value {
             "false" => Value::Boolean(false),
             _ => Value::NotSet(Type::Boolean),
         },
+        (Value::String(s), Type::Date) => {
+            crate::expr::Date::parse(&s).map_or(Value::NotSet(Type::Date), Value::Date)
+        }
+        (Value::String(s), Type::Time) => {
+            crate::expr::Time::parse(&s).map_or(Value::NotSet(Type::Time), Value::Time)
+        }
         (v, _) => v,
     }
 }

@@ -12,11 +12,26 @@ use crate::flow::Flow;
 
 use crate::flow::kind::FlowKind;
 
+/// A flow file a deploy gives its own placeholder values: a `genesyscloud_flow`
+/// resource's substitutions, or why they cannot be had offline.
+#[derive(Debug, Clone)]
+pub struct Bound {
+    pub path: PathBuf,
+    /// The resource's address, for messages.
+    pub address: String,
+    pub vars: Result<BTreeMap<String, String>, String>,
+}
+
+/// A flow file's placeholder values, or why the deploy cannot give them.
+type Values<'a> = Result<&'a BTreeMap<String, String>, &'a String>;
+
 /// Flows by name, for calls.
 #[derive(Debug, Default)]
 pub struct Library {
     dirs: Vec<PathBuf>,
     vars: BTreeMap<String, String>,
+    /// Files the deploy fills with their own resource's substitutions, not the caller's.
+    bound: Vec<Bound>,
     /// Flows already loaded (the suite's own), found before the folders are read.
     known: Vec<Arc<Flow>>,
     index: OnceLock<Index>,
@@ -25,8 +40,9 @@ pub struct Library {
 #[derive(Debug, Default)]
 struct Index {
     flows: Vec<Arc<Flow>>,
-    /// Files that look like flows but did not load: file and first problem.
-    failed: Vec<(String, String)>,
+    /// Files that look like flows but did not load: their kind, the file and the first
+    /// problem, located.
+    failed: Vec<(Option<FlowKind>, String, String)>,
 }
 
 impl Library {
@@ -35,9 +51,18 @@ impl Library {
         Library {
             dirs,
             vars,
+            bound: Vec::new(),
             known: Vec::new(),
             index: OnceLock::new(),
         }
+    }
+
+    /// Files the deploy gives their own values (each `genesyscloud_flow` resource's
+    /// substitutions): each is found wherever it lies, and loaded with those values
+    /// instead of the caller's — once per resource that deploys it.
+    pub fn with_bound(mut self, bound: Vec<Bound>) -> Self {
+        self.bound = bound;
+        self
     }
 
     /// Also find these flows (already loaded), before anything in the folders.
@@ -54,30 +79,71 @@ impl Library {
     fn index(&self) -> &Index {
         self.index.get_or_init(|| {
             let mut index = Index::default();
-            let mut files = Vec::new();
+            let mut found = Vec::new();
             for d in &self.dirs {
                 if d.is_dir() {
                     let walk = crate::source::walk::Walk {
                         exts: &["yaml", "yml"],
                         ..Default::default()
                     };
-                    files.extend(crate::source::walk::files(d, &walk).unwrap_or_default());
+                    found.extend(crate::source::walk::files(d, &walk).unwrap_or_default());
                 } else if d.is_file() {
-                    files.push(d.clone());
+                    found.push(d.clone());
                 }
             }
-            files.sort();
-            files.dedup();
+            found.sort();
+            // A deployed file first, as the deploy names it, then the folders' files.
+            let files: Vec<PathBuf> = self
+                .bound
+                .iter()
+                .map(|b| b.path.clone())
+                .chain(found)
+                .collect();
+            let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+            let mut seen = Vec::new();
             for f in files {
-                if flow_kind_of(&f).is_none() {
+                let key = canonical(&f);
+                if seen.contains(&key) {
                     continue;
                 }
-                match Flow::load_called(&f, &self.vars) {
-                    Ok(flow) => index.flows.push(Arc::new(flow)),
-                    Err(errs) => index.failed.push((
-                        f.display().to_string(),
-                        errs.first().map(|d| d.message.clone()).unwrap_or_default(),
-                    )),
+                seen.push(key.clone());
+                let Some(kind) = flow_kind_of(&f) else {
+                    if self.bound.iter().any(|b| canonical(&b.path) == key)
+                        && let Err(e) = crate::source::read_text(&f)
+                    {
+                        // A deployed flow that cannot be read is reported, never skipped.
+                        let d =
+                            e.diagnostic(crate::source::FileKind::Flow, &f.display().to_string());
+                        index
+                            .failed
+                            .push((None, f.display().to_string(), d.message));
+                    }
+                    continue;
+                };
+                let bindings: Vec<&Bound> = self
+                    .bound
+                    .iter()
+                    .filter(|b| canonical(&b.path) == key)
+                    .collect();
+                let mut runs: Vec<(String, Values<'_>)> = bindings
+                    .iter()
+                    .map(|b| (format!("{} ({})", f.display(), b.address), b.vars.as_ref()))
+                    .collect();
+                if runs.is_empty() {
+                    runs.push((f.display().to_string(), Ok(&self.vars)));
+                }
+                for (label, vars) in runs {
+                    let loaded = vars.map_err(Clone::clone).and_then(|vars| {
+                        Flow::load_called(&f, vars).map_err(|errs| {
+                            errs.first()
+                                .map(|d| format!("{}: {}", d.location(), d.message))
+                                .unwrap_or_default()
+                        })
+                    });
+                    match loaded {
+                        Ok(flow) => index.flows.push(Arc::new(flow)),
+                        Err(why) => index.failed.push((Some(kind), label, why)),
+                    }
                 }
             }
             index
@@ -133,7 +199,14 @@ impl Library {
         if !names.is_empty() {
             why.push_str(&format!("; it has {}", names.join(", ")));
         }
-        for (file, problem) in index.failed.iter().take(3) {
+        // The flows of the call's kind that could not be read: the one it names may be
+        // among them (its name is only known once it loads).
+        for (_, file, problem) in index
+            .failed
+            .iter()
+            .filter(|(k, _, _)| k.is_none_or(|k| k == kind))
+            .take(3)
+        {
             why.push_str(&format!("; {file} did not load: {problem}"));
         }
         Err(why)
@@ -180,7 +253,20 @@ impl Library {
                 .chain(called.iter().map(|f| &**f))
                 .find(|f| f.has_external(key))
                 .unwrap_or(flow);
-            let problems = owner.check_stubs(&one);
+            let mut problems = owner.check_stubs(&one);
+            if !owner.has_external(key) {
+                // A flow the chain calls may hold it but not load: say why.
+                for (kind, name) in calls_of(flow) {
+                    if let Err(why) = self.find(kind, &name) {
+                        problems = problems
+                            .into_iter()
+                            .map(|p| {
+                                format!("{p}; the {} it calls is not available: {why}", kind.noun())
+                            })
+                            .collect();
+                    }
+                }
+            }
             if owner.has_external(key) || called.is_empty() {
                 out.extend(problems);
                 continue;

@@ -26,7 +26,7 @@ mod stubs;
 mod transfer;
 
 pub use data::{PdAction, Race, Races};
-pub use library::{Library, flow_kind_of};
+pub use library::{Bound, Library, flow_kind_of};
 pub use session::Called;
 pub(crate) use session::Session;
 pub use transfer::route_summary;
@@ -527,6 +527,8 @@ impl<'f, 'i> Sim<'f, 'i> {
     pub(super) fn eval(&self, v: &Val) -> Result<Value, Stop> {
         match &v.kind {
             ValKind::Lit(value) => Ok(self.resolve_entity(value.clone())),
+            // A collection is never NOT_SET: no value is an empty one.
+            ValKind::NoValue(Type::List(item)) => Ok(Value::List((**item).clone(), Vec::new())),
             ValKind::NoValue(t) => Ok(Value::NotSet(t.clone())),
             ValKind::Exp { compiled, offsets } => {
                 let cx = EvalContext {

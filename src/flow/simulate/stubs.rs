@@ -226,6 +226,18 @@ pub(super) fn stub_value(
             J::String(s) => Value::DateTime(DateTime::parse(s).map_err(|e| format!("{raw}: {e}"))?),
             _ => return Err(want("a date-time")),
         },
+        Type::Date => match raw {
+            J::String(s) => {
+                Value::Date(crate::expr::Date::parse(s).ok_or_else(|| want("a date (YYYY-MM-DD)"))?)
+            }
+            _ => return Err(want("a date (YYYY-MM-DD)")),
+        },
+        Type::Time => match raw {
+            J::String(s) => {
+                Value::Time(crate::expr::Time::parse(s).ok_or_else(|| want("a time (HH:MM:SS)"))?)
+            }
+            _ => return Err(want("a time (HH:MM:SS)")),
+        },
         Type::Duration => match raw {
             J::String(s) => {
                 Value::Duration(crate::expr::Duration::parse(s).map_err(|e| format!("{raw}: {e}"))?)
