@@ -89,14 +89,14 @@ pub fn register_public(value: &str) {
         Ok(g) => g,
         Err(poisoned) => poisoned.into_inner(),
     };
-    if !p.contains(value) {
-        p.insert(value.to_ascii_lowercase());
-    }
+    p.insert(value.to_ascii_lowercase());
 }
 
 /// One registered personal value.
 struct Entry {
     value: String,
+    /// `value` lowercased, looked up in the public texts at each match.
+    lower: String,
     replacement: String,
     whole_word: bool,
 }
@@ -152,6 +152,7 @@ pub fn register_personal(kind: &str, value: &str) {
     }
     p.pending.push(Entry {
         value: value.to_string(),
+        lower: value.to_ascii_lowercase(),
         replacement: personal_placeholder(kind, value),
         whole_word: len < 4,
     });
@@ -214,9 +215,8 @@ impl Personal {
                         .iter()
                         .enumerate()
                         .flat_map(|(i, e)| {
-                            let v = e.value.to_ascii_lowercase();
                             lower
-                                .match_indices(&v)
+                                .match_indices(e.lower.as_str())
                                 .map(move |(s, _)| (s, s + e.value.len(), i))
                                 .collect::<Vec<_>>()
                         })
@@ -228,7 +228,7 @@ impl Personal {
                 if e.whole_word && (before_is_word(start) || (end < bytes.len() && word(end))) {
                     continue;
                 }
-                if !public.is_empty() && public.contains(&e.value.to_ascii_lowercase()) {
+                if !public.is_empty() && public.contains(&e.lower) {
                     continue;
                 }
                 out.push((start, end, e.replacement.as_str()));
