@@ -21,7 +21,7 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::sync::{Mutex, RwLock};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 /// What replaces a secret value.
 pub const REDACTED: &str = "[redacted]";
@@ -159,7 +159,10 @@ pub fn register_personal(kind: &str, value: &str) {
 }
 
 fn build(entries: Vec<Entry>) -> Batch {
+    // A contiguous NFA: built in one pass (a DFA per small batch would cost more to build
+    // than the few texts it scans before the next merge).
     let matcher = AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
         .build(entries.iter().map(|e| e.value.as_str()))

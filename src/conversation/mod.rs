@@ -285,7 +285,7 @@ impl Conversation {
             "participants".to_string(),
             Value::Array(participants),
         )]));
-        for (kind, original) in redact::personal_values(&value) {
+        for (kind, original) in redact::personal_values(value) {
             crate::scrub::register_personal(kind, &original);
         }
     }

@@ -411,7 +411,7 @@ pub fn check(
     if mode == PiiMode::Kept {
         // The files keep personal data, the printed changes and diff do not (src/scrub.rs).
         for v in [&stored.value, &fresh.value] {
-            for (kind, original) in redact::personal_values(v) {
+            for (kind, original) in redact::personal_values(v.clone()) {
                 crate::scrub::register_personal(kind, &original);
             }
         }
