@@ -138,7 +138,7 @@ fn group(
     let name = model::required(r, "name")?.to_string();
     let refs = |key: &str| -> Result<Vec<String>, String> {
         let mut out = Vec::new();
-        for v in model::items(r, key) {
+        for v in model::items(r, key)? {
             let target = model::reference(v).map_err(|e| format!("`{key}` names {e}"))?;
             match schedules.get(&target) {
                 Some(n) => out.push(n.clone()),
@@ -272,5 +272,43 @@ resource "genesyscloud_architect_datatable_row" "stray" {
         assert_eq!(row["Store"], "Paris");
         assert_eq!(d.problems.len(), 1, "{:?}", d.problems);
         assert!(d.problems[0].message.contains("`3f2a0c`"));
+    }
+
+    /// The shape of a real configuration (darbyje/genesys_terrafrom_advanced_session,
+    /// modules/architect_schedulegroups at 4d19e31): a group's schedules looked up by name
+    /// in a map of ids known only after apply, through `compact`. Terraform leaves the whole
+    /// list unknown; reading it as one reference would put the first schedule in every
+    /// role, silently. It is a problem of the group instead.
+    #[test]
+    fn a_schedule_list_unknown_as_a_whole_is_a_problem_not_one_reference() {
+        let d = from_tf(&[(
+            "main.tf",
+            r#"
+resource "genesyscloud_architect_schedules" "all" {
+  for_each = toset(["Weekdays", "Christmas"])
+  name     = each.key
+  start    = "2026-01-05T09:00:00.000000"
+  end      = "2026-01-05T17:00:00.000000"
+  rrule    = "FREQ=DAILY"
+}
+locals {
+  ids = { for k, s in genesyscloud_architect_schedules.all : k => s.id }
+}
+resource "genesyscloud_architect_schedulegroups" "g" {
+  name                 = "Hours"
+  time_zone            = "Pacific/Auckland"
+  open_schedules_id    = compact([for n in split(",", "Weekdays") : lookup(local.ids, trimspace(n), null)])
+  holiday_schedules_id = compact([for n in split(",", "Christmas") : lookup(local.ids, trimspace(n), null)])
+}
+"#,
+        )]);
+        assert!(d.schedule_groups.is_empty(), "{:?}", d.schedule_groups);
+        let p = d.problem_for("Hours").expect("the group's problem");
+        assert!(
+            p.message
+                .contains("`open_schedules_id` cannot be known offline")
+                && p.message.contains("--tf-plan"),
+            "{p}"
+        );
     }
 }

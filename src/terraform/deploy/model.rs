@@ -26,12 +26,19 @@ pub(super) fn required<'r>(r: &'r Resource, name: &str) -> Result<&'r str, Strin
     text(r, name)?.ok_or_else(|| format!("it has no `{name}`"))
 }
 
-/// The items of a list or set attribute (a single value is one item).
-pub(super) fn items<'r>(r: &'r Resource, name: &str) -> Vec<&'r TfValue> {
+/// The items of a list or set attribute (a single value is one item). A list unknown as
+/// a whole (`compact([for … : lookup(ids, n, null)])` over ids known only after apply is
+/// unknown in Terraform too) cannot say what it holds: an error, never one item.
+pub(super) fn items<'r>(r: &'r Resource, name: &str) -> Result<Vec<&'r TfValue>, String> {
     match r.attr(name) {
-        None | Some(TfValue::Null) => Vec::new(),
-        Some(TfValue::List(l)) => l.iter().collect(),
-        Some(one) => vec![one],
+        None | Some(TfValue::Null) => Ok(Vec::new()),
+        Some(TfValue::List(l)) => Ok(l.iter().collect()),
+        Some(TfValue::Unknown(u)) => Err(format!(
+            "its `{name}` cannot be known offline: the whole list is computed from `{}`, {}, so which items it holds is known only after apply; read a plan of the applied configuration with --tf-plan",
+            u.address,
+            u.kind.describe()
+        )),
+        Some(one) => Ok(vec![one]),
     }
 }
 

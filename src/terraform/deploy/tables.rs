@@ -138,7 +138,7 @@ pub(super) fn build(config: &Config) -> (Tables, Vec<DeployProblem>) {
 fn schema(it: &Resource) -> Result<(String, Vec<Column>), String> {
     let name = model::required(it, "name")?.to_string();
     let mut cols = Vec::new();
-    for p in model::items(it, "properties") {
+    for p in model::items(it, "properties")? {
         let TfValue::Map(m) = p else {
             return Err(format!("a `properties` block is {}", model::describe(p)));
         };

@@ -27,6 +27,7 @@ pub const NAMES: &[&str] = &[
     "compact",
     "concat",
     "contains",
+    "csvdecode",
     "dirname",
     "distinct",
     "element",
