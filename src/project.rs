@@ -22,6 +22,8 @@ use crate::source::code::ProjectCode;
 use crate::source::mapping;
 use crate::source::yaml::{self, NodeValue};
 
+mod paths;
+
 /// The project config's file name.
 pub const FILE_NAME: &str = "routecheck.yaml";
 
@@ -374,6 +376,8 @@ pub enum PathError {
         joined: PathBuf,
         /// The OS error.
         reason: String,
+        /// The path as the naming file writes it.
+        written: String,
     },
     /// It resolves outside the naming file's project root.
     Outside {
@@ -392,7 +396,7 @@ impl PathError {
     /// The error message (`what` is e.g. "fixture").
     pub fn message(&self, what: &str) -> String {
         match self {
-            PathError::NotFound { joined, reason } => {
+            PathError::NotFound { joined, reason, .. } => {
                 format!("{what} `{}` not found: {reason}", joined.display())
             }
             PathError::Outside {
@@ -408,10 +412,26 @@ impl PathError {
     /// The help: for `Outside`, the root and how to widen it.
     pub fn help(&self, what: &str) -> String {
         match self {
-            PathError::NotFound { .. } => {
-                format!(
+            PathError::NotFound {
+                joined, written, ..
+            } => {
+                let rule = format!(
                     "{what} paths are relative to the file that names them (`//path` is relative to its project root)"
-                )
+                );
+                // A sibling whose name is a plausible typo, as the naming file would write it.
+                let sibling =
+                    crate::source::read::near(&joined.display().to_string()).and_then(|n| {
+                        Path::new(&n)
+                            .file_name()
+                            .map(|f| f.to_string_lossy().into_owned())
+                    });
+                match sibling {
+                    Some(name) => {
+                        let at = written.rfind('/').map_or(0, |i| i + 1);
+                        format!("did you mean `{}{name}`? {rule}", &written[..at])
+                    }
+                    None => rule,
+                }
             }
             PathError::Outside { root, kind, .. } => {
                 let why = match kind {
@@ -511,6 +531,7 @@ impl Resolver {
                 let c = joined.canonicalize().map_err(|e| PathError::NotFound {
                     joined: joined.clone(),
                     reason: e.to_string(),
+                    written: rel.to_owned(),
                 })?;
                 let is_file = c.is_file();
                 (c, is_file)

@@ -240,3 +240,122 @@ fn long_values_are_cut_with_their_length_in_every_format() {
         );
     }
 }
+
+/// Run `args` in `dir` in every format: exit 2, the first error at `at`, `words` said.
+fn first_error_at(dir: &Path, args: &[&str], at: (&str, u64, u64), words: &str) {
+    for format in FORMATS {
+        let args = [args, &["--format", format]].concat();
+        let run = run_in(dir, &args);
+        assert_eq!(run.code, 2, "{args:?}\n{}", run.dump());
+        assert_eq!(
+            located(format, &run).first(),
+            Some(&(at.0.to_owned(), at.1, at.2)),
+            "{args:?}\n{}",
+            run.dump()
+        );
+        assert!(
+            run.all().contains(words),
+            "{args:?}: no {words:?}\n{}",
+            run.dump()
+        );
+    }
+}
+
+#[test]
+fn a_path_a_rules_file_names_is_located_at_its_line_with_the_sibling_meant() {
+    for (head, fixture, at, words) in [
+        ("", "fx.jsn", (4, 14), "did you mean `fx.json`?"),
+        ("", "adir", (4, 14), "fixture `adir` is not a file"),
+        (
+            "flow: flw.yaml\n",
+            "fx.json",
+            (2, 7),
+            "did you mean `flow.yaml`?",
+        ),
+        (
+            "flow: adir\n",
+            "fx.json",
+            (2, 7),
+            "flow `adir` is not a file",
+        ),
+    ] {
+        let dir = project(&format!(
+            "suite: x\n{head}cases:\n  - name: a\n    fixture: {fixture}\n    expect: [ {{condition: \"true\"}} ]\n"
+        ));
+        std::fs::create_dir(dir.path().join("adir")).unwrap();
+        let at = ("rules.yaml", at.0, at.1);
+        first_error_at(dir.path(), &["test", "rules.yaml"], at, words);
+        first_error_at(
+            dir.path(),
+            &["lint", "--rules", "rules.yaml", "--flow", "flow.yaml"],
+            at,
+            words,
+        );
+    }
+}
+
+#[test]
+fn a_path_routecheck_yaml_names_is_located_at_its_line_for_test_and_lint() {
+    let dir = project(
+        "suite: x\ncases:\n  - name: a\n    fixture: ../fx.json\n    expect: [ {condition: \"true\"} ]\n",
+    );
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("rules")).unwrap();
+    std::fs::rename(p.join("rules.yaml"), p.join("rules/r.yaml")).unwrap();
+    std::fs::create_dir_all(p.join("infra")).unwrap();
+    std::fs::write(p.join("infra/main.tf"), "").unwrap();
+    let both: &[&[&str]] = &[&["test"], &["lint"]];
+    let lint: &[&[&str]] = &[&["lint"]];
+    for (config, commands, at, words) in [
+        ("rules: [rulez]\n", both, (1, 9), "did you mean `rules`?"),
+        (
+            "flows: [flw.yaml]\n",
+            lint,
+            (1, 9),
+            "did you mean `flow.yaml`?",
+        ),
+        (
+            "manifests: [nope]\n",
+            lint,
+            (1, 13),
+            "`manifests:` names `nope`, which does not exist",
+        ),
+        (
+            "stubs: [rules]\n",
+            both.split_at(1).0,
+            (1, 9),
+            "is a directory, not a file",
+        ),
+        ("terraform: infr\n", both, (1, 12), "did you mean `infra`?"),
+        (
+            "terraform: flow.yaml\n",
+            both,
+            (1, 12),
+            "which is not a directory",
+        ),
+        (
+            "terraform:\n  dir: infr\n",
+            both,
+            (2, 8),
+            "did you mean `infra`?",
+        ),
+    ] {
+        std::fs::write(p.join("routecheck.yaml"), config).unwrap();
+        for args in commands {
+            first_error_at(p, args, ("routecheck.yaml", at.0, at.1), words);
+        }
+        // From a directory below, the file is named as reached from there.
+        std::fs::create_dir_all(p.join("rules/sub")).unwrap();
+        let below = p.join("rules/sub");
+        let run = run_in(&below, &[commands[0][0], "--format", "github"]);
+        assert_eq!(run.code, 2, "{config}\n{}", run.dump());
+        assert!(
+            run.stdout.contains(&format!(
+                "::error file=../../routecheck.yaml,line={},col={}",
+                at.0, at.1
+            )),
+            "{config}\n{}",
+            run.dump()
+        );
+    }
+}

@@ -90,6 +90,20 @@ pub fn run(args: LintArgs) -> Result<u8, Stopped> {
             args.flows.iter().chain(&args.rules).chain(&args.manifests),
         ))?,
     };
+    if let Some(p) = &project {
+        // What routecheck.yaml names for this run, located there.
+        let mut keys = Vec::new();
+        if !explicit {
+            keys.extend(["flows", "rules", "manifests"]);
+        }
+        if args.tf.dir.is_none() && args.tf.tf_plan.is_none() {
+            keys.push("terraform");
+        }
+        let errors = p.path_errors(&keys);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+    }
     let cfg = match (&args.config, &project, explicit) {
         (Some(path), _, _) if is_project_file(path) => {
             crate::project::load(path).map(|p| from_project(&p, false))

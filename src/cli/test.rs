@@ -204,6 +204,20 @@ pub(super) fn project_base(project: Option<&Project>) -> RunConfig {
 /// `routecheck test`: the exit code, or what stopped it before it could run.
 pub fn run(args: TestArgs) -> Result<u8, Stopped> {
     let project = super::project_for(&super::file_inputs(&args.paths))?;
+    if let Some(p) = &project {
+        // What routecheck.yaml names for this run, located there (not where it fails later).
+        let mut keys = vec!["stubs"];
+        if args.paths.is_empty() {
+            keys.push("rules");
+        }
+        if args.tf.dir.is_none() && args.tf.tf_plan.is_none() {
+            keys.push("terraform");
+        }
+        let errors = p.path_errors(&keys);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+    }
     let config = config(&args, project.as_ref()).map_err(|msg| vec![usage_unlocated(msg)])?;
     if args.list {
         return list(&config, args.format);

@@ -135,6 +135,8 @@ codes! {
         Read => "read",
         /// It is not well formed.
         Config => "config",
+        /// A path it names does not exist, or is a file where a directory goes.
+        Path => "path",
     }
 }
 
