@@ -158,7 +158,14 @@ impl<'c> NearIndex<'c> {
         // Then the smaller distance wins: a typo within one edit outranks any at two, so
         // the wide search (whose reach grows fast where keys differ by a few characters,
         // `own1234_x` and `own1243_x`) runs only when nothing is within one.
-        for k in 1..=2 {
+        // `relation` allows no typo in a name of two characters or fewer, and one in a
+        // name of up to five: a wider walk could find nothing it would accept.
+        let reach = match name.chars().count() {
+            0..=2 => 0,
+            3..=5 => 1,
+            _ => 2,
+        };
+        for k in 1..=reach {
             if let Some(found) = pick(self.typos.candidates(name, k)) {
                 return Some(found);
             }
