@@ -39,6 +39,16 @@ struct Expect {
     /// Empty directories to create in the case's copy.
     #[serde(default)]
     mkdir: Vec<String>,
+    /// Fragments for the matrix's `lint` runs, where they differ from `output`.
+    #[serde(default)]
+    lint_output: Option<Vec<String>>,
+    /// Fragments for the matrix's `test` runs, where they differ from `output`.
+    #[serde(default)]
+    test_output: Option<Vec<String>>,
+    /// Why the case is not run as `test` and `lint` in every format (it is about another
+    /// command's own input), if it is not.
+    #[serde(default)]
+    matrix_skip: Option<String>,
 }
 
 fn usage_exit() -> i32 {
@@ -147,7 +157,8 @@ fn check(name: &str, expect: &Expect, inputs: Option<&Path>) -> Vec<String> {
     let tmp = tempfile::tempdir().unwrap();
     let work = prepare(expect, inputs, tmp.path());
     let mut problems = run_once(name, expect, &work, None);
-    if expect.args.first().is_some_and(|c| c == "test") {
+    let own_junit = expect.args.iter().any(|a| a == "--junit");
+    if expect.args.first().is_some_and(|c| c == "test") && !own_junit {
         let junit = tmp.path().join("junit.xml");
         problems.extend(run_once(name, expect, &work, Some(&junit)));
     }
@@ -172,8 +183,24 @@ fn the_corpus() {
         let expect: Expect =
             serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}/expect.json: {e}"));
         problems.extend(check(&name, &expect, Some(dir)));
+        problems.extend(crate::bad_inputs_matrix::check(
+            &name,
+            &expect_cells(&expect),
+            |tmp| prepare(&expect, Some(dir), tmp),
+        ));
     }
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+/// A case as the matrix runs it: its inputs named for `test` and for `lint`.
+fn expect_cells(expect: &Expect) -> crate::bad_inputs_matrix::Case {
+    crate::bad_inputs_matrix::Case {
+        args: expect.args.clone(),
+        output: expect.output.clone(),
+        lint_output: expect.lint_output.clone(),
+        test_output: expect.test_output.clone(),
+        skip: expect.matrix_skip.clone(),
+    }
 }
 
 /// A generated case: `files` written into the working directory.

@@ -35,10 +35,19 @@ fn located(format: &str, run: &Run) -> Vec<(String, u64, u64)> {
         "json" => {
             let doc: Value = serde_json::from_str(&run.stdout)
                 .unwrap_or_else(|e| panic!("not one JSON document ({e}):\n{}", run.dump()));
+            // Load errors in `errors`, then each case's own `error`.
+            let cases = doc["suites"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .flat_map(|s| s["cases"].as_array().into_iter().flatten())
+                .map(|c| &c["error"])
+                .filter(|e| !e.is_null());
             doc["errors"]
                 .as_array()
                 .unwrap_or_else(|| panic!("no `errors`:\n{}", run.dump()))
                 .iter()
+                .chain(cases)
                 .map(|e| {
                     let l = &e["location"];
                     (
@@ -65,18 +74,26 @@ fn located(format: &str, run: &Run) -> Vec<(String, u64, u64)> {
             })
             .collect(),
         _ => {
-            // miette's frame: `╭─[rules.yaml:5:5]`.
-            let all = format!("{}{}", run.stdout, run.stderr);
-            all.split("╭─[")
+            // miette's frame of a load error, `╭─[rules.yaml:5:5]`, or a case error's own
+            // line under its name, `    rules.yaml:4:14`.
+            let place = |s: &str| {
+                let mut parts = s.rsplitn(3, ':');
+                let col = parts.next()?.parse().ok()?;
+                let line = parts.next()?.parse().ok()?;
+                Some((parts.next()?.to_owned(), line, col))
+            };
+            let framed = run
+                .stderr
+                .split("╭─[")
                 .skip(1)
                 .filter_map(|s| s.split(']').next())
-                .filter_map(|s| {
-                    let mut parts = s.rsplitn(3, ':');
-                    let col = parts.next()?.parse().ok()?;
-                    let line = parts.next()?.parse().ok()?;
-                    Some((parts.next()?.to_owned(), line, col))
-                })
-                .collect()
+                .filter_map(place);
+            let listed = run
+                .stdout
+                .lines()
+                .filter(|l| l.starts_with("    ") && !l.trim().contains(' '))
+                .filter_map(|l| place(l.trim()));
+            framed.chain(listed).collect()
         }
     }
 }
@@ -357,5 +374,185 @@ fn a_path_routecheck_yaml_names_is_located_at_its_line_for_test_and_lint() {
             "{config}\n{}",
             run.dump()
         );
+    }
+}
+
+const UNKNOWN_KEY: &str =
+    "suite: x\ncases:\n  - name: a\n    fixture: fx.json\n    expct: [ {condition: \"true\"} ]\n";
+
+#[test]
+fn windows_files_read_as_written_and_locate_alike() {
+    let crlf = UNKNOWN_KEY.replace('\n', "\r\n");
+    for (what, text) in [
+        ("CRLF", crlf.clone()),
+        ("BOM", format!("\u{feff}{UNKNOWN_KEY}")),
+        ("BOM and CRLF", format!("\u{feff}{crlf}")),
+    ] {
+        let dir = project(&text);
+        let at = ("rules.yaml", 5, 5);
+        first_error_at(
+            dir.path(),
+            &["test", "rules.yaml"],
+            at,
+            "unknown key `expct`",
+        );
+        first_error_at(
+            dir.path(),
+            &["lint", "--rules", "rules.yaml", "--flow", "flow.yaml"],
+            at,
+            "unknown key `expct`",
+        );
+        // Fixed, it runs.
+        let good = text.replace("expct", "expect");
+        std::fs::write(dir.path().join("rules.yaml"), good).unwrap();
+        let run = run_in(dir.path(), &["test", "rules.yaml"]);
+        assert_eq!(run.code, 0, "{what}\n{}", run.dump());
+    }
+}
+
+#[test]
+fn a_file_that_is_not_what_it_claims_is_refused_at_its_place() {
+    // A rules file written as JSON is YAML: read, and located in its JSON.
+    let dir = project(
+        "{\"suite\": \"x\",\n \"cases\": [\n  {\"name\": \"a\", \"fixture\": \"fx.json\",\n   \"expct\": [{\"condition\": \"true\"}]}]}\n",
+    );
+    first_error_at(
+        dir.path(),
+        &["test", "rules.yaml"],
+        ("rules.yaml", 4, 4),
+        "unknown key `expct`",
+    );
+    // A fixture that is YAML, not JSON; one that is a flow.
+    for fixture in [
+        "participants:\n  - purpose: customer\n",
+        "inboundShortMessage:\n  name: x\n",
+    ] {
+        let dir = project(UNKNOWN_KEY.replace("expct", "expect").as_str());
+        std::fs::write(dir.path().join("fx.json"), fixture).unwrap();
+        first_error_at(
+            dir.path(),
+            &["test", "rules.yaml"],
+            ("rules.yaml", 4, 14),
+            "fx.json:1:1",
+        );
+        first_error_at(
+            dir.path(),
+            &["lint", "--rules", "rules.yaml", "--flow", "flow.yaml"],
+            ("fx.json", 1, 1),
+            "not a conversation payload",
+        );
+    }
+    // A flow that is a fixture.
+    let dir = project(
+        "suite: x\nflow: fx.json\ncases:\n  - name: a\n    fixture: fx.json\n    expect: [ {condition: \"true\"} ]\n",
+    );
+    first_error_at(
+        dir.path(),
+        &["test", "rules.yaml"],
+        ("fx.json", 1, 1),
+        "not an inbound message flow",
+    );
+    first_error_at(
+        dir.path(),
+        &["lint", "--rules", "rules.yaml"],
+        ("fx.json", 1, 1),
+        "not an inbound message flow",
+    );
+}
+
+#[test]
+fn a_path_given_from_another_directory_is_named_as_given() {
+    let dir = project(
+        &UNKNOWN_KEY
+            .replace("fx.json", "fx.jsn")
+            .replace("expct", "expect"),
+    );
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("sub/deeper")).unwrap();
+    for f in ["rules.yaml", "fx.json", "flow.yaml"] {
+        std::fs::rename(p.join(f), p.join("sub").join(f)).unwrap();
+    }
+    for (cwd, rules) in [
+        (p.to_path_buf(), "sub/rules.yaml"),
+        (p.join("sub/deeper"), "../rules.yaml"),
+    ] {
+        first_error_at(
+            &cwd,
+            &["test", rules],
+            (rules, 4, 14),
+            "did you mean `fx.json`?",
+        );
+        first_error_at(
+            &cwd,
+            &["lint", "--rules", rules],
+            (rules, 4, 14),
+            "did you mean `fx.json`?",
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_file_is_refused_at_its_place() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = project(&UNKNOWN_KEY.replace("expct", "expect"));
+    let p = dir.path();
+    for f in ["rules.yaml", "fx.json"] {
+        std::fs::set_permissions(p.join(f), std::fs::Permissions::from_mode(0o000)).unwrap();
+    }
+    // Root (the CI container, this machine) reads a mode-000 file anyway: there is no
+    // unreadable file to give then, so the case is skipped, saying so.
+    if std::fs::read(p.join("rules.yaml")).is_ok() {
+        eprintln!("skipped: this user reads a mode-000 file (root), no unreadable file to test");
+        return;
+    }
+    first_error_at(
+        p,
+        &["test", "rules.yaml"],
+        ("rules.yaml", 1, 1),
+        "ermission denied",
+    );
+    first_error_at(
+        p,
+        &["lint", "--rules", "rules.yaml", "--flow", "flow.yaml"],
+        ("rules.yaml", 1, 1),
+        "ermission denied",
+    );
+    std::fs::set_permissions(p.join("rules.yaml"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    first_error_at(
+        p,
+        &["test", "rules.yaml"],
+        ("rules.yaml", 4, 14),
+        "ermission denied",
+    );
+}
+
+#[test]
+fn a_huge_single_line_is_located_at_its_column_and_shown_as_a_window() {
+    // A minified rules file: one line of 2 MB, the misspelt key at its end.
+    let name = "a".repeat(2 << 20);
+    let head = format!(
+        "{{\"suite\": \"x\", \"cases\": [{{\"name\": \"{name}\", \"fixture\": \"fx.json\", "
+    );
+    // The key is located at its opening quote.
+    let col = head.chars().count() as u64 + 1;
+    let dir = project(&format!(
+        "{head}\"expct\": [{{\"condition\": \"true\"}}]}}]}}\n"
+    ));
+    for args in [
+        &["test", "rules.yaml"][..],
+        &["lint", "--rules", "rules.yaml", "--flow", "flow.yaml"],
+    ] {
+        first_error_at(
+            dir.path(),
+            args,
+            ("rules.yaml", 1, col),
+            "unknown key `expct`",
+        );
+        for format in FORMATS {
+            let run = run_in(dir.path(), &[args, &["--format", format]].concat());
+            let size = run.stdout.len() + run.stderr.len();
+            assert!(size < 20_000, "{args:?} {format}: {size} bytes of output");
+        }
     }
 }

@@ -6,6 +6,7 @@ mod report_fixture;
 mod support;
 
 mod bad_inputs;
+mod bad_inputs_matrix;
 mod bot_actions;
 mod bots;
 mod deploy_cli;
