@@ -119,3 +119,70 @@ fn gen_and_trace_check_their_stdout_writes() {
         );
     }
 }
+
+#[test]
+fn test_against_a_live_body_that_is_not_the_conversation_asked_for_is_an_error() {
+    let rules =
+        "cases:\n  - name: live\n    expect:\n      - attribute: Tier\n        equals: gold\n";
+    let edits: [(&str, Edit); 2] = [
+        ("not the conversation asked for", |v| {
+            v["id"] = json!("another-conversation")
+        }),
+        ("no participants", |v| v["participants"] = json!([])),
+    ];
+    for (said, edit) in edits {
+        let mock = Mock::start();
+        assert!(mock.edit_conversation(WEB_ID, edit));
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("rules.yaml"), rules).unwrap();
+        let junit = dir.path().join("junit.xml");
+        let r = run_cli(
+            Some(dir.path()),
+            &mock.env(),
+            &[
+                "test",
+                "--conversation",
+                WEB_ID,
+                "rules.yaml",
+                "--junit",
+                junit.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(r.code, 2, "{said}: {}{}", r.stdout, r.stderr);
+        let all = format!("{}{}", r.stdout, r.stderr);
+        assert!(all.contains(said), "{said}: {all}");
+        assert!(all.contains(WEB_ID), "names the request: {all}");
+        assert!(!r.stdout.contains("1 passed"), "{said}: {all}");
+        let xml = std::fs::read_to_string(&junit).unwrap();
+        assert!(xml.contains("<error"), "{said}: {xml}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn lint_into_a_closed_pipe_ends_quietly() {
+    use std::process::{Command, Stdio};
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for format in ["human", "json", "github"] {
+        // The reader is gone before lint writes (`routecheck lint … | head -0`).
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("routecheck"))
+            .current_dir(repo)
+            .env("NO_COLOR", "1")
+            .args(["lint", "--format", format])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{format}: {err}");
+        assert!(!err.contains("Broken pipe"), "{format}: {err}");
+        assert!(!err.contains("cannot write"), "{format}: {err}");
+        assert!(
+            out.status.code().is_some(),
+            "{format} killed: {:?}",
+            out.status
+        );
+    }
+}

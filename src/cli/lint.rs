@@ -166,8 +166,9 @@ pub fn run(args: LintArgs) -> Result<u8, Stopped> {
         crate::errln!("warning: {note}");
     }
     if let Err(e) = super::lint_report::write_report(args.format, &report, &stop, true) {
-        crate::errln!("error: cannot write the report: {e}");
-        return Ok(exit::USAGE);
+        // The report is stdout: a reader that went away (`| head`) ends the run quietly,
+        // as every command does; a full device says why (#29).
+        crate::source::render::stdout_failed(&e);
     }
     if !stop.is_empty() {
         return Ok(exit::USAGE);
