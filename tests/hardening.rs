@@ -438,8 +438,8 @@ fn a_file_that_is_not_what_it_claims_is_refused_at_its_place() {
         first_error_at(
             dir.path(),
             &["lint", "--rules", "rules.yaml", "--flow", "flow.yaml"],
-            ("fx.json", 1, 1),
-            "not a conversation payload",
+            ("rules.yaml", 4, 14),
+            "fixture fx.json:1:1: not a conversation payload",
         );
     }
     // A flow that is a fixture.

@@ -71,10 +71,8 @@ fn write_github_error(
         Some(h) => format!("{}\nhelp: {h}", d.message),
         None => d.message.clone(),
     };
-    let title = escape_property(&format!(
-        "routecheck {}",
-        d.code.as_deref().unwrap_or("lint")
-    ));
+    // A stopping error's code already reads `routecheck::…`, as `test` titles it.
+    let title = escape_property(d.code.as_deref().unwrap_or("routecheck lint"));
     let message = escape_data(&message);
     if d.file.is_file() {
         let (line, col) = d.file.line_col(d.span.0);

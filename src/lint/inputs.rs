@@ -471,7 +471,16 @@ fn rules(
             if fixtures.insert(key) {
                 match fixture(&fpath, &participant) {
                     Ok(ws) => out.writers.extend(ws),
-                    Err(e) => errors.push(*e),
+                    // Located at the `fixture:` that names it, as `test` locates it, with
+                    // the fixture's own place in the message (#29).
+                    Err(e) => {
+                        let mut d =
+                            load_error(src, f, format!("fixture {}: {}", e.location(), e.message))
+                                .with_code(LintInputCode::Fixture)
+                                .with_label("the fixture named here");
+                        d.help = e.help;
+                        errors.push(d);
+                    }
                 }
             }
         }
