@@ -140,3 +140,17 @@ fn a_called_flow_that_cannot_be_read_is_reported_with_where_and_why() {
         "{all}"
     );
 }
+
+/// Agent escalation in a real bot that enables it: the case says the NLU heard a request
+/// for an agent (`agent: true`); the bot confirms, hands over, exits with the reason Genesys
+/// documents (AgentRequestedByUser) and no intent, and the message flow's switch default
+/// transfers to dude-general-support. A no keeps the customer with the bot.
+#[test]
+fn an_agent_request_hands_back_and_the_message_flows_transfer_follows() {
+    let r = run_in(
+        &Path::new(ROOT).join("tests/data/bots/dudes-wheres-my-stuff"),
+        &["test", "escalation.yaml"],
+    );
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.stdout.contains("3 passed, 0 failed"), "{}", r.all());
+}

@@ -74,8 +74,8 @@ struct Case {
     message: Option<String>,
     /// The customer's messages in order, for a flow that calls a bot: the first starts the
     /// conversation (Message.Message.body, instead of `message:`), the rest answer the
-    /// bot's questions. An entry is the text, or `{ text, intent, slots }` naming what the
-    /// org's NLU understands from it.
+    /// bot's questions. An entry is the text, or `{ text, intent, slots, agent }` naming what
+    /// the org's NLU understands from it (`agent: true`: a request for a human agent).
     messages: Option<Vec<crate::flow::CustomerMessage>>,
     /// Per-case overrides of variables declared in the file.
     variables: Option<BTreeMap<String, Scalar>>,

@@ -237,6 +237,9 @@ impl Loader<'_> {
                 s.no_matches_max = (*n).max(1);
             }
             s.no_match_apology = u.get("noMatchApology").and_then(|n| self.val(n, None));
+            s.no_to_confirmation_apology = u
+                .get("noToConfirmationApology")
+                .and_then(|n| self.val(n, None));
         }
         if let Some(e) = flow.get("settingsErrorHandling") {
             s.error = self.bot_handling(e.get("errorHandling"));
@@ -249,6 +252,9 @@ impl Loader<'_> {
                 .get("enableAgentEscalation")
                 .and_then(|n| n.get("lit"))
                 .is_some_and(|n| matches!(n.value, Kind::Bool(true)));
+            s.agent_escalation_confirmation = e
+                .get("agentEscalationConfirmation")
+                .and_then(|n| self.val(n, None));
             s.agent_escalation_handover = e
                 .get("agentEscalationHandover")
                 .and_then(|n| self.val(n, None));

@@ -147,7 +147,11 @@ pub(crate) struct BotSettings {
     pub recognition_failure_handover: Option<Val>,
     /// `enableAgentEscalation`: a customer asking for an agent ends the bot.
     pub agent_escalation: bool,
+    /// `agentEscalationConfirmation`: asked first; a yes escalates.
+    pub agent_escalation_confirmation: Option<Val>,
     pub agent_escalation_handover: Option<Val>,
+    /// `noToConfirmationApology`: sent after a no to a confirmation.
+    pub no_to_confirmation_apology: Option<Val>,
     pub agent_escalation_handling: Handling,
     pub nlu: Nlu,
     /// `isOutput` variables (`Slot.X`, `Common.X`), by name: what a call gets back.
@@ -165,7 +169,9 @@ impl BotSettings {
             recognition_failure: Handling::Exit,
             recognition_failure_handover: None,
             agent_escalation: false,
+            agent_escalation_confirmation: None,
             agent_escalation_handover: None,
+            no_to_confirmation_apology: None,
             agent_escalation_handling: Handling::Exit,
             nlu: Nlu::default(),
             outputs,
@@ -204,6 +210,9 @@ pub struct NluAnswer {
     /// Slot values recognised with it, by slot name.
     #[serde(default)]
     pub slots: BTreeMap<String, String>,
+    /// The NLU detects a request for a human agent (the bot's agent escalation).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub agent: bool,
 }
 
 /// One customer message of a case's `messages:`.
@@ -222,6 +231,11 @@ pub enum CustomerMessage {
         /// The slots it fills.
         #[serde(default)]
         slots: BTreeMap<String, String>,
+        /// `agent: true`: the NLU detects a request for a human agent, which a bot with
+        /// agent escalation enabled answers with its escalation (exit reason
+        /// AgentRequestedByUser).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        agent: bool,
     },
 }
 
@@ -237,9 +251,15 @@ impl CustomerMessage {
     pub fn answer(&self) -> Option<NluAnswer> {
         match self {
             CustomerMessage::Text(_) => None,
-            CustomerMessage::Understood { intent, slots, .. } => Some(NluAnswer {
+            CustomerMessage::Understood {
+                intent,
+                slots,
+                agent,
+                ..
+            } => Some(NluAnswer {
                 intent: intent.clone(),
                 slots: slots.clone(),
+                agent: *agent,
             }),
         }
     }

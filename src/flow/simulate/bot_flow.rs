@@ -377,6 +377,18 @@ impl<'f, 'i> Sim<'f, 'i> {
                     (m.text().to_string(), m.answer())
                 }
             };
+            // Agent escalation comes before what the ask itself listens for.
+            if let Some(s) = settings.as_ref().filter(|s| s.agent_escalation)
+                && answer.as_ref().is_some_and(|n| n.agent)
+            {
+                match self.escalate(a, s, &message)? {
+                    Some(end) => return Ok(end),
+                    None => {
+                        prompt = ask.prompts.question.clone();
+                        continue;
+                    }
+                }
+            }
             match take(self, &message, answer.as_ref())? {
                 Some(Taken::Slot(v)) => {
                     if let BotAction::AskForSlot(_, s) = bot_of(a) {
@@ -478,7 +490,7 @@ impl<'f, 'i> Sim<'f, 'i> {
     }
 
     /// How a bot ends after a failure: exit with `reason`, transfer or disconnect.
-    fn handle(&mut self, h: &Handling, reason: &str) -> Result<Ctl, Stop> {
+    pub(super) fn handle(&mut self, h: &Handling, reason: &str) -> Result<Ctl, Stop> {
         match h {
             Handling::Exit => Ok(Ctl::Exit(reason.into())),
             Handling::Disconnect => Ok(Ctl::Done(Route::Disconnect)),
@@ -503,7 +515,7 @@ impl<'f, 'i> Sim<'f, 'i> {
     }
 
     /// [`Self::say`] for an optional prompt; an error in it sends nothing.
-    fn say_opt(&mut self, v: Option<&Val>) -> Option<String> {
+    pub(super) fn say_opt(&mut self, v: Option<&Val>) -> Option<String> {
         v.and_then(|v| self.say(v).ok().flatten())
     }
 }

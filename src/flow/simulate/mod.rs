@@ -19,6 +19,7 @@ mod bots;
 mod control;
 mod data;
 mod effects;
+mod escalation;
 mod library;
 mod schedule;
 mod session;

@@ -253,8 +253,15 @@ impl Loader<'_> {
             let mut text = None;
             let mut intent = None;
             let mut slots = std::collections::BTreeMap::new();
-            for (key, k, val) in self.entries(item, "a message", &["text", "intent", "slots"]) {
+            let mut agent = false;
+            for (key, k, val) in
+                self.entries(item, "a message", &["text", "intent", "slots", "agent"])
+            {
                 match key {
+                    "agent" => match val.value {
+                        crate::source::yaml::NodeValue::Bool(b) => agent = b,
+                        _ => self.err(val, RulesCode::Type, "`agent` is true or false".to_string()),
+                    },
                     "text" => text = self.string(val, "`text`"),
                     "intent" => intent = self.string(val, "`intent`"),
                     "slots" => {
@@ -274,6 +281,7 @@ impl Loader<'_> {
                     text,
                     intent,
                     slots,
+                    agent,
                 }),
                 None => self.missing(item, "text", "give the message's `text:`"),
             }
