@@ -556,3 +556,33 @@ fn a_huge_single_line_is_located_at_its_column_and_shown_as_a_window() {
         }
     }
 }
+
+#[test]
+fn commands_without_reports_that_cannot_run_leave_no_result_on_stdout() {
+    let dir = project(&UNKNOWN_KEY.replace("expct", "expect"));
+    let p = dir.path();
+    std::fs::write(p.join("bad.yaml"), "inboundShortMessage:\n  name: [\n").unwrap();
+    for args in [
+        &["trace", "--flow", "bad.yaml", "--fixture", "fx.json"][..],
+        &["graph", "--flow", "bad.yaml"],
+        &["gen", "--flow", "bad.yaml"],
+        &["gen", "--flow", "bad.yaml", "--out", "out.yaml"],
+    ] {
+        let run = run_in(p, args);
+        assert_eq!(run.code, 2, "{args:?}\n{}", run.dump());
+        assert_eq!(run.stdout, "", "{args:?}\n{}", run.dump());
+        assert!(
+            run.stderr.contains("bad.yaml:2:9"),
+            "{args:?}\n{}",
+            run.dump()
+        );
+    }
+    assert!(!p.join("out.yaml").exists(), "gen --out created its file");
+    let run = run_in(p, &["eval", "1 +", "--format", "json"]);
+    assert_eq!(run.code, 2, "{}", run.dump());
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["errors"][0]["kind"], "syntax", "{}", run.dump());
+    let run = run_in(p, &["init", "--bogus"]);
+    assert_eq!(run.code, 2, "{}", run.dump());
+    assert!(!p.join("routecheck.yaml").exists(), "init wrote a config");
+}
