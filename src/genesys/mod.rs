@@ -7,10 +7,12 @@ pub mod auth;
 pub mod client;
 pub mod error;
 pub mod lookups;
+pub mod nlu;
 pub mod region;
 pub mod retry;
 
 pub use auth::Secret;
 pub use client::{Client, Config, LiveOptions};
 pub use error::GenesysError;
+pub use nlu::{DetectedEntity, DetectedIntent};
 pub use retry::{Clock, SystemClock};

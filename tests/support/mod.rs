@@ -83,6 +83,8 @@ struct State {
     expires_in: u64,
     /// Guest API additions: see `guest_api`.
     guest: guest_api::PlatformGuest,
+    /// NLU detect: message text → `output.intents`; other texts detect nothing.
+    detections: HashMap<String, Value>,
 }
 
 /// The running mock.
@@ -219,6 +221,16 @@ impl Mock {
     /// Token lifetime the login endpoint announces.
     pub fn set_expires_in(&self, secs: u64) {
         self.state.lock().unwrap().expires_in = secs;
+    }
+
+    /// What the NLU detect endpoint answers for `text`: `output.intents` of an
+    /// `NluDetectionResponse`.
+    pub fn detects(&self, text: &str, intents: Value) {
+        self.state
+            .lock()
+            .unwrap()
+            .detections
+            .insert(text.into(), intents);
     }
 
     /// Every request so far.
@@ -532,6 +544,19 @@ fn handle(mut request: tiny_http::Request, state: &Mutex<State>) {
                 "attributes",
             ],
         ) => patch(state, cid, pid, &body, false),
+        (
+            "POST",
+            [
+                "api",
+                "v2",
+                "languageunderstanding",
+                "domains",
+                domain,
+                "versions",
+                version,
+                "detect",
+            ],
+        ) => detect(state, domain, version, &body),
         _ => (404, not_found("resource")),
     };
     record(status);
@@ -615,6 +640,38 @@ fn patch(state: &Mutex<State>, cid: &str, pid: &str, body: &str, messages: bool)
     } else {
         (202, String::new())
     }
+}
+
+/// An `NluDetectionResponse` for `{"input": {"text", "language"?}}`; a body without
+/// `input.text` is a 400, as Genesys answers a request its model rejects.
+fn detect(state: &Mutex<State>, domain: &str, version: &str, body: &str) -> (u16, String) {
+    let parsed = serde_json::from_str::<Value>(body).unwrap_or(Value::Null);
+    let Some(text) = parsed.pointer("/input/text").and_then(Value::as_str) else {
+        return (
+            400,
+            error_body(400, "bad.request", "input.text is required"),
+        );
+    };
+    let intents = state
+        .lock()
+        .unwrap()
+        .detections
+        .get(text)
+        .cloned()
+        .unwrap_or_else(|| json!([]));
+    let language = parsed
+        .pointer("/input/language")
+        .cloned()
+        .unwrap_or(json!("en-us"));
+    (
+        200,
+        json!({
+            "version": {"id": version, "domain": {"id": domain}, "language": language},
+            "output": {"intents": intents, "dialogActs": []},
+            "input": {"text": text}
+        })
+        .to_string(),
+    )
 }
 
 fn b64(input: &[u8]) -> String {
