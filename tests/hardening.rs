@@ -402,11 +402,34 @@ fn windows_files_read_as_written_and_locate_alike() {
             at,
             "unknown key `expct`",
         );
-        // Fixed, it runs.
+        // Fixed, it runs, with the fixture written the same way.
         let good = text.replace("expct", "expect");
         std::fs::write(dir.path().join("rules.yaml"), good).unwrap();
+        let fixture = std::fs::read_to_string(repo("fixtures/platinum-vip.json")).unwrap();
+        let mut windows = fixture.replace('\n', "\r\n");
+        if what.contains("BOM") {
+            windows.insert(0, '\u{feff}');
+        }
+        std::fs::write(dir.path().join("fx.json"), &windows).unwrap();
         let run = run_in(dir.path(), &["test", "rules.yaml"]);
         assert_eq!(run.code, 0, "{what}\n{}", run.dump());
+        let run = run_in(
+            dir.path(),
+            &["lint", "--rules", "rules.yaml", "--flow", "flow.yaml"],
+        );
+        assert!(run.code < 2, "{what}\n{}", run.dump());
+        // A BOM'd fixture broken on its first line is located counting the mark as a
+        // character, as every other location does (`]` is the 18th after it).
+        if what.contains("BOM") {
+            std::fs::write(dir.path().join("fx.json"), "\u{feff}{\"participants\": ]}").unwrap();
+            let run = run_in(dir.path(), &["test", "rules.yaml"]);
+            assert_eq!(run.code, 2, "{what}\n{}", run.dump());
+            assert!(
+                run.stdout.contains("fx.json:1:19"),
+                "{what}\n{}",
+                run.dump()
+            );
+        }
     }
 }
 

@@ -154,10 +154,16 @@ impl Conversation {
         // Duplicate keys and depth are checked over the whole document, read or not.
         // One pass: duplicate keys and depth are checked over the whole document, read or
         // not, while the fields routing uses are read.
+        // A UTF-8 byte order mark (Windows editors and PowerShell write one) is skipped, as
+        // the YAML reader skips it; it is one character of line 1 in every location.
+        let (text, bom) = match text.strip_prefix('\u{feff}') {
+            Some(rest) => (rest, 1),
+            None => (text, 0),
+        };
         let raw: RawConversation = parse_checked(text).map_err(|e| FixtureError {
             file: file.to_owned(),
             line: e.line().max(1),
-            col: e.column().max(1),
+            col: e.column().max(1) + if e.line() <= 1 { bom } else { 0 },
             message: format!("not a conversation payload: {}", strip_serde_position(&e)),
             path: None,
         })?;
