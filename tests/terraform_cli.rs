@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
+mod mistakes;
 mod repos;
 
 use crate::support::{Run, copy_dir, run_in_env as run_env};
@@ -842,80 +843,5 @@ fn init_writes_the_root_module() {
             .contains("{{bot_flow_name}} = \"Scheduling Bot dev\""),
         "{}",
         graph.all()
-    );
-}
-
-/// Bad input as a user meets it, from a directory beside the configuration: a mistyped
-/// `--terraform` gets the nearest directory, a file gets its directory, a .tf syntax error
-/// is located relative to the working directory with a caret, and a mistyped flow address
-/// is offered only flows (the demo's web deployment is not one).
-#[test]
-fn mistakes_are_located_relative_with_the_nearest_that_exists() {
-    let (_tmp, top) = project("genesys-cloud-cx-as-code-demo");
-    let other = top.join("rules");
-    let graph = |dir: &str, flow: &str| {
-        run(
-            &other,
-            &[
-                "graph",
-                "--terraform",
-                dir,
-                "--tf-var-file",
-                "../genesys-cloud-cx-as-code-demo/terraform/envs/dev/terraform.tfvars",
-                "--flow",
-                flow,
-            ],
-        )
-    };
-    let flow = "tf:genesyscloud_flow.inbound_message_flow";
-    let typo = graph(
-        "../genesys-cloud-cx-as-code-demo/terraform",
-        "tf:genesyscloud_flow.inbound_mesage_flow",
-    );
-    assert_eq!(typo.code, 2, "{}", typo.all());
-    assert!(
-        typo.all().contains(
-            "nearest: genesyscloud_flow.inbound_message_flow, genesyscloud_flow.digital_bot_flow"
-        ) && !typo.all().contains("webdeployments"),
-        "{}",
-        typo.all()
-    );
-    let dir = graph("../genesys-cloud-cx-as-code-demo/terrafrom", flow);
-    assert_eq!(dir.code, 2, "{}", dir.all());
-    assert!(
-        dir.all()
-            .contains("--terraform ../genesys-cloud-cx-as-code-demo/terrafrom: no such directory")
-            && dir.all().contains("<command line>:1:1")
-            && dir
-                .all()
-                .contains("did you mean `../genesys-cloud-cx-as-code-demo/terraform`?"),
-        "{}",
-        dir.all()
-    );
-    let file = graph("../genesys-cloud-cx-as-code-demo/terraform/flows.tf", flow);
-    assert_eq!(file.code, 2, "{}", file.all());
-    assert!(
-        file.all()
-            .contains("a file, not the root module's directory")
-            && file
-                .all()
-                .contains("did you mean `../genesys-cloud-cx-as-code-demo/terraform`?"),
-        "{}",
-        file.all()
-    );
-    write(
-        &top.join("genesys-cloud-cx-as-code-demo/terraform/broken.tf"),
-        "locals {\n  x = \n}\n",
-    );
-    let syntax = graph("../genesys-cloud-cx-as-code-demo/terraform", flow);
-    assert_eq!(syntax.code, 2, "{}", syntax.all());
-    assert!(
-        syntax
-            .all()
-            .contains("[../genesys-cloud-cx-as-code-demo/terraform/broken.tf:2:7]")
-            && syntax.stderr.contains('▲')
-            && !syntax.all().contains(&top.display().to_string()),
-        "{}",
-        syntax.all()
     );
 }

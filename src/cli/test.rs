@@ -218,6 +218,9 @@ pub fn run(args: TestArgs) -> Result<u8, Stopped> {
             return Err(errors);
         }
     }
+    // Before the rules: a Terraform path that is not there is the first thing to say (the
+    // rules that name `tf:` flows would only fail after it, for want of a configuration).
+    args.tf.checked(project.as_ref())?;
     let config = config(&args, project.as_ref()).map_err(|msg| vec![usage_unlocated(msg)])?;
     if args.list {
         return list(&config, args.format);

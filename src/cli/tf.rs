@@ -5,6 +5,8 @@
 //! argument becomes a file and its placeholder values: `tf:ADDRESS`, or a file that a
 //! `genesyscloud_flow` resource deploys (then with that resource's substitutions).
 
+mod missing;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -142,23 +144,34 @@ impl TfArgs {
         })
     }
 
+    /// [`Self::options`], with every path they name that Terraform would read checked
+    /// first: a root module directory, variable file or plan that is not there is a
+    /// located diagnostic (on the flag, or in routecheck.yaml) with the nearest that exists.
+    /// Problems are located diagnostics (a flag's as a usage error).
+    pub fn checked(
+        &self,
+        project: Option<&Project>,
+    ) -> Result<Options, Vec<crate::diag::SourceDiagnostic>> {
+        let opts = self
+            .options(project)
+            .map_err(|e| vec![super::stop::usage_unlocated(e)])?;
+        let missing = self.missing(project, opts.plan.is_some());
+        if missing.is_empty() {
+            Ok(opts)
+        } else {
+            Err(missing)
+        }
+    }
+
     /// The configuration the flags and routecheck.yaml name, read; `Ok(None)` when none
     /// is. Problems are located diagnostics (a flag's as a usage error).
     pub fn load(
         &self,
         project: Option<&Project>,
     ) -> Result<Option<Config>, Vec<crate::diag::SourceDiagnostic>> {
-        let opts = self
-            .options(project)
-            .map_err(|e| vec![super::stop::usage_unlocated(e)])?;
+        let opts = self.checked(project)?;
         if opts.is_empty() {
             return Ok(None);
-        }
-        if let Some(d) = &opts.dir
-            && opts.plan.is_none()
-            && !d.is_dir()
-        {
-            return Err(vec![self.not_a_dir(project, d)]);
         }
         crate::terraform::read(&opts).map(Some)
     }
@@ -175,58 +188,41 @@ impl TfArgs {
             .collect()
     }
 
-    /// The root module directory does not exist, or is a file: located on the flag (or in
-    /// routecheck.yaml), shown as given, with the nearest existing directory.
-    fn not_a_dir(&self, project: Option<&Project>, dir: &Path) -> crate::diag::SourceDiagnostic {
-        use crate::source::shown::{nearest_existing, shown};
-        // As the user wrote it: the flag's text, or the path routecheck.yaml names.
-        let typed = match &self.dir {
-            Some(d) => d.clone(),
-            None => PathBuf::from(shown(dir)),
+    /// The paths [`Self::options`] takes that are not there, as [`Self::checked`] reports
+    /// them: the root module directory only when no plan replaces it.
+    fn missing(
+        &self,
+        project: Option<&Project>,
+        with_plan: bool,
+    ) -> Vec<crate::diag::SourceDiagnostic> {
+        use missing::{Given, Want, not_there};
+        let mut out = Vec::new();
+        let mut check = |given: Given<'_>, want: Want| out.extend(not_there(given, want));
+        let section = match (&self.dir, project) {
+            (None, Some(p)) => p.config.terraform.as_ref().map(|t| (p, t.section())),
+            _ => None,
         };
-        let what = if dir.is_file() {
-            "a file, not the root module's directory"
-        } else {
-            "no such directory"
-        };
-        let near = if dir.is_file() {
-            typed.parent().map(Path::to_path_buf)
-        } else {
-            nearest_existing(&typed, true)
-        };
-        let help = match near {
-            Some(n) => {
-                let n = n.display().to_string();
-                format!("did you mean `{}`?", if n.is_empty() { "." } else { &n })
+        if let Some((p, s)) = &section {
+            if let Some(d) = s.dir.as_deref().filter(|_| !with_plan) {
+                check(Given::Yaml(p, "dir", d), Want::Dir);
             }
-            None => "give the root module: the directory where `terraform plan` runs".into(),
-        };
-        let text = typed.display().to_string();
-        let d = match (&self.dir, project) {
-            (None, Some(p)) => {
-                let yaml = crate::source::read_text(&p.file).unwrap_or_default();
-                let file = crate::diag::SourceFile::new(shown(&p.file).as_str(), yaml.as_str());
-                let raw = p
-                    .config
-                    .terraform
-                    .as_ref()
-                    .and_then(|t| t.section().dir)
-                    .unwrap_or_default();
-                let at = yaml.find(&raw).unwrap_or(0);
-                crate::diag::SourceDiagnostic::error(
-                    &file,
-                    (at, at + raw.len()),
-                    format!("`terraform:` dir {text}: {what}"),
-                )
+            for f in &s.var_files {
+                check(Given::Yaml(p, "var_files", f), Want::VarFile);
             }
-            _ => crate::diag::SourceDiagnostic::error(
-                &crate::diag::SourceFile::command_line(&text),
-                (0, text.len()),
-                format!("--terraform {text}: {what}"),
-            ),
-        };
-        d.with_code(crate::source::code::TerraformCode::Config)
-            .with_help(help)
+            if let Some(f) = s.plan.as_deref().filter(|_| self.tf_plan.is_none()) {
+                check(Given::Yaml(p, "plan", f), Want::Plan);
+            }
+        }
+        if let Some(d) = self.dir.as_deref().filter(|_| !with_plan) {
+            check(Given::Flag("--terraform", d), Want::Dir);
+        }
+        for f in &self.tf_var_files {
+            check(Given::Flag("--tf-var-file", f), Want::VarFile);
+        }
+        if let Some(f) = &self.tf_plan {
+            check(Given::Flag("--tf-plan", f), Want::Plan);
+        }
+        out
     }
 
     /// [`Self::load`], its problems printed and returned as the exit code.

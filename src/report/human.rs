@@ -219,12 +219,17 @@ impl Reporter for Human {
             Event::RunFinished(s) => self.finished(s)?,
             Event::LoadFailed { errors } => {
                 let line = text::load_failed_line(errors.len());
-                // Only usage problems (e.g. `--run` matching nothing): say so, not "load".
-                let usage = errors
-                    .iter()
-                    .all(|d| d.code.as_deref() == Some("routecheck::usage"));
-                let why = if usage {
+                // Only usage problems (e.g. `--run` matching nothing), or only Terraform's
+                // (a mistyped `--terraform`): say so, not "the rules".
+                let all = |code: &str| {
+                    errors
+                        .iter()
+                        .all(|d| d.code.as_deref().is_some_and(|c| c.starts_with(code)))
+                };
+                let why = if all("routecheck::usage") {
                     "the command line selected nothing to run"
+                } else if all("routecheck::terraform::") {
+                    "the Terraform configuration could not be read"
                 } else {
                     "the rules could not be loaded"
                 };

@@ -24,7 +24,7 @@ pub(super) fn run(rules: &Path, args: &TraceArgs) -> Result<u8, Failure> {
     let mut config = crate::cli::test::project_base(project.as_ref());
     config.paths = vec![rules.to_path_buf()];
     config.vars = pairs(&args.vars, "--var", "NAME=VALUE")?;
-    config.terraform = args.tf.options(project.as_ref())?;
+    config.terraform = args.tf.checked(project.as_ref()).map_err(Failure::Many)?;
     if let Some(s) = &args.now {
         config.now = Some(DateTime::parse(s).map_err(|e| format!("--now: {e}"))?);
     }
