@@ -815,6 +815,30 @@ fn a_plan_json_is_read_with_after_unknown_listed() {
         "{}",
         r.all()
     );
+    // Variable values beside a plan cannot change it: said, and the plan's value kept.
+    write(&dir.join("infra/prod.tfvars"), "flow_name = \"Ignored\"\n");
+    let r = run(
+        dir,
+        &[
+            "graph",
+            "--tf-plan",
+            "infra/plan.json",
+            "--tf-var-file",
+            "infra/prod.tfvars",
+            "--tf-var",
+            "flow_name=Also Ignored",
+            "--flow",
+            "tf:module.m.genesyscloud_flow.f",
+        ],
+    );
+    ok(&r);
+    assert!(
+        r.stderr.contains("warning: --tf-plan: 2 variable value(s)")
+            && r.stderr.contains("are not used")
+            && value_line(&r, "flow_name").contains("\"From The Plan\""),
+        "{}",
+        r.all()
+    );
 }
 
 /// `init` points `terraform:` at the root module whose tree deploys the flows, however

@@ -173,6 +173,15 @@ impl TfArgs {
         if opts.is_empty() {
             return Ok(None);
         }
+        // A plan's values were fixed when `terraform plan` ran, with that run's variables:
+        // values given here cannot change them. A warning, not an error, since CI commonly
+        // passes one set of flags to every step (decision in docs/terraform.md).
+        if opts.plan.is_some() && !opts.vars.is_empty() {
+            crate::errln!(
+                "warning: --tf-plan: {} variable value(s) from --tf-var-file / --tf-var / routecheck.yaml `terraform:` are not used; the plan's values are those its `terraform plan` run was given (pass them there)",
+                opts.vars.len()
+            );
+        }
         crate::terraform::read(&opts).map(Some)
     }
 
