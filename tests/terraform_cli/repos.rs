@@ -44,9 +44,11 @@ const REPOS: &[Repo] = &[
                 "module.inbound_message_flow.genesyscloud_flow.inbound_message_flow",
                 "modules/inbound-message-flow/SchedulerBotInboundMessageFlow.yaml",
             ),
-            // module.scheduling_bot.genesyscloud_flow.bot_flow is a `bot:` flow (slots,
-            // clearSlot), which graph does not read on its own yet (#25): its name reaches
-            // the message flow's `{{bot_flow_name}}` through module outputs, checked there.
+            // The bot flow the message flow calls (slots, clearSlot, Date/Time types).
+            (
+                "module.scheduling_bot.genesyscloud_flow.bot_flow",
+                "modules/schedulingbot-flow/SchedulingBot.yaml",
+            ),
         ],
         bot_call: "Call Bot Flow",
         route: ("disconnect", "route: disconnect"),
