@@ -869,3 +869,57 @@ fn init_writes_the_root_module() {
         graph.all()
     );
 }
+
+/// A held-out repository (tests/data/terraform/SOURCES.md, webmessaging-on-off-hours-blueprint):
+/// its root variables `prefix` and `environment` have no value in the repository, so routecheck
+/// names the required variable as Terraform would; given with `--tf-var`, from the flows'
+/// module directory with relative paths, each substitution is the value `terraform console`
+/// (1.11, provider-free copy) prints: the queue and schedule names are resource attributes
+/// set in configuration from a root `local`, reaching the module as arguments.
+#[test]
+fn held_out_on_off_hours_blueprint_matches_terraform_console() {
+    let repo = "webmessaging-on-off-hours-blueprint";
+    let (_tmp, top) = project(repo);
+    let cwd = top.join(repo).join("modules/flows");
+    let flow = ["--flow", "webmessage_flow.yaml"];
+    let r = run(
+        &cwd,
+        &[&["graph", "--terraform", "../.."][..], &flow].concat(),
+    );
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(
+        r.stderr
+            .contains("a required variable with no value, ../../variable.tf:31")
+            && r.stderr.contains("--tf-var environment=VALUE"),
+        "{}",
+        r.all()
+    );
+    let tf = [
+        "graph",
+        "--terraform",
+        "../..",
+        "--tf-var",
+        "environment=dev",
+        "--tf-var",
+        "prefix=hours",
+    ];
+    let r = run(&cwd, &[&tf[..], &flow].concat());
+    ok(&r);
+    for (name, value) in [
+        ("acd_queue_name", "dev-hours_webmessage_queue"),
+        ("flow_name", "dev-hours_webmessage_flow"),
+        ("schedule_name", "dev-hours_schedule"),
+        ("default_language", "en-us"),
+    ] {
+        assert!(
+            value_line(&r, name).contains(&format!("\"{value}\"")),
+            "{name}\n{}",
+            r.all()
+        );
+    }
+    assert!(
+        r.stdout.contains("calls bot flow \"hours_differentiator_webmessage_bot\": module.webmessaging_flow.genesyscloud_flow.webmessage_bot"),
+        "{}",
+        r.all()
+    );
+}

@@ -1,0 +1,3 @@
+locals {
+  resource_name_prefix = "${var.environment}-${var.prefix}"
+}

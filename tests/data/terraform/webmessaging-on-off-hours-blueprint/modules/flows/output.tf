@@ -1,0 +1,3 @@
+output "flow_id" {
+  value = "${genesyscloud_flow.webmessage_schedule_hours.id}"
+}
