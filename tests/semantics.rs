@@ -372,6 +372,38 @@ cases:
     );
 }
 
+/// The real blueprint flow routes on a `firstTrue` switch whose every case is
+/// `State.TheIntent=="…"`: a value equal to none of them (`Check Order State`) silently
+/// takes the default, so it is warned with the nearest case.
+#[test]
+fn a_value_no_switch_case_can_match_is_warned_with_the_nearest_case() {
+    let (dir, _) = project(
+        &[DUDE],
+        r#"suite: far from every case
+flow: flows/dude-wheres-my-stuff-message.yaml
+vars: { flow_name: D, default_language: en-us, integration_category: Lambda, integration_data_action_name: L }
+cases:
+  - name: state
+    message: hi
+    stubs:
+      Call Bot Flow: { values: { State.TheIntent: Check Order State } }
+    expect:
+      - route: { queue: dude-general-support }
+"#,
+    );
+    let (code, out, err) = run(&["test", "rules.yaml"], dir.path());
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("1 warning"), "{out}");
+    for part in [
+        "routecheck::flow::near-literal",
+        "stub \"Call Bot Flow\" sets `State.TheIntent` to \"Check Order State\", which no comparison in the flow matches: the nearest literal is \"Check Order Status\"",
+        "matches none of the values the flow compares it with",
+        "rules.yaml:8:7",
+    ] {
+        assert!(err.contains(part), "{part}: {err}");
+    }
+}
+
 const MENU_BOT: &str = "tests/data/bots/making-chatbots/flows/digital-bot.yaml";
 
 /// The real MakingChatbots digital bot: coverage places each menu choice at its own

@@ -112,8 +112,9 @@ impl Flow {
     }
 
     /// The string literals each variable (lowercase name) meets in the flow's decisions
-    /// and switches, and whether some `firstMatch` switch compares it exactly (its
-    /// subject is the bare variable): what a value given for it can match.
+    /// and switches, and whether some switch compares it exactly (a `firstMatch` whose
+    /// subject is the bare variable, or a `firstTrue` whose every case is an equality of
+    /// it with a literal): what a value given for it can match.
     pub fn compared_strings(&self) -> std::collections::HashMap<String, (Vec<String>, bool)> {
         let mut out: std::collections::HashMap<String, (Vec<String>, bool)> =
             std::collections::HashMap::new();
@@ -129,15 +130,68 @@ impl Flow {
                 }
             }
         }
-        for s in self.switch_literals() {
-            if let Some((var, _)) = s.subject.root().as_var() {
-                let e = out.entry(var.to_ascii_lowercase()).or_default();
-                e.1 = true;
-                if !e.0.contains(&s.literal) {
-                    e.0.push(s.literal.clone());
-                }
+        let mut exact: Vec<(String, String)> = self
+            .switch_literals()
+            .into_iter()
+            .filter_map(|s| {
+                let (var, _) = s.subject.root().as_var()?;
+                Some((var.to_string(), s.literal))
+            })
+            .collect();
+        exact.extend(self.first_true_equalities());
+        for (var, literal) in exact {
+            let e = out.entry(var.to_ascii_lowercase()).or_default();
+            e.1 = true;
+            if !e.0.contains(&literal) {
+                e.0.push(literal);
             }
         }
+        out
+    }
+
+    /// The `firstTrue` switches that enumerate one variable's values — every case is
+    /// `Var == "literal"` (either side) on the same variable — as (variable, literal)
+    /// pairs: such a switch compares exactly, like a `firstMatch` on the bare variable.
+    /// A switch mixing other conditions is left out (its cases can match otherwise).
+    fn first_true_equalities(&self) -> Vec<(String, String)> {
+        use crate::expr::ast::{BinOp, Expr, Kind};
+        fn equality(e: &Expr) -> Option<(&str, &str)> {
+            let Kind::Binary(BinOp::Eq, a, b) = &e.kind else {
+                return None;
+            };
+            fn lit(e: &Expr) -> Option<&str> {
+                match &e.kind {
+                    Kind::Lit(crate::expr::Value::String(s)) => Some(s.as_str()),
+                    _ => None,
+                }
+            }
+            match (a.as_var(), b.as_var()) {
+                (Some((_, var)), None) => Some((var, lit(b)?)),
+                (None, Some((_, var))) => Some((var, lit(a)?)),
+                _ => None,
+            }
+        }
+        let mut out = Vec::new();
+        self.each_action(&mut |a, _| {
+            let Body::Switch {
+                subject: None,
+                cases,
+                ..
+            } = &a.body
+            else {
+                return;
+            };
+            let pairs: Option<Vec<(&str, &str)>> = cases
+                .iter()
+                .map(|(c, _, _)| compiled(c).and_then(|c| equality(c.root())))
+                .collect();
+            let Some(pairs) = pairs.filter(|p| !p.is_empty()) else {
+                return;
+            };
+            if pairs.iter().all(|(v, _)| v.eq_ignore_ascii_case(pairs[0].0)) {
+                out.extend(pairs.iter().map(|(v, l)| (v.to_string(), l.to_string())));
+            }
+        });
         out
     }
 
