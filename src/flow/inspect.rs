@@ -188,7 +188,10 @@ impl Flow {
             let Some(pairs) = pairs.filter(|p| !p.is_empty()) else {
                 return;
             };
-            if pairs.iter().all(|(v, _)| v.eq_ignore_ascii_case(pairs[0].0)) {
+            if pairs
+                .iter()
+                .all(|(v, _)| v.eq_ignore_ascii_case(pairs[0].0))
+            {
                 out.extend(pairs.iter().map(|(v, l)| (v.to_string(), l.to_string())));
             }
         });
