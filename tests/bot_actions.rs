@@ -154,3 +154,32 @@ fn an_agent_request_hands_back_and_the_message_flows_transfer_follows() {
     assert_eq!(r.code, 0, "{}", r.all());
     assert!(r.stdout.contains("3 passed, 0 failed"), "{}", r.all());
 }
+
+/// The bot's confidence thresholds are read from `settingsUserInput`: a low one above the
+/// high one is a load error located at the low one (exit 2), never a run that guesses.
+#[test]
+fn confidence_thresholds_out_of_order_are_a_located_load_error() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(
+        &Path::new(ROOT).join("tests/data/bots/action-kinds"),
+        dir.path(),
+    );
+    let bot = dir.path().join("flows/OrderBot.yaml");
+    let text = std::fs::read_to_string(&bot).unwrap();
+    let edited = text.replacen(
+        "collectionLowConfidenceThreshold:\n      lit: 20",
+        "collectionLowConfidenceThreshold:\n      lit: 80",
+        1,
+    );
+    assert_ne!(text, edited, "the fixture sets the low threshold");
+    std::fs::write(&bot, edited).unwrap();
+    let r = run_in(dir.path(), &["test", "orders.yaml"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(
+        r.all()
+            .contains("the low confidence threshold (80) is above the high one (70)")
+            && r.all().contains("OrderBot.yaml:89:"),
+        "{}",
+        r.all()
+    );
+}

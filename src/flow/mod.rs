@@ -14,6 +14,7 @@ mod model;
 pub mod nlu;
 pub mod placeholders;
 pub mod probe;
+pub mod recognise;
 pub mod simulate;
 pub mod stubs_file;
 pub mod trace;

@@ -11,6 +11,7 @@ use crate::source::yaml::{Node, NodeValue as Kind};
 
 use crate::flow::model::bot::*;
 use crate::flow::nlu::{EntityType, Intent, Nlu, Segment};
+use crate::flow::recognise::Thresholds;
 
 /// The bot actions, by Archy key (docs/fidelity.md, "Bot actions").
 pub(crate) const BOT_ACTIONS: &[&str] = &[
@@ -240,6 +241,7 @@ impl Loader<'_> {
             s.no_to_confirmation_apology = u
                 .get("noToConfirmationApology")
                 .and_then(|n| self.val(n, None));
+            s.thresholds = self.thresholds(u);
         }
         if let Some(e) = flow.get("settingsErrorHandling") {
             s.error = self.bot_handling(e.get("errorHandling"));
@@ -267,6 +269,37 @@ impl Loader<'_> {
             s.nlu = self.nlu(n);
         }
         s
+    }
+
+    /// `collectionLowConfidenceThreshold` / `collectionHighConfidenceThreshold`: literal
+    /// percentages, 0 ≤ low ≤ high ≤ 100; one left out keeps its default.
+    fn thresholds(&mut self, u: &Node) -> Thresholds {
+        let mut t = Thresholds::default();
+        let read = |this: &mut Self, key: &str, into: &mut f64| {
+            let Some(n) = u.get(key) else { return };
+            match n.get("lit").map(|l| &l.value) {
+                Some(Kind::Int(i)) if (0..=100).contains(i) => *into = *i as f64,
+                Some(Kind::Float(f)) if (0.0..=100.0).contains(f) => *into = *f,
+                _ => this.err(
+                    n,
+                    format!("`{key}` must be a literal percentage from 0 to 100 (`lit: 20`): routecheck applies the bot's confidence thresholds to the NLU's answers"),
+                ),
+            }
+        };
+        read(self, "collectionLowConfidenceThreshold", &mut t.low);
+        read(self, "collectionHighConfidenceThreshold", &mut t.high);
+        if t.low > t.high
+            && let Some(n) = u.get("collectionLowConfidenceThreshold")
+        {
+            self.err(
+                n,
+                format!(
+                    "the low confidence threshold ({}) is above the high one ({})",
+                    t.low, t.high
+                ),
+            );
+        }
+        t
     }
 
     fn bot_handling(&mut self, node: Option<&Node>) -> Handling {

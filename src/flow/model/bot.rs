@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use crate::flow::model::{Block, Target, Val};
 
 use crate::flow::nlu::Nlu;
+use crate::flow::recognise::Thresholds;
 
 pub use crate::flow::kind::FlowKind;
 
@@ -154,6 +155,9 @@ pub(crate) struct BotSettings {
     pub no_to_confirmation_apology: Option<Val>,
     pub agent_escalation_handling: Handling,
     pub nlu: Nlu,
+    /// `collectionLow/HighConfidenceThreshold`: what an intent recognised at a
+    /// confidence does (flow/recognise.rs).
+    pub thresholds: Thresholds,
     /// `isOutput` variables (`Slot.X`, `Common.X`), by name: what a call gets back.
     pub outputs: Vec<String>,
 }
@@ -174,6 +178,7 @@ impl BotSettings {
             no_to_confirmation_apology: None,
             agent_escalation_handling: Handling::Exit,
             nlu: Nlu::default(),
+            thresholds: Thresholds::default(),
             outputs,
         }
     }

@@ -295,10 +295,7 @@ impl<'f, 'i> Sim<'f, 'i> {
                         slots: n.slots.clone(),
                         ambiguous: Vec::new(),
                     },
-                    None => match this.flow.loaded.bot.as_deref() {
-                        Some(s) => s.nlu.intent(msg),
-                        None => crate::flow::nlu::Understood::default(),
-                    },
+                    None => this.recognise_intent(a, msg)?,
                 };
                 let Some(intent) = understood.intent else {
                     return Ok(None);
@@ -389,7 +386,10 @@ impl<'f, 'i> Sim<'f, 'i> {
                     }
                 }
             }
-            match take(self, &message, answer.as_ref())? {
+            self.session.note = None;
+            let taken = take(self, &message, answer.as_ref())?;
+            let note = self.recognition_note();
+            match taken {
                 Some(Taken::Slot(v)) => {
                     if let BotAction::AskForSlot(_, s) = bot_of(a) {
                         let name = format!("Slot.{}", s.slot);
@@ -413,7 +413,7 @@ impl<'f, 'i> Sim<'f, 'i> {
                         &a.name,
                         &a.kind,
                         a.at,
-                        Some(format!("customer {message:?}")),
+                        Some(format!("customer {message:?}{note}")),
                         Some(label.clone()),
                     );
                     return match path {
@@ -431,7 +431,7 @@ impl<'f, 'i> Sim<'f, 'i> {
                         &a.kind,
                         a.at,
                         Some(format!(
-                            "customer {message:?}: no match ({no_matches} of {max})"
+                            "customer {message:?}: no match ({no_matches} of {max}){note}"
                         )),
                         None,
                     );

@@ -21,6 +21,7 @@ mod data;
 mod effects;
 mod escalation;
 mod library;
+mod recognition;
 mod schedule;
 mod session;
 mod stubs;
@@ -89,6 +90,9 @@ pub struct RunInput<'a> {
     /// Outcomes of actions that reach outside the flow.
     /// The flows calls reach (bots, common modules); None: every call needs a stub.
     pub library: Option<&'a Library>,
+    /// What recognises a bot's intents in the customer's messages (the offline rule
+    /// unless a run replays the org's NLU).
+    pub recogniser: &'a dyn crate::flow::recognise::Recognise,
     /// The customer's messages in order: the first started the conversation, the rest
     /// answer a bot's questions (empty: only `message_body`).
     pub conversation: &'a [super::CustomerMessage],
@@ -125,6 +129,7 @@ impl<'a> RunInput<'a> {
             conversation_id: conversation_id.into(),
             attributes: BTreeMap::new(),
             library: None,
+            recogniser: &crate::flow::recognise::OFFLINE_RULE,
             conversation: &[],
             message_body: None,
             sender_address: None,

@@ -60,6 +60,8 @@ pub(crate) struct Session {
     pub pending: Option<String>,
     /// The intent the bot last recognised.
     pub intent: Option<String>,
+    /// What the last recognition said about its answer (a recorded answer, thresholds).
+    pub note: Option<String>,
 }
 
 impl Session {
@@ -68,6 +70,7 @@ impl Session {
             next: 1,
             pending: None,
             intent: None,
+            note: None,
         }
     }
 }
