@@ -137,3 +137,55 @@ fn a_bot_or_module_given_as_the_flow_under_test_is_told_what_it_is() {
     );
     assert!(err.contains("digital-bot.yaml:1:1"), "{err}");
 }
+
+/// A deployment's flows folder holds voice and in-queue flows beside the message flow:
+/// `lint` (given the folder, or through routecheck.yaml's `flows:`) skips each with a
+/// note naming it and checks the rest; the same file named as `--flow` is still an error.
+#[test]
+fn lint_skips_a_folder_s_flows_of_other_kinds_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let flows = dir.path().join("flows");
+    std::fs::create_dir_all(&flows).unwrap();
+    for f in [
+        "tests/data/other-kinds/inboundcall-substitutions.yaml",
+        "tests/data/other-kinds/inqueuecall-default.yaml",
+        "tests/data/real-flows/dude-wheres-my-stuff-message.yaml",
+    ] {
+        let p = std::path::Path::new(f);
+        std::fs::copy(p, flows.join(p.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("routecheck.yaml"),
+        "flows: [flows]\nvars: { flow_name: D, default_language: en-us, integration_category: Lambda, integration_data_action_name: L }\n",
+    )
+    .unwrap();
+    let lint = |args: &[&str]| {
+        let o = Command::cargo_bin("routecheck")
+            .unwrap()
+            .env("NO_COLOR", "1")
+            .current_dir(dir.path())
+            .arg("lint")
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).to_string(),
+            String::from_utf8_lossy(&o.stderr).to_string(),
+        )
+    };
+    for args in [&[][..], &["--flow", "flows"][..]] {
+        let (code, out, err) = lint(args);
+        assert_eq!(code, Some(0), "{args:?}: {out}{err}");
+        assert!(out.contains("(1 flow,"), "{out}");
+        for part in [
+            "skipped flows/inboundcall-substitutions.yaml: it is an inbound call flow (`inboundCall:`)",
+            "skipped flows/inqueuecall-default.yaml: it is an in-queue call flow",
+        ] {
+            assert!(err.contains(part), "{part}: {err}");
+        }
+    }
+    let (code, _, err) = lint(&["--flow", "flows/inboundcall-substitutions.yaml"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("this is an inbound call flow"), "{err}");
+}

@@ -197,6 +197,23 @@ pub fn top_key(text: &str) -> Option<(&str, (usize, usize))> {
     None
 }
 
+/// The kind of the flow file at `path` when it is one routecheck neither simulates nor
+/// runs when called (an inbound call flow, a workflow): read from the file's first
+/// 64 KiB, so a folder's walk costs little. `None` for a simulated kind, a file that
+/// names no flow type, and a file that cannot be read (its loader says why).
+pub fn not_run(path: &std::path::Path) -> Option<&'static FlowKind> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(64 * 1024)
+        .read_to_end(&mut head)
+        .ok()?;
+    let text = String::from_utf8_lossy(&head);
+    let (key, _) = top_key(&text)?;
+    by_key(key).filter(|k| k.runs == Runs::No)
+}
+
 /// A file of a kind routecheck does not simulate, told first: "this is an inbound call
 /// flow (`inboundCall:`); routecheck simulates inbound message flows ...". `None` for a
 /// simulated kind and for a file whose first key names no flow type (the loader reports
@@ -224,7 +241,7 @@ pub fn unsupported(file: &SourceFile, called: bool) -> Option<SourceDiagnostic> 
         .with_code("routecheck::flow::kind")
         .with_label("flow type")
         .with_help(format!(
-            "routecheck reads only {}: leave {} out of `flow:` and of the directories `test` and `lint` are given",
+            "routecheck reads only {}: leave {} out of `flow:` and `--flow` (a folder's walk skips them)",
             simulated_summary(),
             plural(kind.what)
         )),

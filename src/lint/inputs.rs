@@ -44,6 +44,24 @@ pub fn load(inputs: &LintInputs) -> Result<Loaded, Vec<SourceDiagnostic>> {
             .cloned()
             .partition(|p| p.to_string_lossy().starts_with("tf:"));
         let mut files = expand(&paths, yaml_ext, &inputs.excludes, &mut errors);
+        // A flows folder of a deployment holds voice, in-queue and other flows beside
+        // the message flows: one found by the walk is skipped with a note (a file named
+        // as a flow is still told it is the wrong kind).
+        files.retain(|f| {
+            let Some(kind) = (!paths.contains(f))
+                .then(|| crate::flow::kind::not_run(f))
+                .flatten()
+            else {
+                return true;
+            };
+            out.notes.push(format!(
+                "skipped {}: it is {} (`{}:`), which routecheck does not read",
+                f.display(),
+                kind.what,
+                kind.key
+            ));
+            false
+        });
         files.extend(tf_refs);
         let jobs = super::terraform::jobs(
             files,
