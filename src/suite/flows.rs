@@ -26,6 +26,9 @@ pub(super) fn placeholder_names(path: &Path) -> Option<BTreeSet<String>> {
 /// the file leaves open. Returns the distinct flows; each suite's `flow.index` points
 /// into them. Problems go to `errors`, located in the rules or flow file.
 ///
+/// `terraform_unread`: a configuration was given but did not read (its errors are
+/// reported); a `tf:` flow is then left unbound without a second error.
+///
 /// `shared` are the project's stubs files (routecheck.yaml `stubs:`): each flow's cases
 /// get the entries for its actions under the rules file's and the case's own stubs.
 #[allow(clippy::too_many_arguments)] // one call site (the runner's load); a struct would only rename them
@@ -34,6 +37,7 @@ pub fn bind(
     overrides: &VarOverrides,
     defaults: &VarOverrides,
     terraform: Option<&crate::terraform::Config>,
+    terraform_unread: bool,
     shared: &[StubsFile],
     prefetch: Option<&Prefetch>,
     used: &mut Vec<String>,
@@ -54,6 +58,11 @@ pub fn bind(
         };
         let bound = sf.terraform.is_some();
         if let Some(resource) = sf.terraform.clone() {
+            // The configuration was given but could not be read: its errors are the
+            // run's, and "no configuration was given" would be wrong.
+            if terraform.is_none() && terraform_unread {
+                continue;
+            }
             let fills = fills(overrides, &sf.vars, defaults);
             match resolve_terraform(&resource, terraform, &fills) {
                 Ok(b) => {

@@ -192,3 +192,38 @@ fn a_missing_terraform_path_is_located_where_it_was_given_with_the_nearest() {
         );
     }
 }
+
+/// A configuration that was given but does not evaluate is the run's one error: a rules
+/// file's `tf:` flow is not also told "no Terraform configuration was given".
+#[test]
+fn an_unreadable_configuration_is_not_also_called_missing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let top = tmp.path();
+    std::fs::create_dir_all(top.join("flows")).unwrap();
+    std::fs::copy(
+        "tests/data/real-flows/dude-wheres-my-stuff-message.yaml",
+        top.join("flows/d.yaml"),
+    )
+    .unwrap();
+    write(
+        &top.join("tf/main.tf"),
+        "resource \"genesyscloud_flow\" \"d\" {\n  filepath = \"../flows/d.yaml\"\n  substitutions = {\n    flow_name = upper(1, 2)\n  }\n}\n",
+    );
+    write(
+        &top.join("r.yaml"),
+        "suite: s\nflow: tf:genesyscloud_flow.d\ncases:\n  - name: a\n    message: hi\n    expect:\n      - route: { queue: x }\n",
+    );
+    let r = run(top, &["test", "r.yaml", "--terraform", "tf"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(
+        r.all().contains("cannot evaluate `upper(1, 2)`") && r.all().contains("tf/main.tf:4:17"),
+        "{}",
+        r.all()
+    );
+    assert!(
+        !r.all().contains("no Terraform configuration was given"),
+        "{}",
+        r.all()
+    );
+    assert!(r.all().contains("1 error"), "{}", r.all());
+}

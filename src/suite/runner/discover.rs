@@ -189,6 +189,7 @@ pub fn load(config: &RunConfig) -> Result<Loaded, Vec<SourceDiagnostic>> {
         &config.vars,
         &config.project_vars,
         terraform.as_ref(),
+        !config.terraform.is_empty() && terraform.is_none(),
         &shared,
         loaded.prefetch.as_deref(),
         &mut used_vars,
