@@ -186,13 +186,30 @@ impl Config {
             }
         }
         if !missing.is_empty() {
+            let mut help = "give each under `vars:` in the rules file, in routecheck.yaml `vars:`, or with `--var NAME=VALUE`; or give the Terraform value it names".to_string();
+            // An unknown value names the first unknown it was built from; Terraform asks
+            // for every required variable at once, so the rest are named too (one run
+            // to fix them all, not one per variable).
+            let named = missing.join("; ");
+            let others: Vec<String> = self
+                .unknowns
+                .iter()
+                .filter(|u| u.kind == super::model::UnknownKind::RequiredVariable)
+                .filter(|u| !named.contains(&format!("`{}`", u.address)))
+                .map(|u| format!("`{}` ({})", u.address, u.at))
+                .collect();
+            if !others.is_empty() {
+                help.push_str(&format!(
+                    "; Terraform also asks for the other required variables with no value: {}",
+                    others.join(", ")
+                ));
+            }
             return Err(BindError {
                 message: format!(
-                    "substitutions of `{}` that cannot be known offline: {}",
+                    "substitutions of `{}` that cannot be known offline: {named}",
                     flow.address,
-                    missing.join("; ")
                 ),
-                help: "give each under `vars:` in the rules file, in routecheck.yaml `vars:`, or with `--var NAME=VALUE`; or give the Terraform value it names".into(),
+                help,
             });
         }
         out.substitutions.sort_by(|a, b| a.name.cmp(&b.name));

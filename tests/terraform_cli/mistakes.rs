@@ -227,3 +227,55 @@ fn an_unreadable_configuration_is_not_also_called_missing() {
     );
     assert!(r.all().contains("1 error"), "{}", r.all());
 }
+
+/// Two required root variables with no value, one substitution built from both: the
+/// error names the first and the help names the other, as `terraform plan` 1.11 reports
+/// "No value for required variable" for each (checked on a provider-free copy).
+#[test]
+fn every_required_variable_with_no_value_is_named_at_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let top = tmp.path();
+    std::fs::create_dir_all(top.join("flows")).unwrap();
+    std::fs::copy(
+        "tests/data/real-flows/dude-wheres-my-stuff-message.yaml",
+        top.join("flows/d.yaml"),
+    )
+    .unwrap();
+    write(
+        &top.join("tf/main.tf"),
+        "variable \"a\" {}\nvariable \"b\" { type = string }\nresource \"genesyscloud_flow\" \"d\" {\n  filepath = \"../flows/d.yaml\"\n  substitutions = {\n    flow_name = \"${var.a}-${var.b}\"\n  }\n}\n",
+    );
+    let r = run(
+        top,
+        &[
+            "graph",
+            "--terraform",
+            "tf",
+            "--flow",
+            "tf:genesyscloud_flow.d",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.all());
+    let all = r.all().split_whitespace().collect::<Vec<_>>().join(" ");
+    for part in [
+        "`flow_name` = `var.a` (a required variable with no value, tf/main.tf:1)",
+        "Terraform also asks for the other required variables with no value: `var.b` (tf/main.tf:2)",
+    ] {
+        assert!(all.contains(part), "{part}: {all}");
+    }
+    let r = run(
+        top,
+        &[
+            "graph",
+            "--terraform",
+            "tf",
+            "--flow",
+            "tf:genesyscloud_flow.d",
+            "--tf-var",
+            "a=x",
+            "--tf-var",
+            "b=y",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.all());
+}
