@@ -411,3 +411,26 @@ fn errors_are_located_and_exit_2() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("no fixtures"), "{}", r.stderr);
 }
+
+/// An export saved by a Windows editor or PowerShell starts with a byte order mark: it
+/// is read as the fixture reader reads it, and a broken one is still located on line 1.
+#[test]
+fn an_export_with_a_byte_order_mark_is_read() {
+    let mut p = Project::new();
+    let export = p.mock.conversation(WEB_ID).unwrap();
+    std::fs::write(
+        p.dir.path().join("export.json"),
+        format!("\u{feff}{export}"),
+    )
+    .unwrap();
+    let r = p.run_env(&[], &["snapshot", "check", "--from", "export.json"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    std::fs::write(p.dir.path().join("broken.json"), "\u{feff}{\"id\": }").unwrap();
+    let r = p.run_env(&[], &["snapshot", "check", "--from", "broken.json"]);
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("the export is not valid JSON") && r.stderr.contains("broken.json:1:"),
+        "{}",
+        r.stderr
+    );
+}

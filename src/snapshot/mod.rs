@@ -183,8 +183,15 @@ pub fn fixtures(paths: &[PathBuf]) -> Result<Vec<PathBuf>, SnapshotError> {
 
 /// Parse JSON text, with a located error.
 fn parse_json(source: &SourceFile, what: &str) -> Result<Value, SnapshotError> {
-    crate::source::json::parse(&source.text).map_err(|e| {
-        let at = source.offset_of(e.line(), e.column().max(1));
+    // A byte order mark (Windows editors, PowerShell's `Out-File`) is skipped as the
+    // fixture reader skips it: one character of line 1 in every location.
+    let (text, bom) = match source.text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, 1),
+        None => (&source.text[..], 0),
+    };
+    crate::source::json::parse(text).map_err(|e| {
+        let col = e.column().max(1) + if e.line() <= 1 { bom } else { 0 };
+        let at = source.offset_of(e.line(), col);
         let msg = e.to_string();
         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
         SnapshotError::Located(Box::new(
