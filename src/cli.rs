@@ -9,6 +9,7 @@ mod init;
 mod lint;
 mod lint_report;
 mod live;
+mod nlu;
 mod provenance;
 mod snapshot;
 mod stop;

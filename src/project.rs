@@ -159,11 +159,45 @@ pub struct ProjectConfig {
     /// `routecheck snapshot` settings.
     #[serde(default, skip_serializing_if = "is_default")]
     pub snapshot: SnapshotSection,
+    /// The org's own NLU: runs replay its answers recorded in `answers` (offline, no
+    /// credentials); `routecheck test --nlu-record` asks it (the only way the network is
+    /// called for it) for the bots listed and writes them there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nlu: Option<NluSection>,
+}
+
+/// `nlu:` of routecheck.yaml.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NluSection {
+    /// The recorded answers file (default `nlu-answers.yaml` in the fixture directory,
+    /// else beside this file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answers: Option<String>,
+    /// By bot flow name: the NLU domain and version `--nlu-record` asks.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub bots: BTreeMap<String, NluBot>,
+}
+
+/// One bot's NLU domain version (Genesys Cloud: the bot flow's NLU domain id and version id).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NluBot {
+    /// The NLU domain id.
+    pub domain: String,
+    /// The domain version id.
+    pub version: String,
+    /// The language sent with each message (e.g. `en-us`), if the domain needs one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 fn is_default<T: Default + PartialEq>(v: &T) -> bool {
     *v == T::default()
 }
+
+/// The recorded NLU answers file's name when `nlu: answers:` does not give one.
+pub const NLU_ANSWERS: &str = "nlu-answers.yaml";
 
 /// A loaded `routecheck.yaml` and the directory its paths are relative to.
 #[derive(Debug, Clone, PartialEq)]
@@ -190,6 +224,17 @@ impl Project {
     /// Every path of a list, resolved.
     pub fn paths(&self, rels: &[String]) -> Vec<PathBuf> {
         rels.iter().map(|r| self.path(r)).collect()
+    }
+
+    /// The recorded NLU answers file of `nlu:`, if the config has one.
+    pub fn nlu_answers(&self) -> Option<PathBuf> {
+        let nlu = self.config.nlu.as_ref()?;
+        Some(match &nlu.answers {
+            Some(a) => self.path(a),
+            None => self
+                .fixtures_dir()
+                .map_or_else(|| self.path(NLU_ANSWERS), |d| d.join(NLU_ANSWERS)),
+        })
     }
 
     /// The fixture directory: `fixtures:` resolved, else `fixtures/` beside the config

@@ -33,6 +33,7 @@ mod layering;
 mod lint_cli;
 mod live_cli;
 mod live_client;
+mod nlu_cli;
 mod nlu_detect;
 mod project_cli;
 mod project_config;

@@ -80,6 +80,11 @@ pub struct TestArgs {
     /// to FILE, `-` for stdout, or with no FILE appended to `$GITHUB_STEP_SUMMARY`.
     #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
     pub summary: Option<String>,
+    /// Ask the org's NLU (routecheck.yaml `nlu: bots:`, credentials from GENESYS_CLIENT_ID,
+    /// GENESYS_CLIENT_SECRET, GENESYS_REGION) for each message a listed bot's Ask for
+    /// Intent takes, and record its answers beside the fixtures for offline runs to replay.
+    #[arg(long)]
+    pub nlu_record: bool,
     #[command(flatten)]
     pub net: NetArgs,
 }
@@ -221,7 +226,12 @@ pub fn run(args: TestArgs) -> Result<u8, Stopped> {
     // Before the rules: a Terraform path that is not there is the first thing to say (the
     // rules that name `tf:` flows would only fail after it, for want of a configuration).
     args.tf.checked(project.as_ref())?;
-    let config = config(&args, project.as_ref()).map_err(|msg| vec![usage_unlocated(msg)])?;
+    let mut config = config(&args, project.as_ref()).map_err(|msg| vec![usage_unlocated(msg)])?;
+    let mut recorder = None;
+    if let Some((r, rec)) = super::nlu::recogniser(args.nlu_record, project.as_ref(), &args.net)? {
+        config.recogniser = r;
+        recorder = rec;
+    }
     if args.list {
         return list(&config, args.format);
     }
@@ -266,6 +276,15 @@ pub fn run(args: TestArgs) -> Result<u8, Stopped> {
     }
     let result = suite::run(&config, &mut reporters);
     drop(reporters);
+    if let Some(r) = &recorder {
+        match r.write() {
+            Ok(done) => crate::errln!("note: {done}"),
+            Err(e) => {
+                crate::errln!("error: {e}");
+                return Ok(exit::USAGE);
+            }
+        }
+    }
     if let Some(e) = result.io_error
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {

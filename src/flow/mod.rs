@@ -12,6 +12,7 @@ pub mod inspect;
 pub mod kind;
 mod model;
 pub mod nlu;
+pub mod nlu_answers;
 pub mod placeholders;
 pub mod probe;
 pub mod recognise;

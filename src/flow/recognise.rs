@@ -24,8 +24,9 @@ pub struct Recognition {
 
 /// Something that recognises a bot's intents in customer messages.
 pub trait Recognise: Debug + Send + Sync {
-    /// What the bot flow named `bot`, whose NLU is `nlu`, recognises in `message`.
-    fn recognise(&self, bot: &str, nlu: &Nlu, message: &str) -> Recognition;
+    /// What the bot flow named `bot`, whose NLU is `nlu`, recognises in `message`; an
+    /// error (the org's NLU could not be asked) stops the case at the ask, located.
+    fn recognise(&self, bot: &str, nlu: &Nlu, message: &str) -> Result<Recognition, String>;
 }
 
 /// The deterministic rule from the bot's own definitions ([`Nlu::intent`]).
@@ -36,18 +37,18 @@ pub struct OfflineRule;
 pub static OFFLINE_RULE: OfflineRule = OfflineRule;
 
 impl Recognise for OfflineRule {
-    fn recognise(&self, _bot: &str, nlu: &Nlu, message: &str) -> Recognition {
+    fn recognise(&self, _bot: &str, nlu: &Nlu, message: &str) -> Result<Recognition, String> {
         let understood = nlu.intent(message);
         let confidence = if understood.intent.is_some() {
             1.0
         } else {
             0.0
         };
-        Recognition {
+        Ok(Recognition {
             understood,
             confidence,
             note: None,
-        }
+        })
     }
 }
 
@@ -117,7 +118,9 @@ mod tests {
 
     #[test]
     fn the_offline_rule_is_certain_of_what_it_matches() {
-        let r = OFFLINE_RULE.recognise("Bot", &Nlu::default(), "anything");
+        let r = OFFLINE_RULE
+            .recognise("Bot", &Nlu::default(), "anything")
+            .unwrap();
         assert_eq!((r.understood.intent, r.confidence), (None, 0.0));
     }
 }

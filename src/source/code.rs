@@ -182,6 +182,16 @@ codes! {
     }
 }
 
+codes! {
+    /// Codes of the recorded NLU answers file.
+    NluCode, "nlu" {
+        /// It could not be read.
+        Read => "read",
+        /// Not well formed.
+        Answers => "answers",
+    }
+}
+
 impl From<Problem> for RulesCode {
     fn from(p: Problem) -> Self {
         match p {
@@ -207,5 +217,6 @@ pub fn all() -> Vec<&'static str> {
     v.extend(FlowFileCode::ALL.iter().map(|c| c.as_str()));
     v.extend(FixtureCode::ALL.iter().map(|c| c.as_str()));
     v.extend(StubsCode::ALL.iter().map(|c| c.as_str()));
+    v.extend(NluCode::ALL.iter().map(|c| c.as_str()));
     v
 }

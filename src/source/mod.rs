@@ -52,6 +52,8 @@ pub enum FileKind {
     Stubs,
     /// `routecheck.yaml`, the project config.
     Project,
+    /// The org's NLU answers recorded beside the fixtures (`test --nlu-record`).
+    NluAnswers,
 }
 
 /// What went wrong with a file, independent of its kind.
@@ -85,6 +87,7 @@ impl FileKind {
             FileKind::SnapshotConfig => "snapshot config",
             FileKind::Stubs => "stubs file",
             FileKind::Project => "project config",
+            FileKind::NluAnswers => "NLU answers file",
         }
     }
 
@@ -110,6 +113,8 @@ impl FileKind {
             (F::Stubs, _) => StubsCode::Stubs.as_str(),
             (F::Project, P::Read) => ProjectCode::Read.as_str(),
             (F::Project, _) => ProjectCode::Config.as_str(),
+            (F::NluAnswers, P::Read) => NluCode::Read.as_str(),
+            (F::NluAnswers, _) => NluCode::Answers.as_str(),
         }
     }
 }

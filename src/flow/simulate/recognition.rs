@@ -17,7 +17,17 @@ impl<'f, 'i> Sim<'f, 'i> {
         let Some(bot) = flow.loaded.bot.as_deref() else {
             return Ok(Understood::default());
         };
-        let r = self.input.recogniser.recognise(flow.name(), &bot.nlu, msg);
+        let r = self
+            .input
+            .recogniser
+            .recognise(flow.name(), &bot.nlu, msg)
+            .map_err(|why| {
+                self.sim_at(
+                    SimErrorKind::Unsupported,
+                    a.at,
+                    format!("recognising {msg:?}: {why}"),
+                )
+            })?;
         let mut notes: Vec<String> = r.note.into_iter().collect();
         let Some(intent) = r.understood.intent.clone() else {
             self.session.note = join(notes);
@@ -35,17 +45,14 @@ impl<'f, 'i> Sim<'f, 'i> {
         match t.band(r.confidence) {
             Band::Take => {
                 if r.confidence < 1.0 {
-                    notes.push(format!(
-                        "{intent:?} at {percent:.0}% (high threshold {}%)",
-                        t.high
-                    ));
+                    notes.push(format!("at or above the high threshold ({}%)", t.high));
                 }
                 self.session.note = join(notes);
                 Ok(r.understood)
             }
             Band::NoMatch => {
                 notes.push(format!(
-                    "{intent:?} at {percent:.0}%, below the bot's low confidence threshold ({}%): no match",
+                    "{percent:.0}% is below the bot's low confidence threshold ({}%): no match",
                     t.low
                 ));
                 self.session.note = join(notes);

@@ -42,6 +42,7 @@ pub(super) fn simulate(
     input.reads_new_participant_data = reads_new;
     input.deploy = env.deploy;
     input.wall_clock = env.wall_clock;
+    input.recogniser = env.recogniser;
     flow.run(&input)
 }
 

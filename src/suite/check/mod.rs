@@ -47,6 +47,8 @@ pub struct Env<'a> {
     pub directory: &'a Directory,
     /// A `guest:` case's session and read-back.
     pub guest: Option<&'a GuestRun>,
+    /// What recognises bot intents (RunConfig's).
+    pub recogniser: &'a dyn crate::flow::recognise::Recognise,
 }
 
 /// The participant data of one case: the fixture's attributes with the case's overlay.

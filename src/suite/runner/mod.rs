@@ -145,6 +145,9 @@ pub struct RunConfig {
     /// The process exits right after this run (the `test` command): the loaded suites are
     /// not freed, since walking and freeing a large suite's allocations only delays the exit.
     pub forget_at_exit: bool,
+    /// What recognises bot intents: the offline rule, or a replay (or recording) of the
+    /// org's NLU (routecheck.yaml `nlu:`, `test --nlu-record`).
+    pub recogniser: Arc<dyn crate::flow::recognise::Recognise>,
 }
 
 impl Default for RunConfig {
@@ -169,6 +172,7 @@ impl Default for RunConfig {
             terraform: crate::terraform::Options::default(),
             pictures: None,
             forget_at_exit: false,
+            recogniser: Arc::new(crate::flow::recognise::OfflineRule),
         }
     }
 }
@@ -205,13 +209,14 @@ pub struct Loaded {
 impl Loaded {
     /// What every case of this run shares (`test` and `trace --case` alike): `--now` or
     /// the wall clock read once, the deploy, the directory.
-    pub fn env(&self, config: &RunConfig) -> crate::suite::check::Env<'_> {
+    pub fn env<'a>(&'a self, config: &'a RunConfig) -> crate::suite::check::Env<'a> {
         crate::suite::check::Env {
             now: config.now.unwrap_or_else(now),
             wall_clock: config.now.is_none(),
             deploy: &self.deploy,
             directory: &self.directory,
             guest: None,
+            recogniser: config.recogniser.as_ref(),
         }
     }
 }
