@@ -14,6 +14,8 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 use crate::support::{copy_dir, run_in as run};
 
+mod tables;
+
 fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();

@@ -36,8 +36,44 @@ const IMPURE: &[&str] = &["timestamp", "uuid", "bcrypt"];
 pub fn collect(e: &Expression) -> Vec<Ref> {
     let mut out = Vec::new();
     let mut bound = Vec::new();
-    expr(e, &mut bound, &mut out);
+    expr(e, &mut bound, &mut out, false);
     out
+}
+
+/// Functions that read only the shape of their argument (an object's keys, a
+/// collection's length), never its values: Terraform knows `keys(TYPE.NAME)` of a
+/// `for_each` resource at plan time though each instance's `id` is known only after apply.
+const SHAPE_ONLY: &[&str] = &["keys", "length"];
+
+/// The references of `e` that it reads only through [`SHAPE_ONLY`] functions, as their
+/// sole argument (`keys(genesyscloud_architect_datatable.all)`): unknown values inside
+/// them do not make `e` unknown, as long as the collection itself is known.
+pub fn shape_only(e: &Expression) -> Vec<Path> {
+    let mut pruned = Vec::new();
+    expr(e, &mut Vec::new(), &mut pruned, true);
+    collect(e)
+        .into_iter()
+        .filter(|r| !pruned.contains(r))
+        .filter_map(|r| match r {
+            Ref::Path(p) => Some(p),
+            Ref::Impure(_) => None,
+        })
+        .collect()
+}
+
+/// `f(x)` for a shape-only `f` and a static reference `x`.
+fn reads_only_shape(f: &hcl::expr::FuncCall) -> bool {
+    f.name.namespace.is_empty()
+        && SHAPE_ONLY.contains(&f.name.name.as_str())
+        && !f.expand_final
+        && match f.args.as_slice() {
+            [Expression::Variable(_)] => true,
+            [Expression::Traversal(t)] => {
+                matches!(t.expr, Expression::Variable(_))
+                    && t.operators.iter().all(|o| static_step(o).is_some())
+            }
+            _ => false,
+        }
 }
 
 /// Whether `e` is exactly the reference `p` (so its value, unknown parts and origin
@@ -81,7 +117,7 @@ fn push(out: &mut Vec<Ref>, r: Ref) {
     }
 }
 
-fn expr(e: &Expression, bound: &mut Vec<String>, out: &mut Vec<Ref>) {
+fn expr(e: &Expression, bound: &mut Vec<String>, out: &mut Vec<Ref>, prune: bool) {
     match e {
         Expression::Variable(v) if !bound.iter().any(|b| b == v.as_str()) => {
             push(
@@ -112,59 +148,60 @@ fn expr(e: &Expression, bound: &mut Vec<String>, out: &mut Vec<Ref>) {
                         }),
                     );
                 }
-                other => expr(other, bound, out),
+                other => expr(other, bound, out, prune),
             }
             for op in rest {
                 if let TraversalOperator::Index(i) = op {
-                    expr(i, bound, out);
+                    expr(i, bound, out, prune);
                 }
             }
         }
-        Expression::Array(a) => a.iter().for_each(|x| expr(x, bound, out)),
+        Expression::Array(a) => a.iter().for_each(|x| expr(x, bound, out, prune)),
         Expression::Object(o) => {
             for (k, v) in o {
                 if let ObjectKey::Expression(k) = k {
-                    expr(k, bound, out);
+                    expr(k, bound, out, prune);
                 }
-                expr(v, bound, out);
+                expr(v, bound, out, prune);
             }
         }
         Expression::TemplateExpr(t) => {
             if let Ok(tpl) = Template::from_expr(t) {
-                template(&tpl, bound, out);
+                template(&tpl, bound, out, prune);
             }
         }
+        Expression::FuncCall(f) if prune && reads_only_shape(f) => {}
         Expression::FuncCall(f) => {
             let name = f.name.name.as_str();
             if f.name.namespace.is_empty() && IMPURE.contains(&name) {
                 push(out, Ref::Impure(name.to_string()));
             }
-            f.args.iter().for_each(|x| expr(x, bound, out));
+            f.args.iter().for_each(|x| expr(x, bound, out, prune));
         }
-        Expression::Parenthesis(p) => expr(p, bound, out),
+        Expression::Parenthesis(p) => expr(p, bound, out, prune),
         Expression::Conditional(c) => {
-            expr(&c.cond_expr, bound, out);
-            expr(&c.true_expr, bound, out);
-            expr(&c.false_expr, bound, out);
+            expr(&c.cond_expr, bound, out, prune);
+            expr(&c.true_expr, bound, out, prune);
+            expr(&c.false_expr, bound, out, prune);
         }
         Expression::Operation(op) => match &**op {
-            hcl::expr::Operation::Unary(u) => expr(&u.expr, bound, out),
+            hcl::expr::Operation::Unary(u) => expr(&u.expr, bound, out, prune),
             hcl::expr::Operation::Binary(b) => {
-                expr(&b.lhs_expr, bound, out);
-                expr(&b.rhs_expr, bound, out);
+                expr(&b.lhs_expr, bound, out, prune);
+                expr(&b.rhs_expr, bound, out, prune);
             }
         },
         Expression::ForExpr(f) => {
-            expr(&f.collection_expr, bound, out);
+            expr(&f.collection_expr, bound, out, prune);
             let n = bound.len();
             bound.extend(f.key_var.iter().map(|k| k.to_string()));
             bound.push(f.value_var.to_string());
             if let Some(k) = &f.key_expr {
-                expr(k, bound, out);
+                expr(k, bound, out, prune);
             }
-            expr(&f.value_expr, bound, out);
+            expr(&f.value_expr, bound, out, prune);
             if let Some(c) = &f.cond_expr {
-                expr(c, bound, out);
+                expr(c, bound, out, prune);
             }
             bound.truncate(n);
         }
@@ -172,25 +209,25 @@ fn expr(e: &Expression, bound: &mut Vec<String>, out: &mut Vec<Ref>) {
     }
 }
 
-fn template(t: &Template, bound: &mut Vec<String>, out: &mut Vec<Ref>) {
+fn template(t: &Template, bound: &mut Vec<String>, out: &mut Vec<Ref>, prune: bool) {
     for el in t.elements() {
         match el {
             Element::Literal(_) => {}
-            Element::Interpolation(i) => expr(&i.expr, bound, out),
+            Element::Interpolation(i) => expr(&i.expr, bound, out, prune),
             Element::Directive(d) => match &**d {
                 Directive::If(d) => {
-                    expr(&d.cond_expr, bound, out);
-                    template(&d.true_template, bound, out);
+                    expr(&d.cond_expr, bound, out, prune);
+                    template(&d.true_template, bound, out, prune);
                     if let Some(f) = &d.false_template {
-                        template(f, bound, out);
+                        template(f, bound, out, prune);
                     }
                 }
                 Directive::For(d) => {
-                    expr(&d.collection_expr, bound, out);
+                    expr(&d.collection_expr, bound, out, prune);
                     let n = bound.len();
                     bound.extend(d.key_var.iter().map(|k| k.to_string()));
                     bound.push(d.value_var.to_string());
-                    template(&d.template, bound, out);
+                    template(&d.template, bound, out, prune);
                     bound.truncate(n);
                 }
             },
@@ -232,5 +269,26 @@ mod tests {
         assert_eq!(refs("module.m[\"k\"].out"), ["module.m[\"k\"].out"]);
         assert_eq!(refs("lower(timestamp())"), ["timestamp()"]);
         assert_eq!(refs("\"%{ for x in var.l }${x}%{ endfor }\""), ["var.l"]);
+    }
+
+    #[test]
+    fn references_read_only_for_their_keys_or_length() {
+        let shape = |s: &str| {
+            let e: Expression = s.parse().unwrap();
+            shape_only(&e)
+                .into_iter()
+                .map(|p| format!("{}.{}", p.root, p.steps.len()))
+                .collect::<Vec<_>>()
+        };
+        // The rows of a for_each table: known whatever the tables' ids are.
+        assert_eq!(
+            shape("contains(keys(t.all), \"x\") ? local.rows : {}"),
+            ["t.1"]
+        );
+        assert_eq!(shape("length(var.l) + length(var.m.x)"), ["var.1", "var.2"]);
+        // Read for its values too, or through a dynamic step: not shape only.
+        assert!(shape("{ for k in keys(t.all) : k => t.all[k].id }").is_empty());
+        assert!(shape("keys(t.all[var.k])").is_empty());
+        assert!(shape("lower(t.all)").is_empty());
     }
 }

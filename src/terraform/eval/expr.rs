@@ -96,6 +96,7 @@ impl Ev<'_> {
     /// An expression hcl-rs evaluates, with a context of exactly the references it makes.
     fn leaf(&self, inst: &Rc<Inst>, x: &hcl::Expression, loc: &Loc, b: &Bind) -> R<V> {
         let found = refs::collect(x);
+        let shape = refs::shape_only(x);
         let mut ctx = crate::terraform::functions::context();
         let mut roots: BTreeMap<String, Value> = BTreeMap::new();
         let mut unknown = None;
@@ -113,7 +114,11 @@ impl Ev<'_> {
                     origin: Origin::new(OriginKind::Literal, loc.line()),
                 },
             };
-            if unknown.is_none() {
+            // A known collection read only for its keys or length is known whatever
+            // unknowns it holds (Terraform's plan lists a `for_each` resource's keys).
+            let shape_only = matches!(r, Ref::Path(p) if shape.contains(p))
+                && (v.v.is_object() || v.v.is_array());
+            if unknown.is_none() && !shape_only {
                 unknown = Self::first_unknown(&v.v);
             }
             if let Ref::Path(r) = r {
