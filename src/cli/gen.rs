@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use crate::exit;
 use crate::expr::Directory;
-use crate::flow::Flow;
+use crate::flow::{Bound, Flow, Library};
 use crate::r#gen::write::{self, StubMap};
 use crate::r#gen::{self as generator, Budget, GenOptions, Generated, existing};
 use crate::suite::RunConfig;
@@ -153,8 +153,13 @@ pub fn run(mut args: GenArgs) -> u8 {
             Err(m) => return usage(m),
         }
     }
+    // Each flow a `genesyscloud_flow` deploys is called with its own resource's values.
+    let bound = tf
+        .as_ref()
+        .map(|t| t.bound_flows(&fills))
+        .unwrap_or_default();
     if args.check {
-        return check(&args, &resolved, suites, &opts);
+        return check(&args, &resolved, &bound, suites, &opts);
     }
     let names: Vec<PathBuf> = resolved.iter().map(target_name).collect();
     let targets = match targets(&names, args.out.as_deref(), from_config.as_deref()) {
@@ -162,14 +167,20 @@ pub fn run(mut args: GenArgs) -> u8 {
         Err(m) => return usage(m),
     };
     let mut flows = Vec::new();
+    let mut libraries = Vec::new();
     for a in &resolved {
         match load(&a.path, &a.vars) {
             Some(f) => flows.push(f),
             None => return exit::USAGE,
         }
+        libraries.push(library(&a.path, &a.vars, &bound));
     }
     let t0 = Instant::now();
-    let pairs: Vec<(&Flow, BTreeSet<usize>)> = flows.iter().map(|f| (f, BTreeSet::new())).collect();
+    let pairs: Vec<(&Flow, Option<&Library>, BTreeSet<usize>)> = flows
+        .iter()
+        .zip(&libraries)
+        .map(|(f, l)| (f, Some(l), BTreeSet::new()))
+        .collect();
     let results = generator::generate_all(&pairs, &Directory::default(), &opts);
     for (((arg, flow), g), out) in resolved.iter().zip(&flows).zip(&results).zip(targets) {
         let path = &arg.path;
@@ -301,10 +312,17 @@ fn load(path: &Path, vars: &BTreeMap<String, String>) -> Option<Flow> {
     }
 }
 
+/// Where a flow's calls find the bots and modules they run, as `test` finds them: beside
+/// it and in the project's flows folders, each deployed flow with its resource's values.
+fn library(path: &Path, vars: &BTreeMap<String, String>, bound: &[Bound]) -> Library {
+    Library::new(crate::project::call_dirs(path), vars.clone()).with_bound(bound.to_vec())
+}
+
 /// What was generated and what could not be, on stderr.
 fn summary(flow: &Flow, g: &Generated, out: Option<&Path>) {
     let mut err = anstream::stderr();
-    let total = flow.branches().len();
+    // The flow's branches and those of the bots and modules it runs.
+    let total = g.goals;
     let _ = writeln!(
         err,
         "{}: {} case(s){}; {} of {total} branches unreached ({} runs{})",
@@ -379,7 +397,13 @@ fn append(rules: &Path, suites: RunConfig, opts: &GenOptions) -> u8 {
         deploy: &crate::deploy::EMPTY,
         ..*opts
     };
-    let g = generator::generate(&one.flow, &one.hits, &Directory::default(), &opts);
+    let g = generator::generate(
+        &one.flow,
+        one.library.as_deref(),
+        &one.hits,
+        &Directory::default(),
+        &opts,
+    );
     summary(&one.flow, &g, Some(rules));
     if g.cases.is_empty() {
         return exit::OK;
@@ -425,6 +449,7 @@ fn cases_indent(text: &str) -> Option<String> {
 fn check(
     args: &GenArgs,
     resolved: &[super::tf::FlowArg],
+    bound: &[Bound],
     suites: RunConfig,
     opts: &GenOptions,
 ) -> u8 {
@@ -447,9 +472,18 @@ fn check(
         let (a, b) = (std::fs::canonicalize(a), std::fs::canonicalize(b));
         a.is_ok() && a.ok() == b.ok()
     };
-    let mut todo: Vec<(std::sync::Arc<Flow>, BTreeSet<usize>)> = Vec::new();
+    type Todo = (
+        std::sync::Arc<Flow>,
+        Option<std::sync::Arc<Library>>,
+        BTreeSet<usize>,
+    );
+    let mut todo: Vec<Todo> = Vec::new();
     if args.flows.is_empty() {
-        todo.extend(reached.iter().map(|r| (r.flow.clone(), r.hits.clone())));
+        todo.extend(
+            reached
+                .iter()
+                .map(|r| (r.flow.clone(), r.library.clone(), r.hits.clone())),
+        );
     } else {
         for arg in resolved {
             let path = &arg.path;
@@ -459,20 +493,25 @@ fn check(
                 .flat_map(|r| r.hits.iter().copied())
                 .collect();
             match reached.iter().find(|r| same(path, r.flow.file_name())) {
-                Some(r) => todo.push((r.flow.clone(), hits)),
+                Some(r) => todo.push((r.flow.clone(), r.library.clone(), hits)),
                 None => match load(path, &arg.vars) {
-                    Some(f) => todo.push((std::sync::Arc::new(f), hits)),
+                    Some(f) => {
+                        let lib = std::sync::Arc::new(library(path, &arg.vars, bound));
+                        todo.push((std::sync::Arc::new(f), Some(lib), hits));
+                    }
                     None => return exit::USAGE,
                 },
             }
         }
     }
-    let pairs: Vec<(&Flow, BTreeSet<usize>)> =
-        todo.iter().map(|(f, h)| (&**f, h.clone())).collect();
+    let pairs: Vec<(&Flow, Option<&Library>, BTreeSet<usize>)> = todo
+        .iter()
+        .map(|(f, l, h)| (&**f, l.as_deref(), h.clone()))
+        .collect();
     let results = generator::generate_all(&pairs, &Directory::default(), opts);
     let mut missing = 0;
     let mut out = crate::source::render::stdout();
-    for ((flow, hits), g) in todo.iter().zip(&results) {
+    for ((flow, _, hits), g) in todo.iter().zip(&results) {
         let unreached: Vec<_> = flow
             .branches()
             .into_iter()
@@ -576,11 +615,16 @@ pub(crate) fn rules_text(
     shown: &str,
     vars: &BTreeMap<String, String>,
 ) -> String {
-    let base: StubMap = flow
-        .stubbed_actions()
-        .into_iter()
+    let base: StubMap = g
+        .stubbed
+        .iter()
         .filter(|s| !g.decided.contains(&s.name))
-        .map(|s| (s.name, (s.outputs.first().cloned(), BTreeMap::new())))
+        .map(|s| {
+            (
+                s.name.clone(),
+                (s.outputs.first().cloned(), BTreeMap::new()),
+            )
+        })
         .collect();
     let base = crate::r#gen::unambiguous(flow, &base);
     write::rules_file(

@@ -16,6 +16,7 @@ pub mod nlu_answers;
 pub mod placeholders;
 pub mod probe;
 pub mod recognise;
+pub mod replies;
 pub mod simulate;
 pub mod stubs_file;
 pub mod trace;

@@ -16,6 +16,8 @@ pub struct Reached {
     pub flow: Arc<Flow>,
     /// Branch ids reached by at least one case.
     pub hits: BTreeSet<usize>,
+    /// Where its calls find the flows they run, as the first suite of it has it.
+    pub library: Option<Arc<crate::flow::Library>>,
 }
 
 struct Capture(Arc<Mutex<(Option<Coverage>, Vec<SourceDiagnostic>)>>);
@@ -52,7 +54,14 @@ pub fn reached(config: RunConfig) -> Result<Vec<Reached>, Vec<SourceDiagnostic>>
     Ok(loaded
         .flows
         .iter()
-        .map(|flow| {
+        .enumerate()
+        .map(|(index, flow)| {
+            let library = loaded
+                .suites
+                .iter()
+                .filter_map(|s| s.flow.as_ref())
+                .find(|f| f.index == index && f.loaded.is_some())
+                .and_then(|f| f.library.clone());
             // Coverage lists a flow's branches in the order `Flow::branches` gives them.
             let branches = flow.branches();
             let hits = coverage
@@ -71,6 +80,7 @@ pub fn reached(config: RunConfig) -> Result<Vec<Reached>, Vec<SourceDiagnostic>>
             Reached {
                 flow: flow.clone(),
                 hits,
+                library,
             }
         })
         .collect())

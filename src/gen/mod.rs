@@ -13,10 +13,10 @@ pub mod write;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::expr::{DateTime, Directory};
-use crate::flow::{BranchInfo, Flow, RunResult};
+use crate::flow::{BranchInfo, Flow, Library, RunResult};
 
 pub use dead::DeadBranch;
-pub use search::{Budget, Input};
+pub use search::{Budget, Goal, Input};
 
 /// What one flow's generation found.
 #[derive(Debug, Clone)]
@@ -26,8 +26,13 @@ pub struct Generated {
     /// Branches no input can take.
     pub dead: Vec<DeadBranch>,
     /// Branches neither reached nor dead, each with why (the bound ran out first, or
-    /// the condition reads the clock or the organisation).
+    /// the condition reads the clock or the organisation); a called flow's labelled
+    /// with its name and located in its file.
     pub unreached: Vec<(BranchInfo, String)>,
+    /// Goals there were: the flow's branches and those of the flows it runs.
+    pub goals: usize,
+    /// The actions the cases stub (external actions, but calls to a flow that was found).
+    pub stubbed: Vec<crate::flow::probe::StubbedAction>,
     /// Simulator runs spent.
     pub runs: usize,
     /// The bound stopped the search.
@@ -96,19 +101,22 @@ impl Default for GenOptions<'_> {
 }
 
 /// Generate cases for `flow`, counting the branches in `covered` (what existing suites
-/// reach) as done.
+/// reach) as done. With a `library`, the bots and modules it calls run as well (no stub
+/// for the call), and their paths are reached too.
 pub fn generate(
     flow: &Flow,
+    library: Option<&Library>,
     covered: &BTreeSet<usize>,
     directory: &Directory,
     opts: &GenOptions,
 ) -> Generated {
     let points = flow.branch_points();
     let pools = candidates::Pools::of(flow, &points);
-    let stubbed = flow.stubbed_actions();
+    let stubbed = stubbed_actions(flow, library);
     let clocks = clocks::Clocks::of(flow, opts.deploy, opts.now);
     let mut s = search::Search::new(
         flow,
+        library,
         &stubbed,
         &pools,
         covered.clone(),
@@ -125,12 +133,11 @@ pub fn generate(
             .flat_map(|p| p.branches.iter().copied()),
     );
     s.search();
-    let branches = flow.branches();
-    let label = |id: usize| {
-        branches
-            .iter()
-            .find(|b| b.id == id)
-            .map_or_else(|| format!("branch {id}"), |b| b.label.clone())
+    let infos = goal_infos(flow, &s.called);
+    let label = |g: Goal| {
+        infos
+            .get(&g)
+            .map_or_else(|| format!("branch {}", g.1), |b| b.label.clone())
     };
     let mut names = BTreeMap::<String, usize>::new();
     let mut cases = Vec::new();
@@ -174,16 +181,20 @@ pub fn generate(
     }
     let dead: Vec<DeadBranch> = dead
         .into_iter()
-        .filter(|d| !s.covered.contains(&d.branch))
+        .filter(|d| !s.covered.contains(&(0, d.branch)))
         .collect();
-    let unreached = branches
+    let unreached = infos
         .iter()
-        .filter(|b| !s.covered.contains(&b.id) && !dead.iter().any(|d| d.branch == b.id))
-        .map(|b| {
-            let contextual = points
-                .iter()
-                .any(|p| p.branches.contains(&b.id) && p.facts.contextual);
-            let why = if let Some(why) = clocks.why_unreached(&b.label) {
+        .filter(|(g, _)| {
+            !s.covered.contains(g) && !(g.0 == 0 && dead.iter().any(|d| d.branch == g.1))
+        })
+        .map(|(g, b)| {
+            let contextual = g.0 == 0
+                && points
+                    .iter()
+                    .any(|p| p.branches.contains(&g.1) && p.facts.contextual);
+            let clock = if g.0 == 0 { clocks.why_unreached(&b.label) } else { None };
+            let why = if let Some(why) = clock {
                 why
             } else if contextual {
                 "its condition reads the clock or the organisation (GetCurrentDateTimeUtc, Find*), which a case cannot set".to_string()
@@ -194,6 +205,8 @@ pub fn generate(
         })
         .collect();
     Generated {
+        goals: infos.len(),
+        stubbed,
         cases,
         dead,
         unreached,
@@ -208,9 +221,9 @@ pub fn generate(
 fn needs_stub_values(
     s: &search::Search<'_>,
     f: &search::Found,
-    label: &dyn Fn(usize) -> String,
+    label: &dyn Fn(Goal) -> String,
 ) -> Vec<(String, Vec<StubValue>)> {
-    let mut per_branch: BTreeMap<usize, Vec<StubValue>> = BTreeMap::new();
+    let mut per_branch: BTreeMap<Goal, Vec<StubValue>> = BTreeMap::new();
     for (action, (_, values)) in &f.input.stubs {
         let plain = s.base.stubs.get(action).map(|(_, v)| v);
         for (var, value) in values {
@@ -225,7 +238,7 @@ fn needs_stub_values(
                     None => vals.remove(var),
                 };
             }
-            let without = s.run(&reset).map(|r| r.hits).unwrap_or_default();
+            let without = s.run(&reset).map(|r| s.reached(&r)).unwrap_or_default();
             for b in f.new.iter().filter(|b| !without.contains(b)) {
                 per_branch.entry(*b).or_default().push((
                     action.clone(),
@@ -280,16 +293,87 @@ fn case_name(label: &str, changed: Option<&str>) -> String {
     }
 }
 
+/// The actions a run needs a stub for: the flow's external actions but the calls the
+/// library finds a flow for, and those of the flows they run (a module's data actions).
+fn stubbed_actions(
+    flow: &Flow,
+    library: Option<&Library>,
+) -> Vec<crate::flow::probe::StubbedAction> {
+    let Some(lib) = library else {
+        return flow.stubbed_actions();
+    };
+    let runs = |f: &Flow| {
+        f.calls()
+            .into_iter()
+            .filter(|(_, c)| lib.find(c.0, &c.1).is_ok())
+            .map(|(name, _)| name)
+            .collect::<Vec<_>>()
+    };
+    let mut out = Vec::new();
+    for f in std::iter::once(flow).chain(lib.called_by(flow).iter().map(|f| &**f)) {
+        let found = runs(f);
+        for a in f.stubbed_actions() {
+            if !found.contains(&a.name)
+                && !out
+                    .iter()
+                    .any(|o: &crate::flow::probe::StubbedAction| o.name == a.name)
+            {
+                out.push(a);
+            }
+        }
+    }
+    out
+}
+
+/// Each goal's branch: the flow's own, then each called flow's with its name before the
+/// label (`Transfer To Queue › digitalMenu "Digital Menu" choice Purchase a book`) and
+/// each bot's recognition failure handling.
+fn goal_infos(flow: &Flow, called: &[std::sync::Arc<Flow>]) -> BTreeMap<Goal, BranchInfo> {
+    let mut out: BTreeMap<Goal, BranchInfo> = flow
+        .branches()
+        .into_iter()
+        .map(|b| ((0, b.id), b))
+        .collect();
+    for (i, f) in called.iter().enumerate() {
+        for b in f.branches() {
+            let label = format!("{} › {}", f.name(), b.label);
+            out.insert((i + 1, b.id), BranchInfo { label, ..b });
+        }
+        if f.kind().is_bot() && f.asks() {
+            // Located at the bot's setting for it, where it writes one.
+            let at = f
+                .source()
+                .text
+                .find("recognitionFailureEventHandling")
+                .unwrap_or(0);
+            out.insert(
+                (i + 1, search::RECOGNITION_FAILURE),
+                BranchInfo {
+                    id: search::RECOGNITION_FAILURE,
+                    label: format!(
+                        "{} › no match {} times: recognition failure handling",
+                        f.name(),
+                        f.no_matches_max()
+                    ),
+                    location: f.source().location(at),
+                    at,
+                },
+            );
+        }
+    }
+    out
+}
+
 /// [`generate`] for several flows at once (the project's flows), in parallel; each
-/// flow with the branches already reached for it.
+/// flow with the library its calls are found in and the branches already reached for it.
 pub fn generate_all(
-    flows: &[(&Flow, BTreeSet<usize>)],
+    flows: &[(&Flow, Option<&Library>, BTreeSet<usize>)],
     directory: &Directory,
     opts: &GenOptions,
 ) -> Vec<Generated> {
     use rayon::prelude::*;
     flows
         .par_iter()
-        .map(|(flow, covered)| generate(flow, covered, directory, opts))
+        .map(|(flow, library, covered)| generate(flow, *library, covered, directory, opts))
         .collect()
 }

@@ -4,8 +4,13 @@
 //! input that reaches a branch nothing reached before becomes a case and is searched
 //! from in turn (depth first). Pairs of changes follow for what single changes miss.
 //! Bounded by a number of runs, so the result does not depend on the machine.
+//!
+//! A flow that calls a bot runs the bot too ([`Called`]): its paths are goals like the
+//! flow's own branches, and a run that ends with the bot waiting for an answer is carried
+//! on with each message the bot can take ([`Flow::customer_replies`]) as the next one.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value as J;
@@ -13,7 +18,7 @@ use serde_json::Value as J;
 use crate::conversation::synthetic::CONVERSATION_ID;
 use crate::expr::{DateTime, Directory, Type, Value};
 use crate::flow::probe::StubbedAction;
-use crate::flow::{Flow, RunInput, RunResult, Stub, Stubs};
+use crate::flow::{CustomerMessage, Flow, Library, Route, RunInput, RunResult, Stub, Stubs};
 
 use super::candidates::{Pools, expand};
 use super::clocks::Clocks;
@@ -23,8 +28,11 @@ use super::clocks::Clocks;
 pub struct Input {
     /// Participant attributes (absent ones are not listed).
     pub attributes: BTreeMap<String, String>,
-    /// `message:`.
+    /// `message:`, the first of `messages:` when there are replies.
     pub message: Option<String>,
+    /// The customer's answers to a called bot's questions after the first message, in
+    /// order (`messages:` after the first).
+    pub replies: Vec<String>,
     /// `new_conversation:`.
     pub new_conversation: bool,
     /// Per stubbed action: its output and the values it sets (JSON text, `null` NOT_SET).
@@ -34,6 +42,18 @@ pub struct Input {
 }
 
 impl Input {
+    /// The customer's messages as a case's `messages:` gives them: the first message,
+    /// then the replies (empty without a first message).
+    pub fn conversation(&self) -> Vec<CustomerMessage> {
+        match &self.message {
+            Some(m) => std::iter::once(m)
+                .chain(&self.replies)
+                .map(|t| CustomerMessage::Text(t.clone()))
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
     /// As the simulator's stubs.
     pub fn stubs(&self) -> Stubs {
         Stubs(
@@ -72,12 +92,25 @@ enum Knob {
 /// A knob's value: a string or absent; a Boolean; a stub value as JSON text.
 type Setting = Option<String>;
 
+/// What the search tries to reach: branch `.1` of the flow under test (`.0 == 0`) or of
+/// the `.0`-th flow it calls ([`Search::called`], from 1).
+pub type Goal = (usize, usize);
+
+/// The goal of a called bot's recognition failure handling, which has no branch id.
+pub const RECOGNITION_FAILURE: usize = usize::MAX;
+
+/// The message the search sends as no match: no bot's answer, no flow's literal.
+pub const NO_MATCH: &str = "x";
+
+/// Most answers after the first message (a bot that asks again and again stops here).
+const MAX_REPLIES: usize = 12;
+
 /// An input found, the run it gave, and the branches it reached first.
 #[derive(Debug, Clone)]
 pub struct Found {
     pub input: Input,
     pub run: RunResult,
-    pub new: Vec<usize>,
+    pub new: Vec<Goal>,
     /// The knob changed to find it, rendered (`priority_tier = "gold"`), if any.
     pub changed: Option<String>,
 }
@@ -105,10 +138,16 @@ pub struct Search<'a> {
     now: DateTime,
     deploy: &'a crate::deploy::Deploy,
     directory: &'a Directory,
+    /// Where the flows its calls name are found; None: every call is stubbed.
+    library: Option<&'a Library>,
+    /// The flows the flow calls that the library finds (goals `(i + 1, _)`).
+    pub called: Vec<Arc<Flow>>,
+    /// What the customer can answer the called bots, then [`NO_MATCH`].
+    replies: Vec<String>,
     knobs: Vec<(Knob, Vec<Setting>)>,
     pub base: Input,
-    pub covered: BTreeSet<usize>,
-    all: BTreeSet<usize>,
+    pub covered: BTreeSet<Goal>,
+    all: BTreeSet<Goal>,
     seen: HashSet<Input>,
     pub runs: usize,
     budget: Budget,
@@ -121,9 +160,28 @@ pub struct Search<'a> {
     plain: BTreeMap<String, BTreeMap<String, String>>,
 }
 
+/// The flows `flow` calls that `library` finds, and every message they can take.
+pub fn called_flows(flow: &Flow, library: Option<&Library>) -> (Vec<Arc<Flow>>, Vec<String>) {
+    let called = library.map(|l| l.called_by(flow)).unwrap_or_default();
+    let mut replies: Vec<String> = Vec::new();
+    for f in &called {
+        for r in f.customer_replies() {
+            if !replies.contains(&r) {
+                replies.push(r);
+            }
+        }
+    }
+    if called.iter().any(|f| f.asks()) && !replies.iter().any(|r| r == NO_MATCH) {
+        replies.push(NO_MATCH.into());
+    }
+    (called, replies)
+}
+
 impl<'a> Search<'a> {
+    #[allow(clippy::too_many_arguments)] // one call site; each part of the search's world
     pub fn new(
         flow: &'a Flow,
+        library: Option<&'a Library>,
         stubbed: &[StubbedAction],
         pools: &Pools,
         covered: BTreeSet<usize>,
@@ -138,6 +196,7 @@ impl<'a> Search<'a> {
             .cloned()
             .collect();
         let stubbed = &stubbed[..];
+        let (called, replies) = called_flows(flow, library);
         let mut knobs = Vec::new();
         let mut attrs: Vec<(String, Vec<String>)> = Vec::new();
         for r in flow.attribute_reads() {
@@ -152,7 +211,14 @@ impl<'a> Search<'a> {
             settings.extend(pools.json_strings().iter().filter_map(json_text));
             knobs.push((Knob::Attribute(attr), settings));
         }
-        knobs.push((Knob::Message, strings(pools.get("Message.Message.body"))));
+        let mut messages = strings(pools.get("Message.Message.body"));
+        // The first message is the bot's input text where the call passes it on.
+        for r in &replies {
+            if !messages.iter().any(|m| m.as_deref() == Some(r.as_str())) {
+                messages.push(Some(r.clone()));
+            }
+        }
+        knobs.push((Knob::Message, messages));
         knobs.push((Knob::NewConversation, vec![Some("false".into())]));
         let mut base = Input {
             new_conversation: true,
@@ -206,15 +272,24 @@ impl<'a> Search<'a> {
                 knobs.push((Knob::Value(s.name.clone(), var.clone()), settings));
             }
         }
-        let all = flow.branches().iter().map(|b| b.id).collect();
+        let mut all: BTreeSet<Goal> = flow.branches().iter().map(|b| (0, b.id)).collect();
+        for (i, f) in called.iter().enumerate() {
+            all.extend(f.branches().iter().map(|b| (i + 1, b.id)));
+            if f.kind().is_bot() && f.asks() {
+                all.insert((i + 1, RECOGNITION_FAILURE));
+            }
+        }
         let mut search = Search {
             flow,
             now: clocks.now,
             deploy: clocks.deploy,
             directory,
+            library,
+            called,
+            replies,
             knobs,
             base,
-            covered,
+            covered: covered.into_iter().map(|b| (0, b)).collect(),
             all,
             seen: HashSet::new(),
             runs: 0,
@@ -254,8 +329,32 @@ impl<'a> Search<'a> {
     /// still count when reached.
     pub fn give_up_on(&mut self, ids: impl IntoIterator<Item = usize>) {
         for id in ids {
-            self.all.remove(&id);
+            self.all.remove(&(0, id));
         }
+    }
+
+    /// Every goal: the flow's branches, the called flows' branches and recognition failures.
+    pub fn goals(&self) -> &BTreeSet<Goal> {
+        &self.all
+    }
+
+    /// The goals `run` reached.
+    pub fn reached(&self, run: &RunResult) -> BTreeSet<Goal> {
+        let mut out: BTreeSet<Goal> = run.hits.iter().map(|&b| (0, b)).collect();
+        for (i, f) in self.called.iter().enumerate() {
+            if let Some((_, hits)) = run
+                .called
+                .0
+                .iter()
+                .find(|(c, _)| c.file_name() == f.file_name())
+            {
+                out.extend(hits.iter().map(|&b| (i + 1, b)));
+            }
+            if f.recognition_failed_in(run) {
+                out.insert((i + 1, RECOGNITION_FAILURE));
+            }
+        }
+        out
     }
 
     /// Run the flow for `input`; None when the simulation cannot finish.
@@ -277,6 +376,9 @@ impl<'a> Search<'a> {
             .collect();
         ri.message_body = input.message.clone();
         ri.is_new_conversation = input.new_conversation;
+        let conversation = input.conversation();
+        ri.conversation = &conversation;
+        ri.library = self.library;
         self.flow.run(&ri).ok()
     }
 
@@ -300,9 +402,18 @@ impl<'a> Search<'a> {
         let Some(run) = self.run(&input) else {
             return false;
         };
-        let new: Vec<usize> = run.hits.difference(&self.covered).copied().collect();
+        let new: Vec<Goal> = self
+            .reached(&run)
+            .difference(&self.covered)
+            .copied()
+            .collect();
         if new.is_empty() {
-            return false;
+            // A bot asking again after no match is on its way to its no-match handling:
+            // carried on, though it reached nothing new yet.
+            let last = input.replies.last().or(input.message.as_ref());
+            return matches!(run.route, Route::Waiting(_))
+                && last.is_some_and(|m| m == NO_MATCH)
+                && !self.called.is_empty();
         }
         self.covered.extend(&new);
         self.found.push(Found {
@@ -330,6 +441,27 @@ impl<'a> Search<'a> {
                     if self.try_input(next.clone(), Some(changed)) {
                         stack.push(next);
                     }
+                }
+            }
+            // A bot waiting on an answer: each message it can take next.
+            if from.message.is_none() || from.replies.len() >= MAX_REPLIES {
+                continue;
+            }
+            if !self
+                .run(&from)
+                .is_some_and(|r| matches!(r.route, Route::Waiting(_)))
+            {
+                continue;
+            }
+            for r in self.replies.clone() {
+                if self.done() || self.out_of_budget() {
+                    return;
+                }
+                let mut next = from.clone();
+                next.replies.push(r);
+                let changed = format!("messages {}", shown_messages(&next));
+                if self.try_input(next.clone(), Some(changed)) {
+                    stack.push(next);
                 }
             }
         }
@@ -403,6 +535,17 @@ impl<'a> Search<'a> {
         self.fit(&mut next);
         (next, changed)
     }
+}
+
+/// `"hi", "Cancel my order"`: the messages of `input` in order.
+fn shown_messages(input: &Input) -> String {
+    input
+        .message
+        .iter()
+        .chain(&input.replies)
+        .map(|m| format!("{m:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// String candidates for an attribute or the message: absent first.

@@ -142,8 +142,19 @@ fn write_input(out: &mut String, i: &str, input: &Input, reference: &StubMap) {
         .collect();
     // Always written: a case with `attributes:` and no fixture needs no recording.
     let _ = writeln!(out, "{i}attributes: {{ {} }}", attrs.join(", "));
-    if let Some(m) = &input.message {
-        let _ = writeln!(out, "{i}message: {}", q(m));
+    match &input.message {
+        // The customer's answers to a bot: `messages:`, the first one the message.
+        Some(m) if !input.replies.is_empty() => {
+            let all: Vec<String> = std::iter::once(m)
+                .chain(&input.replies)
+                .map(|t| q(t))
+                .collect();
+            let _ = writeln!(out, "{i}messages: [{}]", all.join(", "));
+        }
+        Some(m) => {
+            let _ = writeln!(out, "{i}message: {}", q(m));
+        }
+        None => {}
     }
     if !input.new_conversation {
         let _ = writeln!(out, "{i}new_conversation: false");

@@ -59,8 +59,17 @@ pub fn write(dir: &Path, targets: &[Target]) -> Vec<Outcome> {
         ));
         return out;
     }
-    let pairs: Vec<(&Flow, BTreeSet<usize>)> =
-        flows.iter().map(|(_, f)| (f, BTreeSet::new())).collect();
+    let libraries: Vec<crate::flow::Library> = flows
+        .iter()
+        .map(|(t, _)| {
+            crate::flow::Library::new(crate::project::call_dirs(&t.file), t.vars.clone())
+        })
+        .collect();
+    let pairs: Vec<(&Flow, Option<&crate::flow::Library>, BTreeSet<usize>)> = flows
+        .iter()
+        .zip(&libraries)
+        .map(|((_, f), l)| (f, Some(l), BTreeSet::new()))
+        .collect();
     let results = generator::generate_all(&pairs, &Directory::default(), &GenOptions::default());
     let mut taken: BTreeSet<PathBuf> = BTreeSet::new();
     for ((t, flow), g) in flows.iter().zip(&results) {

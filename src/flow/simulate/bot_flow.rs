@@ -18,6 +18,10 @@ const TRIGGERED_BY_FLOW: &str = "TriggeredByFlow";
 const RECOGNITION_FAILURE: &str = "RecognitionFailure";
 const ERROR: &str = "Error";
 
+/// The name of the trace step a bot's recognition failure handling leaves (its no-match
+/// limit ran out with no `maxNoMatches` path): the route has no branch of its own.
+pub const RECOGNITION_FAILURE_STEP: &str = "recognition failure handling";
+
 /// What the customer's answer was taken as.
 enum Taken {
     /// Answer path index (intent, choice, yes/no), or None: understood, no path.
@@ -448,6 +452,14 @@ impl<'f, 'i> Sim<'f, 'i> {
                             ),
                             None => (None, Handling::Exit),
                         };
+                        // Said in the trace: this route has no path of its own to count.
+                        self.push_step(
+                            RECOGNITION_FAILURE_STEP,
+                            "settingsErrorHandling",
+                            a.at,
+                            Some(format!("{max} no matches")),
+                            Some(RECOGNITION_FAILURE.into()),
+                        );
                         self.say_opt(handover.as_ref());
                         return self.handle(&handling, RECOGNITION_FAILURE);
                     }

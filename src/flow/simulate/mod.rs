@@ -27,6 +27,7 @@ mod session;
 mod stubs;
 mod transfer;
 
+pub use bot_flow::RECOGNITION_FAILURE_STEP;
 pub use data::{PdAction, Race, Races};
 pub use library::{Bound, Library, flow_kind_of};
 pub use session::Called;
