@@ -85,6 +85,23 @@ pub fn normalise(s: &str) -> String {
         .to_string()
 }
 
+/// `pattern` compiled once per thread: a bot's utterances are matched against every
+/// message of every run (`gen` runs a bot thousands of times), and compiling is most of
+/// the cost of a match.
+fn compiled(pattern: &str) -> Option<Regex> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static COMPILED: RefCell<HashMap<String, Option<Regex>>> = RefCell::new(HashMap::new());
+    }
+    COMPILED.with(|c| {
+        c.borrow_mut()
+            .entry(pattern.to_string())
+            .or_insert_with(|| Regex::new(pattern).ok())
+            .clone()
+    })
+}
+
 /// Equal after [`normalise`], ignoring letter case.
 pub fn same(a: &str, b: &str) -> bool {
     normalise(a).to_lowercase() == normalise(b).to_lowercase()
@@ -153,7 +170,7 @@ impl Nlu {
             }
         }
         pattern.push('$');
-        let re = Regex::new(&pattern).ok()?;
+        let re = compiled(&pattern)?;
         let caps = re.captures(text)?;
         let mut slots = BTreeMap::new();
         for (i, entity) in groups.iter().enumerate() {

@@ -13,6 +13,10 @@ use super::nlu::{EntityType, NO, Nlu, YES};
 // out with no `maxNoMatches` path): how `gen` tells that route apart.
 use super::simulate::{RECOGNITION_FAILURE_STEP, RunResult};
 
+/// The sample of a `builtin:date` slot (a Tuesday) and of a `builtin:time` slot.
+const BUILTIN_DATE: &str = "2030-01-15";
+const BUILTIN_TIME: &str = "10:00";
+
 /// Most values taken from one slot's entity type (a list of hundreds needs only a few).
 const PER_SLOT: usize = 4;
 
@@ -57,7 +61,7 @@ impl Flow {
                     push(YES[0]);
                     push(NO[0]);
                 }
-                BotAction::Communicate(_) | BotAction::ExitBotFlow => {}
+                BotAction::Communicate(_) | BotAction::ExitBotFlow | BotAction::ClearSlot(_) => {}
             }
         });
         out
@@ -111,6 +115,15 @@ fn slot_samples(nlu: &Nlu, slot: &str) -> Vec<String> {
             out.extend(syn.first().cloned());
         }
         return out;
+    }
+    // A built-in date or time reads ISO text only (nlu.rs): a weekday morning well after
+    // any clock a case sets, so a bot that wants a future, open hour takes it.
+    if let Some(EntityType::Builtin(b)) = nlu.entities.get(slot).and_then(|t| nlu.types.get(t)) {
+        match b.as_str() {
+            "builtin:date" => out.push(BUILTIN_DATE.into()),
+            "builtin:time" => out.push(BUILTIN_TIME.into()),
+            _ => {}
+        }
     }
     if let Some(EntityType::Regex(res)) = nlu.entities.get(slot).and_then(|t| nlu.types.get(t)) {
         for r in res {

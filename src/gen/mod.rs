@@ -13,6 +13,7 @@ pub mod write;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::expr::{DateTime, Directory};
+use crate::flow::probe::StubbedAction;
 use crate::flow::{BranchInfo, Flow, Library, RunResult};
 
 pub use dead::DeadBranch;
@@ -32,7 +33,9 @@ pub struct Generated {
     /// Goals there were: the flow's branches and those of the flows it runs.
     pub goals: usize,
     /// The actions the cases stub (external actions, but calls to a flow that was found).
-    pub stubbed: Vec<crate::flow::probe::StubbedAction>,
+    pub stubbed: Vec<StubbedAction>,
+    /// Calls to a bot or module that was not found: stubbed, so its paths are not goals.
+    pub not_run: Vec<NotRun>,
     /// Simulator runs spent.
     pub runs: usize,
     /// The bound stopped the search.
@@ -54,6 +57,17 @@ pub fn unambiguous(flow: &Flow, stubs: &write::StubMap) -> write::StubMap {
                 .map(move |k| (k, stub.clone()))
         })
         .collect()
+}
+
+/// A call gen stubs because the flow it names was not found (or did not load).
+#[derive(Debug, Clone)]
+pub struct NotRun {
+    /// The call action's name.
+    pub action: String,
+    /// The file of the flow that makes the call.
+    pub flow: String,
+    /// Why the called flow was not found, as the library says it.
+    pub why: String,
 }
 
 /// A stub value a branch needs: `(action, variable, value as JSON)`.
@@ -112,7 +126,7 @@ pub fn generate(
 ) -> Generated {
     let points = flow.branch_points();
     let pools = candidates::Pools::of(flow, &points);
-    let stubbed = stubbed_actions(flow, library);
+    let (stubbed, not_run) = stubbed_actions(flow, library);
     let clocks = clocks::Clocks::of(flow, opts.deploy, opts.now);
     let mut s = search::Search::new(
         flow,
@@ -207,6 +221,7 @@ pub fn generate(
     Generated {
         goals: infos.len(),
         stubbed,
+        not_run,
         cases,
         dead,
         unreached,
@@ -295,34 +310,35 @@ fn case_name(label: &str, changed: Option<&str>) -> String {
 
 /// The actions a run needs a stub for: the flow's external actions but the calls the
 /// library finds a flow for, and those of the flows they run (a module's data actions).
-fn stubbed_actions(
-    flow: &Flow,
-    library: Option<&Library>,
-) -> Vec<crate::flow::probe::StubbedAction> {
+/// Also each call that stays stubbed because its flow was not found, with why.
+fn stubbed_actions(flow: &Flow, library: Option<&Library>) -> (Vec<StubbedAction>, Vec<NotRun>) {
     let Some(lib) = library else {
-        return flow.stubbed_actions();
+        return (flow.stubbed_actions(), Vec::new());
     };
-    let runs = |f: &Flow| {
-        f.calls()
-            .into_iter()
-            .filter(|(_, c)| lib.find(c.0, &c.1).is_ok())
-            .map(|(name, _)| name)
-            .collect::<Vec<_>>()
-    };
-    let mut out = Vec::new();
+    let mut out: Vec<StubbedAction> = Vec::new();
+    let mut not_run: Vec<NotRun> = Vec::new();
     for f in std::iter::once(flow).chain(lib.called_by(flow).iter().map(|f| &**f)) {
-        let found = runs(f);
+        let mut found = Vec::new();
+        for (action, (kind, name)) in f.calls() {
+            match lib.find(kind, &name) {
+                Ok(_) => found.push(action),
+                Err(why) if !not_run.iter().any(|n| n.action == action) => {
+                    not_run.push(NotRun {
+                        action,
+                        flow: f.file_name().to_string(),
+                        why,
+                    });
+                }
+                Err(_) => {}
+            }
+        }
         for a in f.stubbed_actions() {
-            if !found.contains(&a.name)
-                && !out
-                    .iter()
-                    .any(|o: &crate::flow::probe::StubbedAction| o.name == a.name)
-            {
+            if !found.contains(&a.name) && !out.iter().any(|o| o.name == a.name) {
                 out.push(a);
             }
         }
     }
-    out
+    (out, not_run)
 }
 
 /// Each goal's branch: the flow's own, then each called flow's with its name before the

@@ -35,7 +35,7 @@ pub struct Input {
     pub replies: Vec<String>,
     /// `new_conversation:`.
     pub new_conversation: bool,
-    /// Per stubbed action: its output and the values it sets (JSON text, `null` NOT_SET).
+    /// Per stubbed action: its output and the values it sets (JSON text; `null`: left out).
     pub stubs: BTreeMap<String, (Option<String>, BTreeMap<String, String>)>,
     /// `now:` (ms): set when the deploy decides a schedule action of the flow.
     pub now: Option<i64>,
@@ -60,8 +60,11 @@ impl Input {
             self.stubs
                 .iter()
                 .map(|(name, (output, values))| {
+                    // `null` is a value the stub leaves out (a rules file cannot write
+                    // one): the action then leaves the variable as it was, as `test` runs it.
                     let values = values
                         .iter()
+                        .filter(|(_, v)| v.as_str() != "null")
                         .map(|(k, v)| (k.clone(), serde_json::from_str(v).unwrap_or(J::Null)))
                         .collect();
                     (
@@ -432,7 +435,11 @@ impl<'a> Search<'a> {
         // reached something new.
         let mut stack = vec![self.base.clone()];
         while let Some(from) = stack.pop() {
+            let ran = self.run(&from);
             for k in 0..self.knobs.len() {
+                if !self.matters(k, ran.as_ref()) {
+                    continue;
+                }
                 for s in 0..self.knobs[k].1.len() {
                     if self.done() || self.out_of_budget() {
                         return;
@@ -447,8 +454,8 @@ impl<'a> Search<'a> {
             if from.message.is_none() || from.replies.len() >= MAX_REPLIES {
                 continue;
             }
-            if !self
-                .run(&from)
+            if !ran
+                .as_ref()
                 .is_some_and(|r| matches!(r.route, Route::Waiting(_)))
             {
                 continue;
@@ -469,7 +476,11 @@ impl<'a> Search<'a> {
         let mut froms = vec![self.base.clone()];
         froms.extend(self.found.iter().map(|f| f.input.clone()));
         for from in froms {
+            let ran = self.run(&from);
             for a in 0..self.knobs.len() {
+                if !self.matters(a, ran.as_ref()) {
+                    continue;
+                }
                 for b in a + 1..self.knobs.len() {
                     for sa in 0..self.knobs[a].1.len() {
                         let (mid, ca) = self.apply(&from, a, sa);
@@ -484,6 +495,17 @@ impl<'a> Search<'a> {
                 }
             }
         }
+    }
+
+    /// Whether changing knob `k` can change the run `ran`: a stub's output or values
+    /// only matter to a run that executed the action (a bot's conversation reaches its
+    /// data action on few paths, and each stub value is a run per case otherwise).
+    fn matters(&self, k: usize, ran: Option<&RunResult>) -> bool {
+        let action = match &self.knobs[k].0 {
+            Knob::Output(a) | Knob::Value(a, _) => a,
+            _ => return true,
+        };
+        ran.is_none_or(|r| r.trace.iter().any(|step| &step.name == action))
     }
 
     /// `from` with knob `k` set to its `s`-th value, and that change in words.
@@ -529,7 +551,10 @@ impl<'a> Search<'a> {
                 if let Some(e) = next.stubs.get_mut(action) {
                     e.1.insert(var.clone(), json.clone());
                 }
-                format!("\"{action}\" sets {var} = {json}")
+                match json.as_str() {
+                    "null" => format!("\"{action}\" leaves {var} out"),
+                    _ => format!("\"{action}\" sets {var} = {json}"),
+                }
             }
         };
         self.fit(&mut next);

@@ -70,6 +70,14 @@ pub fn notes(g: &Generated) -> Vec<String> {
     for d in &g.dead {
         out.push(format!("unreachable: {}", d.reason));
     }
+    for n in &g.not_run {
+        out.push(format!(
+            "not run: \"{}\" ({}) is stubbed, so what it calls is not searched: {}",
+            n.action,
+            n.flow,
+            n.why.replace('\n', " ")
+        ));
+    }
     for (b, why) in &g.unreached {
         out.push(format!("not reached: {} ({}): {why}", b.label, b.location));
     }
@@ -77,7 +85,10 @@ pub fn notes(g: &Generated) -> Vec<String> {
         for (branch, values) in &c.needs_stub_values {
             let vals: Vec<String> = values
                 .iter()
-                .map(|(a, k, v)| format!("\"{a}\" sets {k} = {v}"))
+                .map(|(a, k, v)| match v.as_str() {
+                    "null" => format!("\"{a}\" leaves {k} out"),
+                    _ => format!("\"{a}\" sets {k} = {v}"),
+                })
                 .collect();
             out.push(format!(
                 "needs a stub value: {branch} — reached when {}",
@@ -178,8 +189,10 @@ fn stub_yaml((output, values): &(Option<String>, BTreeMap<String, String>)) -> S
     if let Some(o) = output {
         parts.push(format!("output: {}", q(o)));
     }
+    // A rules file has no null stub value: the search ran those left out (Input::stubs).
     let vals: Vec<String> = values
         .iter()
+        .filter(|(_, v)| v.as_str() != "null")
         .map(|(k, v)| format!("{}: {v}", q(k)))
         .collect();
     parts.push(format!("values: {{ {} }}", vals.join(", ")));

@@ -61,9 +61,7 @@ pub fn write(dir: &Path, targets: &[Target]) -> Vec<Outcome> {
     }
     let libraries: Vec<crate::flow::Library> = flows
         .iter()
-        .map(|(t, _)| {
-            crate::flow::Library::new(crate::project::call_dirs(&t.file), t.vars.clone())
-        })
+        .map(|(t, _)| crate::flow::Library::new(crate::project::call_dirs(&t.file), t.vars.clone()))
         .collect();
     let pairs: Vec<(&Flow, Option<&crate::flow::Library>, BTreeSet<usize>)> = flows
         .iter()
