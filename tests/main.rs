@@ -21,6 +21,7 @@ mod flow_catalogue;
 mod flow_cli;
 mod flow_kinds;
 mod flow_real;
+mod gen_bots;
 mod gen_cli;
 mod gen_output;
 mod graph_cli;

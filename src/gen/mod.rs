@@ -200,7 +200,7 @@ pub fn generate(
     let unreached = infos
         .iter()
         .filter(|(g, _)| {
-            !s.covered.contains(g) && !(g.0 == 0 && dead.iter().any(|d| d.branch == g.1))
+            !(s.covered.contains(g) || g.0 == 0 && dead.iter().any(|d| d.branch == g.1))
         })
         .map(|(g, b)| {
             let contextual = g.0 == 0
