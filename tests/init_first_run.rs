@@ -358,3 +358,43 @@ fn a_flow_routecheck_cannot_read_is_named_and_left_out() {
     );
     assert!(!repo.join("rules/odd.generated.yaml").exists());
 }
+
+/// A deployment repository with only voice flows (Terraform deploying inbound call
+/// flows, as GenesysCloudBlueprints/set-emergency-group-lambda-blueprint does): init says
+/// there is nothing to run yet and names no rules folder it did not write, so `lint`
+/// says "nothing to lint" (exit 2) instead of failing on the config it was given.
+#[test]
+fn a_repository_with_no_message_flow_gets_no_config_that_fails_on_itself() {
+    let tmp = tempfile::tempdir().unwrap();
+    let top = tmp.path().canonicalize().unwrap();
+    let repo = top.join("voice");
+    std::fs::create_dir_all(repo.join("terraform/flows")).unwrap();
+    std::fs::copy(
+        Path::new(ROOT).join("tests/data/other-kinds/inboundcall-substitutions.yaml"),
+        repo.join("terraform/flows/main_flow.yaml"),
+    )
+    .unwrap();
+    write(
+        &repo.join("terraform/main.tf"),
+        "resource \"genesyscloud_flow\" \"ivr\" {\n  filepath = \"${path.module}/flows/main_flow.yaml\"\n  substitutions = { flow_name = \"Main IVR\" }\n}\n",
+    );
+    let init = run(&top, &["init", "voice"]);
+    assert_eq!(init.code, 0, "{}", init.dump());
+    let config = std::fs::read_to_string(repo.join("routecheck.yaml")).unwrap();
+    assert!(!config.contains("rules:"), "{config}");
+    assert!(!repo.join("rules").exists());
+    for part in [
+        "main_flow.yaml (an inbound call flow)",
+        "nothing for routecheck to run yet: no inbound message flow was found",
+    ] {
+        assert!(init.stderr.contains(part), "{part}: {}", init.dump());
+    }
+    assert!(!init.stderr.contains("routecheck test "), "{}", init.dump());
+    let lint = run(&repo, &["lint"]);
+    assert_eq!(lint.code, 2, "{}", lint.dump());
+    assert!(
+        !lint.stderr.contains("does not exist") && !lint.stderr.contains("routecheck.yaml:"),
+        "the config itself is sound: {}",
+        lint.dump()
+    );
+}

@@ -274,8 +274,11 @@ pub fn run(args: &InitArgs) -> u8 {
             .entry(m.name.clone())
             .or_insert_with(|| m.value.clone());
     }
-    // No rules yet: the starter suite goes where `test` looks by default.
-    let starter_dir = config.rules.is_empty().then(|| {
+    // No rules yet: the starter suite goes where `test` looks by default. With no flow
+    // under test there is no starter to write, and naming a folder that will not exist
+    // would make the first `lint` and `test` fail on the config instead of saying why.
+    let any_under_test = plans.iter().any(|p| p.under_test);
+    let starter_dir = (config.rules.is_empty() && any_under_test).then(|| {
         // `rules/` unless it already holds YAML that is not rules (test would read it).
         let taken = std::fs::read_dir(args.dir.join("rules")).is_ok_and(|d| {
             d.flatten().any(|e| {

@@ -196,6 +196,20 @@ pub fn print(r: &Report<'_>) {
             }
         }
     }
+    if run.is_empty() && r.config.rules.is_empty() {
+        // Nothing to run: `lint` and `test` would only say "nothing to check", so they
+        // are not suggested; the config names no folder that does not exist.
+        let _ = writeln!(
+            s,
+            "nothing for routecheck to run yet: no inbound message flow was found (routecheck runs inbound message flows and the bots and modules they call)"
+        );
+        let _ = writeln!(
+            s,
+            "next: add the message flow under a flows folder (or the `genesyscloud_flow` that deploys it), then name it in routecheck.yaml's `flows:` (or delete routecheck.yaml and run `routecheck init` again)"
+        );
+        crate::source::render::err(&s);
+        return;
+    }
     if r.starter && run.is_empty() {
         let _ = writeln!(
             s,
