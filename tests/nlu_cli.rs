@@ -185,3 +185,19 @@ fn recording_without_credentials_is_a_clear_error_exit_2_and_calls_nothing() {
     assert!(!r.all().contains(CLIENT_SECRET), "{}", r.all());
     let _ = support::CLIENT_ID;
 }
+
+#[test]
+fn answers_of_another_domain_version_are_replayed_with_a_warning() {
+    let dir = project(Some(
+        &recorded(0.91).replace("9b2c4e6f-version", "older-version"),
+    ));
+    let r = run_in(dir.path(), &["test"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(
+        r.stderr
+            .contains("were recorded from NLU domain 3a1d5f7e-domain version older-version")
+            && r.stderr.contains("routecheck test --nlu-record"),
+        "{}",
+        r.all()
+    );
+}

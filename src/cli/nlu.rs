@@ -54,6 +54,9 @@ pub(super) fn recogniser(
     } else {
         Answers::default()
     };
+    if !record {
+        stale_warnings(&nlu.bots, &answers, &file);
+    }
     let replay = Replay { answers, file };
     if !record {
         return Ok(Some((Arc::new(replay), None)));
@@ -84,6 +87,25 @@ pub(super) fn recogniser(
         path,
     });
     Ok(Some((recorder.clone(), Some(recorder))))
+}
+
+/// Answers recorded from another NLU domain version than routecheck.yaml names are
+/// replayed as recorded, with a warning: they say what that version detected.
+fn stale_warnings(bots: &BTreeMap<String, NluBot>, answers: &Answers, file: &str) {
+    for (name, ids) in bots {
+        if let Some(b) = answers.bots.get(name)
+            && (b.domain != ids.domain || b.version != ids.version)
+        {
+            crate::errln!(
+                "warning: {file}: the answers of bot {name:?} were recorded from NLU domain {} version {}, but {} names domain {} version {}: they are replayed as recorded; run `routecheck test --nlu-record` to record this version's",
+                b.domain,
+                b.version,
+                crate::project::FILE_NAME,
+                ids.domain,
+                ids.version
+            );
+        }
+    }
 }
 
 /// Asks the org's NLU for the bots `nlu: bots:` lists, remembering each answer.
