@@ -279,7 +279,13 @@ fn a_schedule_the_deploy_cannot_read_is_named_where_the_flow_uses_it() {
             && r.all().contains(
                 "`genesyscloud_architect_schedules.weekdays`, which could not be read (main.tf:"
             )
-            && r.all().contains("`rrule`"),
+            && r.all().contains("`rrule`")
+            // It is there but unreadable: said so, with the resource to fix, not "no group".
+            && r.all().contains(
+                "uses schedule group `Paris Hours`, which the deploy has but routecheck could not read: genesyscloud_architect_schedulegroups."
+            )
+            && r.all().contains("help: fix `genesyscloud_architect_schedulegroups.")
+            && !r.all().contains("the deploy has no"),
         "{}",
         r.all()
     );
@@ -526,7 +532,11 @@ fn an_rrule_part_routecheck_does_not_evaluate_is_located_at_its_line() {
     assert!(
         all.contains("flows/hours.yaml:137:23")
             && all.contains(&format!("main.tf:{line}): `rrule` has `BYHOUR=18`"))
-            && all.contains("not documented"),
+            && all.contains("not documented")
+            && all.contains(
+                "uses schedule `Late Shift`, which the deploy has but routecheck could not read"
+            )
+            && !all.contains("the deploy has no"),
         "{all}"
     );
 }

@@ -234,13 +234,26 @@ impl Sim<'_, '_> {
         known: impl Iterator<Item = &'k String>,
     ) -> Stop {
         let known: Vec<&str> = known.map(String::as_str).collect();
-        let mut msg = format!(
+        // The deploy has a resource of that name it could not read: say what and why,
+        // not that it is missing (it is there; the fix is in the resource).
+        if let Some(p) = self.input.deploy.problem_for(name) {
+            let msg = format!(
+                "{} \"{}\" uses {what} `{name}`, which the deploy has but routecheck could not read: {p}",
+                a.kind, a.name
+            );
+            let d = self.sim_diag(&SimErrorKind::MissingStub, a.at, msg);
+            return Stop::Sim(
+                SimErrorKind::MissingStub,
+                Box::new(d.with_help(format!(
+                    "fix `{}`, or add a stub such as `{}: {{ output: ... }}`",
+                    p.address, a.name
+                ))),
+            );
+        }
+        let msg = format!(
             "the deploy has no {what} `{name}` for {} \"{}\"",
             a.kind, a.name
         );
-        if let Some(p) = self.input.deploy.problem_for(name) {
-            msg.push_str(&format!(" ({p})"));
-        }
         let d = self.sim_diag(&SimErrorKind::MissingStub, a.at, msg);
         let near = crate::diag::closest(name, known.iter().copied())
             .map(|n| format!("did you mean `{n}`? otherwise "))
