@@ -197,18 +197,10 @@ fn a_missing_terraform_path_is_located_where_it_was_given_with_the_nearest() {
 /// file's `tf:` flow is not also told "no Terraform configuration was given".
 #[test]
 fn an_unreadable_configuration_is_not_also_called_missing() {
-    let tmp = tempfile::tempdir().unwrap();
-    let top = tmp.path();
-    std::fs::create_dir_all(top.join("flows")).unwrap();
-    std::fs::copy(
-        "tests/data/real-flows/dude-wheres-my-stuff-message.yaml",
-        top.join("flows/d.yaml"),
-    )
-    .unwrap();
-    write(
-        &top.join("tf/main.tf"),
+    let tmp = dude_deployed_by(
         "resource \"genesyscloud_flow\" \"d\" {\n  filepath = \"../flows/d.yaml\"\n  substitutions = {\n    flow_name = upper(1, 2)\n  }\n}\n",
     );
+    let top = tmp.path();
     write(
         &top.join("r.yaml"),
         "suite: s\nflow: tf:genesyscloud_flow.d\ncases:\n  - name: a\n    message: hi\n    expect:\n      - route: { queue: x }\n",
@@ -233,18 +225,10 @@ fn an_unreadable_configuration_is_not_also_called_missing() {
 /// "No value for required variable" for each (checked on a provider-free copy).
 #[test]
 fn every_required_variable_with_no_value_is_named_at_once() {
-    let tmp = tempfile::tempdir().unwrap();
-    let top = tmp.path();
-    std::fs::create_dir_all(top.join("flows")).unwrap();
-    std::fs::copy(
-        "tests/data/real-flows/dude-wheres-my-stuff-message.yaml",
-        top.join("flows/d.yaml"),
-    )
-    .unwrap();
-    write(
-        &top.join("tf/main.tf"),
+    let tmp = dude_deployed_by(
         "variable \"a\" {}\nvariable \"b\" { type = string }\nresource \"genesyscloud_flow\" \"d\" {\n  filepath = \"../flows/d.yaml\"\n  substitutions = {\n    flow_name = \"${var.a}-${var.b}\"\n  }\n}\n",
     );
+    let top = tmp.path();
     let r = run(
         top,
         &[
@@ -278,4 +262,18 @@ fn every_required_variable_with_no_value_is_named_at_once() {
         ],
     );
     assert_eq!(r.code, 0, "{}", r.all());
+}
+
+/// A directory with the real Dude message flow at flows/d.yaml and `main_tf` as
+/// tf/main.tf (which deploys it as `genesyscloud_flow.d`).
+fn dude_deployed_by(main_tf: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("flows")).unwrap();
+    std::fs::copy(
+        "tests/data/real-flows/dude-wheres-my-stuff-message.yaml",
+        tmp.path().join("flows/d.yaml"),
+    )
+    .unwrap();
+    write(&tmp.path().join("tf/main.tf"), main_tf);
+    tmp
 }
