@@ -187,3 +187,63 @@ fn gen_bots_a_common_module_call_is_run_and_its_data_actions_stubbed() {
     assert!(stderr.contains("0 of 12 branches unreached"), "{stderr}");
     generated_suite_passes(dir.path(), 9);
 }
+
+/// The standard layout: routecheck.yaml's `flows:` is a folder holding the message flow,
+/// the bot flow it calls and a voice flow. `gen` and `lint` with no `--flow` exit 0: the
+/// bot is generated through its caller and each skipped file is named; the written suite
+/// passes under `test`.
+#[test]
+fn gen_and_lint_on_a_flows_folder_holding_a_bot_and_a_voice_flow_exit_0() {
+    let dir = copy_of("dudes-wheres-my-stuff");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/other-kinds/inboundcall-substitutions.yaml"),
+        dir.path().join("flows/ivr.yaml"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("routecheck.yaml"),
+        "flows: [flows]\nvars: { flow_name: DudesWheresMyStuffBot, default_language: en-us, integration_category: Lambda, integration_data_action_name: OrderStatus }\n",
+    )
+    .unwrap();
+    let o = routecheck()
+        .current_dir(dir.path())
+        .arg("gen")
+        .output()
+        .unwrap();
+    let (out, err) = (
+        String::from_utf8_lossy(&o.stdout).to_string(),
+        String::from_utf8_lossy(&o.stderr).to_string(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{out}{err}");
+    for part in [
+        "skipped flows/DudesWheresMyStuffBot.yaml: it is a bot flow (`botFlow:`), generated through the flows that call it",
+        "skipped flows/ivr.yaml: it is an inbound call flow",
+        "flows/DudeWheresMyStuffMessage.yaml: ",
+    ] {
+        assert!(err.contains(part), "{part}: {err}");
+    }
+    std::fs::create_dir_all(dir.path().join("rules")).unwrap();
+    std::fs::write(dir.path().join("rules/generated.yaml"), &out).unwrap();
+    let t = routecheck()
+        .current_dir(dir.path())
+        .args(["test", "rules/generated.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        t.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&t.stdout)
+    );
+    let l = routecheck()
+        .current_dir(dir.path())
+        .arg("lint")
+        .output()
+        .unwrap();
+    assert!(
+        matches!(l.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&l.stderr)
+    );
+}

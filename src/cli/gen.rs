@@ -557,7 +557,26 @@ fn flow_files(
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            out.extend(crate::source::walk::files(p, &how)?);
+            // A folder holds the bots and modules its message flows call (generated
+            // through those callers) and flows of other kinds: each is skipped, named.
+            for f in crate::source::walk::files(p, &how)? {
+                use crate::flow::kind::{Runs, of_file};
+                match of_file(&f).filter(|k| k.runs != Runs::UnderTest) {
+                    Some(k) if k.runs == Runs::WhenCalled => crate::errln!(
+                        "note: skipped {}: it is {} (`{}:`), generated through the flows that call it",
+                        f.display(),
+                        k.what,
+                        k.key
+                    ),
+                    Some(k) => crate::errln!(
+                        "warning: skipped {}: it is {} (`{}:`), which routecheck does not read",
+                        f.display(),
+                        k.what,
+                        k.key
+                    ),
+                    None => out.push(f),
+                }
+            }
         } else {
             out.push(p.clone());
         }

@@ -202,6 +202,11 @@ pub fn top_key(text: &str) -> Option<(&str, (usize, usize))> {
 /// 64 KiB, so a folder's walk costs little. `None` for a simulated kind, a file that
 /// names no flow type, and a file that cannot be read (its loader says why).
 pub fn not_run(path: &std::path::Path) -> Option<&'static FlowKind> {
+    of_file(path).filter(|k| k.runs == Runs::No)
+}
+
+/// The flow kind the file at `path` names in its first 64 KiB (see [`not_run`]).
+pub fn of_file(path: &std::path::Path) -> Option<&'static FlowKind> {
     use std::io::Read;
     let mut head = Vec::new();
     std::fs::File::open(path)
@@ -211,7 +216,7 @@ pub fn not_run(path: &std::path::Path) -> Option<&'static FlowKind> {
         .ok()?;
     let text = String::from_utf8_lossy(&head);
     let (key, _) = top_key(&text)?;
-    by_key(key).filter(|k| k.runs == Runs::No)
+    by_key(key)
 }
 
 /// A file of a kind routecheck does not simulate, told first: "this is an inbound call
