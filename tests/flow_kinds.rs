@@ -189,3 +189,32 @@ fn lint_skips_a_folder_s_flows_of_other_kinds_with_a_note() {
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("this is an inbound call flow"), "{err}");
 }
+
+/// A named pipe in a walked flows folder: telling its kind must not open it (an open
+/// blocks until a writer comes), so lint refuses it, located, instead of hanging.
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_a_walked_flows_folder_is_refused_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let flows = dir.path().join("flows");
+    std::fs::create_dir_all(&flows).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(flows.join("pipe.yaml"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let o = Command::cargo_bin("routecheck")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .current_dir(dir.path())
+        .args(["lint", "--flow", "flows"])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("named pipe (FIFO), not a regular file"),
+        "{err}"
+    );
+}

@@ -205,9 +205,14 @@ pub fn not_run(path: &std::path::Path) -> Option<&'static FlowKind> {
     of_file(path).filter(|k| k.runs == Runs::No)
 }
 
-/// The flow kind the file at `path` names in its first 64 KiB (see [`not_run`]).
+/// The flow kind the file at `path` names in its first 64 KiB (see [`not_run`]). Only a
+/// regular file is opened: a FIFO a folder's walk found would block the open, and its
+/// loader refuses it with a located error.
 pub fn of_file(path: &std::path::Path) -> Option<&'static FlowKind> {
     use std::io::Read;
+    if !std::fs::metadata(path).ok()?.is_file() {
+        return None;
+    }
     let mut head = Vec::new();
     std::fs::File::open(path)
         .ok()?

@@ -215,9 +215,7 @@ impl Library {
 
 /// The flow type of an Archy export routecheck runs, told by its first top-level key.
 pub fn flow_kind_of(path: &Path) -> Option<FlowKind> {
-    let text = crate::source::read_text(path).ok()?;
-    let (key, _) = crate::flow::kind::top_key(&text)?;
-    crate::flow::kind::by_key(key)
+    crate::flow::kind::of_file(path)
         .filter(|k| k.simulated())
         .copied()
 }
